@@ -1,0 +1,29 @@
+"""sxcheck's library: validate 政务服务事项 catalogs and service guides against the element standard.
+
+Importing this package is cheap (no pandas, no great_expectations); the heavy modules load on
+first use.  Public entry points:
+
+- :func:`validate` — read exports (CSV/XLSX/JSON/JSONL) and return a :class:`~validators.report.Report`.
+- :func:`conform` — align a local catalog with the national base catalog (符合率).
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+SXCHECK = True  # lets the CLI tell this package from the unrelated PyPI package "validators"
+
+
+def validate(paths, **options):
+    """See :func:`validators.pipeline.validate`."""
+    from .pipeline import validate as _validate
+
+    return _validate(paths, **options)
+
+
+def conform(local, base, **options):
+    """See :func:`validators.conformity.conform`."""
+    from .conformity import conform as _conform
+
+    return _conform(local, base, **options)
+
+
+__all__ = ["validate", "conform", "__version__"]

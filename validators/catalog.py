@@ -1,0 +1,243 @@
+"""Catalog-level expectations: uniqueness of 实施编码, completeness per element, value sets.
+
+The suite is defined once, in ``schemas/expectations.json`` (plus the code lists), and turned
+into :class:`ExpectationSpec` records.  The default *native* engine evaluates them while chunks
+stream past, keeping only small state (a hash index for uniqueness, counters for the rest); the
+``gx`` engine (:mod:`validators.gx_engine`) hands the same suite to great_expectations.  Both
+produce :class:`ExpectationResult` records with GX's counting conventions, and a test proves the
+two agree on the samples.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from schemas import load_json
+
+from .findings import hits
+from .normalize import Rows
+from .schema import elements
+
+SEVERITY_RULE = {"unique": "uniqueness-violated", "completeness": "completeness-below-threshold",
+                 "value_set": "value-set-violated"}
+GX_TYPE = {"unique": "expect_column_values_to_be_unique",
+           "completeness": "expect_column_values_to_not_be_null",
+           "value_set": "expect_column_values_to_be_in_set"}
+
+
+@dataclass(frozen=True)
+class ExpectationSpec:
+    kind: str                    # unique | completeness | value_set
+    column: str
+    mostly: float | None = None
+    value_set: tuple[str, ...] = ()
+    severity: str = "warning"    # GX metadata: critical | warning | info
+
+    @property
+    def rule(self) -> str:
+        return SEVERITY_RULE[self.kind]
+
+    @property
+    def gx_type(self) -> str:
+        return GX_TYPE[self.kind]
+
+
+@dataclass
+class ExpectationResult:
+    spec: ExpectationSpec
+    success: bool
+    element_count: int
+    unexpected_count: int
+    nonnull_count: int
+
+    def to_dict(self) -> dict:
+        s = self.spec
+        denominator = self.element_count if s.kind == "completeness" else self.nonnull_count
+        return {"expectation": s.gx_type, "column": s.column, "mostly": s.mostly,
+                "severity": s.severity, "rule": s.rule, "success": self.success,
+                "element_count": self.element_count, "nonnull_count": self.nonnull_count,
+                "unexpected_count": self.unexpected_count,
+                "unexpected_percent": round(100.0 * self.unexpected_count / denominator, 4)
+                if denominator else 0.0}
+
+
+@lru_cache(maxsize=1)
+def build_suite() -> tuple[ExpectationSpec, ...]:
+    cfg = load_json("expectations.json")
+    els = elements()
+    specs = [ExpectationSpec("unique", c, None, (), sev) for c, sev in cfg["unique"].items()]
+    specs += [ExpectationSpec("completeness", c, m, (), "critical" if m >= 1.0 else "warning")
+              for c, m in cfg["completeness"].items()]
+    specs += [ExpectationSpec("value_set", c, m, tuple(sorted(els[c].codes)), "warning")
+              for c, m in cfg["value_sets"].items()]
+    return tuple(specs)
+
+
+def suite_columns() -> list[str]:
+    return sorted({s.column for s in build_suite()})
+
+
+def normalised_columns(rows: Rows, columns: list[str]):
+    """The frame the suite is evaluated on: normalised values, placeholders as missing."""
+    import pandas as pd
+
+    data = {}
+    for c in columns:
+        if rows.has(c):
+            data[c] = rows.value(c).astype("object").where(rows.present(c), None)
+        else:
+            data[c] = pd.Series([None] * rows.n, index=rows.frame.index, dtype=object)
+    return pd.DataFrame(data, index=rows.frame.index)
+
+
+class HashIndex:
+    """Set of 64-bit value hashes with the first location of each, in sorted runs (LSM style).
+
+    Memory is 16 bytes per distinct value, so a 10-million-row national export fits.  Two
+    different codes sharing a 64-bit hash is possible in theory (≈3·10⁻⁶ for 10M values).
+    """
+
+    def __init__(self):
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def lookup(self, h: np.ndarray) -> np.ndarray:
+        """First-location id of each hash, or -1."""
+        found = np.full(len(h), -1, dtype=np.int64)
+        for keys, locs in self.runs:
+            idx = np.searchsorted(keys, h)
+            idx[idx >= len(keys)] = len(keys) - 1 if len(keys) else 0
+            hit = (keys[idx] == h) & (found < 0) if len(keys) else np.zeros(len(h), bool)
+            found[hit] = locs[idx[hit]]
+        return found
+
+    def add(self, h: np.ndarray, locs: np.ndarray) -> None:
+        order = np.argsort(h, kind="stable")
+        self.runs.append((h[order], locs[order]))
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (k1, l1), (k2, l2) = self.runs[-2], self.runs[-1]
+            keys, locs = np.concatenate([k1, k2]), np.concatenate([l1, l2])
+            order = np.argsort(keys, kind="stable")
+            self.runs[-2:] = [(keys[order], locs[order])]
+
+
+@dataclass
+class _Counter:
+    element_count: int = 0
+    nonnull_count: int = 0
+    unexpected_count: int = 0
+
+
+@dataclass
+class NativeSuite:
+    """Streams chunks through the suite; also emits per-row ``task-code-duplicate`` findings."""
+
+    specs: tuple[ExpectationSpec, ...] = field(default_factory=build_suite)
+    counters: dict = field(default_factory=dict)
+    index: dict = field(default_factory=dict)
+    locations: list = field(default_factory=list)
+    dup_keys: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for s in self.specs:
+            self.counters[s] = _Counter()
+            if s.kind == "unique":
+                self.index[s.column] = HashIndex()
+                self.dup_keys[s.column] = set()
+
+    def update(self, rows: Rows, source: str, sheet: str | None):
+        import pandas as pd
+
+        out = []
+        frame = normalised_columns(rows, suite_columns())
+        for s in self.specs:
+            col = frame[s.column]
+            cnt = self.counters[s]
+            notnull = col.notna()
+            cnt.element_count += len(col)
+            cnt.nonnull_count += int(notnull.sum())
+            if s.kind == "completeness":
+                cnt.unexpected_count += int((~notnull).sum())
+            elif s.kind == "value_set":
+                cnt.unexpected_count += int((notnull & ~col.isin(s.value_set)).sum())
+            elif s.kind == "unique":
+                out.append(self._unique(s, rows, col, notnull, cnt, source, sheet))
+        return out
+
+    def _unique(self, s, rows: Rows, col, notnull, cnt, source, sheet):
+        import pandas as pd
+
+        pos = np.flatnonzero(notnull.to_numpy())
+        if len(pos) == 0:
+            return None
+        values = col.iloc[pos].astype(str)
+        h = pd.util.hash_pandas_object(values, index=False).to_numpy()
+        index = self.index[s.column]
+        first_loc = index.lookup(h)
+        # duplicates inside this chunk
+        dup_in_chunk = pd.Series(h).duplicated(keep="first").to_numpy()  # noqa: E501
+        new_mask = (first_loc < 0) & ~dup_in_chunk
+        rownums = rows.frame["_row"].to_numpy()[pos]
+        base = len(self.locations)
+        new_idx = np.flatnonzero(new_mask)
+        self.locations.extend((source, sheet, int(r)) for r in rownums[new_idx])
+        new_locs = np.arange(base, base + len(new_idx), dtype=np.int64)
+        # resolve in-chunk duplicates to their first occurrence in this chunk
+        codes, _uniq = pd.factorize(h)
+        _u, first_of_code = np.unique(codes, return_index=True)
+        first_pos_in_chunk = first_of_code[codes]
+        loc_of = dict(zip(new_idx.tolist(), new_locs.tolist()))
+        dup = ~new_mask
+        dup_idx = np.flatnonzero(dup)
+        if len(new_idx):
+            index.add(h[new_idx], new_locs)
+        if len(dup_idx) == 0:
+            return None
+        firsts = []
+        keys = self.dup_keys[s.column]
+        for i in dup_idx:
+            loc = first_loc[i] if first_loc[i] >= 0 else loc_of[int(first_pos_in_chunk[i])]
+            firsts.append(self.locations[loc])
+            key = int(h[i])
+            if key not in keys:
+                keys.add(key)
+                cnt.unexpected_count += 1   # GX counts the first occurrence too
+        cnt.unexpected_count += len(dup_idx)
+        mask = np.zeros(rows.n, dtype=bool)
+        mask[pos[dup_idx]] = True
+        params = pd.Series([None] * rows.n, index=rows.frame.index, dtype=object)
+        params.iloc[pos[dup_idx]] = [{"first_source": f[0], "first_sheet": f[1], "first_row": f[2]}
+                                     for f in firsts]
+        return hits(rows.frame, pd.Series(mask, index=rows.frame.index), "task-code-duplicate",
+                    s.column, params=params)
+
+    def results(self) -> list[ExpectationResult]:
+        out = []
+        for s in self.specs:
+            c = self.counters[s]
+            if s.kind == "completeness":
+                ok = c.element_count == 0 or (1 - c.unexpected_count / c.element_count) >= (s.mostly or 1.0)
+            elif s.kind == "value_set":
+                ok = c.nonnull_count == 0 or (1 - c.unexpected_count / c.nonnull_count) >= (s.mostly or 1.0)
+            else:
+                ok = c.unexpected_count == 0
+            out.append(ExpectationResult(s, bool(ok), c.element_count, c.unexpected_count, c.nonnull_count))
+        return out
+
+
+def expectation_findings(results: list[ExpectationResult]):
+    """One table-level finding per failed expectation."""
+    import pandas as pd
+
+    rows = []
+    for r in results:
+        if r.success:
+            continue
+        d = r.to_dict()
+        rows.append({"code": r.spec.rule, "field": r.spec.column, "value": None,
+                     "params": {"expectation": d["expectation"], "mostly": r.spec.mostly,
+                                "unexpected_count": r.unexpected_count,
+                                "unexpected_percent": d["unexpected_percent"],
+                                "observed": round(1 - d["unexpected_percent"] / 100, 4)}})
+    return pd.DataFrame(rows) if rows else None

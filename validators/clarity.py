@@ -1,0 +1,136 @@
+"""Clarity heuristics (domain.md §5): 办理时间, 办理地点, 设定依据, 办结时限, 流程环节 must be concrete.
+
+Each heuristic is a function of one text returning the rule it breaks (or None); the check applies
+it to distinct values only and broadcasts the verdicts to rows.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .findings import hits
+from .normalize import Rows, map_distinct
+
+CODES = ("handling-hours-unclear", "handling-hours-implausible", "handling-location-unclear",
+         "legal-basis-unclear", "legal-basis-no-article", "time-limit-unclear", "time-limit-unit-vague",
+         "process-steps-unclear", "process-steps-order", "process-steps-permit-incomplete")
+
+DAYS = re.compile(r"(工作日|周[一二三四五六日天]|星期[一二三四五六日天]|每天|每日|节假日)")
+RANGE = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-~至到]\s*(\d{1,2})[:：](\d{2})")
+ALLDAY = re.compile(r"(全天|24\s*小时|7\s*[×x*]\s*24)")
+ROAD = re.compile(r"(路|街|大道|大街|巷|道|村|镇|弄|里)\s*\d+\s*(号|栋|幢)")
+UNIT = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(楼|层|室|号窗口|号窗)|窗口|大厅|专区|服务区")
+LAW = re.compile(r"《[^《》]{2,80}?(法|条例|规定|办法|决定|细则|规则|意见|通知|目录)[^《》]*》")
+ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
+LIMIT = re.compile(r"(即办|即时办结|当场办结|立即办结)|(\d+(?:\.\d+)?|[一二三四五六七八九十百零两]+)"
+                   r"\s*个?\s*(工作日|自然日|日|天|个月|月|小时)")
+VAGUE_UNIT = re.compile(r"(\d+|[一二三四五六七八九十百零两]+)\s*个?\s*(日|天)")
+STEP_RANK = {"申请": 0, "受理": 1, "审查": 2, "审核": 2, "核查": 2, "勘查": 2, "勘察": 2, "评审": 2,
+             "听证": 2, "决定": 3, "审批": 3, "批准": 3, "办结": 4, "制证": 4, "发证": 4, "送达": 4,
+             "领取": 4}
+_STEPS = re.compile("|".join(sorted(STEP_RANK, key=len, reverse=True)))
+_DASH = str.maketrans({"—": "-", "–": "-", "～": "-", "~": "-", "－": "-"})
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "﹝": "〔", "﹞": "〕"})
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_DASH)
+
+
+def hours_verdict(text: str) -> str | None:
+    t = _norm(text)
+    if ALLDAY.search(t):
+        return None
+    ranges = list(RANGE.finditer(t))
+    if not (DAYS.search(t) and ranges):
+        return "handling-hours-unclear"
+    for m in ranges:
+        before = t[: m.start()]
+        pm = max(before.rfind("下午"), before.rfind("晚上")) > before.rfind("上午")
+        h1, m1, h2, m2 = (int(x) for x in m.groups())
+        if pm:
+            h1 += 12 if h1 < 12 else 0
+            h2 += 12 if h2 < 12 else 0
+        elif h2 < h1 and h2 < 12:  # "8:30-5:30" without 下午
+            h2 += 12
+        if not (6 <= h1 <= 23 and 6 <= h2 <= 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2)):
+            return "handling-hours-implausible"
+    return None
+
+
+def location_verdict(text: str) -> str | None:
+    t = _norm(text)
+    return None if ROAD.search(t) and UNIT.search(t) else "handling-location-unclear"
+
+
+def legal_basis_verdict(text: str) -> str | None:
+    t = _norm(text).translate(_BRACKETS)
+    if not LAW.search(t):
+        return "legal-basis-unclear"
+    if not ARTICLE.search(t):
+        return "legal-basis-no-article"
+    return None
+
+
+def limit_note_verdict(text: str) -> str | None:
+    t = _norm(text)
+    m = LIMIT.search(t)
+    if not m:
+        return "time-limit-unclear"
+    if not re.search(r"(工作日|自然日|个月|月|小时|即办|即时办结|当场办结|立即办结)", t) and VAGUE_UNIT.search(t):
+        return "time-limit-unit-vague"
+    return None
+
+
+def process_steps(text: str) -> list[str]:
+    steps: list[str] = []
+    for s in _STEPS.findall(_norm(text)):
+        if s not in steps:
+            steps.append(s)
+    return steps
+
+
+def process_verdict(text: str, permit: bool = False) -> str | None:
+    steps = process_steps(text)
+    if len(steps) < 2:
+        return "process-steps-unclear"
+    ranks = [STEP_RANK[s] for s in steps if STEP_RANK[s] > 0]
+    if any(b < a for a, b in zip(ranks, ranks[1:])):
+        return "process-steps-order"
+    if permit and not ("受理" in steps and ("决定" in steps or "审批" in steps or "批准" in steps)):
+        return "process-steps-permit-incomplete"
+    return None
+
+
+def _verdicts(rows: Rows, col: str, fn, out: list):
+    v = map_distinct(rows.text(col), fn)
+    for code in v.dropna().unique():
+        out.append(hits(rows.frame, v == code, code, col))
+
+
+def check_clarity(rows: Rows, ctx):
+    out: list = []
+    if rows.has("handling_hours"):
+        _verdicts(rows, "handling_hours", hours_verdict, out)
+    if rows.has("handling_location"):
+        _verdicts(rows, "handling_location", location_verdict, out)
+    if rows.has("legal_basis"):
+        _verdicts(rows, "legal_basis", legal_basis_verdict, out)
+    for col in ("legal_time_limit_note", "promised_time_limit_note"):
+        if rows.has(col):
+            # a placeholder such as 无 is vague here, not absent (domain.md §5.4)
+            raw = rows.raw(col).str.strip()
+            v = map_distinct(raw.mask(raw == ""), limit_note_verdict)
+            for code in v.dropna().unique():
+                out.append(hits(rows.frame, v == code, code, col))
+    if rows.has("handling_process"):
+        permit = (rows.code("item_type") == "01").fillna(False) if rows.has("item_type") else None
+        text = rows.text("handling_process")
+        if permit is not None:
+            key = text.where(~permit, "\x01" + text)
+        else:
+            key = text
+        v = map_distinct(key, lambda k: process_verdict(k.lstrip("\x01"), k.startswith("\x01")))
+        for code in v.dropna().unique():
+            out.append(hits(rows.frame, v == code, code, "handling_process", value=text))
+    return out

@@ -1,0 +1,174 @@
+"""Coding rules: USCC (GB 32100) of the 实施主体, 基本编码 (12) and 实施编码 (31) with cross-field agreement.
+
+Code classifiers run once per distinct value (a county export has a few dozen bodies and a few
+thousand catalog codes), then the results are broadcast to rows.  Local coding schemes (Sichuan,
+Guizhou, Hubei, Jilin) are recognised and reported as info, never accepted as national codes.
+"""
+from __future__ import annotations
+
+import re
+
+from .findings import hits
+from .normalize import Rows, map_distinct
+
+CODES = ("uscc-length", "uscc-charset", "uscc-lowercase", "uscc-placeholder", "uscc-org-code-only",
+         "uscc-check-digit", "uscc-org-check-digit", "catalog-code-format", "catalog-code-local",
+         "catalog-code-type-mismatch", "catalog-code-region-mismatch", "catalog-code-dept-mismatch",
+         "task-code-length", "task-code-format", "task-code-local", "task-code-body-mismatch",
+         "task-code-level-mismatch", "task-code-catalog-mismatch", "handle-item-code-prefix")
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_ORG_ONLY = re.compile(r"^[0-9A-Z]{8}-?[0-9X]$", re.I)
+_ITEM_TYPES = frozenset({"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20", "99",
+                         "30", "31", "32"})
+# local schemes (domain.md §3.4): Sichuan 14-char base code and itemCode, Guizhou 10, Hubei 16
+_LOCAL_CATALOG = re.compile(r"^(\d{3}[0-9A-Z]\d{10}|[A-Z]{2}\d{8}|\d{16}|[0-9A-Z]{2,}-[0-9A-Z-]+)$")
+_LOCAL_TASK = re.compile(r"^(\d{3}[0-9A-Z]\d{10}-\d{12}-\d{3}-[0-9A-Z]{18}-\d-\d{2}|[A-Z]-\d{6}-\d{3}-.+|"
+                         r"[A-Z]{2}\d{8}|\d{16}|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
+                         r"[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$")
+_TASK_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\d\d{12}$")
+
+
+def uscc_check_char(first17: str) -> str:
+    s = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - s % 31) % 31]
+
+
+def org_check_char(first8: str) -> str:
+    def val(c: str) -> int:
+        return int(c) if c.isdigit() else ord(c) - 55
+    s = sum(val(c) * w for c, w in zip(first8, ORG_WEIGHTS))
+    c9 = 11 - s % 11
+    return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
+
+
+def _is_placeholder(code: str) -> bool:
+    core = code.replace("-", "")
+    if len(set(core)) == 1 and len(core) >= 4:
+        return True
+    if core in ("123456789", "1234567890", "0123456789") or core.startswith("123456789012345"):
+        return True
+    return bool(re.match(r"^(TE|TEST|XX|TMP)", core, re.I))
+
+
+def classify_uscc(value: str) -> tuple[str, dict] | None:
+    """The rule a 实施主体编码 breaks, with message parameters, or None when it is a valid USCC."""
+    code = value.strip()
+    if _is_placeholder(code):
+        return "uscc-placeholder", {}
+    if _ORG_ONLY.match(code) and len(code.replace("-", "")) == 9:
+        return "uscc-org-code-only", {"org_code": code.replace("-", "").upper()}
+    if len(code) != 18:
+        return "uscc-length", {"length": len(code)}
+    if code != code.upper() and _USCC_RE.match(code.upper()):
+        return "uscc-lowercase", {"suggest": code.upper()}
+    if not _USCC_RE.match(code):
+        bad = "".join(sorted({c for c in code if c not in USCC_ALPHABET}))
+        return "uscc-charset", {"chars": bad}
+    expected = uscc_check_char(code[:17])
+    if code[17] != expected:
+        return "uscc-check-digit", {"expected": expected, "actual": code[17]}
+    org = code[8:17]
+    if all(c.isdigit() or "A" <= c <= "Z" for c in org[:8]) and org_check_char(org[:8]) != org[8]:
+        return "uscc-org-check-digit", {"expected": org_check_char(org[:8]), "actual": org[8]}
+    return None
+
+
+def classify_catalog(code: str) -> tuple[str, dict] | None:
+    if re.fullmatch(r"\d{12}", code):
+        if code[2:4] not in _ITEM_TYPES:
+            return "catalog-code-format", {"reason": "tt", "tt": code[2:4]}
+        return None
+    if _LOCAL_CATALOG.match(code):
+        return "catalog-code-local", {"length": len(code)}
+    return "catalog-code-format", {"reason": "shape", "length": len(code)}
+
+
+def classify_task(code: str) -> tuple[str, dict] | None:
+    if len(code) == 31:
+        return None if _TASK_RE.match(code) else ("task-code-format", {})
+    if _LOCAL_TASK.match(code):
+        return "task-code-local", {"length": len(code)}
+    return "task-code-length", {"length": len(code)}
+
+
+def _classified(rows: Rows, col: str, fn, out: list, skip_codes=()):
+    """Run a classifier on distinct values and append one hit frame per rule code."""
+    res = map_distinct(rows.code(col), fn)
+    rule = res.map(lambda r: r[0] if isinstance(r, tuple) else None)
+    params = res.map(lambda r: r[1] if isinstance(r, tuple) else None)
+    for code in [c for c in rule.dropna().unique() if c not in skip_codes]:
+        out.append(hits(rows.frame, rule == code, code, col, params=params))
+    return rule
+
+
+def check_codes(rows: Rows, ctx):
+    out: list = []
+    body_ok = None
+    if rows.has("implementing_body_code"):
+        rule = _classified(rows, "implementing_body_code", classify_uscc, out)
+        body_ok = rows.present("implementing_body_code") & (rule.isna() | (rule == "uscc-org-check-digit"))
+    cat_ok = None
+    if rows.has("catalog_code"):
+        rule = _classified(rows, "catalog_code", classify_catalog, out)
+        cat = rows.code("catalog_code")
+        cat_ok = rows.present("catalog_code") & rule.isna()
+        if rows.has("item_type"):
+            it = rows.code("item_type")
+            tt = cat.str.slice(2, 4)
+            bad = cat_ok & rows.present("item_type") & it.isin(_ITEM_TYPES) & (tt != it)
+            out.append(hits(rows.frame, bad, "catalog-code-type-mismatch", "catalog_code",
+                            params=_pairs(tt, it, "tt", "item_type")))
+        rr = cat.str.slice(0, 2)
+        province = None
+        if rows.has("area_code"):
+            province = rows.code("area_code").str.slice(0, 2).where(rows.present("area_code"))
+        if body_ok is not None:
+            from_body = rows.code("implementing_body_code").str.slice(2, 4).where(body_ok)
+            province = from_body if province is None else province.fillna(from_body)
+        if province is not None:
+            bad = cat_ok & province.notna() & (rr != "00") & (rr != province)
+            out.append(hits(rows.frame, bad, "catalog-code-region-mismatch", "catalog_code",
+                            params=_pairs(rr, province, "rr", "province")))
+        if rows.has("central_dept_code"):
+            dd = cat.str.slice(4, 6)
+            cd = rows.code("central_dept_code")
+            bad = cat_ok & rows.present("central_dept_code") & (dd != cd)
+            out.append(hits(rows.frame, bad, "catalog-code-dept-mismatch", "catalog_code",
+                            params=_pairs(dd, cd, "dd", "dept")))
+    if rows.has("task_code"):
+        rule = _classified(rows, "task_code", classify_task, out)
+        task = rows.code("task_code")
+        ok = rows.present("task_code") & rule.isna()
+        if body_ok is not None or rows.has("implementing_body_code"):
+            body = rows.code("implementing_body_code")
+            bad = ok & rows.present("implementing_body_code") & (task.str.slice(0, 18) != body)
+            out.append(hits(rows.frame, bad, "task-code-body-mismatch", "task_code",
+                            params=_pairs(task.str.slice(0, 18), body, "prefix", "body")))
+        if rows.has("exercise_levels"):
+            lv = task.str.slice(18, 19)
+            levels = rows.code("exercise_levels")
+            key = (lv.astype("str") + "|" + levels.astype("str"))
+            inside = map_distinct(key, lambda k: k.split("|")[0] in k.split("|")[1].split(","))
+            bad = ok & rows.present("exercise_levels") & ~inside.fillna(False).astype(bool)
+            out.append(hits(rows.frame, bad, "task-code-level-mismatch", "task_code",
+                            params=_pairs(lv, levels, "digit", "levels")))
+        if cat_ok is not None or rows.has("catalog_code"):
+            cat = rows.code("catalog_code")
+            bad = ok & rows.present("catalog_code") & (task.str.slice(19, 31) != cat)
+            out.append(hits(rows.frame, bad, "task-code-catalog-mismatch", "task_code",
+                            params=_pairs(task.str.slice(19, 31), cat, "tail", "catalog")))
+        if rows.has("handle_item_code"):
+            h = rows.code("handle_item_code")
+            bad = ok & rows.present("handle_item_code") & ~(
+                (h.str.len() == 33) & (h.str.slice(0, 31) == task)).fillna(False)
+            out.append(hits(rows.frame, bad, "handle-item-code-prefix", "handle_item_code"))
+    return out
+
+
+def _pairs(a, b, ka: str, kb: str):
+    """A Series of message-parameter dicts built from two aligned Series."""
+    return {ka: a, kb: b}

@@ -1,0 +1,122 @@
+"""The finding model: one immutable record for everything any check reports.
+
+Checks working on a chunk of rows do not build Python objects per row; they return a small
+columnar frame of hits (see :func:`hits`).  The pipeline adds location columns and the report
+turns the frames into :class:`Finding` records only when someone asks for them.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
+from enum import Enum
+from typing import Any, Mapping
+
+VALUE_MAX = 200  # characters of an offending value kept in a finding
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls(str(text).lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, located as a person would find it in the file.
+
+    ``row`` is the row number a person sees: header row = 1, first data row = 2 in a sheet or a
+    CSV; the 1-based record number in a JSON array or JSONL file; ``None`` for file- or
+    table-level findings.  ``field`` is a canonical element name.
+    """
+
+    code: str
+    severity: Severity
+    source: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    field: str | None = None
+    item: str | None = None
+    value: str | None = None
+    params: Mapping[str, Any] = dc_field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d["params"] = dict(self.params)
+        return d
+
+
+def clip(value: Any) -> str | None:
+    """Render an offending value for a finding: text, truncated; None stays None."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN / NA
+            return None
+    except (TypeError, ValueError):
+        pass
+    text = str(value)
+    return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
+
+
+def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
+    """Build the hit frame of one check on one chunk.
+
+    ``mask`` is a boolean Series aligned with ``chunk``; ``value`` a Series (default: the
+    ``field`` column) or None; ``params`` a dict (its Series values are read at the hit rows
+    only, so no per-row dicts are built for rows that pass), a Series of dicts, or None.
+    The returned frame has columns ``_pos`` (position in the chunk), ``code``, ``field``,
+    ``value`` and ``params``; it is empty when nothing is hit.
+    """
+    import numpy as np
+    import pandas as pd
+
+    m = np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool)
+    pos = np.flatnonzero(m)
+    if len(pos) == 0:
+        return None
+    if value is None and field is not None and field in chunk.columns:
+        value = chunk[field]
+    if value is not None and hasattr(value, "iloc"):
+        vals = [clip(v) for v in value.iloc[pos]]
+    else:
+        vals = [clip(value)] * len(pos)
+    if params is None:
+        prm = [None] * len(pos)
+    elif isinstance(params, dict):
+        series = {k: v for k, v in params.items() if hasattr(v, "iloc")}
+        if not series:
+            prm = [params] * len(pos)
+        else:
+            cols = {k: list(v.iloc[pos]) for k, v in series.items()}
+            prm = [{k: (_plain(cols[k][i]) if k in cols else v) for k, v in params.items()}
+                   for i in range(len(pos))]
+    else:
+        prm = list(params.iloc[pos])
+    return pd.DataFrame(
+        {"_pos": pos, "code": code, "field": field, "value": vals, "params": prm}
+    )
+
+
+def _plain(v):
+    """A message parameter as a JSON-friendly scalar (NaN/NA → None, numpy → Python)."""
+    if v is None:
+        return None
+    try:
+        if v != v:
+            return None
+    except (TypeError, ValueError):
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v

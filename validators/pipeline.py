@@ -1,0 +1,140 @@
+"""The validate flow: read → normalise → element/code/rule/clarity checks → expectations → Report.
+
+Chunks stream through every check; catalog-wide state (the 实施编码 index, expectation counters,
+missing-column tallies) is the only thing kept between chunks.  Every input row is accounted for:
+read rows = checked rows + blank rows, and reading problems become findings.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from .catalog import NativeSuite, expectation_findings, normalised_columns, suite_columns
+from .clarity import check_clarity
+from .codes import check_codes
+from .elements import check_elements
+from .io import Problem, Table, open_tables
+from .normalize import Rows
+from .report import Report, SourceInfo
+from .rules import check_rules
+
+CHECKS: tuple[Callable, ...] = (check_elements, check_codes, check_rules, check_clarity)
+ENGINES = ("native", "gx")
+
+
+@dataclass
+class TableContext:
+    """What a check may tell the pipeline about the table as a whole."""
+
+    table: Table
+    missing: dict = field(default_factory=dict)   # element → [family titles, rows]
+
+    def column_missing(self, name: str, family: str | None, rows: int) -> None:
+        entry = self.missing.setdefault(name, [set(), 0])
+        if family:
+            entry[0].add(family)
+        entry[1] += rows
+
+
+def _locate(frame, chunk, source: str, sheet: str | None):
+    """Add source/sheet/row/item to a chunk's hit frame."""
+    pos = frame["_pos"].to_numpy()
+    frame = frame.drop(columns=["_pos"])
+    frame["source"] = source
+    frame["sheet"] = sheet
+    frame["row"] = chunk["_row"].to_numpy()[pos]
+    item = None
+    for col in ("task_code", "item_name"):
+        if col in chunk.columns:
+            vals = chunk[col].to_numpy()[pos]
+            item = vals if item is None else [a if isinstance(a, str) and a else b for a, b in zip(item, vals)]
+    frame["item"] = item if item is not None else None
+    return frame
+
+
+def _problem_frame(problems: Iterable[Problem], source: str, sheet: str | None):
+    import pandas as pd
+
+    rows = [{"code": p.code, "field": p.field, "value": p.value, "params": p.params, "source": source,
+             "sheet": sheet, "row": p.row, "item": None} for p in problems]
+    return pd.DataFrame(rows) if rows else None
+
+
+def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: str | None = None,
+             engine: str = "native", severity: dict[str, str] | None = None,
+             progress: Callable[[str, int, int | None], None] | None = None,
+             gx_docs_dir: str | None = None) -> Report:
+    """Validate guide / 实施清单 exports and return the Report.
+
+    Raises :class:`validators.io.InputError` when an input cannot be read at all.
+    """
+    import pandas as pd
+
+    if isinstance(paths, str):
+        paths = [paths]
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
+    started = time.perf_counter()
+    report = Report(engine=engine, severity_overrides=dict(severity or {}))
+    tables = [t for p in paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
+    suite = NativeSuite()
+    gx_frames = []
+    for table in tables:
+        info = SourceInfo(table.source, table.sheet, table.header_row, dict(table.columns), list(table.unknown))
+        report.sources.append(info)
+        ctx = TableContext(table)
+        for chunk in table.chunks():
+            canon = [c for c in chunk.columns if c != "_row"]
+            blank = chunk[canon].isna().all(axis=1) if canon else pd.Series(True, index=chunk.index)
+            info.rows += len(chunk)
+            if blank.any():
+                info.rows_blank += int(blank.sum())
+                b = chunk.loc[blank, "_row"]
+                report.add(pd.DataFrame({"code": "row-blank", "field": None, "value": None, "params": None,
+                                         "source": table.source, "sheet": table.sheet, "row": b.to_numpy(),
+                                         "item": None}))
+                chunk = chunk.loc[~blank].reset_index(drop=True)
+            if len(chunk) == 0:
+                continue
+            rows = Rows(chunk)
+            hit_frames = []
+            for check in CHECKS:
+                hit_frames.extend(f for f in check(rows, ctx) if f is not None)
+            hit_frames.extend(f for f in suite.update(rows, table.source, table.sheet) if f is not None)
+            if hit_frames:
+                report.add(_locate(pd.concat(hit_frames, ignore_index=True), chunk, table.source, table.sheet))
+            if engine == "gx":
+                gx_frames.append(normalised_columns(rows, suite_columns()))
+            if progress:
+                progress(table.source, info.rows, table.size_bytes)
+        report.add(_problem_frame(table.problems, table.source, table.sheet))
+        report.add(_missing_frame(ctx, table))
+    if engine == "gx":
+        from .gx_engine import run_suite
+
+        frame = pd.concat(gx_frames, ignore_index=True) if gx_frames else normalised_columns(
+            Rows(pd.DataFrame(columns=suite_columns())), suite_columns())
+        results = run_suite(frame, docs_dir=gx_docs_dir)
+    else:
+        results = suite.results()
+    report.expectations = [r.to_dict() for r in results]
+    table_findings = expectation_findings(results)
+    if table_findings is not None:
+        table_findings["source"] = None
+        table_findings["sheet"] = None
+        table_findings["row"] = None
+        table_findings["item"] = None
+        report.add(table_findings)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _missing_frame(ctx: TableContext, table: Table):
+    import pandas as pd
+
+    rows = [{"code": "column-missing", "field": name, "value": None,
+             "params": {"rows": n, "family": "、".join(sorted(fams)) or "全部"},
+             "source": table.source, "sheet": table.sheet, "row": None, "item": None}
+            for name, (fams, n) in ctx.missing.items()]
+    return pd.DataFrame(rows) if rows else None

@@ -1,0 +1,97 @@
+"""The element specification, derived from ``schemas/guide.schema.json`` (the normative file).
+
+The fast path never hard-codes an element's type, length, code list or requiredness: it reads them
+here, from the same JSON Schema that jsonschema validates against, so the two cannot drift.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from schemas import load_json
+
+PLACEHOLDERS = frozenset({"无", "/", "／", "暂无", "-", "—", "--", "——", "null", "NULL", "None",
+                          "空", "待定", "略", "\\"})
+
+
+@dataclass(frozen=True)
+class Element:
+    name: str
+    title: str
+    kind: str                 # text | integer | code | multi | date | url
+    pattern: str | None
+    max_length: int | None
+    codelist: str | None
+    codes: frozenset[str]
+    expected: str | None      # human description of the pattern
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    title: str
+    item_types: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def guide_schema() -> dict:
+    return load_json("guide.schema.json")
+
+
+@lru_cache(maxsize=1)
+def elements() -> dict[str, Element]:
+    out = {}
+    for name, p in guide_schema()["properties"].items():
+        codes = p.get("enum") or (p.get("items") or {}).get("enum") or ()
+        out[name] = Element(name=name, title=p["title"], kind=p["x-kind"], pattern=p.get("pattern"),
+                            max_length=p.get("maxLength"), codelist=p.get("x-codelist"),
+                            codes=frozenset(codes), expected=p.get("x-expected"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def families() -> dict[str, Family]:
+    return {name: Family(name, f["title"], tuple(f["item_types"]), tuple(f["required"]))
+            for name, f in guide_schema()["x-families"].items()}
+
+
+@lru_cache(maxsize=1)
+def family_of_type() -> dict[str, str]:
+    return {t: f.name for f in families().values() for t in f.item_types}
+
+
+def label(name: str | None, lang: str = "zh") -> str:
+    """The element's display label: Chinese title, or the canonical name in English."""
+    if not name:
+        return ""
+    el = elements().get(name)
+    if el is None:
+        return name
+    return el.title if lang == "zh" else name
+
+
+@lru_cache(maxsize=1)
+def codelists() -> dict:
+    return load_json("codelists.json")
+
+
+_SPLIT = re.compile(r"[,，、;；/\s]+")
+
+
+@lru_cache(maxsize=None)
+def code_lookup(codelist: str) -> dict[str, str]:
+    """Every accepted spelling (code, label, alias; upper-cased) → the canonical code."""
+    cl = codelists()[codelist]
+    table: dict[str, str] = {}
+    for code, lbl in cl["codes"].items():
+        table[code.upper()] = code
+        table[lbl.upper()] = code
+    for alias, code in cl["aliases"].items():
+        table[alias.upper()] = code
+    return table
+
+
+def split_multi(text: str) -> list[str]:
+    return [t for t in _SPLIT.split(text) if t]
