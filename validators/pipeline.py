@@ -61,6 +61,58 @@ def _problem_frame(problems: Iterable[Problem], source: str, sheet: str | None):
     return pd.DataFrame(rows) if rows else None
 
 
+def scan_table(table: Table, report: Report, suite: NativeSuite, *,
+               on_rows: Callable[[Rows], None] | None = None,
+               progress: Callable[[str, int, int | None], None] | None = None) -> SourceInfo:
+    """Stream one table through every check, adding findings to ``report``.
+
+    ``on_rows`` receives each chunk's :class:`Rows` (blank rows removed) after the checks, so
+    other capabilities (conformity, GX) can reuse the same single pass over the file.
+    """
+    import pandas as pd
+
+    info = SourceInfo(table.source, table.sheet, table.header_row, dict(table.columns), list(table.unknown))
+    report.sources.append(info)
+    ctx = TableContext(table)
+    for chunk in table.chunks():
+        canon = [c for c in chunk.columns if c != "_row"]
+        blank = chunk[canon].isna().all(axis=1) if canon else pd.Series(True, index=chunk.index)
+        info.rows += len(chunk)
+        if blank.any():
+            info.rows_blank += int(blank.sum())
+            b = chunk.loc[blank, "_row"]
+            report.add(pd.DataFrame({"code": "row-blank", "field": None, "value": None, "params": None,
+                                     "source": table.source, "sheet": table.sheet, "row": b.to_numpy(),
+                                     "item": None}))
+            chunk = chunk.loc[~blank].reset_index(drop=True)
+        if len(chunk) == 0:
+            continue
+        rows = Rows(chunk)
+        hit_frames = []
+        for check in CHECKS:
+            hit_frames.extend(f for f in check(rows, ctx) if f is not None)
+        hit_frames.extend(f for f in suite.update(rows, table.source, table.sheet) if f is not None)
+        if hit_frames:
+            report.add(_locate(pd.concat(hit_frames, ignore_index=True), chunk, table.source, table.sheet))
+        if on_rows is not None:
+            on_rows(rows)
+        if progress:
+            progress(table.source, info.rows, table.size_bytes)
+    report.add(_problem_frame(table.problems, table.source, table.sheet))
+    report.add(_missing_frame(ctx, table))
+    return info
+
+
+def finish_expectations(report: Report, results) -> None:
+    """Record expectation results and add one table-level finding per failed expectation."""
+    report.expectations = [r.to_dict() for r in results]
+    table_findings = expectation_findings(results)
+    if table_findings is not None:
+        for col in ("source", "sheet", "row", "item"):
+            table_findings[col] = None
+        report.add(table_findings)
+
+
 def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: str | None = None,
              engine: str = "native", severity: dict[str, str] | None = None,
              progress: Callable[[str, int, int | None], None] | None = None,
@@ -79,53 +131,19 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
     report = Report(engine=engine, severity_overrides=dict(severity or {}))
     tables = [t for p in paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
     suite = NativeSuite()
-    gx_frames = []
+    gx_frames: list = []
+    keep = (lambda rows: gx_frames.append(normalised_columns(rows, suite_columns()))) if engine == "gx" else None
     for table in tables:
-        info = SourceInfo(table.source, table.sheet, table.header_row, dict(table.columns), list(table.unknown))
-        report.sources.append(info)
-        ctx = TableContext(table)
-        for chunk in table.chunks():
-            canon = [c for c in chunk.columns if c != "_row"]
-            blank = chunk[canon].isna().all(axis=1) if canon else pd.Series(True, index=chunk.index)
-            info.rows += len(chunk)
-            if blank.any():
-                info.rows_blank += int(blank.sum())
-                b = chunk.loc[blank, "_row"]
-                report.add(pd.DataFrame({"code": "row-blank", "field": None, "value": None, "params": None,
-                                         "source": table.source, "sheet": table.sheet, "row": b.to_numpy(),
-                                         "item": None}))
-                chunk = chunk.loc[~blank].reset_index(drop=True)
-            if len(chunk) == 0:
-                continue
-            rows = Rows(chunk)
-            hit_frames = []
-            for check in CHECKS:
-                hit_frames.extend(f for f in check(rows, ctx) if f is not None)
-            hit_frames.extend(f for f in suite.update(rows, table.source, table.sheet) if f is not None)
-            if hit_frames:
-                report.add(_locate(pd.concat(hit_frames, ignore_index=True), chunk, table.source, table.sheet))
-            if engine == "gx":
-                gx_frames.append(normalised_columns(rows, suite_columns()))
-            if progress:
-                progress(table.source, info.rows, table.size_bytes)
-        report.add(_problem_frame(table.problems, table.source, table.sheet))
-        report.add(_missing_frame(ctx, table))
+        scan_table(table, report, suite, on_rows=keep, progress=progress)
     if engine == "gx":
         from .gx_engine import run_suite
 
-        frame = pd.concat(gx_frames, ignore_index=True) if gx_frames else normalised_columns(
-            Rows(pd.DataFrame(columns=suite_columns())), suite_columns())
+        cols = suite_columns()
+        frame = pd.concat(gx_frames, ignore_index=True) if gx_frames else pd.DataFrame(columns=cols, dtype=object)
         results = run_suite(frame, docs_dir=gx_docs_dir)
     else:
         results = suite.results()
-    report.expectations = [r.to_dict() for r in results]
-    table_findings = expectation_findings(results)
-    if table_findings is not None:
-        table_findings["source"] = None
-        table_findings["sheet"] = None
-        table_findings["row"] = None
-        table_findings["item"] = None
-        report.add(table_findings)
+    finish_expectations(report, results)
     report.seconds = time.perf_counter() - started
     return report
 
