@@ -64,6 +64,7 @@ class Table:
     _chunker: Callable[["Table"], Iterator[Any]]
     problems: list[Problem] = dc_field(default_factory=list)
     size_bytes: int | None = None
+    bytes_done: int | None = None      # progress of the streaming CSV reader
 
     def chunks(self) -> Iterator[Any]:
         return self._chunker(self)
@@ -249,6 +250,7 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
             reader = pcsv.open_csv(fh, read_options=read_opts, parse_options=parse_opts,
                                    convert_options=conv_opts)
             for batch in reader:
+                table.bytes_done = fh.tell()
                 pending.append(batch)
                 pending_rows += batch.num_rows
                 if pending_rows >= CHUNK_ROWS:

@@ -63,7 +63,7 @@ def _problem_frame(problems: Iterable[Problem], source: str, sheet: str | None):
 
 def scan_table(table: Table, report: Report, suite: NativeSuite, *,
                on_rows: Callable[[Rows], None] | None = None,
-               progress: Callable[[str, int, int | None], None] | None = None) -> SourceInfo:
+               progress: Callable[[str, int, int | None, int | None], None] | None = None) -> SourceInfo:
     """Stream one table through every check, adding findings to ``report``.
 
     ``on_rows`` receives each chunk's :class:`Rows` (blank rows removed) after the checks, so
@@ -97,7 +97,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         if on_rows is not None:
             on_rows(rows)
         if progress:
-            progress(table.source, info.rows, table.size_bytes)
+            progress(table.source, info.rows, table.bytes_done, table.size_bytes)
     report.add(_problem_frame(table.problems, table.source, table.sheet))
     report.add(_missing_frame(ctx, table))
     return info
@@ -115,7 +115,7 @@ def finish_expectations(report: Report, results) -> None:
 
 def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: str | None = None,
              engine: str = "native", severity: dict[str, str] | None = None,
-             progress: Callable[[str, int, int | None], None] | None = None,
+             progress: Callable[[str, int, int | None, int | None], None] | None = None,
              gx_docs_dir: str | None = None) -> Report:
     """Validate guide / 实施清单 exports and return the Report.
 

@@ -1,0 +1,263 @@
+"""sxcheck command line: a thin click layer over the ``validators`` library.
+
+It parses options, calls the library, picks an exporter and maps the outcome to an exit code:
+0 no finding at/above --fail-on · 1 findings at/above it (or a rate below --min-rate) ·
+2 usage error · 3 unreadable input or internal error.  Nothing heavy is imported for ``--help``.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+FORMATS = ("table", "json", "junit", "sarif", "markdown")
+
+
+def _ensure_own_package() -> None:
+    """The PyPI package "validators" shares our top-level name; refuse to run on it."""
+    try:
+        import validators
+    except ImportError as exc:  # pragma: no cover - broken install
+        click.echo(f"sxcheck 安装不完整：无法导入 validators（{exc}）", err=True)
+        sys.exit(EXIT_INPUT)
+    if not getattr(validators, "SXCHECK", False):
+        click.echo("sxcheck 无法运行：导入的 validators 是另一个同名 PyPI 包"
+                   f"（{getattr(validators, '__file__', '?')}）。请在独立虚拟环境中安装 sxcheck"
+                   "（python -m venv .venv && .venv/bin/pip install .），或使用 pipx install .", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _parse_severity(values: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for v in values:
+        code, _, level = v.partition("=")
+        if level not in ("error", "warning", "info"):
+            raise click.BadParameter(f"{v!r}: 应为 规则代码=error|warning|info", param_hint="--severity")
+        out[code.strip()] = level
+    return out
+
+
+class Progress:
+    """A rich progress bar on stderr, shown only on a terminal and without --quiet."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self._bar = None
+        self._tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+
+            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(),
+                                     TextColumn("{task.fields[rows]:,} 行"), TimeElapsedColumn(),
+                                     console=Console(stderr=True), transient=True)
+            self._bar.__enter__()
+        return self
+
+    def __call__(self, source: str, rows: int, done: int | None, total: int | None) -> None:
+        if not self._bar:
+            return
+        if source not in self._tasks:
+            self._tasks[source] = self._bar.add_task(source, total=total or None, rows=0)
+        self._bar.update(self._tasks[source], completed=done or 0, rows=rows)
+
+    def __exit__(self, *exc):
+        if self._bar:
+            self._bar.__exit__(*exc)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text)
+
+
+def _export(report, fmt: str, lang: str, output: str | None, limit: int) -> None:
+    from validators.exporters import export_text, print_table
+
+    if fmt == "table" and not output:
+        print_table(report, lang=lang, limit=limit)
+        return
+    _emit(export_text(report, fmt, lang=lang, limit=limit), output)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="sxcheck", prog_name="sxcheck")
+def main() -> None:
+    """sxcheck — 政务服务事项基本目录 / 实施清单 / 办事指南 数据质量检查。
+
+    \b
+    示例 / Examples:
+      sxcheck validate catalogs/sample_guides.xlsx
+      sxcheck validate export.csv --encoding gbk --format json --output report.json
+      sxcheck conform local.xlsx --base catalogs/national_base_sample.csv --min-rate 0.95
+      sxcheck rules
+      sxcheck explain uscc-check-digit
+    """
+    _ensure_own_package()
+
+
+_LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                     help="消息语言 / message language.")
+_FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                       help="输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown。")
+_OUTPUT = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+                       help="写入文件而不是标准输出。")
+_FAIL_ON = click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
+                        show_default=True, help="达到该级别的发现时退出码为 1。")
+_SHEET = click.option("--sheet", help="只检查 Excel 的该工作表（默认检查所有含要素列的工作表）。")
+_ENCODING = click.option("--encoding", help="CSV/JSON 编码（默认自动识别 UTF-8 / UTF-8-BOM / GBK）。")
+_QUIET = click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
+_LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+                      help="终端表格中每条规则最多列出的发现数（JSON 等格式列出全部）。")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_FORMAT
+@_OUTPUT
+@_LANG
+@_FAIL_ON
+@_SHEET
+@_ENCODING
+@click.option("--engine", type=click.Choice(["native", "gx"]), default="native", show_default=True,
+              help="清单级期望的执行引擎：native（快速流式）或 gx（great_expectations 1.x）。")
+@click.option("--gx-docs", type=click.Path(file_okay=False), help="与 --engine gx 同用：生成 GX Data Docs 到该目录。")
+@click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="调整规则级别，如 --severity legal-basis-no-article=info。")
+@_LIMIT
+@_QUIET
+def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet):
+    """检查办事指南 / 实施清单导出文件（CSV、XLSX、JSON、JSONL）是否符合要素标准。
+
+    \b
+    示例 / Examples:
+      sxcheck validate catalogs/sample_guides.xlsx
+      sxcheck validate catalogs/sample_guides_gbk.csv --format json -o report.json
+      sxcheck validate export.xlsx --sheet 办事指南 --fail-on warning
+      sxcheck validate export.csv --engine gx --gx-docs gx_docs/
+    """
+    from validators import validate as run
+    from validators.io import InputError
+
+    if gx_docs and engine != "gx":
+        raise click.UsageError("--gx-docs 需要与 --engine gx 一起使用")
+    sev = _parse_severity(severity)
+    try:
+        with Progress(not quiet) as progress:
+            report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
+                         progress=progress, gx_docs_dir=gx_docs)
+    except InputError as exc:
+        _fail(exc.render(lang))
+    except KeyboardInterrupt:
+        _fail("已中断", EXIT_INPUT)
+    except Exception as exc:  # never a traceback for the user
+        from validators.messages import input_message
+
+        _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
+    _export(report, fmt, lang, output, limit)
+    sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
+
+
+@main.command()
+@click.argument("local", nargs=-1, required=True, type=click.Path())
+@click.option("--base", required=True, type=click.Path(), help="国家基本目录文件（CSV/XLSX/JSON）。")
+@click.option("--matches", type=click.Path(dir_okay=False), help="写出匹配表（.csv 或 .xlsx）供人工复核。")
+@_FORMAT
+@_OUTPUT
+@_LANG
+@_SHEET
+@_ENCODING
+@click.option("--level", type=click.Choice(["1", "2", "3", "4", "5", "6"]),
+              help="本地清单的行使层级（默认从行使层级 / 实施编码推断），用于计算未认领事项。")
+@click.option("--match-threshold", type=click.IntRange(0, 100), default=95, show_default=True,
+              help="模糊匹配自动确认的最低分。")
+@click.option("--review-threshold", type=click.IntRange(0, 100), default=80, show_default=True,
+              help="模糊匹配进入人工复核的最低分。")
+@click.option("--min-rate", type=click.FloatRange(0, 1), help="符合率低于该值时退出码为 1（CI 门禁）。")
+@_FAIL_ON
+@_LIMIT
+@_QUIET
+def conform(local, base, matches, fmt, output, lang, sheet, encoding, level, match_threshold,
+            review_threshold, min_rate, fail_on, limit, quiet):
+    """将本地基本目录 / 实施清单与国家基本目录比对，计算基本目录符合率和实施清单符合率。
+
+    \b
+    示例 / Examples:
+      sxcheck conform catalogs/local_catalog_sample.csv --base catalogs/national_base_sample.csv
+      sxcheck conform local.xlsx --base base.csv --matches matches.xlsx --min-rate 0.95
+      sxcheck conform local.csv --base base.csv --format json -o conform.json --fail-on never
+    """
+    from validators import conform as run
+    from validators.io import InputError
+
+    if review_threshold > match_threshold:
+        raise click.UsageError("--review-threshold 不能高于 --match-threshold")
+    try:
+        with Progress(not quiet) as progress:
+            result = run(list(local), base, sheet=sheet, encoding=encoding, level=level,
+                         match_threshold=match_threshold, review_threshold=review_threshold,
+                         progress=progress)
+        if matches:
+            result.write_matches(matches)
+    except InputError as exc:
+        _fail(exc.render(lang))
+    except Exception as exc:
+        from validators.messages import input_message
+
+        _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
+    _export(result.report, fmt, lang, output, limit)
+    failed = result.report.fails(fail_on)
+    if min_rate is not None:
+        from validators.conformity import min_rate_ok
+
+        failed = failed or not min_rate_ok(result, min_rate)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@main.command()
+@_LANG
+@click.option("--category", help="只列出该类别：input element code rule clarity catalog conformity。")
+def rules(lang, category):
+    """列出全部规则代码、级别和标题。
+
+    \b
+    示例 / Examples:
+      sxcheck rules
+      sxcheck rules --category clarity --lang en
+    """
+    from validators.exporters.terminal import print_rules
+
+    print_rules(lang=lang, category=category)
+
+
+@main.command()
+@click.argument("code")
+@_LANG
+def explain(code, lang):
+    """解释一条规则：依据、示例和修改建议。
+
+    \b
+    示例 / Examples:
+      sxcheck explain uscc-check-digit
+      sxcheck explain handling-hours-unclear --lang en
+    """
+    from validators.exporters.terminal import print_explain
+    from validators.messages import rule_meta
+
+    if code not in rule_meta():
+        raise click.BadParameter(f"未知规则代码 {code!r}；用 sxcheck rules 查看全部代码", param_hint="CODE")
+    print_explain(code, lang=lang)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

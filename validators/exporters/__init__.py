@@ -1,0 +1,36 @@
+"""Report exporters: terminal (rich), JSON, JUnit XML, SARIF 2.1.0, Markdown.
+
+Each exporter renders a :class:`~validators.report.Report` in one language; messages come from the
+locale catalogs at this point, never earlier.
+"""
+from __future__ import annotations
+
+
+def export_text(report, fmt: str, *, lang: str = "zh", limit: int = 20) -> str:
+    if fmt == "json":
+        from .json_report import to_json
+
+        return to_json(report, lang=lang)
+    if fmt == "junit":
+        from .junit import to_junit
+
+        return to_junit(report, lang=lang)
+    if fmt == "sarif":
+        from .sarif import to_sarif
+
+        return to_sarif(report, lang=lang)
+    if fmt == "markdown":
+        from .markdown import to_markdown
+
+        return to_markdown(report, lang=lang, limit=limit)
+    if fmt == "table":
+        from .terminal import table_text
+
+        return table_text(report, lang=lang, limit=limit)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def print_table(report, *, lang: str = "zh", limit: int = 20) -> None:
+    from .terminal import print_report
+
+    print_report(report, lang=lang, limit=limit)

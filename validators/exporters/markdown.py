@@ -1,0 +1,43 @@
+"""Markdown export, sized for a pull-request comment: summary, rules, the first findings."""
+from __future__ import annotations
+
+from ..messages import render, rule_text
+from ..schema import label
+
+ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
+
+
+def _cell(text) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(report, *, lang: str = "zh", limit: int = 20) -> str:
+    s = report.summary()
+    zh = lang != "en"
+    lines = ["## sxcheck " + ("检查结果" if zh else "results"), ""]
+    lines.append(("| 读取行 | 检查行 | 错误 | 警告 | 提示 | 无错误行占比 |" if zh else
+                  "| rows | checked | errors | warnings | infos | clean rows |"))
+    lines.append("|---:|---:|---:|---:|---:|---:|")
+    lines.append(f"| {s['rows']} | {s['rows_checked']} | {s['errors']} | {s['warnings']} | {s['infos']} | "
+                 f"{s['rows_clean_rate']:.1%} |")
+    df = report.frame()
+    if len(df):
+        lines += ["", "| " + (" | ".join(["级别", "规则", "名称", "数量"]) if zh else
+                               " | ".join(["level", "rule", "title", "count"])) + " |", "|---|---|---|---:|"]
+        for (code, sev), g in sorted(df.groupby(["code", "severity"]), key=lambda kv: (-{"error": 3, "warning": 2, "info": 1}[kv[0][1]], -len(kv[1]))):
+            lines.append(f"| {ICON[sev]} | `{code}` | {_cell(rule_text(code, lang)['title'])} | {len(g)} |")
+        lines += ["", ("| 文件 | 行 | 要素 | 规则 | 说明 |" if zh else "| file | row | element | rule | message |"),
+                  "|---|---:|---|---|---|"]
+        for rec in df.head(limit).itertuples(index=False):
+            fld = rec.field if isinstance(rec.field, str) else None
+            msg = render(rec.code, lang, field_label=label(fld, lang),
+                         value=rec.value if isinstance(rec.value, str) else None,
+                         params=rec.params if isinstance(rec.params, dict) else {})
+            row = "" if rec.row is None or rec.row != rec.row else int(rec.row)
+            src = rec.source if isinstance(rec.source, str) else ""
+            lines.append(f"| {_cell(src)} | {row} | {_cell(label(fld, lang))} | `{rec.code}` | {_cell(msg)} |")
+        if len(df) > limit:
+            lines.append("")
+            lines.append((f"另有 {len(df) - limit} 条发现未列出（--format json 查看全部）。" if zh else
+                          f"{len(df) - limit} more findings not shown (use --format json)."))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,148 @@
+"""Terminal output with rich: summary panel, findings grouped by rule, pass rates, rule docs."""
+from __future__ import annotations
+
+from ..messages import hint as render_hint
+from ..messages import render, rule_meta, rule_text
+from ..schema import label
+
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _sev(lang: str, sev: str) -> str:
+    return sev if lang == "en" else SEV_ZH[sev]
+
+
+def _console(file=None, width=None):
+    from rich.console import Console
+
+    return Console(file=file, width=width, highlight=False, soft_wrap=False)
+
+
+def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    s = report.summary()
+    verdict = (_t(lang, "通过", "PASS") if s["errors"] == 0 else _t(lang, "未通过", "FAIL"))
+    style = "green" if s["errors"] == 0 else "red"
+    lines = [
+        f"[{style}]{verdict}[/]  " + _t(lang, f"文件 {s['files']} 个，表 {s['tables']} 张", f"{s['files']} file(s), {s['tables']} table(s)"),
+        _t(lang, f"读取 {s['rows']:,} 行，检查 {s['rows_checked']:,} 行，空行 {s['rows_blank']:,} 行",
+           f"read {s['rows']:,} rows, checked {s['rows_checked']:,}, blank {s['rows_blank']:,}"),
+        _t(lang, f"[bold red]错误 {s['errors']:,}[/]  [yellow]警告 {s['warnings']:,}[/]  [cyan]提示 {s['infos']:,}[/]",
+           f"[bold red]errors {s['errors']:,}[/]  [yellow]warnings {s['warnings']:,}[/]  [cyan]infos {s['infos']:,}[/]"),
+        _t(lang, f"无错误行占比 {s['rows_clean_rate']:.1%}（{s['rows_checked'] - s['rows_with_errors']:,}/{s['rows_checked']:,}），用时 {s['seconds']:.2f} 秒",
+           f"rows without errors {s['rows_clean_rate']:.1%} ({s['rows_checked'] - s['rows_with_errors']:,}/{s['rows_checked']:,}), {s['seconds']:.2f} s"),
+    ]
+    rates = report.extra.get("rates") if hasattr(report, "extra") else None
+    if rates:
+        for key, r in rates.items():
+            if isinstance(r, dict) and "rate" in r and "numerator" in r:
+                lines.append(f"{r.get('label', key)}: {r['rate']:.2%} ({r['numerator']}/{r['denominator']})")
+    console.print(Panel("\n".join(lines), title="sxcheck " + report.command, expand=False))
+
+    df = report.frame()
+    if len(df) == 0:
+        console.print(_t(lang, "没有发现问题。", "No findings."))
+        return
+    groups = sorted(df.groupby("code"), key=lambda kv: (-RANK[kv[1]["severity"].iloc[0]], -len(kv[1]), kv[0]))
+    for code, g in groups:
+        sev = g["severity"].iloc[0]
+        title = rule_text(code, lang)["title"]
+        table = Table(title=f"[{STYLE[sev]}]{_sev(lang, sev)}[/] {code} · {title} · {len(g):,}",
+                      title_justify="left", show_lines=False, expand=False)
+        table.add_column(_t(lang, "位置", "where"), no_wrap=True)
+        table.add_column(_t(lang, "要素", "element"), no_wrap=True)
+        table.add_column(_t(lang, "说明", "message"), overflow="fold", max_width=90)
+        for rec in g.head(limit).itertuples(index=False):
+            fld = rec.field if isinstance(rec.field, str) else None
+            params = rec.params if isinstance(rec.params, dict) else {}
+            msg = render(code, lang, field_label=label(fld, lang),
+                         value=rec.value if isinstance(rec.value, str) else None, params=params)
+            where = _where(rec, lang)
+            table.add_row(where, label(fld, lang), msg)
+        if len(g) > limit:
+            table.add_row("…", "", _t(lang, f"另有 {len(g) - limit:,} 条（--limit 或 --format json 查看）",
+                                      f"{len(g) - limit:,} more (--limit or --format json)"))
+        console.print(table)
+        first = g["params"].iloc[0]
+        hint = render_hint(code, lang, first if isinstance(first, dict) else {})
+        if hint:
+            console.print(f"  [dim]{_t(lang, '修改建议', 'Fix')}: {hint}[/]")
+
+    stats = report.stats(lang)
+    worst = sorted(((v["pass_rate"], f, v) for f, v in stats["per_element"].items() if v["rows_failed"]))[:12]
+    if worst:
+        t = Table(title=_t(lang, "要素合格率（最低的 12 项）", "Element pass rates (lowest 12)"), title_justify="left")
+        t.add_column(_t(lang, "要素", "element"))
+        t.add_column(_t(lang, "不合格行", "rows failed"), justify="right")
+        t.add_column(_t(lang, "合格率", "pass rate"), justify="right")
+        for rate, f, v in worst:
+            t.add_row(f"{v['label']} ({f})" if lang != "en" else f, f"{v['rows_failed']:,}", f"{rate:.1%}")
+        console.print(t)
+    failed = [e for e in stats.get("expectations", []) if not e["success"]]
+    if failed:
+        t = Table(title=_t(lang, "未满足的清单级期望", "Failed catalog expectations"), title_justify="left")
+        for col in ("expectation", "column", "mostly", "unexpected"):
+            t.add_column(col)
+        for e in failed:
+            t.add_row(e["expectation"], e["column"], str(e["mostly"] if e["mostly"] is not None else ""),
+                      f"{e['unexpected_count']:,} ({e['unexpected_percent']:.2f}%)")
+        console.print(t)
+
+
+def _where(rec, lang: str) -> str:
+    src = rec.source if isinstance(rec.source, str) else _t(lang, "（整个清单）", "(catalog)")
+    parts = [src]
+    if isinstance(rec.sheet, str):
+        parts.append(f"[{rec.sheet}]")
+    if rec.row is not None and rec.row == rec.row:
+        parts.append(_t(lang, f" 第{int(rec.row)}行", f":{int(rec.row)}"))
+    return "".join(parts).replace("[", "\\[") if isinstance(rec.sheet, str) else "".join(parts)
+
+
+def print_report(report, *, lang: str = "zh", limit: int = 20) -> None:
+    render_report(_console(), report, lang=lang, limit=limit)
+
+
+def table_text(report, *, lang: str = "zh", limit: int = 20) -> str:
+    import io
+
+    buf = io.StringIO()
+    render_report(_console(file=buf, width=140), report, lang=lang, limit=limit)
+    return buf.getvalue()
+
+
+def print_rules(*, lang: str = "zh", category: str | None = None) -> None:
+    from rich.table import Table
+
+    table = Table(title=_t(lang, "sxcheck 规则", "sxcheck rules"), title_justify="left")
+    table.add_column(_t(lang, "代码", "code"), no_wrap=True)
+    table.add_column(_t(lang, "级别", "level"), no_wrap=True)
+    table.add_column(_t(lang, "类别", "category"), no_wrap=True)
+    table.add_column(_t(lang, "名称", "title"))
+    for code, meta in rule_meta().items():
+        if category and meta["category"] != category:
+            continue
+        sev = meta["severity"]
+        table.add_row(code, f"[{STYLE[sev]}]{_sev(lang, sev)}[/]", meta["category"], rule_text(code, lang)["title"])
+    _console().print(table)
+
+
+def print_explain(code: str, *, lang: str = "zh") -> None:
+    from rich.panel import Panel
+
+    meta = rule_meta()[code]
+    t = rule_text(code, lang)
+    body = [f"[bold]{t['title']}[/]  ({_sev(lang, meta['severity'])}, {meta['category']})", "",
+            t["explain"], "",
+            f"[bold]{_t(lang, '依据', 'Basis')}:[/] {meta['basis']}",
+            f"[bold]{_t(lang, '修改建议', 'Fix')}:[/] {t['hint']}",
+            f"[bold]{_t(lang, '消息模板', 'Message')}:[/] {t['message']}"]
+    _console().print(Panel("\n".join(body), title=code, expand=False))
