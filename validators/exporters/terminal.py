@@ -18,6 +18,12 @@ def _sev(lang: str, sev: str) -> str:
     return sev if lang == "en" else SEV_ZH[sev]
 
 
+def escape(text: str) -> str:
+    from rich.markup import escape as _escape
+
+    return _escape(text)
+
+
 def _console(file=None, width=None):
     from rich.console import Console
 
@@ -40,6 +46,9 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
         _t(lang, f"无错误行占比 {s['rows_clean_rate']:.1%}（{s['rows_checked'] - s['rows_with_errors']:,}/{s['rows_checked']:,}），用时 {s['seconds']:.2f} 秒",
            f"rows without errors {s['rows_clean_rate']:.1%} ({s['rows_checked'] - s['rows_with_errors']:,}/{s['rows_checked']:,}), {s['seconds']:.2f} s"),
     ]
+    for info in report.sources:
+        sheet = f" [{info.sheet}]" if info.sheet else ""
+        lines.append(escape(f"  {info.source}{sheet}: ") + _t(lang, f"{info.rows:,} 行", f"{info.rows:,} rows"))
     rates = report.extra.get("rates") if hasattr(report, "extra") else None
     if rates:
         for key, r in rates.items():
@@ -66,7 +75,7 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
             msg = render(code, lang, field_label=label(fld, lang),
                          value=rec.value if isinstance(rec.value, str) else None, params=params)
             where = _where(rec, lang)
-            table.add_row(where, label(fld, lang), msg)
+            table.add_row(where, label(fld, lang), escape(msg))
         if len(g) > limit:
             table.add_row("…", "", _t(lang, f"另有 {len(g) - limit:,} 条（--limit 或 --format json 查看）",
                                       f"{len(g) - limit:,} more (--limit or --format json)"))
@@ -98,13 +107,15 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
 
 
 def _where(rec, lang: str) -> str:
-    src = rec.source if isinstance(rec.source, str) else _t(lang, "（整个清单）", "(catalog)")
+    import os
+
+    src = os.path.basename(rec.source) if isinstance(rec.source, str) else _t(lang, "（整个清单）", "(catalog)")
     parts = [src]
     if isinstance(rec.sheet, str):
         parts.append(f"[{rec.sheet}]")
     if rec.row is not None and rec.row == rec.row:
         parts.append(_t(lang, f" 第{int(rec.row)}行", f":{int(rec.row)}"))
-    return "".join(parts).replace("[", "\\[") if isinstance(rec.sheet, str) else "".join(parts)
+    return escape("".join(parts))
 
 
 def print_report(report, *, lang: str = "zh", limit: int = 20) -> None:

@@ -1,0 +1,116 @@
+"""The command line: exit codes, formats, languages, help with examples, no heavy import for help."""
+import json
+import subprocess
+import sys
+from xml.etree import ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from conftest import GUANGXI, ROOT, write_csv
+from schemas import load_json
+import cli
+
+
+@pytest.fixture
+def files(tmp_path):
+    good = write_csv(tmp_path / "good.csv", [GUANGXI["A"], GUANGXI["B"]])
+    bad = write_csv(tmp_path / "bad.csv", [GUANGXI["A"], GUANGXI["C"]])
+    return good, bad
+
+
+def run(*args):
+    return CliRunner().invoke(cli.main, [str(a) for a in args])
+
+
+def test_exit_codes(files, tmp_path):
+    good, bad = files
+    assert run("validate", good, "-q").exit_code == 0
+    assert run("validate", bad, "-q").exit_code == 1
+    assert run("validate", bad, "-q", "--fail-on", "never").exit_code == 0
+    assert run("validate", good, "-q", "--fail-on", "warning").exit_code == 0   # B has an info finding only
+    warn = write_csv(tmp_path / "warn.csv", [GUANGXI["D"]])                      # 网办深度 9: a warning
+    assert run("validate", warn, "-q").exit_code == 0
+    assert run("validate", warn, "-q", "--fail-on", "warning").exit_code == 1
+    assert run("validate", good, "--format", "nope").exit_code == 2
+    assert run("validate").exit_code == 2
+    r = run("validate", tmp_path / "missing.csv")
+    assert r.exit_code == 3 and "找不到文件" in r.output and "Traceback" not in r.output
+    (tmp_path / "bad.xlsx").write_bytes(b"garbage")
+    r = run("validate", tmp_path / "bad.xlsx", "--lang", "en")
+    assert r.exit_code == 3 and "not a valid Excel file" in r.output
+
+
+def test_json_output_matches_published_schema_and_library(files, tmp_path):
+    _good, bad = files
+    out = tmp_path / "r.json"
+    r = run("validate", bad, "--format", "json", "-o", out, "--fail-on", "never")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    errors = list(Draft202012Validator(load_json("report.schema.json")).iter_errors(doc))
+    assert errors == []
+    assert doc["tool"]["name"] == "sxcheck"
+    f = next(x for x in doc["findings"] if x["code"] == "online-without-url")
+    assert (f["row"], f["field"], f["value"], f["item"]) == (3, "online_url", "无", GUANGXI["C"]["task_code"])
+    assert f["message"].startswith("是否网办为“是”")
+    from validators import validate
+
+    lib = validate(str(bad)).to_dict("zh")
+    assert [(x["code"], x["row"], x["field"]) for x in lib["findings"]] == \
+        [(x["code"], x["row"], x["field"]) for x in doc["findings"]]
+
+
+def test_english_messages(files):
+    _good, bad = files
+    r = run("validate", bad, "--format", "json", "--lang", "en", "--fail-on", "never")
+    doc = json.loads(r.output)
+    msgs = {x["code"]: x["message"] for x in doc["findings"]}
+    assert msgs["online-without-url"].startswith("Online handling is flagged")
+
+
+def test_junit_and_sarif(files):
+    _good, bad = files
+    junit = ET.fromstring(run("validate", bad, "--format", "junit").output.split("\n", 1)[1])
+    assert int(junit.get("failures")) >= 1
+    assert any(tc.get("name") == "online-without-url" and tc.find("failure") is not None for tc in junit.iter("testcase"))
+    sarif = json.loads(run("validate", bad, "--format", "sarif").output)
+    assert sarif["version"] == "2.1.0"
+    res = [x for x in sarif["runs"][0]["results"] if x["ruleId"] == "online-without-url"]
+    assert res[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert res[0]["level"] == "error"
+
+
+def test_markdown_and_table(files):
+    _good, bad = files
+    md = run("validate", bad, "--format", "markdown").output
+    assert "| ❌ | `online-without-url` |" in md
+    table = run("validate", bad).output
+    assert "online-without-url" in table and "第3行" in table
+
+
+def test_rules_and_explain():
+    r = run("rules")
+    assert r.exit_code == 0 and "uscc-check-digit" in r.output
+    r = run("explain", "handling-hours-unclear", "--lang", "en")
+    assert r.exit_code == 0 and "Handling hours unclear" in r.output
+    assert run("explain", "no-such-rule").exit_code == 2
+
+
+@pytest.mark.parametrize("cmd", [[], ["validate"], ["conform"], ["rules"], ["explain"]])
+def test_every_help_has_an_example(cmd):
+    r = run(*cmd, "--help")
+    assert r.exit_code == 0 and "sxcheck " in r.output and ("示例" in r.output)
+
+
+def test_help_imports_no_pandas_or_gx():
+    code = ("import sys, cli\n"
+            "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'great_expectations', 'pyarrow', 'jsonschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_gx_docs_requires_gx_engine(files, tmp_path):
+    good, _bad = files
+    assert run("validate", good, "--gx-docs", tmp_path / "d").exit_code == 2
