@@ -62,3 +62,8 @@ def test_aliases_do_not_collide():
     for canonical, names in load_json("aliases.json").items():
         for n in [canonical, *names]:
             assert seen.setdefault(fold(n), canonical) == canonical, n
+
+
+def test_readme_lists_every_rule():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [c for c in rule_meta() if f"`{c}`" not in readme] == []
