@@ -147,28 +147,25 @@ class NativeSuite:
                 self.dup_keys[s.column] = set()
 
     def update(self, rows: Rows, source: str, sheet: str | None):
-        import pandas as pd
-
         out = []
-        frame = normalised_columns(rows, suite_columns())
         for s in self.specs:
-            col = frame[s.column]
             cnt = self.counters[s]
-            notnull = col.notna()
-            cnt.element_count += len(col)
-            cnt.nonnull_count += int(notnull.sum())
+            present = rows.present(s.column)
+            cnt.element_count += rows.n
+            cnt.nonnull_count += int(present.sum())
             if s.kind == "completeness":
-                cnt.unexpected_count += int((~notnull).sum())
-            elif s.kind == "value_set":
-                cnt.unexpected_count += int((notnull & ~col.isin(s.value_set)).sum())
-            elif s.kind == "unique":
-                out.append(self._unique(s, rows, col, notnull, cnt, source, sheet))
+                cnt.unexpected_count += int((~present).sum())
+            elif s.kind == "value_set" and rows.has(s.column):
+                inside = rows.code(s.column).isin(s.value_set).to_numpy(dtype=bool)
+                cnt.unexpected_count += int((present & ~inside).sum())
+            elif s.kind == "unique" and rows.has(s.column):
+                out.append(self._unique(s, rows, rows.code(s.column), present, cnt, source, sheet))
         return out
 
     def _unique(self, s, rows: Rows, col, notnull, cnt, source, sheet):
         import pandas as pd
 
-        pos = np.flatnonzero(notnull.to_numpy())
+        pos = np.flatnonzero(notnull)
         if len(pos) == 0:
             return None
         values = col.iloc[pos].astype(str)

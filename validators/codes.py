@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .findings import hits
-from .normalize import Rows, map_distinct
+from .normalize import Rows, map_distinct, map_pairs
 
 CODES = ("uscc-length", "uscc-charset", "uscc-lowercase", "uscc-placeholder", "uscc-org-code-only",
          "uscc-check-digit", "uscc-org-check-digit", "catalog-code-format", "catalog-code-local",
@@ -151,9 +151,8 @@ def check_codes(rows: Rows, ctx):
         if rows.has("exercise_levels"):
             lv = task.str.slice(18, 19)
             levels = rows.code("exercise_levels")
-            key = (lv.astype("str") + "|" + levels.astype("str"))
-            inside = map_distinct(key, lambda k: k.split("|")[0] in k.split("|")[1].split(","))
-            bad = ok & rows.present("exercise_levels") & ~inside.fillna(False).astype(bool)
+            inside = map_pairs(lv, levels, lambda d, v: d is not None and v is not None and d in v.split(","))
+            bad = ok & rows.present("exercise_levels") & ~inside
             out.append(hits(rows.frame, bad, "task-code-level-mismatch", "task_code",
                             params=_pairs(lv, levels, "digit", "levels")))
         if cat_ok is not None or rows.has("catalog_code"):

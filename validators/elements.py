@@ -7,7 +7,7 @@ test proves both report the same findings.
 from __future__ import annotations
 
 from .findings import hits
-from .normalize import Rows
+from .normalize import Rows, map_distinct
 from .schema import elements, families, family_of_type
 
 CODES = ("element-missing", "element-wrong-type", "element-not-in-codelist", "item-type-unknown",
@@ -15,23 +15,24 @@ CODES = ("element-missing", "element-wrong-type", "element-not-in-codelist", "it
 
 
 def family_series(rows: Rows):
-    """The 事项类型 family of each row (missing when the type is absent or unknown)."""
-    return rows.code("item_type").map(family_of_type())
+    """The 事项类型 family of each row (None when the type is absent or unknown)."""
+    fam = family_of_type()
+    return map_distinct(rows.code("item_type"), fam.get).to_numpy()
 
 
 def check_elements(rows: Rows, ctx):
     out = []
     fam = family_series(rows)
     for family in families().values():
-        in_family = (fam == family.name).fillna(False)
+        in_family = fam == family.name
         if not in_family.any():
             continue
         for name in family.required:
             if not rows.has(name):
                 ctx.column_missing(name, family.name, int(in_family.sum()))
                 continue
-            mask = in_family & ~rows.present(name)
-            out.append(hits(rows.frame, mask, "element-missing", name, params={"family": family.title}))
+            out.append(hits(rows.frame, in_family & ~rows.present(name), "element-missing", name,
+                            params={"family": family.title}))
     if rows.has("item_type"):
         out.append(hits(rows.frame, ~rows.present("item_type"), "element-missing", "item_type"))
     else:
@@ -42,25 +43,23 @@ def check_elements(rows: Rows, ctx):
             continue
         present = rows.present(name)
         if el.pattern:
-            val = rows.value(name)
-            bad = present & ~val.str.fullmatch(el.pattern).fillna(False)
-            out.append(hits(rows.frame, bad, "element-wrong-type", name, params={"expected": el.expected}))
+            matches = rows.value(name).str.fullmatch(el.pattern).fillna(False).to_numpy(dtype=bool)
+            out.append(hits(rows.frame, present & ~matches, "element-wrong-type", name,
+                            params={"expected": el.expected}))
         if el.codes:
             code = rows.code(name)
             if el.kind == "multi":
                 allowed = el.codes
-                bad_tokens = code.map(lambda v: None if not isinstance(v, str) else
-                                      ",".join(t for t in v.split(",") if t not in allowed) or None)
-                bad = present & bad_tokens.notna()
-                out.append(hits(rows.frame, bad, "element-not-in-codelist", name, value=bad_tokens,
-                                params={"codelist": el.codelist}))
+                bad_tokens = map_distinct(code, lambda v: ",".join(
+                    t for t in v.split(",") if t not in allowed) or None, out="str")
+                out.append(hits(rows.frame, present & bad_tokens.notna().to_numpy(), "element-not-in-codelist",
+                                name, value=bad_tokens, params={"codelist": el.codelist}))
             else:
-                bad = present & ~code.isin(el.codes)
+                inside = code.isin(el.codes).to_numpy(dtype=bool)
                 rule = "item-type-unknown" if name == "item_type" else "element-not-in-codelist"
-                out.append(hits(rows.frame, bad, rule, name, params={"codelist": el.codelist}))
+                out.append(hits(rows.frame, present & ~inside, rule, name, params={"codelist": el.codelist}))
         if el.max_length:
-            length = rows.value(name).str.len()
-            bad = present & (length > el.max_length)
-            out.append(hits(rows.frame, bad, "element-too-long", name,
+            length = rows.length(name)
+            out.append(hits(rows.frame, present & (length > el.max_length), "element-too-long", name,
                             params={"max": el.max_length, "length": length}))
     return out

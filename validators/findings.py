@@ -87,16 +87,18 @@ def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
         value = chunk[field]
     if value is not None and hasattr(value, "iloc"):
         vals = [clip(v) for v in value.iloc[pos]]
+    elif isinstance(value, np.ndarray):
+        vals = [clip(v) for v in value[pos]]
     else:
         vals = [clip(value)] * len(pos)
     if params is None:
         prm = [None] * len(pos)
     elif isinstance(params, dict):
-        series = {k: v for k, v in params.items() if hasattr(v, "iloc")}
+        series = {k: v for k, v in params.items() if hasattr(v, "iloc") or isinstance(v, np.ndarray)}
         if not series:
             prm = [params] * len(pos)
         else:
-            cols = {k: list(v.iloc[pos]) for k, v in series.items()}
+            cols = {k: list(v.iloc[pos] if hasattr(v, "iloc") else v[pos]) for k, v in series.items()}
             prm = [{k: (_plain(cols[k][i]) if k in cols else v) for k, v in params.items()}
                    for i in range(len(pos))]
     else:

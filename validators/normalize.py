@@ -9,20 +9,54 @@ Work is done on distinct values and broadcast back, because exports repeat the s
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Any, Callable
 
 from .schema import PLACEHOLDERS, code_lookup, elements, split_multi
 
 
-def map_distinct(series, fn: Callable[[str], Any]):
-    """Apply ``fn`` to each distinct non-missing value of a text Series and broadcast back."""
+def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
+    """Apply ``fn`` to each distinct non-missing value of a text Series and broadcast back.
+
+    ``out`` is the result type: ``"object"`` (missing → None), ``"str"`` (an arrow-backed text
+    Series, so later string operations stay vectorised; missing or None → NA) or ``"bool"``
+    (missing → False).  Factorising is one hash pass; ``fn`` runs once per distinct value.
+    """
+    import numpy as np
     import pandas as pd
 
-    uniq = series.dropna().unique()
-    if len(uniq) == 0:
-        return pd.Series([None] * len(series), index=series.index, dtype=object)
-    table = {u: fn(u) for u in uniq}
-    return series.map(table)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = [fn(u) for u in uniques]
+    if out == "str":
+        import pyarrow as pa
+
+        table = pa.array(values, type=pa.string())
+        taken = table.take(pa.array(codes, mask=codes < 0))
+        return pd.Series(taken.to_pandas(), index=series.index)
+    if out == "bool":
+        results = np.zeros(len(uniques) + 1, dtype=bool)
+        results[:-1] = np.asarray(values, dtype=bool) if values else results[:-1]
+        return pd.Series(results[codes], index=series.index)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = values
+    results[-1] = None  # code -1 (missing) picks the last slot
+    return pd.Series(results[codes], index=series.index, dtype=object)
+
+
+def map_pairs(a, b, fn: Callable[[Any, Any], bool]):
+    """numpy bool array of ``fn(a_i, b_i)``, evaluated once per distinct pair (missing → None)."""
+    import numpy as np
+    import pandas as pd
+
+    ca, ua = pd.factorize(a, use_na_sentinel=True)
+    cb, ub = pd.factorize(b, use_na_sentinel=True)
+    width = len(ub) + 1
+    keys, inverse = np.unique((ca.astype(np.int64) + 1) * width + (cb + 1), return_inverse=True)
+    results = np.empty(len(keys), dtype=bool)
+    for i, k in enumerate(keys.tolist()):
+        ia, ib = divmod(k, width)
+        results[i] = bool(fn(ua[ia - 1] if ia else None, ub[ib - 1] if ib else None))
+    return results[inverse.reshape(-1)]
 
 
 def normalise_code(value: str, codelist: str, multi: bool) -> str:
@@ -44,10 +78,23 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
-class Rows:
-    """One chunk of canonical rows with lazily normalised views of its columns."""
+@lru_cache(maxsize=1)
+def _absent_values():
+    """Empty text and the placeholders, as an arrow array for ``pc.is_in``."""
+    import pyarrow as pa
 
-    def __init__(self, frame, columns_present: set[str] | None = None):
+    return pa.array(sorted(PLACEHOLDERS | {""}), type=pa.string())
+
+
+class Rows:
+    """One chunk of canonical rows with lazily normalised views of its columns.
+
+    ``text``/``code``/``value`` are arrow-backed text Series (missing where absent); ``present``
+    is a numpy bool array; ``num`` a float array.  Heavy lifting is done by pyarrow compute
+    kernels (trim, NFKC, membership) or once per distinct value.
+    """
+
+    def __init__(self, frame):
         self.frame = frame
         self.n = len(frame)
         self._text: dict[str, Any] = {}
@@ -61,39 +108,63 @@ class Rows:
     def raw(self, col: str):
         return self.frame[col]
 
+    def _series(self, arr):
+        import pandas as pd
+
+        return pd.Series(arr.to_pandas(), index=self.frame.index)
+
+    def _arrow_text(self, col: str):
+        """(trimmed arrow text with absent values nulled, absent mask)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        trimmed = pc.utf8_trim_whitespace(pa.array(self.frame[col].array))
+        absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values()))
+        if pc.any(pc.and_(absent, pc.is_valid(trimmed))).as_py():
+            trimmed = pc.if_else(absent, pa.scalar(None, pa.string()), trimmed)
+        return trimmed, absent
+
     def text(self, col: str):
         """Trimmed text, missing where the cell is empty or a placeholder."""
         if col not in self._text:
+            import numpy as np
             import pandas as pd
 
             if not self.has(col):
                 self._text[col] = pd.Series([None] * self.n, index=self.frame.index, dtype="str")
+                self._present[col] = np.zeros(self.n, dtype=bool)
             else:
-                s = self.frame[col].str.strip()
-                absent = s.isna() | (s == "") | s.isin(PLACEHOLDERS)
-                self._text[col] = s.mask(absent)
-                self._present[col] = ~absent
+                text, absent = self._arrow_text(col)
+                self._text[col] = self._series(text)
+                self._present[col] = ~absent.to_numpy(zero_copy_only=False)
         return self._text[col]
 
     def present(self, col: str):
+        """numpy bool array: the element has a real value (not empty, not a placeholder)."""
         if col not in self._present:
-            import pandas as pd
-
-            if not self.has(col):
-                self._present[col] = pd.Series(False, index=self.frame.index)
-            else:
-                self.text(col)
+            self.text(col)
         return self._present[col]
 
     def code(self, col: str):
-        """Normalised code of a code-list element (multi-valued: ``"2,3"``), missing if absent."""
+        """Normalised code of a code-list element (multi-valued: ``"2,3"``), missing if absent.
+
+        Elements without a code list (codes, numbers, dates) are NFKC-normalised, so full-width
+        digits count as digits.
+        """
         if col not in self._code:
             el = elements()[col]
             t = self.text(col)
             if el.codelist:
-                self._code[col] = map_distinct(t, lambda v: normalise_code(v, el.codelist, el.kind == "multi"))
+                self._code[col] = map_distinct(
+                    t, lambda v: normalise_code(v, el.codelist, el.kind == "multi"), out="str")
+            elif self.has(col):
+                import pyarrow as pa
+                import pyarrow.compute as pc
+
+                arr = pa.array(t.array)
+                self._code[col] = self._series(pc.utf8_trim_whitespace(pc.utf8_normalize(arr, "NFKC")))
             else:
-                self._code[col] = map_distinct(t, nfkc)
+                self._code[col] = t
         return self._code[col]
 
     def value(self, col: str):
@@ -103,14 +174,25 @@ class Rows:
             return self.code(col)
         return self.text(col)
 
+    def length(self, col: str):
+        """numpy int array: characters in :meth:`value` (0 where absent)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lengths = pc.utf8_length(pa.array(self.value(col).array))
+        return pc.fill_null(lengths, 0).to_numpy(zero_copy_only=False)
+
     def num(self, col: str):
         """Integer elements as floats (NaN where absent or not a non-negative integer)."""
         if col not in self._num:
-            import pandas as pd
+            import numpy as np
+            import pyarrow as pa
+            import pyarrow.compute as pc
 
-            t = self.code(col).astype("str")
-            self._num[col] = pd.to_numeric(t.where(t.str.fullmatch(r"[0-9]+").fillna(False)),
-                                           errors="coerce")
+            arr = pa.array(self.code(col).array)
+            digits = pc.fill_null(pc.match_substring_regex(arr, r"^[0-9]+$"), False)
+            nums = pc.cast(pc.if_else(digits, arr, pa.scalar(None, pa.string())), pa.float64())
+            self._num[col] = pc.fill_null(nums, np.nan).to_numpy(zero_copy_only=False)
         return self._num[col]
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .findings import hits
-from .normalize import Rows, map_distinct
+from .normalize import Rows, map_distinct, map_pairs
 from .textnum import day_numbers
 
 CODES = ("promise-exceeds-legal-limit", "time-limit-unit-differs", "instant-case-type-mismatch",
@@ -37,7 +39,7 @@ def check_rules(rows: Rows, ctx):
     # 16 promise ≤ legal limit, in the same unit
     if rows.has("legal_time_limit") and rows.has("promised_time_limit"):
         legal, promised = rows.num("legal_time_limit"), rows.num("promised_time_limit")
-        both = legal.notna() & promised.notna()
+        both = ~np.isnan(legal) & ~np.isnan(promised)
         lu = rows.code("legal_time_limit_unit") if rows.has("legal_time_limit_unit") else None
         pu = rows.code("promised_time_limit_unit") if rows.has("promised_time_limit_unit") else None
         differ = None
@@ -54,8 +56,8 @@ def check_rules(rows: Rows, ctx):
     if rows.has("case_type") and rows.has("promised_time_limit"):
         promised = rows.num("promised_time_limit")
         ct = rows.code("case_type")
-        known = promised.notna() & ct.isin(["1", "2"])
-        bad = known & ((promised == 0) != (ct == "1"))
+        known = ~np.isnan(promised) & ct.isin(["1", "2"]).to_numpy(dtype=bool)
+        bad = known & ((promised == 0) != (ct == "1").fillna(False).to_numpy(dtype=bool))
         out.append(hits(f, bad, "instant-case-type-mismatch", "case_type",
                         params={"promised": promised}))
     # 5, 6, 7 on-site visits
@@ -103,9 +105,7 @@ def check_rules(rows: Rows, ctx):
         if rows.has(num_col) and rows.has(note_col):
             numbers = map_distinct(rows.text(note_col), day_numbers)
             limit = rows.num(num_col)
-            key = numbers.astype("str") + "|" + limit.astype("str")
-            contradicts = map_distinct(key, _contradicts)
-            bad = limit.notna() & contradicts.fillna(False).astype(bool)
+            bad = map_pairs(numbers, limit, _contradicts)
             out.append(hits(f, bad, "time-limit-note-mismatch", note_col, params={"limit": limit}))
     # 35 repeated paragraphs
     for col in dict.fromkeys(TEXT_BLOCK_FIELDS):
@@ -130,12 +130,11 @@ def check_rules(rows: Rows, ctx):
     return out
 
 
-def _contradicts(key: str) -> bool:
-    numbers, limit = key.split("|")
-    if numbers in ("None", "nan", "<NA>", "") or limit in ("nan", "<NA>", "None"):
+def _contradicts(numbers: str | None, limit: float | None) -> bool:
+    """The note names day counts and none of them is the numeric limit."""
+    if numbers is None or limit is None:
         return False
-    values = {float(x) for x in numbers.split(",") if x}
-    return bool(values) and float(limit) not in values
+    return float(limit) not in {float(x) for x in numbers.split(",")}
 
 
 def repeated_segment(text: str) -> str | None:
@@ -164,20 +163,21 @@ def phone_numbers(text: str) -> tuple[frozenset[str], bool]:
     return frozenset(found | set(bare)), bool(bare)
 
 
+def _phone_key(text: str) -> str | None:
+    nums = phone_numbers(text)[0]
+    return ",".join(sorted(nums)) if nums else None
+
+
 def _check_phones(rows: Rows):
     out = []
-    parsed = {}
+    keys = {}
     for col in ("consultation_channel", "complaint_channel"):
         if rows.has(col):
-            parsed[col] = map_distinct(rows.text(col), phone_numbers)
-            bare = parsed[col].map(lambda p: bool(p[1]) if isinstance(p, tuple) else False)
-            out.append(hits(rows.frame, bare.astype(bool), "phone-format-invalid", col))
-    if len(parsed) == 2:
-        c, s = parsed["consultation_channel"], parsed["complaint_channel"]
-        same = [isinstance(a, tuple) and isinstance(b, tuple) and bool(a[0]) and a[0] == b[0]
-                for a, b in zip(c, s)]
-        import pandas as pd
-
-        out.append(hits(rows.frame, pd.Series(same, index=rows.frame.index),
-                        "consult-equals-complaint-phone", "complaint_channel"))
+            bare = map_distinct(rows.text(col), lambda t: phone_numbers(t)[1], out="bool")
+            out.append(hits(rows.frame, bare.to_numpy(), "phone-format-invalid", col))
+            keys[col] = map_distinct(rows.text(col), _phone_key, out="str")
+    if len(keys) == 2:
+        c, s = keys["consultation_channel"], keys["complaint_channel"]
+        same = (c.notna() & (c == s)).fillna(False).to_numpy(dtype=bool)
+        out.append(hits(rows.frame, same, "consult-equals-complaint-phone", "complaint_channel"))
     return out

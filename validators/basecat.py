@@ -1,0 +1,120 @@
+"""The national base catalog (国家基本目录) as a matching target, validated before use.
+
+Any reader format works (CSV/XLSX/JSON).  Columns: 基本编码, 事项名称, 事项类型, 行使层级, 设定依据 and
+optionally 中央业务指导部门.  Codes that are not 12 digits with a known TT (``base-code-format``)
+cannot be matched by code; a repeated code (``base-code-duplicate``) keeps its first row as the
+target.  Both are reported with the base file's row numbers, and every item stays available for
+name matching.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .io import InputError, open_tables
+from .names import normalise_name
+from .normalize import Rows
+from .schema import elements
+
+_CODE = re.compile(r"\d{12}")
+NEEDED = ("catalog_code", "item_name")
+
+
+@dataclass
+class BaseCatalog:
+    """Base items as parallel columns (``items``) plus the lookups the matcher needs."""
+
+    source: str
+    items: object                      # DataFrame: code name type levels dept key _row sheet code_ok
+    code_index: dict[str, int]         # well-formed code → position of its first row
+    name_index: dict[str, list[int]]   # trimmed name → positions
+    key_index: dict[str, list[int]]    # normalised key → positions
+    findings: list = field(default_factory=list)   # finding frames (base-code-*)
+    rows: int = 0
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def types(self) -> set[str]:
+        return set(self.items["type"].dropna().unique())
+
+    def sub_items(self) -> dict[int, list[int]]:
+        """Main item (SSS = 000) position → positions of its sub-items (same RRTTDDMMM, SSS ≠ 000)."""
+        codes = self.items["code"]
+        mains = {c: i for i, c in codes.items() if self.items.at[i, "code_ok"] and c.endswith("000")}
+        out: dict[int, list[int]] = {}
+        for i, c in codes.items():
+            if self.items.at[i, "code_ok"] and not c.endswith("000"):
+                parent = mains.get(c[:9] + "000")
+                if parent is not None:
+                    out.setdefault(parent, []).append(i)
+        return out
+
+
+def _index(values) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for i, v in enumerate(values):
+        if isinstance(v, str) and v:
+            out.setdefault(v, []).append(i)
+    return out
+
+
+def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
+    """Read and validate the base catalog; raises InputError when it cannot serve as one."""
+    import pandas as pd
+
+    parts = []
+    for table in open_tables(path, encoding=encoding):
+        if not all(c in table.columns for c in NEEDED):
+            continue
+        for chunk in table.chunks():
+            rows = Rows(chunk)
+            part = pd.DataFrame({
+                "code": rows.code("catalog_code"), "name": rows.text("item_name"),
+                "type": rows.code("item_type") if rows.has("item_type") else None,
+                "levels": rows.code("exercise_levels") if rows.has("exercise_levels") else None,
+                "dept": rows.code("central_dept_code") if rows.has("central_dept_code") else None,
+                "_row": chunk["_row"], "sheet": table.sheet})
+            parts.append(part[part["code"].notna() | part["name"].notna()])
+    if not parts:
+        raise InputError("no-element-columns", path, sheet="")
+    items = pd.concat(parts, ignore_index=True).astype(
+        {c: object for c in ("code", "name", "type", "levels", "dept", "sheet")})
+    code = items["code"]
+    shape_ok = code.map(lambda c: isinstance(c, str) and bool(_CODE.fullmatch(c))).astype(bool)
+    code_ok = shape_ok & code.str.slice(2, 4).isin(elements()["item_type"].codes).fillna(False).astype(bool)
+    items["code_ok"] = code_ok
+    # TT is the 事项类型 when the column is absent or empty (domain.md §3.2)
+    tt = code.str.slice(2, 4).where(code_ok)
+    items["type"] = items["type"].where(items["type"].notna(), tt)
+    items["dept"] = items["dept"].where(items["dept"].notna(), code.str.slice(4, 6).where(code_ok))
+    items["key"] = items["name"].map(lambda n: normalise_name(n).key if isinstance(n, str) else None)
+
+    findings = []
+    bad = ~code_ok
+    if bad.any():
+        findings.append(pd.DataFrame({
+            "code": "base-code-format", "field": "catalog_code", "value": code[bad].to_numpy(),
+            "params": [{"base_name": n, "reason": "shape" if not s else "tt"}
+                       for n, s in zip(items.loc[bad, "name"], shape_ok[bad])],
+            "source": path, "sheet": items.loc[bad, "sheet"].to_numpy(),
+            "row": items.loc[bad, "_row"].to_numpy(), "item": code[bad].to_numpy()}))
+    dup = code_ok & code.duplicated(keep="first")
+    if dup.any():
+        first = items[code_ok & ~code.duplicated(keep="first")].set_index("code")["_row"]
+        findings.append(pd.DataFrame({
+            "code": "base-code-duplicate", "field": "catalog_code", "value": code[dup].to_numpy(),
+            "params": [{"first_row": int(first[c]), "base_name": n}
+                       for c, n in zip(code[dup], items.loc[dup, "name"])],
+            "source": path, "sheet": items.loc[dup, "sheet"].to_numpy(),
+            "row": items.loc[dup, "_row"].to_numpy(), "item": code[dup].to_numpy()}))
+
+    code_index: dict[str, int] = {}
+    for i, (c, ok) in enumerate(zip(code, code_ok)):
+        if ok and c not in code_index:
+            code_index[c] = i
+    # a repeated code's later rows are not targets, or every match on them would be ambiguous
+    usable = ~dup
+    return BaseCatalog(path, items, code_index, _index(items["name"].where(usable)),
+                       _index(items["key"].where(usable)), findings, rows=len(items))
