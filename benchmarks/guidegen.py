@@ -1,8 +1,9 @@
 """Deterministic generator of realistic 办事指南 / 实施清单 records for sxcheck.
 
-One record is a ``dict`` keyed by canonical element names (see ``schemas/_generate.py``), every
-value a string (``""`` = empty cell).  Records describe the items of one county (灵山县, area
-``450721``): a dozen departments, each with a valid 统一社会信用代码 (GB 32100 check character
+One record is a ``dict`` keyed by canonical element names (50 of the elements in
+``schemas/_generate.py``), every value a string (``""`` = empty cell).  Records describe the
+items of one county (灵山县, area ``450721``): 294 catalog items of 18 departments, each
+department with a valid 统一社会信用代码 (GB 32100 check character
 and a valid embedded GB 11714 organization-code check character), national or
 province-added 基本编码 ``RRTTDDMMMSSS`` and 31-character 实施编码
 ``USCC(18) + level digit + 基本编码`` (domain.md §3).  Clean records satisfy every rule in
@@ -12,13 +13,13 @@ should cause.
 API
   ``clean_record(rng, i)``          the i-th catalog entry (cycled) as a clean guide record
   ``inject(rng, rec, kind, other=None)`` plant defect ``kind``; returns ``[(code, field), ...]``
-  ``DEFECTS``                       kind → (description, expected codes, predicate)
+  ``DEFECTS``                       kind → (injector, description, predicate on a clean record)
   ``write_csv(path, n, defect_rate=0.05, seed=...)``  bulk benchmark file (UTF-8, Chinese
                                     header labels), optionally with a manifest of planted defects
 
 Bulk path: a pool of clean records is rendered once to CSV line templates; each row only
 substitutes the county name, area code and department USCC (one ``str.format``), so a million
-~3 KB rows write in well under a minute.  Run ``python benchmarks/guidegen.py --help``.
+rows (≈1.2–1.5 KB each) write in about 10 s.  Run ``python benchmarks/guidegen.py --help``.
 """
 from __future__ import annotations
 
@@ -455,6 +456,57 @@ PROCESS = {
     "10": ["申请→受理→审查→决定→送达", "受理→审核→办结"],
     "20": ["申请→受理→审核→办结", "受理→审核→办结", "申请→受理→办结", "申请→受理→审核→领取"],
 }
+# long-form 办理流程: "步骤：说明；…".  A description names no other step (no 批准, 受理 … in
+# another step's text), so the order of first mentions stays 受理 < 审查 < 决定 < 送达.
+STEP_TEXT = {
+    "申请": "申请人通过窗口、广西数字政务一体化平台或者邮寄方式提交申请材料",
+    "受理": "窗口工作人员当场核对材料，材料齐全、符合法定形式的出具受理通知书",
+    "审查": "承办人员对申请材料的实质内容进行审查并提出审查意见",
+    "审核": "承办科室对申请材料进行审核，必要时征求相关部门意见",
+    "现场核查": "需要现场核查的，指派两名以上工作人员到现场核查并制作核查记录",
+    "决定": "对符合条件的依法作出准予决定，对不符合条件的书面说明理由",
+    "审批": "分管负责人签署审批意见",
+    "制证": "按规定制作证照或者相关文书",
+    "送达": "通过窗口领取、邮寄送达或者电子证照方式交付办理结果",
+    "办结": "办理完毕后通过短信告知申请人",
+    "发放": "按月将资金发放至申请人本人银行账户",
+    "公示": "在申请人所在村（社区）公示，接受群众监督",
+    "登簿": "将登记事项记载于不动产登记簿",
+    "发证": "向权利人核发证书",
+    "领取": "申请人凭回执到窗口领取结果",
+    "立案": "对有违法嫌疑且属于本机关管辖的案件，经负责人同意后立案",
+    "调查取证": "执法人员不少于两人，全面、客观、公正地调查收集证据",
+    "调查": "查明争议事实，收集相关证据",
+    "告知": "告知当事人拟作出行政处罚的事实、理由、依据及其依法享有的权利",
+    "听证": "当事人要求听证的，依法组织听证",
+    "调解": "在作出处理前先行组织当事人调解",
+    "实施": "由两名以上执法人员实施并制作现场笔录",
+    "报告": "执法人员向本机关负责人报告",
+    "告知当事人": "当场告知当事人采取强制措施的理由、依据以及依法享有的权利和救济途径",
+    "推荐申报": "由所在单位或者有关部门推荐申报",
+    "开票征收": "开具税收缴款书并征收税款",
+    "检查准备": "随机抽取检查对象，随机选派执法检查人员",
+    "现场检查": "执法人员出示证件后实施现场检查",
+    "制定检查计划": "按照年度监督检查计划确定检查事项",
+    "申报": "纳税人按期办理纳税申报",
+}
+MATERIAL_NOTE = {
+    "申请书": "须如实填写并由申请人签字或者盖章", "申请表": "须如实填写并由申请人签字",
+    "登记申请书": "须由全体申请人签字", "给付申请表": "须由申请人本人签字并按手印",
+    "授权委托书": "委托他人办理时提供", "场所平面布局图": "须标明功能分区和面积",
+    "营业执照或者事业单位法人证书复印件": "须在有效期内", "申请人居民身份证": "现场核验后退还原件",
+    "户口簿": "须包含申请人本人页", "银行账户信息": "须为申请人本人一类账户",
+    "近期一寸免冠照片": "白色背景", "家庭经济状况核对授权书": "须由家庭成员共同签字",
+}
+
+
+def _process_text(rng: random.Random, tt: str) -> str:
+    steps = rng.choice(PROCESS[tt])
+    if rng.random() < 0.5:
+        return steps
+    return "；".join(f"{st}：{STEP_TEXT[st]}" for st in steps.split("→")) + "。"
+
+
 CONDITIONS = {
     "01": ["申请人为依法设立的企业、事业单位或者其他组织，或者具有完全民事行为能力的自然人",
            "具有与申请事项相适应的场所、设施和设备，场所选址和布局符合有关规划和技术规范要求",
@@ -549,8 +601,8 @@ def _material_form(rng: random.Random, m: str) -> str:
     if m.endswith(("书", "表", "说明", "照片")):
         return "原件"
     if m.endswith("复印件"):
-        return "复印件，需加盖公章"
-    return rng.choice(("原件", "原件和复印件", "复印件，验原件"))
+        return "加盖公章的复印件"
+    return rng.choice(("原件", "原件及复印件", "复印件"))
 
 
 def _basis(rng: random.Random, dd: str, tt: str) -> str:
@@ -598,8 +650,9 @@ def clean_record(rng: random.Random, i: int) -> dict:
     conds = rng.sample(CONDITIONS[tt], k=min(len(CONDITIONS[tt]), rng.choice((2, 3, 4))))
     mats = MATERIALS[tt]
     mats = [mats[0]] + rng.sample(mats[1:], k=min(len(mats) - 1, rng.choice((2, 3, 4, 5))))
-    mats = [f"{m}（{_material_form(rng, m)}，纸质材料{rng.choice((1, 1, 2))}份，A4纸张，"
-            f"{'政府部门核发' if '证' in m and rng.random() < 0.5 else '申请人自备'}）" for m in mats]
+    # no comma inside an annotation: a repeated "A4纸张" segment would look like a duplicated block
+    mats = [f"{m}（{_material_form(rng, m)}{rng.choice((1, 1, 2))}份"
+            + (f"，{MATERIAL_NOTE[m]}" if m in MATERIAL_NOTE else "") + "）" for m in mats]
     result = RESULT[tt]
     if tt == "01" and "许可证" in e["name"]:
         result = e["name"][: e["name"].index("许可证") + 3]
@@ -618,7 +671,7 @@ def clean_record(rng: random.Random, i: int) -> dict:
         "promised_time_limit": str(promised), "promised_time_limit_unit": unit,
         "promised_time_limit_note": _note(promised, unit, True, START.get(tt, "受理")),
         "acceptance_conditions": "；".join(conds) + "。",
-        "handling_process": rng.choice(PROCESS[tt]),
+        "handling_process": _process_text(rng, tt),
         "special_procedures": rng.choice(SPECIAL) if tt == "01" and rng.random() < 0.3 else "无",
         "case_type": "1" if promised == 0 else "2", "handling_forms": forms,
         "service_targets": rng.choice(TARGETS[tt]),
@@ -656,11 +709,12 @@ def _set_task(rec: dict, body: str | None = None, level: str | None = None, cat:
         rec["online_url"] = URL.format(task_code=rec["task_code"])
 
 
-def _other_dept_uscc(rec: dict) -> str:
-    for k in DEPT_KEYS:
-        if DEPTS[k]["uscc"] != rec["implementing_body_code"]:
-            return DEPTS[k]["uscc"]
-    raise AssertionError
+def _other_body_uscc(rec: dict) -> str:
+    """A valid USCC of another body of the same area (a real 灵山县 department when possible)."""
+    own, area = rec["implementing_body_code"], rec["implementing_body_code"][2:8]
+    if area == AREA:
+        return next(DEPTS[k]["uscc"] for k in DEPT_KEYS if DEPTS[k]["uscc"] != own)
+    return make_uscc(area, "MB999999" if own[8:16] != "MB999999" else "MB999998")
 
 
 def _long_name(rec: dict) -> str:
@@ -713,7 +767,8 @@ def _k_targets_7(rng, r, o):
 
 def _k_type_15(rng, r, o):
     r["item_type"] = "15"
-    return [("item-type-unknown", "item_type"), ("catalog-code-type-mismatch", "catalog_code")]
+    # TT (01) is not compared with an unknown type: only item-type-unknown is expected
+    return [("item-type-unknown", "item_type")]
 
 
 def _k_name_long(rng, r, o):
@@ -802,7 +857,7 @@ def _k_task_33(rng, r, o):
 
 
 def _k_task_body(rng, r, o):
-    _set_task(r, body=_other_dept_uscc(r))
+    _set_task(r, body=_other_body_uscc(r))
     return [("task-code-body-mismatch", "task_code")]
 
 
@@ -1002,7 +1057,7 @@ DEFECTS: dict[str, tuple[Callable, str, Callable]] = {
     "legal-limit-chinese": (_k_legal_chinese, "法定办结时限写成汉字“二十”", _is("01", "07", "10")),
     "online-depth-9": (_k_depth_9, "网上办理深度为代码表外的“9”（真实记录 D）", _ANY),
     "service-targets-7": (_k_targets_7, "服务对象含代码表外的“7”", _ANY),
-    "item-type-15": (_k_type_15, "事项类型“15”不在代码表；基本编码 TT 段仍为原类型", _is("01")),
+    "item-type-15": (_k_type_15, "事项类型“15”不在代码表", _is("01")),
     "name-too-long": (_k_name_long, "事项名称超过 1000 字", _ANY),
     "uscc-truncated": (_k_uscc_truncated, "实施主体编码少一位（17 位截断）", _ANY),
     "uscc-charset": (_k_uscc_charset, "实施主体编码把数字 0/1 误录为字母 O/I", _ANY),
@@ -1095,8 +1150,9 @@ def _county_usccs(c: int, area: str) -> dict:
 
 
 def _localize(rec: dict, dept_uscc: str, uscc: str, area: str, name: str) -> dict:
-    return {k: v.replace(dept_uscc, uscc).replace(AREA, area).replace(COUNTY_NAME, name)
-            for k, v in rec.items()}
+    out = {k: v.replace(dept_uscc, uscc).replace(COUNTY_NAME, name) for k, v in rec.items()}
+    out["area_code"] = area
+    return out
 
 
 def _render(writer_buf: io.StringIO, writer, values: list[str]) -> str:
@@ -1113,7 +1169,8 @@ def write_csv(path, n: int, defect_rate: float = 0.05, seed: int = 20240607, var
     Rows cycle through a pool of ``variants × len(ENTRIES)`` clean records; each block of
     ``len(ENTRIES)`` rows is one synthetic county (own name, area code and department USCCs), so
     every 实施编码 is unique.  A fraction ``defect_rate`` of rows get one single-row defect;
-    ``manifest_path`` (optional) receives ``row,field,code`` for each expected finding.
+    ``manifest_path`` (optional) receives ``row,field,code`` for each expected row-level finding
+    (table-level findings such as ``value-set-violated`` on 事项类型 are not listed).
     """
     rng = random.Random(seed)
     per = len(ENTRIES)
@@ -1125,7 +1182,7 @@ def write_csv(path, n: int, defect_rate: float = 0.05, seed: int = 20240607, var
         tb = []
         for j, rec in enumerate(block):
             du = DEPTS[ENTRIES[j]["dept"]]["uscc"]
-            vals = [rec[f].replace(du, "\x01").replace(AREA, "\x02").replace(COUNTY_NAME, "\x03")
+            vals = [("\x02" if f == "area_code" else rec[f].replace(du, "\x01").replace(COUNTY_NAME, "\x03"))
                     for f in FIELDS]
             line = _render(buf, w, vals).replace("{", "{{").replace("}", "}}")
             tb.append(line.replace("\x01", "{0}").replace("\x02", "{1}").replace("\x03", "{2}"))

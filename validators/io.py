@@ -23,7 +23,7 @@ from .aliases import map_columns
 HEAD_BYTES = 1 << 20
 HEADER_SCAN_ROWS = 12
 CHUNK_ROWS = 50_000
-BLOCK_SIZE = 32 << 20
+BLOCK_SIZE = 4 << 20  # pyarrow buffers dozens of blocks ahead: small blocks keep memory flat
 
 JSON_LIST_KEYS = ("data", "items", "records", "rows", "list", "result", "tasks", "guides")
 
@@ -233,7 +233,8 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
     enc = cfg["encoding"]
     read_opts = pcsv.ReadOptions(
         encoding="utf8" if enc in ("utf-8", "utf-8-sig", "utf8") else enc,
-        skip_rows=cfg["skip"], column_names=labels, block_size=BLOCK_SIZE)
+        skip_rows=cfg["skip"], column_names=labels, block_size=BLOCK_SIZE,
+        use_threads=False)  # threads read ahead without bound: memory would grow with the file
     parse_opts = pcsv.ParseOptions(delimiter=cfg["delimiter"], newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=on_invalid)
     conv_opts = pcsv.ConvertOptions(
