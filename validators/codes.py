@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .findings import hits
 from .normalize import Rows, map_distinct, map_pairs
 
@@ -95,27 +97,88 @@ def classify_task(code: str) -> tuple[str, dict] | None:
     return "task-code-length", {"length": len(code)}
 
 
-def _classified(rows: Rows, col: str, fn, out: list, skip_codes=()):
-    """Run a classifier on distinct values and append one hit frame per rule code."""
-    res = map_distinct(rows.code(col), fn)
-    rule = res.map(lambda r: r[0] if isinstance(r, tuple) else None)
-    params = res.map(lambda r: r[1] if isinstance(r, tuple) else None)
-    for code in [c for c in rule.dropna().unique() if c not in skip_codes]:
-        out.append(hits(rows.frame, rule == code, code, col, params=params))
-    return rule
+def uscc_valid(values) -> np.ndarray:
+    """Vectorised GB 32100 + GB 11714 check of a text Series: True where the code is valid."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(values.array)
+    shape = pc.fill_null(pc.match_substring_regex(arr, _USCC_RE.pattern), False).to_numpy(zero_copy_only=False)
+    ok = np.zeros(len(values), dtype=bool)
+    idx = np.flatnonzero(shape)
+    if len(idx) == 0:
+        return ok
+    text = "".join(arr.filter(pa.array(shape)).to_pylist()).encode("ascii")
+    chars = np.frombuffer(text, dtype=np.uint8).reshape(-1, 18)
+    vals = _USCC_LUT[chars[:, :17]]
+    check = _USCC_ALPHA[(31 - (vals @ np.asarray(USCC_WEIGHTS)) % 31) % 31]
+    org = _ORG_LUT[chars[:, 8:16]] @ np.asarray(ORG_WEIGHTS)
+    c9 = 11 - org % 11
+    org_check = np.where(c9 == 10, ord("X"), np.where(c9 == 11, ord("0"), c9 + ord("0")))
+    ok[idx] = (check == chars[:, 17]) & (org_check == chars[:, 16])
+    return ok
+
+
+def _lut(alphabet: str, values) -> np.ndarray:
+    table = np.zeros(256, dtype=np.int64)
+    for c, v in zip(alphabet, values):
+        table[ord(c)] = v
+    return table
+
+
+_USCC_LUT = _lut(USCC_ALPHABET, range(31))
+_USCC_ALPHA = np.frombuffer(USCC_ALPHABET.encode(), dtype=np.uint8)
+_ORG_LUT = _lut("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", range(36))
+
+
+def _shape_valid(pattern: re.Pattern):
+    def valid(values) -> np.ndarray:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return pc.fill_null(pc.match_substring_regex(pa.array(values.array), pattern.pattern), False) \
+            .to_numpy(zero_copy_only=False)
+    return valid
+
+
+_CATALOG_OK = re.compile(r"^\d{2}(0[1-9]|10|20|99|3[0-2])\d{8}$")
+
+
+def _classified(rows: Rows, col: str, fn, out: list, valid=None) -> np.ndarray:
+    """Classify distinct values (skipping those ``valid`` vouches for); one hit frame per rule.
+
+    Returns a bool array: True where the value is present and breaks no rule.
+    """
+    import pandas as pd
+
+    values = rows.code(col)
+    present = rows.present(col)
+    if valid is not None:
+        good = valid(values)
+        values = values.where(~good)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    verdicts = [fn(u) for u in uniques]
+    names = sorted({v[0] for v in verdicts if v})
+    rule_of = np.array([names.index(v[0]) if v else -1 for v in verdicts] + [-1], dtype=np.int64)[codes]
+    params = np.empty(len(verdicts) + 1, dtype=object)
+    params[:-1] = [v[1] if v else None for v in verdicts]
+    params = pd.Series(params[codes], index=rows.frame.index)
+    for k, name in enumerate(names):
+        out.append(hits(rows.frame, rule_of == k, name, col, params=params))
+    return present & (rule_of == -1), rule_of, names
 
 
 def check_codes(rows: Rows, ctx):
     out: list = []
     body_ok = None
     if rows.has("implementing_body_code"):
-        rule = _classified(rows, "implementing_body_code", classify_uscc, out)
-        body_ok = rows.present("implementing_body_code") & (rule.isna() | (rule == "uscc-org-check-digit"))
+        body_ok, rule_of, names = _classified(rows, "implementing_body_code", classify_uscc, out, uscc_valid)
+        if "uscc-org-check-digit" in names:  # the USCC itself is valid: keep comparing it
+            body_ok = body_ok | (rule_of == names.index("uscc-org-check-digit"))
     cat_ok = None
     if rows.has("catalog_code"):
-        rule = _classified(rows, "catalog_code", classify_catalog, out)
+        cat_ok = _classified(rows, "catalog_code", classify_catalog, out, _shape_valid(_CATALOG_OK))[0]
         cat = rows.code("catalog_code")
-        cat_ok = rows.present("catalog_code") & rule.isna()
         if rows.has("item_type"):
             it = rows.code("item_type")
             tt = cat.str.slice(2, 4)
@@ -140,9 +203,8 @@ def check_codes(rows: Rows, ctx):
             out.append(hits(rows.frame, bad, "catalog-code-dept-mismatch", "catalog_code",
                             params=_pairs(dd, cd, "dd", "dept")))
     if rows.has("task_code"):
-        rule = _classified(rows, "task_code", classify_task, out)
+        ok = _classified(rows, "task_code", classify_task, out, _shape_valid(_TASK_RE))[0]
         task = rows.code("task_code")
-        ok = rows.present("task_code") & rule.isna()
         if body_ok is not None or rows.has("implementing_body_code"):
             body = rows.code("implementing_body_code")
             bad = ok & rows.present("implementing_body_code") & (task.str.slice(0, 18) != body)

@@ -201,9 +201,13 @@ _VOCAB = {"object": OBJECTS, "action": ACTIONS, "kind": KINDS, "activity": ACTIV
 
 @lru_cache(maxsize=200_000)
 def features(key: str) -> dict[str, frozenset[str]]:
-    """The guarded words a key contains, per guard kind."""
-    out = {kind: frozenset(w for w in vocab if w in key) for kind, vocab in _VOCAB.items()}
-    out["grade"] = frozenset(_GRADE.findall(key))
+    """The guarded words a key contains, per guard kind.
+
+    Words inside parentheses count only as the qualifier, so one differing qualifier is one guard.
+    """
+    bare = _PAREN_GROUP.sub("", key)
+    out = {kind: frozenset(w for w in vocab if w in bare) for kind, vocab in _VOCAB.items()}
+    out["grade"] = frozenset(_GRADE.findall(bare))
     out["qualifier"] = frozenset(m.group(1) for m in _PAREN_GROUP.finditer(key))
     return out
 
