@@ -126,3 +126,26 @@ def test_family_required_elements(tmp_path):
     missing = {(f.row, f.field) for f in report.findings() if f.code in ("element-missing", "column-missing")}
     assert (2, "legal_time_limit") not in missing
     assert (None, "punishment_method") in missing  # the whole column is absent
+
+
+def test_vectorised_clarity_equals_per_value_verdicts():
+    import pandas as pd
+    from validators.clarity import legal_basis_verdicts, location_unclear
+    from validators.normalize import Rows
+
+    texts = {
+        "handling_location": ["灵山县三海街道江南路5号县政务服务中心法人大厅②综合窗口", "县政务服务中心", "江南路１２号二楼",
+                              "人民路8号政务服务中心3楼", "线上办理", "无"],
+        "legal_basis": ["《中华人民共和国特种设备安全法》第四十九条", "根据《全民健身法》", "依据相关法律法规",
+                        "【行政法规】《宗教事务条例》第３３条", "《关于XX的通知》", "/"],
+    }
+    frame = pd.DataFrame(texts, dtype="str")
+    rows = Rows(frame)
+    loc = location_unclear(rows)
+    unclear, no_article = legal_basis_verdicts(rows)
+    for i, t in enumerate(texts["handling_location"]):
+        expect = rows.present("handling_location")[i] and location_verdict(t) == "handling-location-unclear"
+        assert loc[i] == expect, t
+    for i, t in enumerate(texts["legal_basis"]):
+        v = legal_basis_verdict(t) if rows.present("legal_basis")[i] else None
+        assert (unclear[i], no_article[i]) == (v == "legal-basis-unclear", v == "legal-basis-no-article"), t
