@@ -168,6 +168,17 @@ def _classified(rows: Rows, col: str, fn, out: list, valid=None) -> np.ndarray:
     return present & (rule_of == -1), rule_of, names
 
 
+def _segment_check(rows: Rows, out: list, ok, segment, other: str, rule: str, field: str,
+                   keys: tuple[str, str]) -> None:
+    """Flag rows (among ``ok``) where a code segment differs from another element's value."""
+    if not rows.has(other):
+        return
+    value = rows.code(other)
+    differs = (segment != value).fillna(True).to_numpy(dtype=bool)
+    out.append(hits(rows.frame, ok & rows.present(other) & differs, rule, field,
+                    params={keys[0]: segment, keys[1]: value}))
+
+
 def check_codes(rows: Rows, ctx):
     out: list = []
     body_ok = None
@@ -175,17 +186,13 @@ def check_codes(rows: Rows, ctx):
         body_ok, rule_of, names = _classified(rows, "implementing_body_code", classify_uscc, out, uscc_valid)
         if "uscc-org-check-digit" in names:  # the USCC itself is valid: keep comparing it
             body_ok = body_ok | (rule_of == names.index("uscc-org-check-digit"))
-    cat_ok = None
     if rows.has("catalog_code"):
         cat_ok = _classified(rows, "catalog_code", classify_catalog, out, _shape_valid(_CATALOG_OK))[0]
         cat = rows.code("catalog_code")
         if rows.has("item_type"):
-            it = rows.code("item_type")
-            tt = cat.str.slice(2, 4)
-            bad = cat_ok & rows.present("item_type") & it.isin(_ITEM_TYPES) & (tt != it)
-            out.append(hits(rows.frame, bad, "catalog-code-type-mismatch", "catalog_code",
-                            params=_pairs(tt, it, "tt", "item_type")))
-        rr = cat.str.slice(0, 2)
+            known_type = rows.code("item_type").isin(_ITEM_TYPES).to_numpy(dtype=bool)
+            _segment_check(rows, out, cat_ok & known_type, cat.str.slice(2, 4), "item_type",
+                           "catalog-code-type-mismatch", "catalog_code", ("tt", "item_type"))
         province = None
         if rows.has("area_code"):
             province = rows.code("area_code").str.slice(0, 2).where(rows.present("area_code"))
@@ -193,43 +200,28 @@ def check_codes(rows: Rows, ctx):
             from_body = rows.code("implementing_body_code").str.slice(2, 4).where(body_ok)
             province = from_body if province is None else province.fillna(from_body)
         if province is not None:
-            bad = cat_ok & province.notna() & (rr != "00") & (rr != province)
+            rr = cat.str.slice(0, 2)
+            bad = cat_ok & (province.notna() & (rr != "00") & (rr != province)).fillna(False).to_numpy(dtype=bool)
             out.append(hits(rows.frame, bad, "catalog-code-region-mismatch", "catalog_code",
-                            params=_pairs(rr, province, "rr", "province")))
-        if rows.has("central_dept_code"):
-            dd = cat.str.slice(4, 6)
-            cd = rows.code("central_dept_code")
-            bad = cat_ok & rows.present("central_dept_code") & (dd != cd)
-            out.append(hits(rows.frame, bad, "catalog-code-dept-mismatch", "catalog_code",
-                            params=_pairs(dd, cd, "dd", "dept")))
+                            params={"rr": rr, "province": province}))
+        _segment_check(rows, out, cat_ok, cat.str.slice(4, 6), "central_dept_code",
+                       "catalog-code-dept-mismatch", "catalog_code", ("dd", "dept"))
     if rows.has("task_code"):
         ok = _classified(rows, "task_code", classify_task, out, _shape_valid(_TASK_RE))[0]
         task = rows.code("task_code")
-        if body_ok is not None or rows.has("implementing_body_code"):
-            body = rows.code("implementing_body_code")
-            bad = ok & rows.present("implementing_body_code") & (task.str.slice(0, 18) != body)
-            out.append(hits(rows.frame, bad, "task-code-body-mismatch", "task_code",
-                            params=_pairs(task.str.slice(0, 18), body, "prefix", "body")))
+        _segment_check(rows, out, ok, task.str.slice(0, 18), "implementing_body_code",
+                       "task-code-body-mismatch", "task_code", ("prefix", "body"))
+        _segment_check(rows, out, ok, task.str.slice(19, 31), "catalog_code",
+                       "task-code-catalog-mismatch", "task_code", ("tail", "catalog"))
         if rows.has("exercise_levels"):
             lv = task.str.slice(18, 19)
             levels = rows.code("exercise_levels")
             inside = map_pairs(lv, levels, lambda d, v: d is not None and v is not None and d in v.split(","))
-            bad = ok & rows.present("exercise_levels") & ~inside
-            out.append(hits(rows.frame, bad, "task-code-level-mismatch", "task_code",
-                            params=_pairs(lv, levels, "digit", "levels")))
-        if cat_ok is not None or rows.has("catalog_code"):
-            cat = rows.code("catalog_code")
-            bad = ok & rows.present("catalog_code") & (task.str.slice(19, 31) != cat)
-            out.append(hits(rows.frame, bad, "task-code-catalog-mismatch", "task_code",
-                            params=_pairs(task.str.slice(19, 31), cat, "tail", "catalog")))
+            out.append(hits(rows.frame, ok & rows.present("exercise_levels") & ~inside,
+                            "task-code-level-mismatch", "task_code", params={"digit": lv, "levels": levels}))
         if rows.has("handle_item_code"):
             h = rows.code("handle_item_code")
-            bad = ok & rows.present("handle_item_code") & ~(
-                (h.str.len() == 33) & (h.str.slice(0, 31) == task)).fillna(False)
-            out.append(hits(rows.frame, bad, "handle-item-code-prefix", "handle_item_code"))
+            good = ((h.str.len() == 33) & (h.str.slice(0, 31) == task)).fillna(False).to_numpy(dtype=bool)
+            out.append(hits(rows.frame, ok & rows.present("handle_item_code") & ~good,
+                            "handle-item-code-prefix", "handle_item_code"))
     return out
-
-
-def _pairs(a, b, ka: str, kb: str):
-    """A Series of message-parameter dicts built from two aligned Series."""
-    return {ka: a, kb: b}

@@ -54,15 +54,20 @@ class Finding:
         return d
 
 
-def clip(value: Any) -> str | None:
-    """Render an offending value for a finding: text, truncated; None stays None."""
+def is_missing(value: Any) -> bool:
+    """None, NaN or pandas NA (whose comparisons are ambiguous)."""
     if value is None:
-        return None
+        return True
     try:
-        if value != value:  # NaN / NA
-            return None
+        return bool(value != value)
     except (TypeError, ValueError):
-        pass
+        return True
+
+
+def clip(value: Any) -> str | None:
+    """Render an offending value for a finding: text, truncated; missing stays None."""
+    if is_missing(value):
+        return None
     text = str(value)
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
 
@@ -110,12 +115,7 @@ def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
 
 def _plain(v):
     """A message parameter as a JSON-friendly scalar (NaN/NA → None, numpy → Python)."""
-    if v is None:
-        return None
-    try:
-        if v != v:
-            return None
-    except (TypeError, ValueError):
+    if is_missing(v):
         return None
     if hasattr(v, "item"):
         v = v.item()

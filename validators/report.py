@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
-from .findings import Finding, Severity
+from .findings import Finding, Severity, is_missing
 from .messages import render, hint, rule_meta
 from .schema import label
 
@@ -190,14 +190,7 @@ def _rate(num: int, den: int) -> float:
 
 
 def _none(v):
-    if v is None:
-        return None
-    try:
-        if v != v:
-            return None
-    except (TypeError, ValueError):
-        pass
-    return v
+    return None if is_missing(v) else v
 
 
 def _json_safe(v):
