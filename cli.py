@@ -40,6 +40,12 @@ def _parse_severity(values: tuple[str, ...]) -> dict[str, str]:
         if level not in ("error", "warning", "info"):
             raise click.BadParameter(f"{v!r}: 应为 规则代码=error|warning|info", param_hint="--severity")
         out[code.strip()] = level
+    if out:
+        from validators.messages import rule_meta
+
+        unknown = sorted(set(out) - set(rule_meta()))
+        if unknown:
+            raise click.BadParameter(f"未知规则代码 {', '.join(unknown)}；用 sxcheck rules 查看", param_hint="--severity")
     return out
 
 

@@ -104,11 +104,17 @@ def test_every_help_has_an_example(cmd):
 
 
 def test_help_imports_no_pandas_or_gx():
-    code = ("import sys, cli\n"
+    code = ("import sys, cli, validators\n"
             "try:\n    cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('pandas', 'great_expectations', 'pyarrow', 'jsonschema') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_unknown_severity_override_is_a_usage_error(files):
+    good, _bad = files
+    r = run("validate", good, "--severity", "no-such-rule=info")
+    assert r.exit_code == 2 and "no-such-rule" in r.output
 
 
 def test_gx_docs_requires_gx_engine(files, tmp_path):

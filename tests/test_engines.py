@@ -39,3 +39,8 @@ def test_native_and_gx_engines_agree(path):
         {(f.code, f.field) for f in gx.findings() if f.row is None}
     if "sample" in path.name:
         assert not all(e["success"] for e in native.expectations)  # both see the planted failures
+
+
+def test_gx_data_docs_are_built(tmp_path):
+    validate(str(CATALOGS / "clean_guides.csv"), engine="gx", gx_docs_dir=str(tmp_path))
+    assert list(tmp_path.rglob("data_docs/local_site/index.html"))
