@@ -11,7 +11,7 @@ import sys
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-FORMATS = ("table", "json", "junit", "sarif", "markdown")
+FORMATS = ("table", "json", "junit", "sarif", "markdown", "xlsx")
 
 
 def _ensure_own_package() -> None:
@@ -88,9 +88,14 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text)
 
 
-def _export(report, fmt: str, lang: str, output: str | None, limit: int) -> None:
+def _export(report, fmt: str, lang: str, output: str | None, limit: int, encoding: str | None = None) -> None:
     from validators.exporters import export_text, print_table
 
+    if fmt == "xlsx":
+        from validators.exporters.xlsx import write_xlsx
+
+        write_xlsx(report, output, lang=lang, encoding=encoding)
+        return
     if fmt == "table" and not output:
         print_table(report, lang=lang, limit=limit)
         return
@@ -116,7 +121,7 @@ def main() -> None:
 _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                      help="消息语言 / message language.")
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                       help="输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown。")
+                       help="输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown、标注版 Excel（xlsx，需 --output）。")
 _OUTPUT = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
                        help="写入文件而不是标准输出。")
 _FAIL_ON = click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
@@ -150,6 +155,7 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
       sxcheck validate catalogs/sample_guides.xlsx
       sxcheck validate catalogs/sample_guides_gbk.csv --format json -o report.json
       sxcheck validate export.xlsx --sheet 办事指南 --fail-on warning
+      sxcheck validate export.xlsx --format xlsx -o 问题标注.xlsx
       sxcheck validate export.csv --engine gx --gx-docs gx_docs/
     """
     from validators import validate as run
@@ -157,6 +163,8 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
 
     if gx_docs and engine != "gx":
         raise click.UsageError("--gx-docs 需要与 --engine gx 一起使用")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)
     try:
         with Progress(not quiet) as progress:
@@ -170,7 +178,7 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
         from validators.messages import input_message
 
         _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
-    _export(report, fmt, lang, output, limit)
+    _export(report, fmt, lang, output, limit, encoding)
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
 
 

@@ -120,3 +120,20 @@ def test_unknown_severity_override_is_a_usage_error(files):
 def test_gx_docs_requires_gx_engine(files, tmp_path):
     good, _bad = files
     assert run("validate", good, "--gx-docs", tmp_path / "d").exit_code == 2
+
+
+def test_annotated_xlsx(files, tmp_path):
+    import openpyxl
+
+    _good, bad = files
+    out = tmp_path / "marked.xlsx"
+    assert run("validate", bad, "--format", "xlsx").exit_code == 2          # needs --output
+    assert run("validate", bad, "--format", "xlsx", "-o", out).exit_code == 1
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:2] == ["汇总", "问题清单"]
+    marked = wb[wb.sheetnames[2]]
+    assert marked.cell(row=2, column=1).value == 3                          # record C's original row
+    header = [c.value for c in marked[1]]
+    url = marked.cell(row=2, column=header.index("网办地址") + 1)
+    assert url.value == "无" and "网办地址" in url.comment.text
+    assert url.fill.fgColor.rgb.endswith("FFC7CE")                          # error colour
