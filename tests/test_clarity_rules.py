@@ -149,3 +149,15 @@ def test_vectorised_clarity_equals_per_value_verdicts():
     for i, t in enumerate(texts["legal_basis"]):
         v = legal_basis_verdict(t) if rows.present("legal_basis")[i] else None
         assert (unclear[i], no_article[i]) == (v == "legal-basis-unclear", v == "legal-basis-no-article"), t
+
+
+def test_targeted_nfkc_equals_full_nfkc():
+    import unicodedata
+
+    import pyarrow as pa
+
+    from validators.normalize import nfkc_arrow
+
+    vals = ["江南路１２号二楼④⑤⑥窗口", "⽂化广电体育局", "Ⅳ级", "２０℃", None, "下午２:00-５:00", "　全角", "普通文本"] * 3
+    assert nfkc_arrow(pa.array(vals)).to_pylist() == [None if v is None else unicodedata.normalize("NFKC", v)
+                                                      for v in vals]

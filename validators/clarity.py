@@ -9,7 +9,7 @@ import re
 import unicodedata
 
 from .findings import hits
-from .normalize import Rows, map_distinct
+from .normalize import Rows, map_distinct, nfkc_arrow
 
 CODES = ("handling-hours-unclear", "handling-hours-implausible", "handling-location-unclear",
          "legal-basis-unclear", "legal-basis-no-article", "time-limit-unclear", "time-limit-unit-vague",
@@ -117,9 +117,8 @@ def _matches(arr, pattern: re.Pattern):
 def _nfkc(rows: Rows, col: str):
     """The column NFKC-normalised, as an arrow array (vectorised; same as :func:`_norm` bar dashes)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    return pc.utf8_normalize(pa.array(rows.text(col).array), "NFKC")
+    return nfkc_arrow(pa.array(rows.text(col).array))
 
 
 def location_unclear(rows: Rows):

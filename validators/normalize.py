@@ -86,6 +86,31 @@ def _absent_values():
     return pa.array(sorted(PLACEHOLDERS | {""}), type=pa.string())
 
 
+# blocks holding the characters NFKC changes in real exports: no-break and ideographic spaces,
+# general punctuation, super/subscripts, letterlike and number forms (℃, Ⅳ), circled numbers,
+# Kangxi and CJK radicals pasted from PDFs, enclosed CJK, compatibility ideographs and forms,
+# full-width ASCII
+_NFKC_NEEDED = ("[\u00a0\u2000-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff"
+                "\uf900-\ufaff\ufe10-\ufe6f\uff01-\uffee]")
+
+
+def nfkc_arrow(arr):
+    """NFKC-normalise an arrow text array, touching only the values that need it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    needs = pc.fill_null(pc.match_substring_regex(arr, _NFKC_NEEDED), False)
+    count = pc.sum(needs).as_py() or 0
+    if count == 0:
+        return arr
+    if count > len(arr) // 4:
+        return pc.utf8_normalize(arr, "NFKC")
+    fixed = pc.utf8_normalize(arr.filter(needs), "NFKC")
+    return pc.replace_with_mask(arr, needs, fixed.cast(arr.type))
+
+
 class Rows:
     """One chunk of canonical rows with lazily normalised views of its columns.
 
@@ -161,8 +186,7 @@ class Rows:
                 import pyarrow as pa
                 import pyarrow.compute as pc
 
-                arr = pa.array(t.array)
-                self._code[col] = self._series(pc.utf8_trim_whitespace(pc.utf8_normalize(arr, "NFKC")))
+                self._code[col] = self._series(pc.utf8_trim_whitespace(nfkc_arrow(pa.array(t.array))))
             else:
                 self._code[col] = t
         return self._code[col]
