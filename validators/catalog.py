@@ -136,7 +136,9 @@ class NativeSuite:
     specs: tuple[ExpectationSpec, ...] = field(default_factory=build_suite)
     counters: dict = field(default_factory=dict)
     index: dict = field(default_factory=dict)
-    locations: list = field(default_factory=list)
+    tables: list = field(default_factory=list)      # (source, sheet) of each table seen
+    loc_starts: list = field(default_factory=list)  # first location id of each block of rows
+    loc_rows: list = field(default_factory=list)    # (table index, row numbers) of each block
     dup_keys: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -176,9 +178,8 @@ class NativeSuite:
         dup_in_chunk = pd.Series(h).duplicated(keep="first").to_numpy()  # noqa: E501
         new_mask = (first_loc < 0) & ~dup_in_chunk
         rownums = rows.frame["_row"].to_numpy()[pos]
-        base = len(self.locations)
         new_idx = np.flatnonzero(new_mask)
-        self.locations.extend((source, sheet, int(r)) for r in rownums[new_idx])
+        base = self._store(source, sheet, rownums[new_idx])
         new_locs = np.arange(base, base + len(new_idx), dtype=np.int64)
         # resolve in-chunk duplicates to their first occurrence in this chunk
         codes, _uniq = pd.factorize(h)
@@ -195,7 +196,7 @@ class NativeSuite:
         keys = self.dup_keys[s.column]
         for i in dup_idx:
             loc = first_loc[i] if first_loc[i] >= 0 else loc_of[int(first_pos_in_chunk[i])]
-            firsts.append(self.locations[loc])
+            firsts.append(self._location(int(loc)))
             key = int(h[i])
             if key not in keys:
                 keys.add(key)
@@ -208,6 +209,24 @@ class NativeSuite:
                                      for f in firsts]
         return hits(rows.frame, pd.Series(mask, index=rows.frame.index), "task-code-duplicate",
                     s.column, params=params)
+
+    def _store(self, source: str, sheet: str | None, rownums: np.ndarray) -> int:
+        """Keep first-occurrence rows as numpy blocks (no Python object per row); return the first id."""
+        if (source, sheet) not in self.tables:
+            self.tables.append((source, sheet))
+        base = self.loc_starts[-1] + len(self.loc_rows[-1][1]) if self.loc_rows else 0
+        if len(rownums):
+            self.loc_starts.append(base)
+            self.loc_rows.append((self.tables.index((source, sheet)), rownums.astype(np.int64)))
+        return base
+
+    def _location(self, loc: int) -> tuple[str, str | None, int]:
+        import bisect
+
+        k = bisect.bisect_right(self.loc_starts, loc) - 1
+        table, rows = self.loc_rows[k]
+        source, sheet = self.tables[table]
+        return source, sheet, int(rows[loc - self.loc_starts[k]])
 
     def results(self) -> list[ExpectationResult]:
         out = []
