@@ -129,6 +129,8 @@ _FAIL_ON = click.option("--fail-on", type=click.Choice(["error", "warning", "nev
 _SHEET = click.option("--sheet", help="只检查 Excel 的该工作表（默认检查所有含要素列的工作表）。")
 _ENCODING = click.option("--encoding", help="CSV/JSON 编码（默认自动识别 UTF-8 / UTF-8-BOM / GBK）。")
 _QUIET = click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
+_SEVERITY = click.option("--severity", multiple=True, metavar="CODE=LEVEL",
+                         help="调整规则级别，如 --severity legal-basis-no-article=info。")
 _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
                       help="终端表格中每条规则最多列出的发现数（JSON 等格式列出全部）。")
 
@@ -144,7 +146,7 @@ _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_de
 @click.option("--engine", type=click.Choice(["native", "gx"]), default="native", show_default=True,
               help="清单级期望的执行引擎：native（快速流式）或 gx（great_expectations 1.x）。")
 @click.option("--gx-docs", type=click.Path(file_okay=False), help="与 --engine gx 同用：生成 GX Data Docs 到该目录。")
-@click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="调整规则级别，如 --severity legal-basis-no-article=info。")
+@_SEVERITY
 @_LIMIT
 @_QUIET
 def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet):
@@ -185,6 +187,7 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
 @main.command()
 @click.argument("local", nargs=-1, required=True, type=click.Path())
 @click.option("--base", required=True, type=click.Path(), help="国家基本目录文件（CSV/XLSX/JSON）。")
+@click.option("--base-encoding", help="国家基本目录 CSV/JSON 的编码（默认自动识别）。")
 @click.option("--matches", type=click.Path(dir_okay=False), help="写出匹配表（.csv 或 .xlsx）供人工复核。")
 @_FORMAT
 @_OUTPUT
@@ -199,10 +202,11 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
               help="模糊匹配进入人工复核的最低分。")
 @click.option("--min-rate", type=click.FloatRange(0, 1), help="符合率低于该值时退出码为 1（CI 门禁）。")
 @_FAIL_ON
+@_SEVERITY
 @_LIMIT
 @_QUIET
-def conform(local, base, matches, fmt, output, lang, sheet, encoding, level, match_threshold,
-            review_threshold, min_rate, fail_on, limit, quiet):
+def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encoding, level, match_threshold,
+            review_threshold, min_rate, fail_on, severity, limit, quiet):
     """将本地基本目录 / 实施清单与国家基本目录比对，计算基本目录符合率和实施清单符合率。
 
     \b
@@ -216,11 +220,14 @@ def conform(local, base, matches, fmt, output, lang, sheet, encoding, level, mat
 
     if review_threshold > match_threshold:
         raise click.UsageError("--review-threshold 不能高于 --match-threshold")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    sev = _parse_severity(severity)
     try:
         with Progress(not quiet) as progress:
             result = run(list(local), base, sheet=sheet, encoding=encoding, level=level,
                          match_threshold=match_threshold, review_threshold=review_threshold,
-                         progress=progress)
+                         progress=progress, severity=sev, base_encoding=base_encoding)
         if matches:
             result.write_matches(matches)
     except InputError as exc:
@@ -229,7 +236,7 @@ def conform(local, base, matches, fmt, output, lang, sheet, encoding, level, mat
         from validators.messages import input_message
 
         _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
-    _export(result.report, fmt, lang, output, limit)
+    _export(result.report, fmt, lang, output, limit, encoding)
     failed = result.report.fails(fail_on)
     if min_rate is not None:
         from validators.conformity import min_rate_ok

@@ -160,7 +160,7 @@ def main() -> None:
             continue
         if not code.endswith("000") and parent in parent_claims:
             continue
-        if rng.random() < 0.08:
+        if rng.random() < 0.08 and code not in parent_claims:
             continue                                   # not claimed: shows up in coverage
         name, typ = b["name"], b["type"]
         kind = "parent-claim" if code in parent_claims else rng.choices(kinds, weights)[0]

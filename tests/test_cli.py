@@ -137,3 +137,25 @@ def test_annotated_xlsx(files, tmp_path):
     url = marked.cell(row=2, column=header.index("网办地址") + 1)
     assert url.value == "无" and "网办地址" in url.comment.text
     assert url.fill.fgColor.rgb.endswith("FFC7CE")                          # error colour
+
+
+def test_conform_cli_gate_json_and_matches(tmp_path):
+    from conftest import CATALOGS
+
+    local, base = CATALOGS / "local_catalog_sample.csv", CATALOGS / "national_base_sample.csv"
+    out, matches = tmp_path / "c.json", tmp_path / "m.xlsx"
+    r = run("conform", local, "--base", base, "--format", "json", "-o", out, "--matches", matches,
+            "--fail-on", "never", "-q")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(load_json("report.schema.json")).iter_errors(doc)) == []
+    rates = doc["stats"]["rates"]
+    gate = rates[rates["gate"]]
+    assert gate["numerator"] / gate["denominator"] == pytest.approx(gate["rate"], abs=1e-6)
+    assert matches.exists()
+    assert run("conform", local, "--base", base, "--fail-on", "never", "-q",
+               "--min-rate", f"{gate['rate'] + 0.01:.4f}").exit_code == 1
+    assert run("conform", local, "--base", base, "--fail-on", "never", "-q",
+               "--min-rate", f"{max(gate['rate'] - 0.01, 0):.4f}").exit_code == 0
+    assert run("conform", local, "--base", tmp_path / "nope.csv").exit_code == 3
+    assert run("conform", local, "--base", base, "--review-threshold", "99").exit_code == 2

@@ -235,7 +235,7 @@ def test_write_matches(sample, tmp_path):
         path = str(tmp_path / name)
         sample.write_matches(path)
         back = pd.read_csv(path, dtype=str, encoding="utf-8-sig") if name.endswith("csv") \
-            else pd.read_excel(path, dtype=str)
+            else pd.read_excel(path, dtype=str, engine="openpyxl")
         assert len(back) == len(sample.matches)
         assert list(back.columns[:14]) == ["local_source", "local_sheet", "local_row", "local_code",
                                            "local_task_code", "local_name", "local_type",
@@ -402,3 +402,24 @@ def test_wrong_type_found_but_not_auto_matched(food_drug_matcher):
     assert r.band == "review" and any(g.startswith("item-type:") for g in r.guards)
     exact = m.resolve(["全民健身设施拆迁或者改变用途批准"], ["01"])[0]
     assert exact.band == "matched"          # same name: matched, the type mismatch is a finding
+
+
+def test_leave_one_out_never_auto_matches_another_item(tmp_path):
+    """Remove each base item in turn: its own name must not auto-match a different item."""
+    full = pd.read_csv(BASE, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    wrong = []
+    for i in range(len(full)):
+        path = tmp_path / "loo.csv"
+        full.drop(index=i).to_csv(path, index=False)
+        matcher = NameMatcher(load_base(str(path)), Thresholds())
+        r = matcher.resolve([full.at[i, "事项名称"]], [full.at[i, "事项类型"]])[0]
+        if r.band == "matched":
+            wrong.append((full.at[i, "事项名称"], matcher.base.names[r.pos], r.score))
+    assert not wrong
+
+
+def test_severity_override_changes_what_fails_the_task_rate(sample):
+    demoted = conform(LOCAL, BASE, severity={"element-missing": "warning"})
+    before, after = sample.rates["task_conformity"], demoted.rates["task_conformity"]
+    assert after["numerator"] > before["numerator"]
+    assert "elements" not in after["reasons"] or after["reasons"]["elements"] < before["reasons"]["elements"]

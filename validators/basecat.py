@@ -25,27 +25,31 @@ class BaseCatalog:
     """Base items as parallel columns (``items``) plus the lookups the matcher needs."""
 
     source: str
-    items: object                      # DataFrame: code name type levels dept key _row sheet code_ok
+    items: object                      # DataFrame: code name type levels dept key _row sheet …
     code_index: dict[str, int]         # well-formed code → position of its first row
     name_index: dict[str, list[int]]   # trimmed name → positions
     key_index: dict[str, list[int]]    # normalised key → positions
     findings: list = field(default_factory=list)   # finding frames (base-code-*)
     rows: int = 0
 
+    def __post_init__(self):
+        # plain arrays: per-item lookups in Python loops must not pay pandas' .at overhead
+        cols = {c: self.items[c].to_numpy(dtype=object)
+                for c in ("code", "name", "type", "levels", "dept", "key")}
+        self.codes, self.names, self.types = cols["code"], cols["name"], cols["type"]
+        self.levels, self.depts, self.keys = cols["levels"], cols["dept"], cols["key"]
+        self.code_ok = self.items["code_ok"].to_numpy(dtype=bool)
+
     def __len__(self) -> int:
         return len(self.items)
 
-    @property
-    def types(self) -> set[str]:
-        return set(self.items["type"].dropna().unique())
-
     def sub_items(self) -> dict[int, list[int]]:
-        """Main item (SSS = 000) position → positions of its sub-items (same RRTTDDMMM, SSS ≠ 000)."""
-        codes = self.items["code"]
-        mains = {c: i for i, c in codes.items() if self.items.at[i, "code_ok"] and c.endswith("000")}
+        """Main item (SSS = 000) position → positions of its sub-items (same RRTTDDMMM)."""
+        ok = self.code_ok
+        mains = {c: i for i, c in enumerate(self.codes) if ok[i] and c.endswith("000")}
         out: dict[int, list[int]] = {}
-        for i, c in codes.items():
-            if self.items.at[i, "code_ok"] and not c.endswith("000"):
+        for i, c in enumerate(self.codes):
+            if ok[i] and not c.endswith("000"):
                 parent = mains.get(c[:9] + "000")
                 if parent is not None:
                     out.setdefault(parent, []).append(i)
@@ -83,13 +87,15 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
         {c: object for c in ("code", "name", "type", "levels", "dept", "sheet")})
     code = items["code"]
     shape_ok = code.map(lambda c: isinstance(c, str) and bool(_CODE.fullmatch(c))).astype(bool)
-    code_ok = shape_ok & code.str.slice(2, 4).isin(elements()["item_type"].codes).fillna(False).astype(bool)
+    known_tt = code.str.slice(2, 4).isin(elements()["item_type"].codes).fillna(False)
+    code_ok = shape_ok & known_tt.astype(bool)
     items["code_ok"] = code_ok
     # TT is the 事项类型 when the column is absent or empty (domain.md §3.2)
     tt = code.str.slice(2, 4).where(code_ok)
     items["type"] = items["type"].where(items["type"].notna(), tt)
     items["dept"] = items["dept"].where(items["dept"].notna(), code.str.slice(4, 6).where(code_ok))
-    items["key"] = items["name"].map(lambda n: normalise_name(n).key if isinstance(n, str) else None)
+    items["key"] = items["name"].map(lambda n: normalise_name(n).key if isinstance(n, str)
+                                     else None)
 
     findings = []
     bad = ~code_ok

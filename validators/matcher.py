@@ -1,8 +1,9 @@
 """Name resolution against the base catalog: exact name → normalised key → guarded fuzzy score.
 
 Works on DISTINCT (name, 事项类型) pairs; the caller broadcasts the result to rows.  Fuzzy scoring is
-``rapidfuzz.process.cdist`` with ``fuzz.ratio`` on normalised keys, blocked by 事项类型 (a local
-type unknown to the base searches every item), in chunks so memory stays bounded.  A pair whose
+``rapidfuzz.process.cdist`` (``fuzz.ratio``, uint8, all cores) on normalised keys, blocked by
+事项类型 (a local type unknown to the base searches every item), in chunks so memory stays bounded;
+the few candidates near each query's best are re-scored exactly before any threshold applies.  A pair whose
 best in-type score is below the review threshold is scored once more against the other types,
 which catches a wrong 事项类型 but never auto-matches it.
 
@@ -21,6 +22,8 @@ from .names import Variant, guards, normalise_name, variants
 
 CHUNK = 2000
 TOP = 3
+SHORTLIST = 6       # candidates re-scored exactly per query and variant
+WINDOW = 12         # … taken within this many points of the query's best uint8 score
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,7 @@ def band_of(score: float, fired: tuple[str, ...], th: Thresholds) -> str:
 
 def candidate_text(base: BaseCatalog, cands) -> str:
     """``code name (score)`` for each candidate, joined by ' | ' (language-neutral evidence)."""
-    items = base.items
-    return " | ".join(f"{items.at[p, 'code']} {items.at[p, 'name']} ({_fmt(s)})" for p, s in cands)
+    return " | ".join(f"{base.codes[p]} {base.names[p]} ({_fmt(s)})" for p, s in cands)
 
 
 def _fmt(score: float) -> str:
@@ -71,9 +73,9 @@ class NameMatcher:
     def __init__(self, base: BaseCatalog, th: Thresholds):
         self.base = base
         self.th = th
-        items = base.items
-        self._types = items["type"].to_numpy(dtype=object)
-        self._keys = items["key"].to_numpy(dtype=object)
+        self.fuzzy_scored = 0
+        self._types = base.types
+        self._keys = base.keys
         self._blocks: dict[str, tuple[list[str], list[list[int]]]] = {}
         usable = set(p for ps in base.key_index.values() for p in ps)
         for t in sorted({t for t in self._types if isinstance(t, str)}) + ["*"]:
@@ -84,22 +86,21 @@ class NameMatcher:
             self._blocks[t] = (list(idx), list(idx.values()))
 
     # ------------------------------------------------------------- exact steps
-    def _pick(self, positions: list[int], typ) -> tuple[list[int], bool]:
-        """Positions of the right type if any (else all), and whether the type agreed."""
+    def _pick(self, positions: list[int], typ) -> list[int]:
+        """Positions of the local 事项类型 if any, else all (an equal name with another type is
+        still that item: the type difference becomes ``catalog-type-mismatch``)."""
         same = [p for p in positions if self._types[p] == typ]
-        return (same, True) if same else (positions, False)
+        return same or positions
 
     def _exact(self, name: str, typ, res: Resolution) -> bool:
         hit = self.base.name_index.get(name)
         if hit:
-            ps, _ = self._pick(hit, typ)
-            self._settle(res, ps, "name", 100.0, res.key)
+            self._settle(res, self._pick(hit, typ), "name", 100.0, res.key)
             return True
         for v in variants(res.key):
             hit = self.base.key_index.get(v.text)
             if hit:
-                ps, _ = self._pick(hit, typ)
-                self._settle(res, ps, "normalised-name", 100.0, v.guard_key)
+                self._settle(res, self._pick(hit, typ), "normalised-name", 100.0, v.guard_key)
                 return True
         return False
 
@@ -107,14 +108,19 @@ class NameMatcher:
         res.method, res.score, res.pos = method, score, ps[0]
         fired = guards(guard_key, self._keys[ps[0]])
         if len(ps) > 1:
-            fired += ("ambiguous:" + "/".join(self.base.items.at[p, "code"] for p in ps[:TOP]),)
+            fired += ("ambiguous:" + "/".join(self.base.codes[p] for p in ps[:TOP]),)
         res.guards = fired
         res.band = band_of(score, fired, self.th)
         res.candidates = tuple((p, score) for p in ps[:TOP])
 
     # ------------------------------------------------------------- fuzzy step
     def _score_block(self, block: str, queries: list[tuple[int, Variant]], exclude_type=None):
-        """Top candidates per query in one type block: {query number: [(base pos, score, variant)]}."""
+        """Top candidates per query in one type block: {query number: [(base pos, score, variant)]}.
+
+        ``cdist`` ranks with uint8 scores; only candidates within WINDOW points of a query's best
+        are kept (at most SHORTLIST) and re-scored exactly, so a 94.7 is never rounded up into
+        the matched band and no full-row sort is needed.
+        """
         from rapidfuzz import fuzz, process
 
         keys, positions = self._blocks[block]
@@ -125,18 +131,22 @@ class NameMatcher:
         out: dict[int, list] = {}
         if not keys or not queries:
             return out
-        k = min(TOP, len(keys))
         for lo in range(0, len(queries), CHUNK):
             part = queries[lo: lo + CHUNK]
             scores = process.cdist([v.text for _, v in part], keys, scorer=fuzz.ratio,
-                                   dtype=np.float32, workers=-1)
-            top = np.argpartition(-scores, k - 1, axis=1)[:, :k] if len(keys) > k else \
-                np.tile(np.arange(len(keys)), (len(part), 1))
+                                   dtype=np.uint8, workers=-1)
+            floor = np.maximum(scores.max(axis=1).astype(np.int16) - WINDOW, 1)
+            rows, cols = np.nonzero(scores >= floor[:, None])
+            bounds = np.searchsorted(rows, np.arange(len(part) + 1))
             for row, (qn, v) in enumerate(part):
-                for c in top[row]:
-                    s = float(scores[row, c])
-                    for p in positions[c]:
-                        out.setdefault(qn, []).append((p, s, v))
+                near = cols[bounds[row]: bounds[row + 1]]
+                if len(near) > SHORTLIST:
+                    order = np.argpartition(scores[row, near], len(near) - SHORTLIST)
+                    near = near[order[-SHORTLIST:]]
+                found = out.setdefault(qn, [])
+                for c in near.tolist():
+                    s = fuzz.ratio(v.text, keys[c])
+                    found.extend((p, s, v) for p in positions[c])
         return out
 
     def _fuzzy(self, todo: list[tuple[Resolution, object]]):
@@ -176,7 +186,7 @@ class NameMatcher:
             fired += (f"item-type:{typ}≠{self._types[p]}",)
         rivals = [q for q, (sq, _) in ranked[1:] if sq >= self.th.match and sq >= s - 0.5]
         if rivals and s >= self.th.match:
-            fired += ("ambiguous:" + "/".join(self.base.items.at[q, "code"] for q in [p] + rivals),)
+            fired += ("ambiguous:" + "/".join(self.base.codes[q] for q in [p] + rivals),)
         res.pos, res.score, res.guards = p, s, fired
         res.band = band_of(s, fired, self.th)
         res.method = "fuzzy" if res.band != "unmatched" else "none"
@@ -201,6 +211,7 @@ class NameMatcher:
                 continue
             if fuzzy is None or fuzzy[i]:
                 todo.append((res, typ))
+        self.fuzzy_scored = len(todo)
         if todo:
             self._fuzzy(todo)
         return out
@@ -220,6 +231,3 @@ class NameMatcher:
         score, v = max(((fuzz.ratio(v.text, base_key), v) for v in vs), key=lambda t: t[0])
         return False, float(score), guards(v.guard_key, base_key)
 
-
-def name_key(name) -> str:
-    return normalise_name(name).key if isinstance(name, str) else ""

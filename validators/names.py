@@ -80,7 +80,7 @@ PROVINCES = (
 )
 _REGION_SUFFIX = re.compile(
     r"^(?:[\u4e00-\u9fff]{2,9}?(?:特别行政区|自治区|自治州|自治县|自治旗)"
-    r"|[\u4e00-\u9fff]{1,4}?(?:地区|林区|新区|省|市|县|区|旗|盟|州))")
+    r"|[\u4e00-\u9fff]{1,4}?(?:地区|林区|新区|省|市|县|区|旗|盟))")
 _NOT_IN_REGION = re.compile(r"[对的在关于和或及与从向为被将把擅占]")
 # words that end like a region but are ordinary vocabulary at the start of an item name
 _NOT_REGIONS = frozenset({

@@ -8,6 +8,9 @@ from ..schema import label
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 RANK = {"error": 3, "warning": 2, "info": 1}
+RATE_LABELS = {"catalog_conformity": ("基本目录符合率", "catalog conformity"),
+               "task_conformity": ("实施清单符合率", "implementation-list conformity"),
+               "coverage": ("认领覆盖率", "claim coverage")}
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -49,11 +52,13 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
     for info in report.sources:
         sheet = f" [{info.sheet}]" if info.sheet else ""
         lines.append(escape(f"  {info.source}{sheet}: ") + _t(lang, f"{info.rows:,} 行", f"{info.rows:,} rows"))
-    rates = report.extra.get("rates") if hasattr(report, "extra") else None
-    if rates:
-        for key, r in rates.items():
-            if isinstance(r, dict) and "rate" in r and "numerator" in r:
-                lines.append(f"{r.get('label', key)}: {r['rate']:.2%} ({r['numerator']}/{r['denominator']})")
+    figures = dict(report.extra.get("rates") or {})
+    if report.extra.get("coverage"):
+        figures["coverage"] = report.extra["coverage"]
+    for key, r in figures.items():
+        if isinstance(r, dict) and "rate" in r and "numerator" in r:
+            name = RATE_LABELS.get(key, (key, key))[lang == "en"]
+            lines.append(f"[bold]{name}[/] {r['rate']:.2%} ({r['numerator']:,}/{r['denominator']:,})")
     console.print(Panel("\n".join(lines), title="sxcheck " + report.command, expand=False))
 
     df = report.frame()
