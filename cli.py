@@ -80,6 +80,27 @@ class Progress:
             self._bar.__exit__(*exc)
 
 
+def _guarded(lang: str, work):
+    """Run library work; unreadable input and surprises become one line on stderr and exit 3."""
+    from validators.io import InputError
+    from validators.messages import input_message
+
+    try:
+        return work()
+    except InputError as exc:
+        _fail(exc.render(lang))
+    except BrokenPipeError:  # output piped into head & co.: not an error of ours
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+    except KeyboardInterrupt:
+        _fail(input_message("interrupted", lang))
+    except OSError as exc:
+        _fail(input_message("io-error", lang, source=getattr(exc, "filename", "") or "",
+                            detail=exc.strerror or str(exc)))
+    except Exception as exc:  # never a traceback for the user
+        _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as fh:
@@ -161,26 +182,21 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
       sxcheck validate export.csv --engine gx --gx-docs gx_docs/
     """
     from validators import validate as run
-    from validators.io import InputError
 
     if gx_docs and engine != "gx":
         raise click.UsageError("--gx-docs 需要与 --engine gx 一起使用")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)
-    try:
+
+    def work():
         with Progress(not quiet) as progress:
             report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
                          progress=progress, gx_docs_dir=gx_docs)
-    except InputError as exc:
-        _fail(exc.render(lang))
-    except KeyboardInterrupt:
-        _fail("已中断", EXIT_INPUT)
-    except Exception as exc:  # never a traceback for the user
-        from validators.messages import input_message
+        _export(report, fmt, lang, output, limit, encoding)
+        return report
 
-        _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
-    _export(report, fmt, lang, output, limit, encoding)
+    report = _guarded(lang, work)
     sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
 
 
@@ -216,27 +232,24 @@ def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encod
       sxcheck conform local.csv --base base.csv --format json -o conform.json --fail-on never
     """
     from validators import conform as run
-    from validators.io import InputError
 
     if review_threshold > match_threshold:
         raise click.UsageError("--review-threshold 不能高于 --match-threshold")
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)
-    try:
+
+    def work():
         with Progress(not quiet) as progress:
             result = run(list(local), base, sheet=sheet, encoding=encoding, level=level,
                          match_threshold=match_threshold, review_threshold=review_threshold,
                          progress=progress, severity=sev, base_encoding=base_encoding)
         if matches:
             result.write_matches(matches)
-    except InputError as exc:
-        _fail(exc.render(lang))
-    except Exception as exc:
-        from validators.messages import input_message
+        _export(result.report, fmt, lang, output, limit, encoding)
+        return result
 
-        _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
-    _export(result.report, fmt, lang, output, limit, encoding)
+    result = _guarded(lang, work)
     failed = result.report.fails(fail_on)
     if min_rate is not None:
         from validators.conformity import min_rate_ok

@@ -159,3 +159,9 @@ def test_conform_cli_gate_json_and_matches(tmp_path):
                "--min-rate", f"{max(gate['rate'] - 0.01, 0):.4f}").exit_code == 0
     assert run("conform", local, "--base", tmp_path / "nope.csv").exit_code == 3
     assert run("conform", local, "--base", base, "--review-threshold", "99").exit_code == 2
+
+
+def test_unwritable_output_is_exit_3(files, tmp_path):
+    good, _bad = files
+    r = run("validate", good, "--format", "json", "-o", tmp_path / "no-such-dir" / "r.json")
+    assert r.exit_code == 3 and "文件读写失败" in r.output
