@@ -278,16 +278,20 @@ def rules(lang, category):
 @click.argument("code")
 @_LANG
 def explain(code, lang):
-    """解释一条规则：依据、示例和修改建议。
+    """解释一条规则（依据、消息和修改建议），或一个主题（conform：符合率的定义）。
 
     \b
     示例 / Examples:
       sxcheck explain uscc-check-digit
       sxcheck explain handling-hours-unclear --lang en
+      sxcheck explain conform
     """
-    from validators.exporters.terminal import print_explain
-    from validators.messages import rule_meta
+    from validators.exporters.terminal import print_explain, print_topic
+    from validators.messages import catalog, rule_meta
 
+    if code in catalog(lang).get("topics", {}):
+        print_topic(code, lang=lang)
+        return
     if code not in rule_meta():
         raise click.BadParameter(f"未知规则代码 {code!r}；用 sxcheck rules 查看全部代码", param_hint="CODE")
     print_explain(code, lang=lang)

@@ -95,6 +95,8 @@ def test_rules_and_explain():
     r = run("explain", "handling-hours-unclear", "--lang", "en")
     assert r.exit_code == 0 and "Handling hours unclear" in r.output
     assert run("explain", "no-such-rule").exit_code == 2
+    r = run("explain", "conform")
+    assert r.exit_code == 0 and "基本目录符合率" in r.output and "实施清单符合率" in r.output
 
 
 @pytest.mark.parametrize("cmd", [[], ["validate"], ["conform"], ["rules"], ["explain"]])

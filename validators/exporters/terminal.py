@@ -162,3 +162,12 @@ def print_explain(code: str, *, lang: str = "zh") -> None:
             f"[bold]{_t(lang, '修改建议', 'Fix')}:[/] {t['hint']}",
             f"[bold]{_t(lang, '消息模板', 'Message')}:[/] {t['message']}"]
     _console().print(Panel("\n".join(body), title=code, expand=False))
+
+
+def print_topic(topic: str, *, lang: str = "zh") -> None:
+    from rich.panel import Panel
+
+    from ..messages import catalog
+
+    t = catalog(lang)["topics"][topic]
+    _console().print(Panel(escape(t["text"]), title=t["title"], expand=False))
