@@ -65,6 +65,7 @@ class Table:
     problems: list[Problem] = dc_field(default_factory=list)
     size_bytes: int | None = None
     bytes_done: int | None = None      # progress of the streaming CSV reader
+    state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
 
     def chunks(self) -> Iterator[Any]:
         return self._chunker(self)
@@ -192,7 +193,7 @@ def _open_csv(path: str, encoding: str | None) -> Table:
     labels = _unique_labels([str(v) for v in sample_rows[idx]])
     table = Table(path, None, mapping, unknown, idx + 1, _csv_chunks,
                   problems=_labels_problems(unknown, dups), size_bytes=os.path.getsize(path))
-    table._csv = {"encoding": enc, "delimiter": delim, "labels": labels, "skip": idx + 1}  # type: ignore[attr-defined]
+    table.state = {"encoding": enc, "delimiter": delim, "labels": labels, "skip": idx + 1}
     return table
 
 
@@ -222,7 +223,7 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    cfg = table._csv  # type: ignore[attr-defined]
+    cfg = table.state
     labels = cfg["labels"]
     ragged: list[Any] = []
 
@@ -283,7 +284,7 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
     """Exact reader for ragged files: pads short rows, reports long/short rows by number."""
     import pandas as pd
 
-    cfg = table._csv  # type: ignore[attr-defined]
+    cfg = table.state
     labels = cfg["labels"]
     width = len(labels)
     wanted = [labels.index(lbl) for lbl in table.columns.values()]
@@ -378,7 +379,7 @@ def _open_excel(path: str, sheet: str | None) -> list[Table]:
         labels = [("" if v is None else str(v)) for v in rows[idx]]
         t = Table(path, name, mapping, unknown, idx + 1, _excel_chunks,
                   problems=_labels_problems(unknown, dups), size_bytes=os.path.getsize(path))
-        t._excel = {"rows": rows, "labels": labels, "start": idx + 1}  # type: ignore[attr-defined]
+        t.state = {"rows": rows, "labels": labels, "start": idx + 1}
         tables.append(t)
     if not tables:
         raise InputError("no-element-columns", path, sheet="、".join(skipped))
@@ -391,7 +392,7 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
     import numpy as np
     import pandas as pd
 
-    cfg = table._excel  # type: ignore[attr-defined]
+    cfg = table.state
     rows, labels, start = cfg["rows"], cfg["labels"], cfg["start"]
     pos = [labels.index(lbl) for lbl in table.columns.values()]
     names = list(table.columns.keys())
@@ -405,7 +406,6 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
         frame = pd.DataFrame(data, columns=names, dtype="str")
         frame["_row"] = np.arange(lo + 1, lo + 1 + len(part), dtype=np.int64)
         yield frame
-    cfg["rows"] = rows  # kept: a table may be read again (e.g. by the GX engine)
 
 
 # ---------------------------------------------------------------- JSON / JSONL
@@ -464,7 +464,10 @@ def _open_json(path: str, encoding: str | None, lines: bool) -> Table:
         raise InputError("unreadable", path, detail=str(exc))
     if not raw.strip():
         raise InputError("empty-file", path)
-    enc = _normalise_encoding(encoding) if encoding else detect_encoding(path, raw[:HEAD_BYTES])
+    try:
+        enc = _normalise_encoding(encoding) if encoding else detect_encoding(path, raw[:HEAD_BYTES])
+    except LookupError:
+        raise InputError("unknown-encoding", path, encoding=encoding)
     try:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
@@ -521,7 +524,7 @@ def _open_json(path: str, encoding: str | None, lines: bool) -> Table:
                                     params={"detail": "not an object"}))
     t = Table(path, None, mapping, unknown, 0, _json_chunks,
               problems=_labels_problems(unknown, dups) + problems, size_bytes=len(raw))
-    t._json = records  # type: ignore[attr-defined]
+    t.state = {"records": records}
     return t
 
 
@@ -544,7 +547,7 @@ def _json_chunks(table: Table) -> Iterator[Any]:
     import numpy as np
     import pandas as pd
 
-    records = table._json  # type: ignore[attr-defined]
+    records = table.state["records"]
     hours_from_lobby = table.columns.get("handling_hours", "").endswith("[].time")
     items = [(c, lbl) for c, lbl in table.columns.items() if not (hours_from_lobby and c == "handling_hours")]
     for lo in range(0, len(records), CHUNK_ROWS):

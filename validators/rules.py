@@ -26,7 +26,7 @@ _SERVICE = re.compile(r"(?<![\d])(1\d{4}|9\d{4}|400-?\d{3}-?\d{4}|800-?\d{3}-?\d
 _BARE = re.compile(r"(?<![\d-])(\d{7,8})(?![\d])")
 _SEGMENT = re.compile(r"[，,。；;\n\r]+")
 TEXT_BLOCK_FIELDS = ("acceptance_conditions", "handling_process", "legal_basis", "materials",
-                     "acceptance_conditions", "onsite_reason", "fee_standard", "special_procedures")
+                     "onsite_reason", "fee_standard", "special_procedures")
 
 
 def _eq(rows: Rows, col: str, code: str):
@@ -108,7 +108,7 @@ def check_rules(rows: Rows, ctx):
             bad = map_pairs(numbers, limit, _contradicts)
             out.append(hits(f, bad, "time-limit-note-mismatch", note_col, params={"limit": limit}))
     # 35 repeated paragraphs
-    for col in dict.fromkeys(TEXT_BLOCK_FIELDS):
+    for col in TEXT_BLOCK_FIELDS:
         if rows.has(col):
             rep = map_distinct(rows.text(col), repeated_segment)
             out.append(hits(f, rep.notna(), "duplicated-text-block", col,
