@@ -366,6 +366,8 @@ def _open_excel(path: str, sheet: str | None) -> list[Table]:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
             raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200])
+        while rows and all(v is None or v == "" for v in rows[-1]):
+            rows.pop()  # formatted but empty rows below the data are not rows of the export
         if not rows:
             skipped.append(name)
             continue
