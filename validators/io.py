@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import sys
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Callable, Iterator
@@ -188,7 +189,10 @@ def _open_csv(path: str, encoding: str | None) -> Table:
     if text.startswith("\ufeff"):
         text = text[1:]
     delim = _sniff_delimiter(text)
-    sample_rows = list(csv.reader(io.StringIO(text), delimiter=delim))[:HEADER_SCAN_ROWS]
+    try:
+        sample_rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))[:HEADER_SCAN_ROWS]
+    except csv.Error as exc:
+        raise InputError("unreadable", path, detail=str(exc))
     idx, mapping, unknown, dups = _pick_header(sample_rows, path, None)
     labels = _unique_labels([str(v) for v in sample_rows[idx]])
     table = Table(path, None, mapping, unknown, idx + 1, _csv_chunks,
@@ -245,6 +249,11 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
     done = 0
     pending: list[Any] = []
     pending_rows = 0
+    # pyarrow decodes a ragged row's text before calling on_invalid; undecodable bytes raise in
+    # its callback wrapper and would be printed as "Exception ignored": record them instead
+    undecodable: list[Any] = []
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = undecodable.append
     try:
         with open(table.source, "rb") as fh:
             if enc == "utf-8-sig":
@@ -264,13 +273,17 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
                 frame = _arrow_to_frame(pending)
                 yield _canonical_frame(frame, table, header_rows + done + 1)
                 done += pending_rows
+        if undecodable:  # a row pyarrow could not hand over: refuse rather than lose it
+            raise InputError("bad-encoding", table.source, encoding=enc, offset="?")
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if ragged:
             raise _Ragged(done)
         msg = str(exc)
-        if "UTF8" in msg or "decode" in msg.lower() or isinstance(exc, UnicodeDecodeError):
+        if undecodable or "UTF8" in msg or "decode" in msg.lower() or isinstance(exc, UnicodeDecodeError):
             raise InputError("bad-encoding", table.source, encoding=enc, offset="?")
         raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200])
+    finally:
+        sys.unraisablehook = previous_hook
 
 
 def _arrow_to_frame(batches):
@@ -315,6 +328,8 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
                     buf, rownums = [], []
     except UnicodeDecodeError as exc:
         raise InputError("bad-encoding", table.source, encoding=enc, offset=exc.start)
+    except csv.Error as exc:
+        raise InputError("unreadable", table.source, detail=f"{exc}（第 {cfg['skip'] + record} 行附近）")
     if buf:
         yield _rows_frame(pd, buf, names, rownums, table)
 
