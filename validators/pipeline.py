@@ -92,8 +92,10 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         for check in CHECKS:
             hit_frames.extend(f for f in check(rows, ctx) if f is not None)
         hit_frames.extend(f for f in suite.update(rows, table.source, table.sheet) if f is not None)
-        if hit_frames:
-            report.add(_locate(pd.concat(hit_frames, ignore_index=True), chunk, table.source, table.sheet))
+        found = pd.concat(hit_frames, ignore_index=True) if hit_frames else None
+        report.count_units(rows, found)
+        if found is not None:
+            report.add(_locate(found, chunk, table.source, table.sheet))
         if on_rows is not None:
             on_rows(rows)
         if progress:

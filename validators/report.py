@@ -15,6 +15,7 @@ from .findings import Finding, Severity, is_missing
 from .messages import render, hint, rule_meta
 from .schema import label
 
+UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]
 
 
@@ -43,6 +44,7 @@ class Report:
     expectations: list[dict] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+    units: dict[str, list[int]] = field(default_factory=dict)   # 实施主体 → [rows, rows with errors]
     _frames: list[Any] = field(default_factory=list, repr=False)
     _frame: Any = field(default=None, repr=False)
 
@@ -51,6 +53,25 @@ class Report:
         if frame is not None and len(frame):
             self._frames.append(frame)
             self._frame = None
+
+    def count_units(self, rows, found) -> None:
+        """Tally rows and rows with an error per 实施主体 (for per-unit rates and rankings)."""
+        import numpy as np
+        import pandas as pd
+
+        if rows.has("implementing_body"):
+            unit = rows.text("implementing_body").fillna(UNKNOWN_UNIT).to_numpy(dtype=object)
+        else:
+            unit = np.full(rows.n, UNKNOWN_UNIT, dtype=object)
+        bad = np.zeros(rows.n, dtype=bool)
+        if found is not None and len(found):
+            errors = [c for c in found["code"].unique() if self.severity_of(c) is Severity.ERROR]
+            bad[found.loc[found["code"].isin(errors), "_pos"].to_numpy()] = True
+        table = pd.DataFrame({"unit": unit, "bad": bad}).groupby("unit")["bad"].agg(["size", "sum"])
+        for name, (n, b) in zip(table.index, table.to_numpy()):
+            entry = self.units.setdefault(name, [0, 0])
+            entry[0] += int(n)
+            entry[1] += int(b)
 
     @property
     def rows_read(self) -> int:
@@ -159,7 +180,10 @@ class Report:
             n = int(failed.get(f, 0)) + missing_cols.get(f, 0)
             per_element[f] = {"label": label(f, lang), "rows_failed": n,
                               "pass_rate": _rate(checked - n, checked)}
-        return {"per_rule": per_rule, "per_element": per_element, "expectations": self.expectations,
+        per_unit = {u: {"rows": n, "rows_with_errors": b, "clean_rate": _rate(n - b, n)}
+                    for u, (n, b) in sorted(self.units.items(), key=lambda kv: (_rate(kv[1][0] - kv[1][1], kv[1][0]), kv[0]))}
+        return {"per_rule": per_rule, "per_element": per_element, "per_unit": per_unit,
+                "expectations": self.expectations,
                 "engine": self.engine, "sources": [s.to_dict() for s in self.sources], **self.extra}
 
     def to_dict(self, lang: str = "zh", *, limit: int | None = None) -> dict[str, Any]:

@@ -100,6 +100,17 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
         for rate, f, v in worst:
             t.add_row(f"{v['label']} ({f})" if lang != "en" else f, f"{v['rows_failed']:,}", f"{rate:.1%}")
         console.print(t)
+    units = [(u, v) for u, v in stats.get("per_unit", {}).items() if v["rows_with_errors"]][:10]
+    if len(stats.get("per_unit", {})) > 1 and units:
+        t = Table(title=_t(lang, "实施主体无错误行占比（最低的 10 个）", "Rows without errors per implementing body (lowest 10)"),
+                  title_justify="left")
+        t.add_column(_t(lang, "实施主体", "body"))
+        t.add_column(_t(lang, "行数", "rows"), justify="right")
+        t.add_column(_t(lang, "有错误的行", "rows with errors"), justify="right")
+        t.add_column(_t(lang, "无错误行占比", "clean"), justify="right")
+        for u, v in units:
+            t.add_row(escape(u), f"{v['rows']:,}", f"{v['rows_with_errors']:,}", f"{v['clean_rate']:.1%}")
+        console.print(t)
     failed = [e for e in stats.get("expectations", []) if not e["success"]]
     if failed:
         t = Table(title=_t(lang, "未满足的清单级期望", "Failed catalog expectations"), title_justify="left")
