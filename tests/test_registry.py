@@ -1,5 +1,4 @@
 """Rule codes, messages and published schema files stay consistent with each other."""
-import json
 import subprocess
 import sys
 

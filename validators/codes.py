@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from .findings import hits
-from .normalize import Rows, map_distinct, map_pairs
+from .normalize import Rows, map_pairs
 
 CODES = ("uscc-length", "uscc-charset", "uscc-lowercase", "uscc-placeholder", "uscc-org-code-only",
          "uscc-check-digit", "uscc-org-check-digit", "catalog-code-format", "catalog-code-local",

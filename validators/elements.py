@@ -50,7 +50,7 @@ def check_elements(rows: Rows, ctx):
             code = rows.code(name)
             if el.kind == "multi":
                 allowed = el.codes
-                bad_tokens = map_distinct(code, lambda v: ",".join(
+                bad_tokens = map_distinct(code, lambda v, allowed=allowed: ",".join(
                     t for t in v.split(",") if t not in allowed) or None, out="str")
                 out.append(hits(rows.frame, present & bad_tokens.notna().to_numpy(), "element-not-in-codelist",
                                 name, value=bad_tokens, params={"codelist": el.codelist}))
