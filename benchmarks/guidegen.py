@@ -777,8 +777,10 @@ def _k_name_long(rng, r, o):
 
 
 def _bad_body(r, value):
+    """Break the 实施主体编码 only: the 实施编码 is compared with it just when it is a valid USCC,
+    so no second finding is expected."""
     r["implementing_body_code"] = value
-    return ("task-code-body-mismatch", "task_code")
+    return None
 
 
 def _k_uscc_truncated(rng, r, o):
@@ -829,7 +831,7 @@ def _k_uscc_org_check(rng, r, o):
 
 def _k_catalog_short(rng, r, o):
     r["catalog_code"] = r["catalog_code"][:11]
-    return [("catalog-code-format", "catalog_code"), ("task-code-catalog-mismatch", "task_code")]
+    return [("catalog-code-format", "catalog_code")]
 
 
 def _k_catalog_type(rng, r, o):
@@ -1114,7 +1116,7 @@ def inject(rng: random.Random, record: dict, kind: str, other: dict | None = Non
     fn, _desc, _pred = DEFECTS[kind]
     if kind == "task-code-duplicate" and other is None:
         raise ValueError("task-code-duplicate needs the earlier record as `other`")
-    return fn(rng, record, other)
+    return [f for f in fn(rng, record, other) if f is not None]
 
 
 # ---------------------------------------------------------------------------------------------

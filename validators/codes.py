@@ -186,6 +186,7 @@ def check_codes(rows: Rows, ctx):
         body_ok, rule_of, names = _classified(rows, "implementing_body_code", classify_uscc, out, uscc_valid)
         if "uscc-org-check-digit" in names:  # the USCC itself is valid: keep comparing it
             body_ok = body_ok | (rule_of == names.index("uscc-org-check-digit"))
+    cat_ok = None
     if rows.has("catalog_code"):
         cat_ok = _classified(rows, "catalog_code", classify_catalog, out, _shape_valid(_CATALOG_OK))[0]
         cat = rows.code("catalog_code")
@@ -209,10 +210,14 @@ def check_codes(rows: Rows, ctx):
     if rows.has("task_code"):
         ok = _classified(rows, "task_code", classify_task, out, _shape_valid(_TASK_RE))[0]
         task = rows.code("task_code")
-        _segment_check(rows, out, ok, task.str.slice(0, 18), "implementing_body_code",
-                       "task-code-body-mismatch", "task_code", ("prefix", "body"))
-        _segment_check(rows, out, ok, task.str.slice(19, 31), "catalog_code",
-                       "task-code-catalog-mismatch", "task_code", ("tail", "catalog"))
+        # compared only with codes that are themselves valid: a broken 实施主体编码 or 基本编码 is
+        # reported once, under its own rule, not again as a mismatch
+        if body_ok is not None:
+            _segment_check(rows, out, ok & body_ok, task.str.slice(0, 18), "implementing_body_code",
+                           "task-code-body-mismatch", "task_code", ("prefix", "body"))
+        if cat_ok is not None:
+            _segment_check(rows, out, ok & cat_ok, task.str.slice(19, 31), "catalog_code",
+                           "task-code-catalog-mismatch", "task_code", ("tail", "catalog"))
         if rows.has("exercise_levels"):
             lv = task.str.slice(18, 19)
             levels = rows.code("exercise_levels")
