@@ -100,3 +100,15 @@ def test_duplicate_task_code_points_to_first_row(tmp_path, guangxi):
     dups = [f for f in report.findings() if f.code == "task-code-duplicate"]
     assert [(f.row, f.params["first_row"]) for f in dups] == [(4, 2)]
     assert "uniqueness-violated" in {f.code for f in report.findings() if f.row is None}
+
+
+def test_catalog_code_that_lost_its_leading_zeros():
+    assert classify_catalog("104002000") == ("catalog-code-leading-zeros", {"length": 9, "suggest": "000104002000"})
+    assert classify_catalog("00010400200")[0] == "catalog-code-format"    # 11 digits, zfill gives TT 00
+
+
+def test_excel_numeric_codes_give_one_finding_per_row(tmp_path, guangxi):
+    rec = dict(guangxi["A"], catalog_code="104002000")                    # 000104002000 saved as a number
+    report = validate(str(write_csv(tmp_path / "z.csv", [rec])))
+    assert {(f.code, f.field) for f in report.findings() if f.severity.value == "error"} == \
+        {("catalog-code-leading-zeros", "catalog_code")}

@@ -14,7 +14,8 @@ from .findings import hits
 from .normalize import Rows, map_pairs
 
 CODES = ("uscc-length", "uscc-charset", "uscc-lowercase", "uscc-placeholder", "uscc-org-code-only",
-         "uscc-check-digit", "uscc-org-check-digit", "catalog-code-format", "catalog-code-local",
+         "uscc-check-digit", "uscc-org-check-digit", "catalog-code-format", "catalog-code-leading-zeros",
+         "catalog-code-local",
          "catalog-code-type-mismatch", "catalog-code-region-mismatch", "catalog-code-dept-mismatch",
          "task-code-length", "task-code-format", "task-code-local", "task-code-body-mismatch",
          "task-code-level-mismatch", "task-code-catalog-mismatch", "handle-item-code-prefix")
@@ -84,6 +85,8 @@ def classify_catalog(code: str) -> tuple[str, dict] | None:
         if code[2:4] not in _ITEM_TYPES:
             return "catalog-code-format", {"reason": "tt", "tt": code[2:4]}
         return None
+    if re.fullmatch(r"\d{7,11}", code) and code.zfill(12)[2:4] in _ITEM_TYPES:
+        return "catalog-code-leading-zeros", {"length": len(code), "suggest": code.zfill(12)}
     if _LOCAL_CATALOG.match(code):
         return "catalog-code-local", {"length": len(code)}
     return "catalog-code-format", {"reason": "shape", "length": len(code)}
