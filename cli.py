@@ -117,6 +117,15 @@ def _export(report, fmt: str, lang: str, output: str | None, limit: int, encodin
 
         write_xlsx(report, output, lang=lang, encoding=encoding)
         return
+    if fmt == "json":
+        from validators.exporters.json_report import write_json
+
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                write_json(report, fh, lang=lang)
+        else:
+            write_json(report, sys.stdout, lang=lang)
+        return
     if fmt == "table" and not output:
         print_table(report, lang=lang, limit=limit)
         return

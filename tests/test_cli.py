@@ -167,3 +167,16 @@ def test_unwritable_output_is_exit_3(files, tmp_path):
     good, _bad = files
     r = run("validate", good, "--format", "json", "-o", tmp_path / "no-such-dir" / "r.json")
     assert r.exit_code == 3 and "文件读写失败" in r.output
+
+
+def test_streamed_json_equals_the_library_dict(files):
+    import io
+
+    from validators import validate
+    from validators.exporters.json_report import write_json
+
+    _good, bad = files
+    report = validate(str(bad))
+    buf = io.StringIO()
+    write_json(report, buf, lang="en")
+    assert json.loads(buf.getvalue()) == json.loads(json.dumps(report.to_dict("en"), ensure_ascii=False))

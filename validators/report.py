@@ -186,15 +186,15 @@ class Report:
                 "expectations": self.expectations,
                 "engine": self.engine, "sources": [s.to_dict() for s in self.sources], **self.extra}
 
-    def to_dict(self, lang: str = "zh", *, limit: int | None = None) -> dict[str, Any]:
+    def iter_findings(self, lang: str = "zh", limit: int | None = None):
+        """The findings as JSON-ready dicts with their messages, one at a time."""
         df = self.frame()
         if limit is not None:
             df = df.head(limit)
-        findings = []
         for rec in df.itertuples(index=False):
             params = rec.params if isinstance(rec.params, dict) else {}
             fld = _none(rec.field)
-            findings.append({
+            yield {
                 "code": rec.code, "severity": rec.severity, "source": _none(rec.source),
                 "sheet": _none(rec.sheet), "row": None if _none(rec.row) is None else int(rec.row),
                 "field": fld, "item": _none(rec.item), "value": _none(rec.value),
@@ -202,11 +202,17 @@ class Report:
                                   params=params),
                 "hint": hint(rec.code, lang, params),
                 "params": {k: _json_safe(v) for k, v in params.items()},
-            })
-        return {"tool": {"name": "sxcheck", "version": __version__}, "command": self.command,
-                "lang": lang, "summary": self.summary(), "findings": findings,
-                "findings_truncated": limit is not None and len(self.frame()) > limit,
-                "stats": self.stats(lang)}
+            }
+
+    def to_dict(self, lang: str = "zh", *, limit: int | None = None, findings: bool = True) -> dict[str, Any]:
+        """The JSON report (schemas/report.schema.json); ``findings=False`` leaves the list out."""
+        out: dict[str, Any] = {"tool": {"name": "sxcheck", "version": __version__}, "command": self.command,
+                               "lang": lang, "summary": self.summary()}
+        if findings:
+            out["findings"] = list(self.iter_findings(lang, limit))
+        out["findings_truncated"] = limit is not None and len(self.frame()) > limit
+        out["stats"] = self.stats(lang)
+        return out
 
 
 def _rate(num: int, den: int) -> float:

@@ -1,8 +1,29 @@
-"""JSON export: exactly ``Report.to_dict(lang)``, described by ``schemas/report.schema.json``."""
+"""JSON export: ``Report.to_dict(lang)``, described by ``schemas/report.schema.json``.
+
+``write_json`` streams the findings one per line, so a report with millions of findings never
+exists twice in memory (as Python objects and as one string).
+"""
 from __future__ import annotations
 
 import json
+from typing import TextIO
 
 
 def to_json(report, *, lang: str = "zh") -> str:
     return json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1)
+
+
+def write_json(report, fh: TextIO, *, lang: str = "zh") -> None:
+    doc = report.to_dict(lang, findings=False)
+    dump = json.dumps
+    fh.write("{\n")
+    for key in ("tool", "command", "lang", "summary"):
+        fh.write(f" {dump(key)}: {dump(doc[key], ensure_ascii=False)},\n")
+    fh.write(' "findings": [')
+    first = True
+    for finding in report.iter_findings(lang):
+        fh.write(("\n  " if first else ",\n  ") + dump(finding, ensure_ascii=False))
+        first = False
+    fh.write("\n ],\n")
+    fh.write(f' "findings_truncated": {dump(doc["findings_truncated"])},\n')
+    fh.write(f' "stats": {dump(doc["stats"], ensure_ascii=False, indent=1)}\n}}\n')
