@@ -186,9 +186,10 @@ class Report:
                 "expectations": self.expectations,
                 "engine": self.engine, "sources": [s.to_dict() for s in self.sources], **self.extra}
 
-    def iter_findings(self, lang: str = "zh", limit: int | None = None):
-        """The findings as JSON-ready dicts with their messages, one at a time."""
-        df = self.frame()
+    def iter_findings(self, lang: str = "zh", limit: int | None = None, frame=None):
+        """The findings (or the rows of ``frame``, a slice of :meth:`frame`) as JSON-ready dicts
+        with their messages and hints, one at a time.  Every exporter reads findings this way."""
+        df = self.frame() if frame is None else frame
         if limit is not None:
             df = df.head(limit)
         for rec in df.itertuples(index=False):

@@ -9,8 +9,6 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from ..messages import rule_text
-from ..schema import label
-from ..messages import render
 
 
 def _where(f: dict, lang: str) -> str:
@@ -34,17 +32,14 @@ def to_junit(report, *, lang: str = "zh") -> str:
             name = f"{source}" + (f"[{sheet}]" if sheet else "")
         suite = ET.SubElement(root, "testsuite", name=name)
         tests = fails = 0
-        ok = ET.SubElement(suite, "testcase", classname=name, name="readable")
+        ET.SubElement(suite, "testcase", classname=name, name="readable")
         tests += 1
         for code, g in part.groupby("code", sort=True):
             tests += 1
             case = ET.SubElement(suite, "testcase", classname=name, name=code)
             lines = []
-            for rec in g.head(500).itertuples(index=False):
-                params = rec.params if isinstance(rec.params, dict) else {}
-                msg = render(rec.code, lang, field_label=label(rec.field if isinstance(rec.field, str) else None, lang),
-                             value=rec.value if isinstance(rec.value, str) else None, params=params)
-                lines.append(f"{_where({'source': rec.source if isinstance(rec.source, str) else None, 'sheet': rec.sheet if isinstance(rec.sheet, str) else None, 'row': None if rec.row != rec.row or rec.row is None else int(rec.row)}, lang)}: {msg}")
+            for f in report.iter_findings(lang, limit=500, frame=g):
+                lines.append(f"{_where(f, lang)}: {f['message']}")
             if len(g) > 500:
                 lines.append(f"… +{len(g) - 500}")
             title = rule_text(code, lang)["title"]
@@ -55,7 +50,6 @@ def to_junit(report, *, lang: str = "zh") -> str:
             else:
                 out = ET.SubElement(case, "system-out")
                 out.text = "\n".join(lines)
-        del ok
         suite.set("tests", str(tests))
         suite.set("failures", str(fails))
         total_tests += tests

@@ -1,7 +1,7 @@
 """Markdown export, sized for a pull-request comment: summary, rules, the first findings."""
 from __future__ import annotations
 
-from ..messages import render, rule_text
+from ..messages import rule_text
 from ..schema import label
 
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
@@ -28,14 +28,9 @@ def to_markdown(report, *, lang: str = "zh", limit: int = 20) -> str:
             lines.append(f"| {ICON[sev]} | `{code}` | {_cell(rule_text(code, lang)['title'])} | {len(g)} |")
         lines += ["", ("| 文件 | 行 | 要素 | 规则 | 说明 |" if zh else "| file | row | element | rule | message |"),
                   "|---|---:|---|---|---|"]
-        for rec in df.head(limit).itertuples(index=False):
-            fld = rec.field if isinstance(rec.field, str) else None
-            msg = render(rec.code, lang, field_label=label(fld, lang),
-                         value=rec.value if isinstance(rec.value, str) else None,
-                         params=rec.params if isinstance(rec.params, dict) else {})
-            row = "" if rec.row is None or rec.row != rec.row else int(rec.row)
-            src = rec.source if isinstance(rec.source, str) else ""
-            lines.append(f"| {_cell(src)} | {row} | {_cell(label(fld, lang))} | `{rec.code}` | {_cell(msg)} |")
+        for f in report.iter_findings(lang, limit=limit):
+            lines.append(f"| {_cell(f['source'])} | {_cell(f['row'])} | {_cell(label(f['field'], lang))} | "
+                         f"`{f['code']}` | {_cell(f['message'])} |")
         if len(df) > limit:
             lines.append("")
             lines.append((f"另有 {len(df) - limit} 条发现未列出（--format json 查看全部）。" if zh else

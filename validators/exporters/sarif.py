@@ -9,8 +9,7 @@ import hashlib
 import json
 
 from .. import __version__
-from ..messages import render, rule_meta, rule_text
-from ..schema import label
+from ..messages import rule_meta, rule_text
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -32,23 +31,17 @@ def to_sarif(report, *, lang: str = "zh") -> str:
                       "properties": {"category": meta.get(code, {}).get("category"),
                                      "basis": meta.get(code, {}).get("basis")}})
     results = []
-    for rec in df.itertuples(index=False):
-        params = rec.params if isinstance(rec.params, dict) else {}
-        src = rec.source if isinstance(rec.source, str) else "catalog"
-        row = None if rec.row is None or rec.row != rec.row else int(rec.row)
-        fld = rec.field if isinstance(rec.field, str) else None
-        val = rec.value if isinstance(rec.value, str) else None
-        sheet = rec.sheet if isinstance(rec.sheet, str) else None
-        key = "|".join(str(x) for x in (rec.code, src, sheet, row, fld, val))
+    for f in report.iter_findings(lang):
+        src = f["source"] or "catalog"
+        key = "|".join(str(f[k]) for k in ("code", "source", "sheet", "row", "field", "value"))
         results.append({
-            "ruleId": rec.code, "ruleIndex": index[rec.code], "level": LEVEL[rec.severity],
-            "message": {"text": render(rec.code, lang, field_label=label(fld, lang), value=val, params=params)},
+            "ruleId": f["code"], "ruleIndex": index[f["code"]], "level": LEVEL[f["severity"]],
+            "message": {"text": f["message"]},
             "locations": [{"physicalLocation": {"artifactLocation": {"uri": src},
-                                                "region": {"startLine": row or 1}},
-                           "logicalLocations": [{"name": fld or "", "kind": "member"}]}],
+                                                "region": {"startLine": f["row"] or 1}},
+                           "logicalLocations": [{"name": f["field"] or "", "kind": "member"}]}],
             "partialFingerprints": {"sxcheck/v1": hashlib.sha256(key.encode()).hexdigest()[:32]},
-            "properties": {"sheet": sheet, "field": fld, "item": rec.item if isinstance(rec.item, str) else None,
-                           "value": val},
+            "properties": {"sheet": f["sheet"], "field": f["field"], "item": f["item"], "value": f["value"]},
         })
     doc = {"$schema": SCHEMA, "version": "2.1.0",
            "runs": [{"tool": {"driver": {"name": "sxcheck", "version": __version__,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..messages import hint as render_hint
-from ..messages import render, rule_meta, rule_text
+from ..messages import rule_meta, rule_text
 from ..schema import label
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -74,13 +74,8 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
         table.add_column(_t(lang, "位置", "where"), no_wrap=True)
         table.add_column(_t(lang, "要素", "element"), no_wrap=True)
         table.add_column(_t(lang, "说明", "message"), overflow="fold", max_width=90)
-        for rec in g.head(limit).itertuples(index=False):
-            fld = rec.field if isinstance(rec.field, str) else None
-            params = rec.params if isinstance(rec.params, dict) else {}
-            msg = render(code, lang, field_label=label(fld, lang),
-                         value=rec.value if isinstance(rec.value, str) else None, params=params)
-            where = _where(rec, lang)
-            table.add_row(where, label(fld, lang), escape(msg))
+        for f in report.iter_findings(lang, limit=limit, frame=g):
+            table.add_row(_where(f, lang), label(f["field"], lang), escape(f["message"]))
         if len(g) > limit:
             table.add_row("…", "", _t(lang, f"另有 {len(g) - limit:,} 条（--limit 或 --format json 查看）",
                                       f"{len(g) - limit:,} more (--limit or --format json)"))
@@ -122,16 +117,13 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
         console.print(t)
 
 
-def _where(rec, lang: str) -> str:
+def _where(f: dict, lang: str) -> str:
     import os
 
-    src = os.path.basename(rec.source) if isinstance(rec.source, str) else _t(lang, "（整个清单）", "(catalog)")
-    parts = [src]
-    if isinstance(rec.sheet, str):
-        parts.append(f"[{rec.sheet}]")
-    if rec.row is not None and rec.row == rec.row:
-        parts.append(_t(lang, f" 第{int(rec.row)}行", f":{int(rec.row)}"))
-    return escape("".join(parts))
+    src = os.path.basename(f["source"]) if f["source"] else _t(lang, "（整个清单）", "(catalog)")
+    sheet = f"[{f['sheet']}]" if f["sheet"] else ""
+    row = _t(lang, f" 第{f['row']}行", f":{f['row']}") if f["row"] is not None else ""
+    return escape(src + sheet + row)
 
 
 def print_report(report, *, lang: str = "zh", limit: int = 20) -> None:

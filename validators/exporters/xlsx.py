@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
-from ..messages import hint, render, rule_text
+from ..messages import rule_text
 from ..schema import label
 
 EXCEL_MAX_ROWS = 1_048_575
@@ -38,7 +38,6 @@ def write_xlsx(report, path: str, *, lang: str = "zh", encoding: str | None = No
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    df = report.frame()
     wb = Workbook()
     bold = Font(bold=True)
     used: set[str] = set()
@@ -65,19 +64,13 @@ def write_xlsx(report, path: str, *, lang: str = "zh", encoding: str | None = No
     for cell in issues[1]:
         cell.font = bold
     by_row: dict = defaultdict(list)
-    for rec in df.head(EXCEL_MAX_ROWS - 1).itertuples(index=False):
-        params = rec.params if isinstance(rec.params, dict) else {}
-        fld = rec.field if isinstance(rec.field, str) else None
-        val = rec.value if isinstance(rec.value, str) else None
-        row = None if rec.row is None or rec.row != rec.row else int(rec.row)
-        msg = render(rec.code, lang, field_label=label(fld, lang), value=val, params=params)
-        src = rec.source if isinstance(rec.source, str) else None
-        sheet = rec.sheet if isinstance(rec.sheet, str) else None
-        issues.append([src and os.path.basename(src), sheet, row, label(fld, lang), rec.item if isinstance(rec.item, str) else None,
-                       rec.severity, rec.code, val, msg, hint(rec.code, lang, params)])
-        issues.cell(row=issues.max_row, column=6).fill = PatternFill("solid", fgColor=FILL[rec.severity])
+    for f in report.iter_findings(lang, limit=EXCEL_MAX_ROWS - 1):
+        src, row = f["source"], f["row"]
+        issues.append([src and os.path.basename(src), f["sheet"], row, label(f["field"], lang), f["item"],
+                       f["severity"], f["code"], f["value"], f["message"], f["hint"]])
+        issues.cell(row=issues.max_row, column=6).fill = PatternFill("solid", fgColor=FILL[f["severity"]])
         if row is not None and src is not None:
-            by_row[(src, sheet)].append((row, fld, rec.severity, msg))
+            by_row[(src, f["sheet"])].append((row, f["field"], f["severity"], f["message"]))
     issues.freeze_panes = "A2"
 
     for info in report.sources:
