@@ -10,7 +10,11 @@ from typing import TextIO
 
 
 def to_json(report, *, lang: str = "zh") -> str:
-    return json.dumps(report.to_dict(lang), ensure_ascii=False, indent=1)
+    import io
+
+    buf = io.StringIO()
+    write_json(report, buf, lang=lang)
+    return buf.getvalue()
 
 
 def write_json(report, fh: TextIO, *, lang: str = "zh") -> None:
