@@ -41,7 +41,7 @@ def _parse_severity(values: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{v!r}: 应为 规则代码=error|warning|info", param_hint="--severity")
         out[code.strip()] = level
     if out:
-        from validators.messages import rule_meta
+        from validators.report.messages import rule_meta
 
         unknown = sorted(set(out) - set(rule_meta()))
         if unknown:
@@ -82,8 +82,8 @@ class Progress:
 
 def _guarded(lang: str, work):
     """Run library work; unreadable input and surprises become one line on stderr and exit 3."""
-    from validators.io import InputError
-    from validators.messages import input_message
+    from validators.read import InputError
+    from validators.report.messages import input_message
 
     try:
         return work()
@@ -261,7 +261,7 @@ def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encod
     result = _guarded(lang, work)
     failed = result.report.fails(fail_on)
     if min_rate is not None:
-        from validators.conformity import min_rate_ok
+        from validators.conformity.run import min_rate_ok
 
         failed = failed or not min_rate_ok(result, min_rate)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
@@ -296,7 +296,7 @@ def explain(code, lang):
       sxcheck explain conform
     """
     from validators.exporters.terminal import print_explain, print_topic
-    from validators.messages import catalog, rule_meta
+    from validators.report.messages import catalog, rule_meta
 
     if code in catalog(lang).get("topics", {}):
         print_topic(code, lang=lang)

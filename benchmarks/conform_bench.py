@@ -25,8 +25,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from validators.codes import org_check_char, uscc_check_char  # noqa: E402
-from validators.names import ACTIONS, ACTIVITIES, OBJECTS  # noqa: E402
+from validators.checks.codes import org_check_char, uscc_check_char  # noqa: E402
+from validators.core.names import ACTIONS, ACTIVITIES, OBJECTS  # noqa: E402
 
 TYPES = ("01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20")
 DEPTS = ("04", "09", "11", "15", "16", "17", "18", "20", "21", "22", "23", "24", "25", "30", "31",
@@ -134,7 +134,7 @@ def write_inputs(folder: str, rows: int, distinct: int, base_n: int, seed: int =
 CHILD = """
 import json, sys, time
 t0 = time.perf_counter()
-from validators.conformity import conform
+from validators.conformity.run import conform
 t1 = time.perf_counter()
 res = conform(sys.argv[1], sys.argv[2])
 t2 = time.perf_counter()

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from conform_base_items import base_rows  # noqa: E402
 
-from validators.codes import org_check_char, uscc_check_char  # noqa: E402
+from validators.checks.codes import org_check_char, uscc_check_char  # noqa: E402
 
 SEED = 20240611
 AREA = "450721"

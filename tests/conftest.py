@@ -67,7 +67,7 @@ GUANGXI = {
 def write_csv(path: Path, records: list[dict], *, encoding: str = "utf-8", labels: bool = True,
               prefix_rows: list[list[str]] | None = None) -> Path:
     """Write canonical records as a CSV with Chinese header labels (like a real export)."""
-    from validators.schema import elements
+    from validators.core.schema import elements
 
     cols = list(dict.fromkeys(k for r in records for k in r))
     header = [elements()[c].title if labels and c in elements() else c for c in cols]

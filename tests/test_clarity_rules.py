@@ -3,10 +3,10 @@ import pytest
 
 from conftest import GUANGXI, found, write_csv
 from validators import validate
-from validators.clarity import (hours_verdict, legal_basis_verdict, limit_note_verdict, location_verdict,
+from validators.checks.clarity import (hours_verdict, legal_basis_verdict, limit_note_verdict, location_verdict,
                                 process_verdict)
-from validators.rules import phone_numbers, repeated_segment
-from validators.textnum import cn_to_int, day_numbers
+from validators.checks.consistency import phone_numbers, repeated_segment
+from validators.core.textnum import cn_to_int, day_numbers
 
 
 @pytest.mark.parametrize("text,verdict", [
@@ -130,8 +130,8 @@ def test_family_required_elements(tmp_path):
 
 def test_vectorised_clarity_equals_per_value_verdicts():
     import pandas as pd
-    from validators.clarity import legal_basis_verdicts, location_unclear
-    from validators.normalize import Rows
+    from validators.checks.clarity import legal_basis_verdicts, location_unclear
+    from validators.core.rows import Rows
 
     texts = {
         "handling_location": ["灵山县三海街道江南路5号县政务服务中心法人大厅②综合窗口", "县政务服务中心", "江南路１２号二楼",
@@ -156,7 +156,7 @@ def test_targeted_nfkc_equals_full_nfkc():
 
     import pyarrow as pa
 
-    from validators.normalize import nfkc_arrow
+    from validators.core.rows import nfkc_arrow
 
     vals = ["江南路１２号二楼④⑤⑥窗口", "⽂化广电体育局", "Ⅳ级", "２０℃", None, "下午２:00-５:00", "　全角", "普通文本"] * 3
     assert nfkc_arrow(pa.array(vals)).to_pylist() == [None if v is None else unicodedata.normalize("NFKC", v)

@@ -3,7 +3,7 @@ import pytest
 
 from conftest import found, write_csv
 from validators import validate
-from validators.codes import classify_catalog, classify_task, classify_uscc, org_check_char, uscc_check_char
+from validators.checks.codes import classify_catalog, classify_task, classify_uscc, org_check_char, uscc_check_char
 
 
 @pytest.mark.parametrize("code", ["11450721MB15580811", "114507210081153718", "11450721348531435D"])

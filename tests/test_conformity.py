@@ -8,11 +8,11 @@ import os
 import pandas as pd
 import pytest
 
-from validators.basecat import load_base
-from validators.conformity import conform, min_rate_ok
-from validators.io import InputError
-from validators.matcher import NameMatcher, Thresholds
-from validators.names import guards, normalise_name, strip_regions, variants
+from validators.conformity.basecat import load_base
+from validators.conformity.run import conform, min_rate_ok
+from validators.read import InputError
+from validators.conformity.matcher import NameMatcher, Thresholds
+from validators.core.names import guards, normalise_name, strip_regions, variants
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CATALOGS = os.path.join(ROOT, "catalogs")

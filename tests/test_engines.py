@@ -3,8 +3,8 @@ import pytest
 
 from conftest import CATALOGS
 from validators import validate
-from validators.io import open_tables
-from validators.jsonschema_path import record_findings, validator
+from validators.read import open_tables
+from validators.checks.jsonschema_path import record_findings, validator
 
 ELEMENT_CODES = {"element-missing", "element-wrong-type", "element-not-in-codelist", "item-type-unknown",
                  "element-too-long"}

@@ -5,8 +5,9 @@ import pytest
 
 from conftest import GUANGXI, found, write_csv
 from validators import validate
-from validators.aliases import canonical_name
-from validators.io import InputError, detect_encoding, open_tables
+from validators.read.aliases import canonical_name
+from validators.read import InputError, open_tables
+from validators.read.csvfile import detect_encoding
 
 
 def rows_of(path, **kw):
@@ -85,7 +86,7 @@ def test_unknown_column_reported_once(tmp_path):
 
 def test_xlsx_sheets_and_sheet_option(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    from validators.schema import elements
+    from validators.core.schema import elements
 
     wb = openpyxl.Workbook()
     ws = wb.active

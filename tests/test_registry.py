@@ -6,8 +6,10 @@ import pytest
 
 from conftest import ROOT
 from schemas import load_json
-from validators import catalog, clarity, codes, elements, rules
-from validators.messages import catalog as locale, fill, rule_meta
+from validators.checks import clarity, codes, elements
+from validators.checks import consistency as rules
+from validators.checks import expectations as catalog
+from validators.report.messages import catalog as locale, fill, rule_meta
 
 
 def emitted_codes():
@@ -55,7 +57,7 @@ def test_guide_schema_is_valid_2020_12_and_documented():
 
 
 def test_aliases_do_not_collide():
-    from validators.aliases import fold
+    from validators.read.aliases import fold
 
     seen = {}
     for canonical, names in load_json("aliases.json").items():

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from validators import validate
-from validators.io import InputError
+from validators.read import InputError
 
 HEADER = ["事项名称", "实施编码", "事项类型", "办理时间", "法定办结时限"]
 cell = st.one_of(st.just(""), st.just("无"), st.sampled_from(["01", "20", "行政许可", "15", "二十", "20",

@@ -14,14 +14,14 @@ SXCHECK = True  # lets the CLI tell this package from the unrelated PyPI package
 
 def validate(paths, **options):
     """See :func:`validators.pipeline.validate`."""
-    from .pipeline import validate as _validate
+    from validators.pipeline import validate as _validate
 
     return _validate(paths, **options)
 
 
 def conform(local, base, **options):
     """See :func:`validators.conformity.conform`."""
-    from .conformity import conform as _conform
+    from validators.conformity.run import conform as _conform
 
     return _conform(local, base, **options)
 

@@ -10,14 +10,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from .catalog import NativeSuite, expectation_findings, normalised_columns, suite_columns
-from .clarity import check_clarity
-from .codes import check_codes
-from .elements import check_elements
-from .io import Problem, Table, open_tables
-from .normalize import Rows
-from .report import Report, SourceInfo
-from .rules import check_rules
+from validators.checks.expectations import NativeSuite, expectation_findings, normalised_columns, suite_columns
+from validators.checks.clarity import check_clarity
+from validators.checks.codes import check_codes
+from validators.checks.elements import check_elements
+from validators.read import Problem, Table, open_tables
+from validators.core.rows import Rows
+from validators.report.report import Report, SourceInfo
+from validators.checks.consistency import check_rules
 
 CHECKS: tuple[Callable, ...] = (check_elements, check_codes, check_rules, check_clarity)
 ENGINES = ("native", "gx")
@@ -138,7 +138,7 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
     for table in tables:
         scan_table(table, report, suite, on_rows=keep, progress=progress)
     if engine == "gx":
-        from .gx_engine import run_suite
+        from validators.checks.gx_engine import run_suite
 
         cols = suite_columns()
         frame = pd.concat(gx_frames, ignore_index=True) if gx_frames else pd.DataFrame(columns=cols, dtype=object)

@@ -8,29 +8,29 @@ from __future__ import annotations
 
 def export_text(report, fmt: str, *, lang: str = "zh", limit: int = 20) -> str:
     if fmt == "json":
-        from .json_report import to_json
+        from validators.exporters.json_report import to_json
 
         return to_json(report, lang=lang)
     if fmt == "junit":
-        from .junit import to_junit
+        from validators.exporters.junit import to_junit
 
         return to_junit(report, lang=lang)
     if fmt == "sarif":
-        from .sarif import to_sarif
+        from validators.exporters.sarif import to_sarif
 
         return to_sarif(report, lang=lang)
     if fmt == "markdown":
-        from .markdown import to_markdown
+        from validators.exporters.markdown import to_markdown
 
         return to_markdown(report, lang=lang, limit=limit)
     if fmt == "table":
-        from .terminal import table_text
+        from validators.exporters.terminal import table_text
 
         return table_text(report, lang=lang, limit=limit)
     raise ValueError(f"unknown format {fmt!r}")
 
 
 def print_table(report, *, lang: str = "zh", limit: int = 20) -> None:
-    from .terminal import print_report
+    from validators.exporters.terminal import print_report
 
     print_report(report, lang=lang, limit=limit)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from ..messages import rule_text
+from validators.report.messages import rule_text
 
 
 def _where(f: dict, lang: str) -> str:

@@ -1,8 +1,8 @@
 """Markdown export, sized for a pull-request comment: summary, rules, the first findings."""
 from __future__ import annotations
 
-from ..messages import rule_text
-from ..schema import label
+from validators.report.messages import rule_text
+from validators.core.schema import label
 
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 

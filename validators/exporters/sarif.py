@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .. import __version__
-from ..messages import rule_meta, rule_text
+from validators import __version__
+from validators.report.messages import rule_meta, rule_text
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

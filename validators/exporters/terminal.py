@@ -1,9 +1,9 @@
 """Terminal output with rich: summary panel, findings grouped by rule, pass rates, rule docs."""
 from __future__ import annotations
 
-from ..messages import hint as render_hint
-from ..messages import rule_meta, rule_text
-from ..schema import label
+from validators.report.messages import hint as render_hint
+from validators.report.messages import rule_meta, rule_text
+from validators.core.schema import label
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -170,7 +170,7 @@ def print_explain(code: str, *, lang: str = "zh") -> None:
 def print_topic(topic: str, *, lang: str = "zh") -> None:
     from rich.panel import Panel
 
-    from ..messages import catalog
+    from validators.report.messages import catalog
 
     t = catalog(lang)["topics"][topic]
     _console().print(Panel(escape(t["text"]), title=t["title"], expand=False))

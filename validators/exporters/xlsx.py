@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
-from ..messages import rule_text
-from ..schema import label
+from validators.report.messages import rule_text
+from validators.core.schema import label
 
 EXCEL_MAX_ROWS = 1_048_575
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
@@ -83,7 +83,7 @@ def write_xlsx(report, path: str, *, lang: str = "zh", encoding: str | None = No
 
 def _annotated_sheet(wb, info, marks, lang, encoding, used, Comment, PatternFill, bold) -> None:
     """Copy the rows that have findings, colour the offending cells, attach the messages."""
-    from ..io import open_tables
+    from validators.read import open_tables
 
     rows_wanted = defaultdict(list)
     for row, fld, sev, msg in marks:

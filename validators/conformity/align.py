@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .basecat import BaseCatalog
-from .matcher import NameMatcher, Thresholds, candidate_text
+from validators.conformity.basecat import BaseCatalog
+from validators.conformity.matcher import NameMatcher, Thresholds, candidate_text
 
 _CODE12 = re.compile(r"\d{12}")
 

@@ -6,9 +6,9 @@ test proves both report the same findings.
 """
 from __future__ import annotations
 
-from .findings import hits
-from .normalize import Rows, map_distinct
-from .schema import elements, families, family_of_type
+from validators.report.findings import hits
+from validators.core.rows import Rows, map_distinct
+from validators.core.schema import elements, families, family_of_type
 
 CODES = ("element-missing", "element-wrong-type", "element-not-in-codelist", "item-type-unknown",
          "element-too-long", "column-missing")

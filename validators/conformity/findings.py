@@ -10,9 +10,9 @@ from typing import Callable
 
 import numpy as np
 
-from .basecat import BaseCatalog
-from .conform_align import Alignment
-from .report import Report
+from validators.conformity.basecat import BaseCatalog
+from validators.conformity.align import Alignment
+from validators.report.report import Report
 
 
 def obj(values):

@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Callable
 
-from .schema import PLACEHOLDERS, code_lookup, elements, split_multi
+from validators.core.schema import PLACEHOLDERS, code_lookup, elements, split_multi
 
 
 def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):

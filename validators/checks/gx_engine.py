@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .catalog import ExpectationResult, ExpectationSpec, build_suite
+from validators.checks.expectations import ExpectationResult, ExpectationSpec, build_suite
 
 SEVERITY = {"critical": "critical", "warning": "warning", "info": "info"}
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .io import InputError, open_tables
-from .names import normalise_name
-from .normalize import Rows
-from .schema import elements
+from validators.read import InputError, open_tables
+from validators.core.names import normalise_name
+from validators.core.rows import Rows
+from validators.core.schema import elements
 
 _CODE = re.compile(r"\d{12}")
 NEEDED = ("catalog_code", "item_name")

@@ -16,9 +16,9 @@ import numpy as np
 
 from schemas import load_json
 
-from .findings import hits
-from .normalize import Rows
-from .schema import elements
+from validators.report.findings import hits
+from validators.core.rows import Rows
+from validators.core.schema import elements
 
 SEVERITY_RULE = {"unique": "uniqueness-violated", "completeness": "completeness-below-threshold",
                  "value_set": "value-set-violated"}

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .basecat import BaseCatalog
-from .names import Variant, guards, normalise_name, variants
+from validators.conformity.basecat import BaseCatalog
+from validators.core.names import Variant, guards, normalise_name, variants
 
 CHUNK = 2000
 TOP = 3

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from .normalize import normalised_record
-from .schema import guide_schema
+from validators.core.rows import normalised_record
+from validators.core.schema import guide_schema
 
 # jsonschema keyword → sxcheck rule code
 KEYWORD_RULE = {"required": "element-missing", "pattern": "element-wrong-type", "enum": "element-not-in-codelist",

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .findings import hits
-from .normalize import Rows, map_distinct, nfkc_arrow
+from validators.report.findings import hits
+from validators.core.rows import Rows, map_distinct, nfkc_arrow
 
 CODES = ("handling-hours-unclear", "handling-hours-implausible", "handling-location-unclear",
          "legal-basis-unclear", "legal-basis-no-article", "time-limit-unclear", "time-limit-unit-vague",

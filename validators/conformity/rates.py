@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .schema import codelists, families, family_of_type
+from validators.core.schema import codelists, families, family_of_type
 
 CATALOG_ISSUES = {1: "unmatched", 2: "review", 4: "name", 8: "type", 16: "level", 32: "code"}
 TASK_ISSUES = {1: "no-base-code", 2: "task-code", 4: "elements", 8: "body-code", 16: "catalog-code",

@@ -8,9 +8,9 @@ import re
 
 import numpy as np
 
-from .findings import hits
-from .normalize import Rows, map_distinct, map_pairs
-from .textnum import day_numbers
+from validators.report.findings import hits
+from validators.core.rows import Rows, map_distinct, map_pairs
+from validators.core.textnum import day_numbers
 
 CODES = ("promise-exceeds-legal-limit", "time-limit-unit-differs", "instant-case-type-mismatch",
          "onsite-reason-missing", "onsite-reason-unexpected", "zero-visit-without-channel",

@@ -23,16 +23,16 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .basecat import BaseCatalog, load_base
-from .catalog import NativeSuite
-from .conform_align import Alignment, align
-from .conform_findings import add_row_findings, add_unclaimed, obj, take
-from .conform_rates import (CATALOG_ISSUES, TASK_CODE, TASK_ISSUES, coverage, finding_bits,
+from validators.conformity.basecat import BaseCatalog, load_base
+from validators.checks.expectations import NativeSuite
+from validators.conformity.align import Alignment, align
+from validators.conformity.findings import add_row_findings, add_unclaimed, obj, take
+from validators.conformity.rates import (CATALOG_ISSUES, TASK_CODE, TASK_ISSUES, coverage, finding_bits,
                             group_keys, infer_level, issue_text, rate_block)
-from .io import open_tables
-from .matcher import Thresholds
-from .pipeline import finish_expectations, scan_table
-from .report import Report
+from validators.read import open_tables
+from validators.conformity.matcher import Thresholds
+from validators.pipeline import finish_expectations, scan_table
+from validators.report.report import Report
 
 COLLECT = (("item_name", "text"), ("catalog_code", "code"), ("task_code", "code"),
            ("item_type", "code"), ("exercise_levels", "code"), ("implementing_body", "text"),

@@ -10,8 +10,8 @@ import re
 
 import numpy as np
 
-from .findings import hits
-from .normalize import Rows, map_pairs
+from validators.report.findings import hits
+from validators.core.rows import Rows, map_pairs
 
 CODES = ("uscc-length", "uscc-charset", "uscc-lowercase", "uscc-placeholder", "uscc-org-code-only",
          "uscc-check-digit", "uscc-org-check-digit", "catalog-code-format", "catalog-code-leading-zeros",

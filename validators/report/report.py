@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
-from .findings import Finding, Severity, is_missing
-from .messages import render, hint, rule_meta
-from .schema import label
+from validators import __version__
+from validators.report.findings import Finding, Severity, is_missing
+from validators.report.messages import render, hint, rule_meta
+from validators.core.schema import label
 
 UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]

@@ -1,0 +1,65 @@
+"""Reader records: Table, Problem, InputError and the limits every reader shares.
+
+Every reader yields :class:`Table` objects, one per sheet.  ``Table.chunks()`` streams pandas
+DataFrames whose columns are canonical element names (all values text, empty cells missing) plus
+``_row``, the row number a person sees (header row = 1 in a sheet or CSV; 1-based record number in
+JSON/JSONL).  Large CSVs are parsed by pyarrow's streaming reader in blocks, so memory stays flat
+whatever the file size; a ragged CSV (rows with the wrong number of cells) falls back to Python's
+csv module so that every row keeps its true number and is reported, never dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any, Callable, Iterator
+
+
+HEAD_BYTES = 1 << 20
+HEADER_SCAN_ROWS = 12
+CHUNK_ROWS = 50_000
+BLOCK_SIZE = 4 << 20  # pyarrow buffers dozens of blocks ahead: small blocks keep memory flat
+
+JSON_LIST_KEYS = ("data", "items", "records", "rows", "list", "result", "tasks", "guides")
+
+
+class InputError(Exception):
+    """Input that cannot be read at all: exit code 3, one clear line naming file and cause."""
+
+    def __init__(self, key: str, source: str, **params: Any):
+        super().__init__(key)
+        self.key = key
+        self.source = source
+        self.params = params
+
+    def render(self, lang: str = "zh") -> str:
+        from validators.report.messages import input_message
+
+        return input_message(self.key, lang, source=self.source, **self.params)
+
+
+@dataclass
+class Problem:
+    """A row- or file-level reading problem that becomes a finding (never a dropped row)."""
+
+    code: str
+    row: int | None = None
+    field: str | None = None
+    value: str | None = None
+    params: dict = dc_field(default_factory=dict)
+
+
+@dataclass
+class Table:
+    source: str
+    sheet: str | None
+    columns: dict[str, str]            # canonical → original header label
+    unknown: list[str]
+    header_row: int                    # 1-based row of the header (0 for JSON)
+    _chunker: Callable[["Table"], Iterator[Any]]
+    problems: list[Problem] = dc_field(default_factory=list)
+    size_bytes: int | None = None
+    bytes_done: int | None = None      # progress of the streaming CSV reader
+    state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
+
+    def chunks(self) -> Iterator[Any]:
+        return self._chunker(self)

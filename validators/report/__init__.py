@@ -1,0 +1,1 @@
+"""The Report: finding records, per-rule and per-element statistics, and messages in Chinese and English."""
