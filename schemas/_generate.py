@@ -7,6 +7,7 @@ consistent with each other.  Run ``python schemas/_generate.py`` after editing t
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -238,14 +239,65 @@ def build_aliases() -> dict:
     return out
 
 
-def main() -> None:
+README_BEGIN = "<!-- rules:begin (generated from the rule declarations by schemas/_generate.py) -->"
+README_END = "<!-- rules:end -->"
+
+
+def build_rules() -> dict:
+    """schemas/rules.json: every declared rule's severity, category, basis and attributes."""
+    from validators.report.messages import rule_meta
+
+    return rule_meta()
+
+
+def build_rule_table() -> str:
+    """The README's rule list, one table per category, from the declarations and the locales."""
+    from validators.core.rulebook import CATEGORIES, all_rules
+    from validators.report.messages import rule_text
+
+    lines = []
+    rules = all_rules()
+    for cat, (zh, en) in CATEGORIES.items():
+        codes = [c for c, r in rules.items() if r.category == cat]
+        if not codes:
+            continue
+        lines += [f"**{zh} {en}**", "", "| code | level | 规则 | rule |", "|---|---|---|---|"]
+        for c in codes:
+            lines.append(f"| `{c}` | {rules[c].severity.value} | {rule_text(c, 'zh')['title']} | "
+                         f"{rule_text(c, 'en')['title']} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
+
+
+def build_readme(text: str) -> str:
+    head, _, rest = text.partition(README_BEGIN)
+    _, _, tail = rest.partition(README_END)
+    if not rest:
+        raise SystemExit(f"README.md lacks the {README_BEGIN} marker")
+    return f"{head}{README_BEGIN}\n{build_rule_table()}\n{README_END}{tail}"
+
+
+def main(argv=None) -> None:
+    """Write the generated files into --out (default: the repository itself)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", default=None, help="directory to write into (default: the repository)")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(HERE.parent))
+    out = Path(args.out) if args.out else HERE
     files = {
         "guide.schema.json": build_schema(),
         "aliases.json": build_aliases(),
         "codelists.json": CODELISTS,
+        "rules.json": build_rules(),
     }
+    out.mkdir(parents=True, exist_ok=True)
     for fname, data in files.items():
-        (HERE / fname).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (out / fname).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    readme = (HERE.parent / "README.md").read_text(encoding="utf-8")
+    target = (out / "README.md") if args.out else HERE.parent / "README.md"
+    target.write_text(build_readme(readme), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""Rule codes, messages and published schema files stay consistent with each other."""
+"""The rule registry: every rule declared once, with real sources and messages in both languages;
+the published files generated from the declarations; unknown codes refused."""
+import ast
+import json
 import subprocess
 import sys
 
@@ -6,44 +9,103 @@ import pytest
 
 from conftest import ROOT
 from schemas import load_json
-from validators.checks import clarity, codes, elements
-from validators.checks import consistency as rules
-from validators.checks import expectations as catalog
-from validators.report.messages import catalog as locale, fill, rule_meta
+from validators.core import rulebook
+from validators.core.rulebook import CATEGORIES, UndeclaredRule, all_rules
+from validators.report.findings import record
+from validators.report.messages import catalog as locale
+from validators.report.messages import fill, rule_text
 
 
-def emitted_codes():
-    out = set(elements.CODES) | set(codes.CODES) | set(rules.CODES) | set(clarity.CODES)
-    out |= {"task-code-duplicate", "row-blank", "row-malformed", "sheet-skipped", "column-unknown"}
-    out |= set(catalog.SEVERITY_RULE.values())
+def declared_in_source() -> dict[str, str]:
+    """Every ``declare("code", …)`` call in the library's source, code → file."""
+    out = {}
+    for path in (ROOT / "validators").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "declare"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                code = node.args[0].value
+                assert code not in out, f"{code} declared in {out.get(code)} and {path}"
+                out[code] = str(path.relative_to(ROOT))
     return out
 
 
-def test_every_emitted_code_is_registered():
-    assert emitted_codes() - set(rule_meta()) == set()
+def test_every_declaring_module_is_registered():
+    # a module that declares rules but is missing from RULE_MODULES would hide its rules from
+    # `sxcheck rules`, the README and severity lookups
+    assert set(declared_in_source()) == set(all_rules())
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_rule_has_messages(lang):
+def test_every_rule_has_messages_and_no_orphans(lang):
     texts = locale(lang)["rules"]
-    for code in rule_meta():
+    for code in all_rules():
         t = texts[code]
         assert t["title"] and t["message"] and t["explain"] and t["hint"], code
         fill(t["message"], {})  # never raises on missing params
+    assert set(texts) - set(all_rules()) == set(), "locale entries without a declared rule"
 
 
-def test_codes_are_kebab_case_and_severities_valid():
-    for code, meta in rule_meta().items():
-        assert code == code.lower() and " " not in code
-        assert meta["severity"] in ("error", "warning", "info")
+def test_every_rule_cites_a_real_source():
+    for code, rule in all_rules().items():
+        assert rule.category in CATEGORIES, code
+        assert "domain" not in rule.basis and "§" not in rule.basis and ".md" not in rule.basis, code
+        assert any(k in rule.basis for k in ("GB", "C0109", "RFC", "sxcheck 启发式规则", "国发", "国办",
+                                              "DB", "行政许可法", "国家基本目录", "基本目录", "编号计划")), code
 
 
-def test_generated_schema_files_are_in_sync(tmp_path):
-    before = {n: (ROOT / "schemas" / n).read_text(encoding="utf-8")
-              for n in ("guide.schema.json", "aliases.json", "codelists.json")}
-    subprocess.run([sys.executable, str(ROOT / "schemas" / "_generate.py")], check=True)
-    after = {n: (ROOT / "schemas" / n).read_text(encoding="utf-8") for n in before}
-    assert before == after, "run python schemas/_generate.py and commit the result"
+def test_undeclared_codes_are_refused():
+    with pytest.raises(UndeclaredRule):
+        record("no-such-rule", row=2)
+    from validators.report.report import Report
+
+    with pytest.raises(UndeclaredRule):
+        Report().severity_of("no-such-rule")
+
+
+def test_declaring_twice_is_refused():
+    with pytest.raises(ValueError):
+        # another module declaring an existing code
+        exec("from validators.core.rulebook import declare\ndeclare('row-blank', 'info', 'input', 'x')",
+             {"__name__": "somewhere.else"})
+
+
+def test_rules_are_symbols_not_strings():
+    rule = all_rules()["uscc-check-digit"]
+    assert rule == "uscc-check-digit" and rule.severity.value == "error"
+    # no emitting module repeats a declared code as a string literal outside its declaration
+    codes = set(all_rules())
+    for path in (ROOT / "validators").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        declared_args = {id(n.args[0]) for n in ast.walk(tree)
+                         if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "declare" and n.args}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in codes and id(node) not in declared_args:
+                pytest.fail(f"{path.relative_to(ROOT)}:{node.lineno} uses the literal {node.value!r}")
+
+
+def test_conformity_reads_rule_attributes_not_prefixes():
+    from validators.conformity.rates import TASK_ISSUES, task_finding_bits
+
+    bits = task_finding_bits()
+    assert bits["uscc-check-digit"] == 8 and bits["task-code-body-mismatch"] == 2
+    assert bits["element-missing"] == 4 and "catalog-match-review" not in bits
+    assert set(bits.values()) <= set(TASK_ISSUES)
+
+
+def test_generated_files_match_the_declarations(tmp_path):
+    """rules.json, the schema files and the README rule table are generated, never hand-kept."""
+    subprocess.run([sys.executable, str(ROOT / "schemas" / "_generate.py"), "--out", str(tmp_path)],
+                   check=True, cwd=ROOT)
+    for name in ("guide.schema.json", "aliases.json", "codelists.json", "rules.json"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == \
+            (ROOT / "schemas" / name).read_text(encoding="utf-8"), \
+            f"run python schemas/_generate.py and commit schemas/{name}"
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == \
+        (ROOT / "README.md").read_text(encoding="utf-8"), "run python schemas/_generate.py (README rule table)"
+
+
+def test_rules_json_lists_every_rule():
+    assert list(load_json("rules.json")) == list(all_rules())
 
 
 def test_guide_schema_is_valid_2020_12_and_documented():
@@ -67,4 +129,16 @@ def test_aliases_do_not_collide():
 
 def test_readme_lists_every_rule():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert [c for c in rule_meta() if f"`{c}`" not in readme] == []
+    assert [c for c in all_rules() if f"`{c}`" not in readme] == []
+
+
+def test_removing_a_locale_entry_or_declaration_is_caught(monkeypatch):
+    """What the suite does when a rule loses its message or its declaration."""
+    texts = json.loads(json.dumps(locale("zh")))
+    del texts["rules"]["catalog-match-review"]
+    monkeypatch.setattr("validators.report.messages.catalog", lambda lang="zh": texts)
+    with pytest.raises(KeyError):
+        rule_text("catalog-match-review", "zh")
+    monkeypatch.delitem(rulebook._REGISTRY, "catalog-match-review")
+    with pytest.raises(UndeclaredRule):
+        rulebook.get("catalog-match-review")

@@ -6,6 +6,7 @@ read rows = checked rows + blank rows, and reading problems become findings.
 """
 from __future__ import annotations
 
+from validators.read.rules import COLUMN_MISSING, ROW_BLANK
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -81,7 +82,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         if blank.any():
             info.rows_blank += int(blank.sum())
             b = chunk.loc[blank, "_row"]
-            report.add(pd.DataFrame({"code": "row-blank", "field": None, "value": None, "params": None,
+            report.add(pd.DataFrame({"code": ROW_BLANK, "field": None, "value": None, "params": None,
                                      "source": table.source, "sheet": table.sheet, "row": b.to_numpy(),
                                      "item": None}))
             chunk = chunk.loc[~blank].reset_index(drop=True)
@@ -153,7 +154,7 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
 def _missing_frame(ctx: TableContext, table: Table):
     import pandas as pd
 
-    rows = [{"code": "column-missing", "field": name, "value": None,
+    rows = [{"code": COLUMN_MISSING, "field": name, "value": None,
              "params": {"rows": n, "family": "、".join(sorted(fams)) or "全部"},
              "source": table.source, "sheet": table.sheet, "row": None, "item": None}
             for name, (fams, n) in ctx.missing.items()]

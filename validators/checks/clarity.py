@@ -10,10 +10,29 @@ import unicodedata
 
 from validators.report.findings import hits
 from validators.core.rows import Rows, map_distinct, nfkc_arrow
+from validators.core.rulebook import C0109_2, HEURISTIC, declare
 
-CODES = ("handling-hours-unclear", "handling-hours-implausible", "handling-location-unclear",
-         "legal-basis-unclear", "legal-basis-no-article", "time-limit-unclear", "time-limit-unit-vague",
-         "process-steps-unclear", "process-steps-order", "process-steps-permit-incomplete")
+HANDLING_HOURS_UNCLEAR = declare("handling-hours-unclear", "warning", "clarity",
+    "《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》（国发〔2018〕27号）与 C0109.2-2018 办理时间要素：写明工作日和具体时段")
+HANDLING_HOURS_IMPLAUSIBLE = declare("handling-hours-implausible", "warning", "clarity",
+    f"{HEURISTIC}时段的起止时间颠倒或“下午”写成上午时刻，办事人会按错误时间前往")
+HANDLING_LOCATION_UNCLEAR = declare("handling-location-unclear", "warning", "clarity",
+    f"{C0109_2} 办理地点要素：写明具体地址（路名门牌）及楼层、房间或窗口")
+LEGAL_BASIS_UNCLEAR = declare("legal-basis-unclear", "error", "clarity",
+    f"{C0109_2} 设定依据要素：写明法律法规规章名称（及文号）")
+LEGAL_BASIS_NO_ARTICLE = declare("legal-basis-no-article", "warning", "clarity",
+    f"{C0109_2} 设定依据要素：写明具体条款（第X条、第X款或附件第X项）")
+TIME_LIMIT_UNCLEAR = declare("time-limit-unclear", "warning", "clarity",
+    f"{C0109_2} 办结时限说明要素：写明天数和单位")
+TIME_LIMIT_UNIT_VAGUE = declare("time-limit-unit-vague", "info", "clarity",
+    f"{HEURISTIC}“天”“日”未区分工作日与自然日，时限可相差近一倍")
+PROCESS_STEPS_UNCLEAR = declare("process-steps-unclear", "warning", "clarity",
+    f"{C0109_2} 办理流程要素：至少写明两个依次进行的环节")
+PROCESS_STEPS_ORDER = declare("process-steps-order", "warning", "clarity",
+    f"{C0109_2} 办理流程要素：环节按受理→审查→决定→送达的顺序")
+PROCESS_STEPS_PERMIT_INCOMPLETE = declare("process-steps-permit-incomplete", "warning", "clarity",
+    "《中华人民共和国行政许可法》第四章第一节至第二节：行政许可须有受理和决定环节")
+
 
 DAYS = re.compile(r"(工作日|周[一二三四五六日天]|星期[一二三四五六日天]|每天|每日|节假日)")
 RANGE = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-~至到]\s*(\d{1,2})[:：](\d{2})")
@@ -43,7 +62,7 @@ def hours_verdict(text: str) -> str | None:
         return None
     ranges = list(RANGE.finditer(t))
     if not (DAYS.search(t) and ranges):
-        return "handling-hours-unclear"
+        return HANDLING_HOURS_UNCLEAR
     for m in ranges:
         before = t[: m.start()]
         pm = max(before.rfind("下午"), before.rfind("晚上")) > before.rfind("上午")
@@ -54,21 +73,21 @@ def hours_verdict(text: str) -> str | None:
         elif h2 < h1 and h2 < 12:  # "8:30-5:30" without 下午
             h2 += 12
         if not (6 <= h1 <= 23 and 6 <= h2 <= 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2)):
-            return "handling-hours-implausible"
+            return HANDLING_HOURS_IMPLAUSIBLE
     return None
 
 
 def location_verdict(text: str) -> str | None:
     t = _norm(text)
-    return None if ROAD.search(t) and UNIT.search(t) else "handling-location-unclear"
+    return None if ROAD.search(t) and UNIT.search(t) else HANDLING_LOCATION_UNCLEAR
 
 
 def legal_basis_verdict(text: str) -> str | None:
     t = _norm(text).translate(_BRACKETS)
     if not LAW.search(t):
-        return "legal-basis-unclear"
+        return LEGAL_BASIS_UNCLEAR
     if not ARTICLE.search(t):
-        return "legal-basis-no-article"
+        return LEGAL_BASIS_NO_ARTICLE
     return None
 
 
@@ -76,9 +95,9 @@ def limit_note_verdict(text: str) -> str | None:
     t = _norm(text)
     m = LIMIT.search(t)
     if not m:
-        return "time-limit-unclear"
+        return TIME_LIMIT_UNCLEAR
     if not re.search(r"(工作日|自然日|个月|月|小时|即办|即时办结|当场办结|立即办结)", t) and VAGUE_UNIT.search(t):
-        return "time-limit-unit-vague"
+        return TIME_LIMIT_UNIT_VAGUE
     return None
 
 
@@ -93,12 +112,12 @@ def process_steps(text: str) -> list[str]:
 def process_verdict(text: str, permit: bool = False) -> str | None:
     steps = process_steps(text)
     if len(steps) < 2:
-        return "process-steps-unclear"
+        return PROCESS_STEPS_UNCLEAR
     ranks = [STEP_RANK[s] for s in steps if STEP_RANK[s] > 0]
     if any(b < a for a, b in zip(ranks, ranks[1:])):
-        return "process-steps-order"
+        return PROCESS_STEPS_ORDER
     if permit and not ("受理" in steps and ("决定" in steps or "审批" in steps or "批准" in steps)):
-        return "process-steps-permit-incomplete"
+        return PROCESS_STEPS_PERMIT_INCOMPLETE
     return None
 
 
@@ -141,11 +160,11 @@ def check_clarity(rows: Rows, ctx):
     if rows.has("handling_hours"):
         _verdicts(rows, "handling_hours", hours_verdict, out)
     if rows.has("handling_location"):
-        out.append(hits(f, location_unclear(rows), "handling-location-unclear", "handling_location"))
+        out.append(hits(f, location_unclear(rows), HANDLING_LOCATION_UNCLEAR, "handling_location"))
     if rows.has("legal_basis"):
         unclear, no_article = legal_basis_verdicts(rows)
-        out.append(hits(f, unclear, "legal-basis-unclear", "legal_basis"))
-        out.append(hits(f, no_article, "legal-basis-no-article", "legal_basis"))
+        out.append(hits(f, unclear, LEGAL_BASIS_UNCLEAR, "legal_basis"))
+        out.append(hits(f, no_article, LEGAL_BASIS_NO_ARTICLE, "legal_basis"))
     for col in ("legal_time_limit_note", "promised_time_limit_note"):
         if rows.has(col):
             # a placeholder such as 无 is vague here, not absent (domain.md §5.4)

@@ -12,13 +12,49 @@ import numpy as np
 
 from validators.report.findings import hits
 from validators.core.rows import Rows, map_pairs
+from validators.core.rulebook import GBT_39554_1, HEURISTIC, declare
 
-CODES = ("uscc-length", "uscc-charset", "uscc-lowercase", "uscc-placeholder", "uscc-org-code-only",
-         "uscc-check-digit", "uscc-org-check-digit", "catalog-code-format", "catalog-code-leading-zeros",
-         "catalog-code-local",
-         "catalog-code-type-mismatch", "catalog-code-region-mismatch", "catalog-code-dept-mismatch",
-         "task-code-length", "task-code-format", "task-code-local", "task-code-body-mismatch",
-         "task-code-level-mismatch", "task-code-catalog-mismatch", "handle-item-code-prefix")
+USCC_LENGTH = declare("uscc-length", "error", "code",
+    "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》第4章：代码由 18 位组成", task_issue="body-code")
+USCC_CHARSET = declare("uscc-charset", "error", "code",
+    "GB 32100-2015 第4章：代码字符集为数字和不含 I、O、S、V、Z 的大写英文字母", task_issue="body-code")
+USCC_LOWERCASE = declare("uscc-lowercase", "error", "code",
+    "GB 32100-2015 第4章：代码字符集仅含大写英文字母", task_issue="body-code")
+USCC_PLACEHOLDER = declare("uscc-placeholder", "error", "code",
+    f"{HEURISTIC}全 0、全 9、123456789… 等占位值不是任何机构的统一社会信用代码（GB 32100-2015 校验位也无法成立）", task_issue="body-code")
+USCC_ORG_CODE_ONLY = declare("uscc-org-code-only", "error", "code",
+    "GB 32100-2015 第4章：实施主体应以 18 位统一社会信用代码标识；9 位是 GB 11714-1997 组织机构代码（第 9–17 位）", task_issue="body-code")
+USCC_CHECK_DIGIT = declare("uscc-check-digit", "error", "code",
+    "GB 32100-2015 第5章：第 18 位校验码按 GB/T 17710-2008 MOD 31-3 计算", task_issue="body-code")
+USCC_ORG_CHECK_DIGIT = declare("uscc-org-check-digit", "warning", "code",
+    "GB 11714-1997《全国组织机构代码编制规则》：第 9 位校验码（统一社会信用代码第 9–17 位）", task_issue="body-code")
+CATALOG_CODE_FORMAT = declare("catalog-code-format", "error", "code",
+    f"{GBT_39554_1}：基本编码 12 位（区划 2 位 + 事项类型 2 位 + 部门 2 位 + 主项 3 位 + 子项 3 位）", task_issue="catalog-code")
+CATALOG_CODE_LEADING_ZEROS = declare("catalog-code-leading-zeros", "error", "code",
+    f"{GBT_39554_1}：基本编码 12 位、以 00 或省级区划代码开头；Excel 将编码存为数字时会丢失前导零")
+CATALOG_CODE_LOCAL = declare("catalog-code-local", "info", "code",
+    "地方标准编码方案（DB22/T 2848-2017 吉林、DB52/T 1264-2018 贵州、湖北、四川等）：不是国家基本编码，按地方方案识别")
+CATALOG_CODE_TYPE_MISMATCH = declare("catalog-code-type-mismatch", "error", "code",
+    f"{GBT_39554_1}：基本编码第 3–4 位为事项类型代码", task_issue="catalog-code")
+CATALOG_CODE_REGION_MISMATCH = declare("catalog-code-region-mismatch", "warning", "code",
+    f"{GBT_39554_1}：基本编码第 1–2 位为 00（国家目录）或省级 GB/T 2260 区划代码（地方增设事项）")
+CATALOG_CODE_DEPT_MISMATCH = declare("catalog-code-dept-mismatch", "warning", "code",
+    f"{GBT_39554_1}：基本编码第 5–6 位为中央业务指导部门代码")
+TASK_CODE_LENGTH = declare("task-code-length", "error", "code",
+    f"{GBT_39554_1}：实施编码 31 位 = 统一社会信用代码（18）+ 行使层级（1）+ 基本编码（12）", task_issue="task-code")
+TASK_CODE_FORMAT = declare("task-code-format", "error", "code",
+    f"{GBT_39554_1}：实施编码结构（统一社会信用代码 + 行使层级 1–6 + 基本编码）", task_issue="task-code")
+TASK_CODE_LOCAL = declare("task-code-local", "info", "code",
+    f"地方实施编码方案（如四川 itemCode），不符合 {GBT_39554_1} 的 31 位结构：按地方方案识别，不作为国家实施编码", task_issue="task-code")
+TASK_CODE_BODY_MISMATCH = declare("task-code-body-mismatch", "error", "code",
+    f"{GBT_39554_1}：实施编码第 1–18 位为实施主体的统一社会信用代码", task_issue="task-code")
+TASK_CODE_LEVEL_MISMATCH = declare("task-code-level-mismatch", "error", "code",
+    f"{GBT_39554_1}：实施编码第 19 位为行使层级代码，应为该事项行使层级之一", task_issue="task-code")
+TASK_CODE_CATALOG_MISMATCH = declare("task-code-catalog-mismatch", "error", "code",
+    f"{GBT_39554_1}：实施编码第 20–31 位为基本编码", task_issue="task-code")
+HANDLE_ITEM_CODE_PREFIX = declare("handle-item-code-prefix", "error", "code",
+    f"{GBT_39554_1}：业务办理项编码 = 实施编码 + 2 位办理项序号")
+
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -61,43 +97,43 @@ def classify_uscc(value: str) -> tuple[str, dict] | None:
     """The rule a 实施主体编码 breaks, with message parameters, or None when it is a valid USCC."""
     code = value.strip()
     if _is_placeholder(code):
-        return "uscc-placeholder", {}
+        return USCC_PLACEHOLDER, {}
     if _ORG_ONLY.match(code) and len(code.replace("-", "")) == 9:
-        return "uscc-org-code-only", {"org_code": code.replace("-", "").upper()}
+        return USCC_ORG_CODE_ONLY, {"org_code": code.replace("-", "").upper()}
     if len(code) != 18:
-        return "uscc-length", {"length": len(code)}
+        return USCC_LENGTH, {"length": len(code)}
     if code != code.upper() and _USCC_RE.match(code.upper()):
-        return "uscc-lowercase", {"suggest": code.upper()}
+        return USCC_LOWERCASE, {"suggest": code.upper()}
     if not _USCC_RE.match(code):
         bad = "".join(sorted({c for c in code if c not in USCC_ALPHABET}))
-        return "uscc-charset", {"chars": bad}
+        return USCC_CHARSET, {"chars": bad}
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        return "uscc-check-digit", {"expected": expected, "actual": code[17]}
+        return USCC_CHECK_DIGIT, {"expected": expected, "actual": code[17]}
     org = code[8:17]
     if all(c.isdigit() or "A" <= c <= "Z" for c in org[:8]) and org_check_char(org[:8]) != org[8]:
-        return "uscc-org-check-digit", {"expected": org_check_char(org[:8]), "actual": org[8]}
+        return USCC_ORG_CHECK_DIGIT, {"expected": org_check_char(org[:8]), "actual": org[8]}
     return None
 
 
 def classify_catalog(code: str) -> tuple[str, dict] | None:
     if re.fullmatch(r"\d{12}", code):
         if code[2:4] not in _ITEM_TYPES:
-            return "catalog-code-format", {"reason": "tt", "tt": code[2:4]}
+            return CATALOG_CODE_FORMAT, {"reason": "tt", "tt": code[2:4]}
         return None
     if re.fullmatch(r"\d{7,11}", code) and code.zfill(12)[2:4] in _ITEM_TYPES:
-        return "catalog-code-leading-zeros", {"length": len(code), "suggest": code.zfill(12)}
+        return CATALOG_CODE_LEADING_ZEROS, {"length": len(code), "suggest": code.zfill(12)}
     if _LOCAL_CATALOG.match(code):
-        return "catalog-code-local", {"length": len(code)}
-    return "catalog-code-format", {"reason": "shape", "length": len(code)}
+        return CATALOG_CODE_LOCAL, {"length": len(code)}
+    return CATALOG_CODE_FORMAT, {"reason": "shape", "length": len(code)}
 
 
 def classify_task(code: str) -> tuple[str, dict] | None:
     if len(code) == 31:
-        return None if _TASK_RE.match(code) else ("task-code-format", {})
+        return None if _TASK_RE.match(code) else (TASK_CODE_FORMAT, {})
     if _LOCAL_TASK.match(code):
-        return "task-code-local", {"length": len(code)}
-    return "task-code-length", {"length": len(code)}
+        return TASK_CODE_LOCAL, {"length": len(code)}
+    return TASK_CODE_LENGTH, {"length": len(code)}
 
 
 def uscc_valid(values) -> np.ndarray:
@@ -187,8 +223,8 @@ def check_codes(rows: Rows, ctx):
     body_ok = None
     if rows.has("implementing_body_code"):
         body_ok, rule_of, names = _classified(rows, "implementing_body_code", classify_uscc, out, uscc_valid)
-        if "uscc-org-check-digit" in names:  # the USCC itself is valid: keep comparing it
-            body_ok = body_ok | (rule_of == names.index("uscc-org-check-digit"))
+        if USCC_ORG_CHECK_DIGIT in names:  # the USCC itself is valid: keep comparing it
+            body_ok = body_ok | (rule_of == names.index(USCC_ORG_CHECK_DIGIT))
     cat_ok = None
     if rows.has("catalog_code"):
         cat_ok = _classified(rows, "catalog_code", classify_catalog, out, _shape_valid(_CATALOG_OK))[0]
@@ -196,7 +232,7 @@ def check_codes(rows: Rows, ctx):
         if rows.has("item_type"):
             known_type = rows.code("item_type").isin(_ITEM_TYPES).to_numpy(dtype=bool)
             _segment_check(rows, out, cat_ok & known_type, cat.str.slice(2, 4), "item_type",
-                           "catalog-code-type-mismatch", "catalog_code", ("tt", "item_type"))
+                           CATALOG_CODE_TYPE_MISMATCH, "catalog_code", ("tt", "item_type"))
         province = None
         if rows.has("area_code"):
             province = rows.code("area_code").str.slice(0, 2).where(rows.present("area_code"))
@@ -206,10 +242,10 @@ def check_codes(rows: Rows, ctx):
         if province is not None:
             rr = cat.str.slice(0, 2)
             bad = cat_ok & (province.notna() & (rr != "00") & (rr != province)).fillna(False).to_numpy(dtype=bool)
-            out.append(hits(rows.frame, bad, "catalog-code-region-mismatch", "catalog_code",
+            out.append(hits(rows.frame, bad, CATALOG_CODE_REGION_MISMATCH, "catalog_code",
                             params={"rr": rr, "province": province}))
         _segment_check(rows, out, cat_ok, cat.str.slice(4, 6), "central_dept_code",
-                       "catalog-code-dept-mismatch", "catalog_code", ("dd", "dept"))
+                       CATALOG_CODE_DEPT_MISMATCH, "catalog_code", ("dd", "dept"))
     if rows.has("task_code"):
         ok = _classified(rows, "task_code", classify_task, out, _shape_valid(_TASK_RE))[0]
         task = rows.code("task_code")
@@ -217,19 +253,19 @@ def check_codes(rows: Rows, ctx):
         # reported once, under its own rule, not again as a mismatch
         if body_ok is not None:
             _segment_check(rows, out, ok & body_ok, task.str.slice(0, 18), "implementing_body_code",
-                           "task-code-body-mismatch", "task_code", ("prefix", "body"))
+                           TASK_CODE_BODY_MISMATCH, "task_code", ("prefix", "body"))
         if cat_ok is not None:
             _segment_check(rows, out, ok & cat_ok, task.str.slice(19, 31), "catalog_code",
-                           "task-code-catalog-mismatch", "task_code", ("tail", "catalog"))
+                           TASK_CODE_CATALOG_MISMATCH, "task_code", ("tail", "catalog"))
         if rows.has("exercise_levels"):
             lv = task.str.slice(18, 19)
             levels = rows.code("exercise_levels")
             inside = map_pairs(lv, levels, lambda d, v: d is not None and v is not None and d in v.split(","))
             out.append(hits(rows.frame, ok & rows.present("exercise_levels") & ~inside,
-                            "task-code-level-mismatch", "task_code", params={"digit": lv, "levels": levels}))
+                            TASK_CODE_LEVEL_MISMATCH, "task_code", params={"digit": lv, "levels": levels}))
         if rows.has("handle_item_code"):
             h = rows.code("handle_item_code")
             good = ((h.str.len() == 33) & (h.str.slice(0, 31) == task)).fillna(False).to_numpy(dtype=bool)
             out.append(hits(rows.frame, ok & rows.present("handle_item_code") & ~good,
-                            "handle-item-code-prefix", "handle_item_code"))
+                            HANDLE_ITEM_CODE_PREFIX, "handle_item_code"))
     return out

@@ -11,12 +11,39 @@ import numpy as np
 from validators.report.findings import hits
 from validators.core.rows import Rows, map_distinct, map_pairs
 from validators.core.textnum import day_numbers
+from validators.core.rulebook import C0109_2, HEURISTIC, declare
 
-CODES = ("promise-exceeds-legal-limit", "time-limit-unit-differs", "instant-case-type-mismatch",
-         "onsite-reason-missing", "onsite-reason-unexpected", "zero-visit-without-channel",
-         "fee-details-missing", "online-payment-without-fee", "online-without-url",
-         "consult-equals-complaint-phone", "phone-format-invalid", "time-limit-note-mismatch",
-         "duplicated-text-block", "type-name-mismatch", "entrusting-body-missing")
+PROMISE_EXCEEDS_LEGAL_LIMIT = declare("promise-exceeds-legal-limit", "error", "rule",
+    f"{C0109_2}：承诺办结时限是在法定办结时限基础上的承诺压缩，不得超过法定时限")
+TIME_LIMIT_UNIT_DIFFERS = declare("time-limit-unit-differs", "warning", "rule",
+    f"{C0109_2}：法定与承诺办结时限应以同一单位（工作日/自然日）表述，方可比较")
+INSTANT_CASE_TYPE_MISMATCH = declare("instant-case-type-mismatch", "error", "rule",
+    f"{C0109_2}：办件类型“即办件”对应承诺办结时限 0（当场办结）")
+ONSITE_REASON_MISSING = declare("onsite-reason-missing", "error", "rule",
+    f"{C0109_2}：到办事现场次数 ≥ 1 时须填写必须现场办理原因说明")
+ONSITE_REASON_UNEXPECTED = declare("onsite-reason-unexpected", "warning", "rule",
+    f"{C0109_2}：零跑动（到办事现场次数 0）事项无须现场办理原因")
+ZERO_VISIT_WITHOUT_CHANNEL = declare("zero-visit-without-channel", "error", "rule",
+    f"{C0109_2}：到办事现场次数为 0 的事项须提供网上办理或物流快递送达渠道")
+FEE_DETAILS_MISSING = declare("fee-details-missing", "error", "rule",
+    f"{C0109_2}：是否收费为“是”时须填写收费依据和收费标准")
+ONLINE_PAYMENT_WITHOUT_FEE = declare("online-payment-without-fee", "warning", "rule",
+    f"{C0109_2}：不收费事项不存在网上支付")
+ONLINE_WITHOUT_URL = declare("online-without-url", "error", "rule",
+    f"{C0109_2}：支持网上办理的事项须填写在线办理地址")
+CONSULT_EQUALS_COMPLAINT_PHONE = declare("consult-equals-complaint-phone", "warning", "rule",
+    "《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》（国办发〔2019〕51号）：咨询与监督投诉渠道应分设")
+PHONE_FORMAT_INVALID = declare("phone-format-invalid", "warning", "rule",
+    "《电信网编号计划（2017年版）》（工业和信息化部）：固定电话号码由长途区号（0 + 2–3 位）和 7–8 位本地号码组成")
+TIME_LIMIT_NOTE_MISMATCH = declare("time-limit-note-mismatch", "warning", "rule",
+    f"{HEURISTIC}办结时限说明中写出的天数与时限数值不一致时，二者至少有一个是错的")
+DUPLICATED_TEXT_BLOCK = declare("duplicated-text-block", "warning", "rule",
+    f"{HEURISTIC}同一要素中整句或整段逐字重复，通常是复制粘贴错误")
+TYPE_NAME_MISMATCH = declare("type-name-mismatch", "info", "rule",
+    f"{HEURISTIC}事项名称中的类型词（许可、处罚、检查、确认…）与事项类型不一致，常见于类型选错")
+ENTRUSTING_BODY_MISSING = declare("entrusting-body-missing", "warning", "rule",
+    f"{C0109_2}：权力来源为“委托”时须填写委托部门")
+
 
 _URL = re.compile(r"^\s*(https?://|www\.)\S+", re.I)
 _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "―": "-", "﹣": "-"})
@@ -45,12 +72,12 @@ def check_rules(rows: Rows, ctx):
         differ = None
         if lu is not None and pu is not None:
             differ = (lu.notna() & pu.notna() & (lu != pu)).fillna(False)
-            out.append(hits(f, both & differ, "time-limit-unit-differs", "promised_time_limit_unit",
+            out.append(hits(f, both & differ, TIME_LIMIT_UNIT_DIFFERS, "promised_time_limit_unit",
                             value=pu, params={"legal_unit": lu, "promised_unit": pu}))
         over = both & (promised > legal)
         if differ is not None:
             over &= ~differ
-        out.append(hits(f, over, "promise-exceeds-legal-limit", "promised_time_limit",
+        out.append(hits(f, over, PROMISE_EXCEEDS_LEGAL_LIMIT, "promised_time_limit",
                         params={"legal": legal, "promised": promised}))
     # 1 即办件 ⇔ promise 0
     if rows.has("case_type") and rows.has("promised_time_limit"):
@@ -58,33 +85,33 @@ def check_rules(rows: Rows, ctx):
         ct = rows.code("case_type")
         known = ~np.isnan(promised) & ct.isin(["1", "2"]).to_numpy(dtype=bool)
         bad = known & ((promised == 0) != (ct == "1").fillna(False).to_numpy(dtype=bool))
-        out.append(hits(f, bad, "instant-case-type-mismatch", "case_type",
+        out.append(hits(f, bad, INSTANT_CASE_TYPE_MISMATCH, "case_type",
                         params={"promised": promised}))
     # 5, 6, 7 on-site visits
     if rows.has("onsite_visits"):
         visits = rows.code("onsite_visits")
         some = visits.isin(["1", "2", "3"]).fillna(False)
         reason_present = rows.present("onsite_reason")
-        out.append(hits(f, some & ~reason_present, "onsite-reason-missing", "onsite_reason",
+        out.append(hits(f, some & ~reason_present, ONSITE_REASON_MISSING, "onsite_reason",
                         value=visits, params={"visits": visits}))
         zero = (visits == "0").fillna(False)
-        out.append(hits(f, zero & reason_present, "onsite-reason-unexpected", "onsite_reason"))
+        out.append(hits(f, zero & reason_present, ONSITE_REASON_UNEXPECTED, "onsite_reason"))
         not_online = _eq(rows, "is_online", "0")
         if not_online is not None:
             express = _eq(rows, "is_express_supported", "1")
             by_post = rows.code("handling_forms").str.contains("3").fillna(False) \
                 if rows.has("handling_forms") else False
             channel = (express if express is not None else False) | by_post
-            out.append(hits(f, zero & not_online & ~channel, "zero-visit-without-channel",
+            out.append(hits(f, zero & not_online & ~channel, ZERO_VISIT_WITHOUT_CHANNEL,
                             "onsite_visits"))
     # 9, 10 fees
     if rows.has("is_fee_charged"):
         fee = _eq(rows, "is_fee_charged", "1")
         for col in ("fee_basis", "fee_standard"):
-            out.append(hits(f, fee & ~rows.present(col), "fee-details-missing", col))
+            out.append(hits(f, fee & ~rows.present(col), FEE_DETAILS_MISSING, col))
         pay = _eq(rows, "is_online_payment_supported", "1")
         if pay is not None:
-            out.append(hits(f, _eq(rows, "is_fee_charged", "0") & pay, "online-payment-without-fee",
+            out.append(hits(f, _eq(rows, "is_fee_charged", "0") & pay, ONLINE_PAYMENT_WITHOUT_FEE,
                             "is_online_payment_supported"))
     # 30 online handling needs a real address
     if rows.has("is_online"):
@@ -96,7 +123,7 @@ def check_rules(rows: Rows, ctx):
                 has_url = ok if has_url is None else (has_url | ok)
         value = rows.raw("online_url") if rows.has("online_url") else None
         out.append(hits(f, online & ~(has_url if has_url is not None else False),
-                        "online-without-url", "online_url", value=value))
+                        ONLINE_WITHOUT_URL, "online_url", value=value))
     # 11, 12 phones
     out.extend(_check_phones(rows))
     # 17 time-limit notes contradicting the numbers
@@ -106,12 +133,12 @@ def check_rules(rows: Rows, ctx):
             numbers = map_distinct(rows.text(note_col), day_numbers)
             limit = rows.num(num_col)
             bad = map_pairs(numbers, limit, _contradicts)
-            out.append(hits(f, bad, "time-limit-note-mismatch", note_col, params={"limit": limit}))
+            out.append(hits(f, bad, TIME_LIMIT_NOTE_MISMATCH, note_col, params={"limit": limit}))
     # 35 repeated paragraphs
     for col in TEXT_BLOCK_FIELDS:
         if rows.has(col):
             rep = map_distinct(rows.text(col), repeated_segment)
-            out.append(hits(f, rep.notna(), "duplicated-text-block", col,
+            out.append(hits(f, rep.notna(), DUPLICATED_TEXT_BLOCK, col,
                             params={"segment": rep}))
     # 36 name vs type
     if rows.has("item_name") and rows.has("item_type"):
@@ -120,12 +147,12 @@ def check_rules(rows: Rows, ctx):
         permit_like = name.str.contains(r"(?:许可|审批|核准)$").fillna(False)
         punish_like = name.str.contains(r"^对.+的(?:行政)?处罚$").fillna(False)
         bad = (permit_like & (it == "20")) | (punish_like & it.notna() & (it != "02"))
-        out.append(hits(f, bad.fillna(False), "type-name-mismatch", "item_type",
+        out.append(hits(f, bad.fillna(False), TYPE_NAME_MISMATCH, "item_type",
                         params={"name": name}))
     # 权力来源 委托 → 委托部门
     if rows.has("power_source"):
         entrusted = rows.code("power_source").isin(["5", "6"]).fillna(False)
-        out.append(hits(f, entrusted & ~rows.present("entrusting_body"), "entrusting-body-missing",
+        out.append(hits(f, entrusted & ~rows.present("entrusting_body"), ENTRUSTING_BODY_MISSING,
                         "entrusting_body"))
     return out
 
@@ -174,10 +201,10 @@ def _check_phones(rows: Rows):
     for col in ("consultation_channel", "complaint_channel"):
         if rows.has(col):
             bare = map_distinct(rows.text(col), lambda t: phone_numbers(t)[1], out="bool")
-            out.append(hits(rows.frame, bare.to_numpy(), "phone-format-invalid", col))
+            out.append(hits(rows.frame, bare.to_numpy(), PHONE_FORMAT_INVALID, col))
             keys[col] = map_distinct(rows.text(col), _phone_key, out="str")
     if len(keys) == 2:
         c, s = keys["consultation_channel"], keys["complaint_channel"]
         same = (c.notna() & (c == s)).fillna(False).to_numpy(dtype=bool)
-        out.append(hits(rows.frame, same, "consult-equals-complaint-phone", "complaint_channel"))
+        out.append(hits(rows.frame, same, CONSULT_EQUALS_COMPLAINT_PHONE, "complaint_channel"))
     return out

@@ -9,9 +9,19 @@ from __future__ import annotations
 from validators.report.findings import hits
 from validators.core.rows import Rows, map_distinct
 from validators.core.schema import elements, families, family_of_type
+from validators.core.rulebook import C0109_2, GBT_39046, declare
 
-CODES = ("element-missing", "element-wrong-type", "element-not-in-codelist", "item-type-unknown",
-         "element-too-long", "column-missing")
+ELEMENT_MISSING = declare("element-missing", "error", "element",
+    f"{C0109_2} 要素必填要求；{GBT_39046} 数据项约束（必选）", task_issue="elements")
+ELEMENT_WRONG_TYPE = declare("element-wrong-type", "error", "element",
+    f"{C0109_2} 要素数据类型（数值、日期、编码）；{GBT_39046} 数据项类型", task_issue="elements")
+ELEMENT_NOT_IN_CODELIST = declare("element-not-in-codelist", "warning", "element",
+    f"{C0109_2} 代码表；{GBT_39046} 附录代码集")
+ITEM_TYPE_UNKNOWN = declare("item-type-unknown", "error", "element",
+    f"{C0109_2} 事项类型代码表（01 行政许可 … 20 公共服务）", task_issue="elements")
+ELEMENT_TOO_LONG = declare("element-too-long", "warning", "element",
+    f"{GBT_39046} 数据项长度（交换接口字段长度，仅作警告）")
+
 
 
 def family_series(rows: Rows):
@@ -31,10 +41,10 @@ def check_elements(rows: Rows, ctx):
             if not rows.has(name):
                 ctx.column_missing(name, family.name, int(in_family.sum()))
                 continue
-            out.append(hits(rows.frame, in_family & ~rows.present(name), "element-missing", name,
+            out.append(hits(rows.frame, in_family & ~rows.present(name), ELEMENT_MISSING, name,
                             params={"family": family.title}))
     if rows.has("item_type"):
-        out.append(hits(rows.frame, ~rows.present("item_type"), "element-missing", "item_type"))
+        out.append(hits(rows.frame, ~rows.present("item_type"), ELEMENT_MISSING, "item_type"))
     else:
         ctx.column_missing("item_type", None, rows.n)
 
@@ -44,7 +54,7 @@ def check_elements(rows: Rows, ctx):
         present = rows.present(name)
         if el.pattern:
             matches = rows.value(name).str.fullmatch(el.pattern).fillna(False).to_numpy(dtype=bool)
-            out.append(hits(rows.frame, present & ~matches, "element-wrong-type", name,
+            out.append(hits(rows.frame, present & ~matches, ELEMENT_WRONG_TYPE, name,
                             params={"expected": el.expected}))
         if el.codes:
             code = rows.code(name)
@@ -52,14 +62,14 @@ def check_elements(rows: Rows, ctx):
                 allowed = el.codes
                 bad_tokens = map_distinct(code, lambda v, allowed=allowed: ",".join(
                     t for t in v.split(",") if t not in allowed) or None, out="str")
-                out.append(hits(rows.frame, present & bad_tokens.notna().to_numpy(), "element-not-in-codelist",
+                out.append(hits(rows.frame, present & bad_tokens.notna().to_numpy(), ELEMENT_NOT_IN_CODELIST,
                                 name, value=bad_tokens, params={"codelist": el.codelist}))
             else:
                 inside = code.isin(el.codes).to_numpy(dtype=bool)
-                rule = "item-type-unknown" if name == "item_type" else "element-not-in-codelist"
+                rule = ITEM_TYPE_UNKNOWN if name == "item_type" else ELEMENT_NOT_IN_CODELIST
                 out.append(hits(rows.frame, present & ~inside, rule, name, params={"codelist": el.codelist}))
         if el.max_length:
             length = rows.length(name)
-            out.append(hits(rows.frame, present & (length > el.max_length), "element-too-long", name,
+            out.append(hits(rows.frame, present & (length > el.max_length), ELEMENT_TOO_LONG, name,
                             params={"max": el.max_length, "length": length}))
     return out

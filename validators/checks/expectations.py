@@ -19,9 +19,19 @@ from schemas import load_json
 from validators.report.findings import hits
 from validators.core.rows import Rows
 from validators.core.schema import elements
+from validators.core.rulebook import C0109_2, HEURISTIC, declare
 
-SEVERITY_RULE = {"unique": "uniqueness-violated", "completeness": "completeness-below-threshold",
-                 "value_set": "value-set-violated"}
+TASK_CODE_DUPLICATE = declare("task-code-duplicate", "error", "code",
+    "GB/T 39554.1-2020：每个事项（实施清单条目）有唯一编码", task_issue="task-code")
+COMPLETENESS_BELOW_THRESHOLD = declare("completeness-below-threshold", "warning", "catalog",
+    f"{HEURISTIC}清单级期望：该要素的填写率低于配置的 mostly 阈值（schemas/expectations.json）")
+UNIQUENESS_VIOLATED = declare("uniqueness-violated", "error", "catalog",
+    "GB/T 39554.1-2020：每个事项有唯一编码；清单级期望（schemas/expectations.json）")
+VALUE_SET_VIOLATED = declare("value-set-violated", "warning", "catalog",
+    f"{C0109_2} 代码表；清单级期望：代码合规率低于 mostly 阈值（schemas/expectations.json）")
+
+SEVERITY_RULE = {"unique": UNIQUENESS_VIOLATED, "completeness": COMPLETENESS_BELOW_THRESHOLD,
+                 "value_set": VALUE_SET_VIOLATED}
 GX_TYPE = {"unique": "expect_column_values_to_be_unique",
            "completeness": "expect_column_values_to_not_be_null",
            "value_set": "expect_column_values_to_be_in_set"}
@@ -207,7 +217,7 @@ class NativeSuite:
         params = pd.Series([None] * rows.n, index=rows.frame.index, dtype=object)
         params.iloc[pos[dup_idx]] = [{"first_source": f[0], "first_sheet": f[1], "first_row": f[2]}
                                      for f in firsts]
-        return hits(rows.frame, pd.Series(mask, index=rows.frame.index), "task-code-duplicate",
+        return hits(rows.frame, pd.Series(mask, index=rows.frame.index), TASK_CODE_DUPLICATE,
                     s.column, params=params)
 
     def _store(self, source: str, sheet: str | None, rownums: np.ndarray) -> int:

@@ -6,14 +6,15 @@ tool for a handful of nested JSON records.
 """
 from __future__ import annotations
 
+from validators.checks.elements import ELEMENT_MISSING, ELEMENT_NOT_IN_CODELIST, ELEMENT_TOO_LONG, ELEMENT_WRONG_TYPE, ITEM_TYPE_UNKNOWN
 from typing import Any, Iterator
 
 from validators.core.rows import normalised_record
 from validators.core.schema import guide_schema
 
 # jsonschema keyword → sxcheck rule code
-KEYWORD_RULE = {"required": "element-missing", "pattern": "element-wrong-type", "enum": "element-not-in-codelist",
-                "maxLength": "element-too-long"}
+KEYWORD_RULE = {"required": ELEMENT_MISSING, "pattern": ELEMENT_WRONG_TYPE, "enum": ELEMENT_NOT_IN_CODELIST,
+                "maxLength": ELEMENT_TOO_LONG}
 
 
 def validator():
@@ -38,11 +39,11 @@ def _flatten(err) -> Iterator[tuple[str, str]]:
     if err.validator == "required":
         # message: "'x' is a required property"; the missing name is the quoted first token
         name = str(err.message).split("'")[1]
-        yield "element-missing", name
+        yield ELEMENT_MISSING, name
         return
     path = [p for p in err.absolute_path]
     name = str(path[0]) if path else ""
     rule = KEYWORD_RULE.get(err.validator, "element-" + str(err.validator))
     if name == "item_type" and err.validator == "enum":
-        rule = "item-type-unknown"
+        rule = ITEM_TYPE_UNKNOWN
     yield rule, name

@@ -15,6 +15,12 @@ from validators.read import InputError, open_tables
 from validators.core.names import normalise_name
 from validators.core.rows import Rows
 from validators.core.schema import elements
+from validators.core.rulebook import GBT_39554_1, declare
+
+BASE_CODE_DUPLICATE = declare("base-code-duplicate", "error", "conformity",
+    "GB/T 39554.1-2020：每个基本目录事项有唯一基本编码")
+BASE_CODE_FORMAT = declare("base-code-format", "error", "conformity",
+    f"{GBT_39554_1}：基本编码 12 位（区划 2 + 事项类型 2 + 部门 2 + 主项 3 + 子项 3）")
 
 _CODE = re.compile(r"\d{12}")
 NEEDED = ("catalog_code", "item_name")
@@ -101,7 +107,7 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
     bad = ~code_ok
     if bad.any():
         findings.append(pd.DataFrame({
-            "code": "base-code-format", "field": "catalog_code", "value": code[bad].to_numpy(),
+            "code": BASE_CODE_FORMAT, "field": "catalog_code", "value": code[bad].to_numpy(),
             "params": [{"base_name": n, "reason": "shape" if not s else "tt"}
                        for n, s in zip(items.loc[bad, "name"], shape_ok[bad])],
             "source": path, "sheet": items.loc[bad, "sheet"].to_numpy(),
@@ -110,7 +116,7 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
     if dup.any():
         first = items[code_ok & ~code.duplicated(keep="first")].set_index("code")["_row"]
         findings.append(pd.DataFrame({
-            "code": "base-code-duplicate", "field": "catalog_code", "value": code[dup].to_numpy(),
+            "code": BASE_CODE_DUPLICATE, "field": "catalog_code", "value": code[dup].to_numpy(),
             "params": [{"first_row": int(first[c]), "base_name": n}
                        for c, n in zip(code[dup], items.loc[dup, "name"])],
             "source": path, "sheet": items.loc[dup, "sheet"].to_numpy(),

@@ -13,6 +13,22 @@ import numpy as np
 from validators.conformity.basecat import BaseCatalog
 from validators.conformity.align import Alignment
 from validators.report.report import Report
+from validators.core.rulebook import C0109_2, HEURISTIC, declare
+
+CATALOG_CODE_UNKNOWN = declare("catalog-code-unknown", "error", "conformity",
+    "《国务院办公厅关于全面推进政务服务事项标准化工作的指导意见》等：实施清单事项须源自国家政务服务事项基本目录，基本编码须存在于基本目录")
+CATALOG_NAME_MISMATCH = declare("catalog-name-mismatch", "warning", "conformity",
+    f"{C0109_2}：基本编码相同时，实施清单事项名称应与国家基本目录一致（基本目录符合率）")
+CATALOG_TYPE_MISMATCH = declare("catalog-type-mismatch", "error", "conformity",
+    f"{C0109_2}：事项类型应与国家基本目录一致")
+CATALOG_LEVEL_MISMATCH = declare("catalog-level-mismatch", "error", "conformity",
+    f"{C0109_2}：行使层级应在国家基本目录规定的层级之内")
+CATALOG_MATCH_REVIEW = declare("catalog-match-review", "warning", "conformity",
+    f"{HEURISTIC}名称模糊匹配分数处于复核区间或触发了对象/动作/类型词保护，须人工确认")
+CATALOG_UNMATCHED = declare("catalog-unmatched", "error", "conformity",
+    "实施清单事项须源自国家政务服务事项基本目录（地方增设事项除外）")
+CATALOG_ITEM_UNCLAIMED = declare("catalog-item-unclaimed", "warning", "conformity",
+    "国家基本目录中本层级应实施的事项须在实施清单中认领（服务事项覆盖度）")
 
 
 def obj(values):
@@ -107,22 +123,22 @@ def add_row_findings(report: Report, local, base: BaseCatalog, al: Alignment) ->
     e64 = evid.astype(np.int64)
     unknown = ~hit & pd.notna(code) & ~al.local_added
     from_task = al.code_field == "task_code"
-    emit("catalog-code-unknown", al.code_field, unknown, code, e64 * 2 + from_task, evidence)
-    emit("catalog-name-mismatch", "item_name", hit & pd.notna(name) & ~al.eq, name, e64, evidence)
+    emit(CATALOG_CODE_UNKNOWN, al.code_field, unknown, code, e64 * 2 + from_task, evidence)
+    emit(CATALOG_NAME_MISMATCH, "item_name", hit & pd.notna(name) & ~al.eq, name, e64, evidence)
     settled = found & (hit | (band == "matched"))
     base_type = take(b_type, pos)
     t_codes = _codes(typ)
     t_bad = settled & pd.notna(typ) & pd.notna(base_type) & (typ != base_type)
-    emit("catalog-type-mismatch", "item_type", t_bad, typ, _with(e64, t_codes),
+    emit(CATALOG_TYPE_MISMATCH, "item_type", t_bad, typ, _with(e64, t_codes),
          lambda i: {**base_params(i), "local_type": typ[i], "base_type": b_type[pos[i]]})
     base_levels = take(b_levels, pos)
     lv_ok = levels_within(levels, base_levels)
     l_codes = _codes(levels)
     l_bad = settled & pd.notna(levels) & pd.notna(base_levels) & ~lv_ok
-    emit("catalog-level-mismatch", "exercise_levels", l_bad, levels, _with(e64, l_codes),
+    emit(CATALOG_LEVEL_MISMATCH, "exercise_levels", l_bad, levels, _with(e64, l_codes),
          lambda i: {**base_params(i), "local_levels": levels[i], "base_levels": b_levels[pos[i]]})
-    emit("catalog-match-review", "item_name", ~hit & (band == "review"), name, e64, evidence)
-    emit("catalog-unmatched", "item_name", ~hit & (band == "unmatched") & ~al.local_added,
+    emit(CATALOG_MATCH_REVIEW, "item_name", ~hit & (band == "review"), name, e64, evidence)
+    emit(CATALOG_UNMATCHED, "item_name", ~hit & (band == "unmatched") & ~al.local_added,
          name, e64, evidence)
     # a base item without 行使层级 cannot be contradicted; a local row without them fails
     level_ok = found & (lv_ok | (pd.isna(base_levels) & pd.notna(levels)))
@@ -148,7 +164,7 @@ def add_unclaimed(report: Report, base: BaseCatalog, positions: list[int], level
         return
     items = base.items.iloc[positions]
     report.add(pd.DataFrame({
-        "code": "catalog-item-unclaimed", "field": None, "value": obj(base.codes[positions]),
+        "code": CATALOG_ITEM_UNCLAIMED, "field": None, "value": obj(base.codes[positions]),
         "params": obj([{"base_code": base.codes[p], "base_name": base.names[p],
                         "base_levels": base.levels[p], "base_type": base.types[p], "level": level}
                        for p in positions]),

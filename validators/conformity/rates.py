@@ -9,15 +9,20 @@ from __future__ import annotations
 import numpy as np
 
 from validators.core.schema import codelists, families, family_of_type
+from validators.read.rules import COLUMN_MISSING
 
 CATALOG_ISSUES = {1: "unmatched", 2: "review", 4: "name", 8: "type", 16: "level", 32: "code"}
 TASK_ISSUES = {1: "no-base-code", 2: "task-code", 4: "elements", 8: "body-code", 16: "catalog-code",
                32: "type", 64: "level"}
-# validate findings (at error severity) that make a row fail 实施清单符合率, with their issue bit
-TASK_FINDING_BITS = {"element-missing": 4, "element-wrong-type": 4, "item-type-unknown": 4,
-                     "column-missing": 4, "catalog-code-format": 16,
-                     "catalog-code-type-mismatch": 16}
-TASK_PREFIX_BITS = {"task-code-": 2, "uscc-": 8}
+
+
+def task_finding_bits() -> dict[str, int]:
+    """Rules whose findings (at error severity) make a row fail 实施清单符合率: their declared
+    ``task_issue`` attribute names the issue bit."""
+    from validators.core.rulebook import all_rules
+
+    bit_of = {name: flag for flag, name in TASK_ISSUES.items()}
+    return {code: bit_of[r.attrs["task_issue"]] for code, r in all_rules().items() if "task_issue" in r.attrs}
 # a well-formed 31-character 实施编码: USCC (18) + level digit + 12-digit 基本编码 (domain.md §3.3)
 TASK_CODE = r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}[1-6]\d{12}"
 # 依职权 powers; every other type (许可, 给付, 确认, 奖励, 裁决, 其他, 公共服务 …) is applied for
@@ -100,9 +105,7 @@ def finding_bits(report, local) -> np.ndarray:
     bits = np.zeros(len(local), dtype=np.int64)
     df = report.frame()
     df = df[df["severity"] == "error"]
-    bit = df["code"].map(TASK_FINDING_BITS)
-    for prefix, b in TASK_PREFIX_BITS.items():
-        bit = bit.where(~df["code"].str.startswith(prefix), b)
+    bit = df["code"].map(task_finding_bits())
     df = df.assign(bit=bit)[bit.notna()]
     if not len(df):
         return bits
@@ -118,7 +121,7 @@ def finding_bits(report, local) -> np.ndarray:
         for b, gb in at_rows.groupby("bit"):
             hit = np.isin(rows, gb["row"].astype(np.int64).to_numpy()) & in_table
             bits[hit] |= int(b)
-        for p in g.loc[g["row"].isna() & (g["code"] == "column-missing"), "params"]:
+        for p in g.loc[g["row"].isna() & (g["code"] == COLUMN_MISSING), "params"]:
             scope = p.get("family", "全部") if isinstance(p, dict) else "全部"
             wanted = set(str(scope).split("、"))
             if "全部" in wanted:

@@ -17,6 +17,7 @@ The rates (:mod:`validators.conform_rates`) reuse the validate findings of the s
 """
 from __future__ import annotations
 
+from validators.conformity.basecat import BASE_CODE_DUPLICATE
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -185,7 +186,7 @@ def conform(local_paths: Iterable[str] | str, base_path: str, *, sheet: str | No
         "base": {"source": base.source, "items": len(base),
                  "code_format_errors": int((~base.code_ok).sum()),
                  "duplicate_codes": int(sum(len(f) for f in base.findings
-                                            if f["code"].iat[0] == "base-code-duplicate"))},
+                                            if f["code"].iat[0] == BASE_CODE_DUPLICATE))},
         "timing": {"scan": round(t_scan - started, 3), "match": round(t_match - t_scan, 3)},
     }
     report.seconds = time.perf_counter() - started

@@ -1,6 +1,7 @@
 """CSV reader: encoding detection (UTF-8, BOM, GBK/GB18030), streaming pyarrow parse, exact fallback for ragged rows."""
 from __future__ import annotations
 
+from validators.read.rules import ROW_MALFORMED
 import codecs
 import csv
 import io
@@ -194,7 +195,7 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
                 rownum = cfg["skip"] + record
                 if cells and len(cells) != width and any(c.strip() for c in cells):
                     table.problems.append(Problem(
-                        "row-malformed", row=rownum, value=cfg["delimiter"].join(cells)[:200],
+                        ROW_MALFORMED, row=rownum, value=cfg["delimiter"].join(cells)[:200],
                         params={"expected": width, "actual": len(cells)}))
                 cells = (cells + [""] * width)[:width]
                 buf.append([cells[j] if cells[j] != "" else None for j in wanted])

@@ -1,6 +1,7 @@
 """Excel reader (XLSX/XLSM/XLS/ODS through calamine): every sheet with element columns, values as text."""
 from __future__ import annotations
 
+from validators.read.rules import SHEET_SKIPPED
 import os
 from typing import Any, Iterator
 
@@ -62,7 +63,7 @@ def open_excel(path: str, sheet: str | None) -> list[Table]:
     if not tables:
         raise InputError("no-element-columns", path, sheet="、".join(skipped))
     for name in skipped:
-        tables[0].problems.append(Problem("sheet-skipped", value=name, params={"sheet": name}))
+        tables[0].problems.append(Problem(SHEET_SKIPPED, value=name, params={"sheet": name}))
     return tables
 
 

@@ -1,6 +1,7 @@
 """Header detection: find the header row among the first rows and map its labels to elements."""
 from __future__ import annotations
 
+from validators.read.rules import COLUMN_UNKNOWN
 from typing import Any
 
 from validators.read.aliases import map_columns
@@ -25,8 +26,8 @@ def pick_header(rows: list[list[Any]], source: str, sheet: str | None) -> tuple[
 
 
 def labels_problems(unknown: list[str], dups: list[tuple[str, str]]) -> list[Problem]:
-    out = [Problem("column-unknown", value=u, params={"column": u}) for u in unknown]
-    out += [Problem("column-unknown", field=c, value=lbl, params={"column": lbl, "duplicate_of": c})
+    out = [Problem(COLUMN_UNKNOWN, value=u, params={"column": u}) for u in unknown]
+    out += [Problem(COLUMN_UNKNOWN, field=c, value=lbl, params={"column": lbl, "duplicate_of": c})
             for lbl, c in dups]
     return out
 

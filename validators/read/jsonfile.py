@@ -1,6 +1,7 @@
 """JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text."""
 from __future__ import annotations
 
+from validators.read.rules import ROW_MALFORMED
 import json
 from typing import Any, Iterator
 
@@ -84,7 +85,7 @@ def open_json(path: str, encoding: str | None, lines: bool) -> Table:
             try:
                 records.append((n, json.loads(line)))
             except json.JSONDecodeError as exc:
-                problems.append(Problem("row-malformed", row=n, value=line[:200],
+                problems.append(Problem(ROW_MALFORMED, row=n, value=line[:200],
                                         params={"detail": exc.msg}))
                 records.append((n, {}))
     else:
@@ -119,7 +120,7 @@ def open_json(path: str, encoding: str | None, lines: bool) -> Table:
         mapping["handling_hours"] = f"{loc}[].time"
     for n, rec in records:
         if not isinstance(rec, dict):
-            problems.append(Problem("row-malformed", row=n, value=str(rec)[:200],
+            problems.append(Problem(ROW_MALFORMED, row=n, value=str(rec)[:200],
                                     params={"detail": "not an object"}))
     t = Table(path, None, mapping, unknown, 0, _json_chunks,
               problems=labels_problems(unknown, dups) + problems, size_bytes=len(raw))

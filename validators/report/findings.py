@@ -8,24 +8,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
-from enum import Enum
 from typing import Any, Mapping
+
+from validators.core.rulebook import Severity
+from validators.core.rulebook import get as rule_of
 
 VALUE_MAX = 200  # characters of an offending value kept in a finding
 
 
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return {"error": 3, "warning": 2, "info": 1}[self.value]
-
-    @classmethod
-    def parse(cls, text: str) -> "Severity":
-        return cls(str(text).lower())
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +62,17 @@ def clip(value: Any) -> str | None:
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
 
 
+def record(rule: str, *, source: str | None = None, sheet: str | None = None, row: int | None = None,
+           field: str | None = None, item: str | None = None, value: Any = None,
+           params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One finding as a record for :meth:`Report.add_records` — the one constructor of single
+    findings (file-, table- and catalog-level findings, reading problems, capabilities that do
+    not work on chunks).  ``rule`` must be declared (:mod:`validators.core.rulebook`)."""
+    rule_of(rule)
+    return {"code": str(rule), "source": source, "sheet": sheet, "row": row, "field": field,
+            "item": item, "value": clip(value), "params": dict(params or {})}
+
+
 def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
     """Build the hit frame of one check on one chunk.
 
@@ -84,6 +85,7 @@ def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
     import numpy as np
     import pandas as pd
 
+    rule_of(code)
     m = np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool)
     pos = np.flatnonzero(m)
     if len(pos) == 0:
@@ -109,7 +111,7 @@ def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
     else:
         prm = list(params.iloc[pos])
     return pd.DataFrame(
-        {"_pos": pos, "code": code, "field": field, "value": vals, "params": prm}
+        {"_pos": pos, "code": str(code), "field": field, "value": vals, "params": prm}
     )
 
 

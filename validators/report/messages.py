@@ -1,8 +1,9 @@
 """Per-locale message catalogs keyed by stable rule codes; rendering happens at report time.
 
-``validators/locales/zh_CN.json`` (default) and ``en.json`` hold, per rule code, a title, a
-message template, an explanation citing the standard and a fix hint, plus the one-line messages
-of unreadable-input errors.  Templates take the finding's ``params`` plus ``field`` (the element
+``validators/report/locales/<lang>/<area>.json`` (one file per subpackage that declares rules;
+``zh_CN`` default, ``en``) hold, per rule code, a title, a message template, an explanation and
+a fix hint, plus the one-line messages of unreadable-input errors (``input``) and topics for
+``sxcheck explain``.  The files of a language are merged; a key defined twice is an error.  Templates take the finding's ``params`` plus ``field`` (the element
 label in that language) and ``value``; a missing parameter renders as ``?``, never an exception.
 """
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 from string import Formatter
 from typing import Any, Mapping
 
-from schemas import load_json
 
 LOCALES = {"zh": "zh_CN", "zh_CN": "zh_CN", "en": "en"}
 _DIR = Path(__file__).resolve().parent / "locales"
@@ -21,14 +21,26 @@ _DIR = Path(__file__).resolve().parent / "locales"
 
 @lru_cache(maxsize=None)
 def catalog(lang: str = "zh") -> dict:
+    """The merged message catalog of a language: {"rules": …, "input": …, "topics": …}."""
     name = LOCALES.get(lang, "zh_CN")
-    with open(_DIR / f"{name}.json", encoding="utf-8") as fh:
-        return json.load(fh)
+    merged: dict[str, dict] = {"rules": {}, "input": {}, "topics": {}}
+    for path in sorted((_DIR / name).glob("*.json")):
+        with open(path, encoding="utf-8") as fh:
+            part = json.load(fh)
+        for section, entries in part.items():
+            target = merged.setdefault(section, {})
+            twice = set(target) & set(entries)
+            if twice:
+                raise ValueError(f"{path.name}: {section} keys defined twice: {sorted(twice)}")
+            target.update(entries)
+    return merged
 
 
 def rule_meta() -> dict[str, dict]:
-    """Rule code → {severity, category, basis} (schemas/rules.json)."""
-    return load_json("rules.json")
+    """Rule code → {severity, category, basis, …} from the declarations (the rule registry)."""
+    from validators.core.rulebook import all_rules
+
+    return {code: rule.to_dict() for code, rule in all_rules().items()}
 
 
 class _Lenient(dict):
@@ -48,7 +60,11 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
 
 
 def rule_text(code: str, lang: str = "zh") -> dict[str, str]:
-    return catalog(lang)["rules"].get(code) or {"title": code, "message": code, "explain": "", "hint": ""}
+    """Title, message, explain and hint of a declared rule (KeyError when a locale lacks it)."""
+    try:
+        return catalog(lang)["rules"][code]
+    except KeyError:
+        raise KeyError(f"no {LOCALES.get(lang, 'zh_CN')} message for rule {code!r}") from None
 
 
 def render(code: str, lang: str = "zh", *, field_label: str = "", value: Any = None,

@@ -7,12 +7,14 @@ published as ``schemas/report.schema.json``.
 """
 from __future__ import annotations
 
+from validators.read.rules import COLUMN_MISSING
 from dataclasses import dataclass, field
 from typing import Any
 
 from validators import __version__
 from validators.report.findings import Finding, Severity, is_missing
-from validators.report.messages import render, hint, rule_meta
+from validators.core.rulebook import get as rule_of
+from validators.report.messages import hint, render
 from validators.core.schema import label
 
 UNKNOWN_UNIT = "（未填实施主体）"
@@ -54,6 +56,14 @@ class Report:
             self._frames.append(frame)
             self._frame = None
 
+    def add_records(self, records) -> None:
+        """Add findings built by :func:`validators.report.findings.record`."""
+        import pandas as pd
+
+        records = list(records)
+        if records:
+            self.add(pd.DataFrame.from_records(records, columns=[c for c in FINDING_COLUMNS if c != "severity"]))
+
     def count_units(self, rows, found) -> None:
         """Tally rows and rows with an error per 实施主体 (for per-unit rates and rankings)."""
         import numpy as np
@@ -88,8 +98,7 @@ class Report:
     def severity_of(self, code: str) -> Severity:
         if code in self.severity_overrides:
             return Severity.parse(self.severity_overrides[code])
-        meta = rule_meta().get(code)
-        return Severity.parse(meta["severity"]) if meta else Severity.ERROR
+        return rule_of(code).severity
 
     # -------------------------------------------------------------- reading
     def frame(self):
@@ -160,18 +169,17 @@ class Report:
         checked = self.rows_checked
         row_level = df[df["row"].notna()]
         per_rule = {}
-        meta = rule_meta()
         for code, g in df.groupby("code", sort=True):
             rows = len(g[g["row"].notna()][["source", "sheet", "row"]].drop_duplicates())
             per_rule[code] = {"severity": self.severity_of(code).value,
-                              "category": meta.get(code, {}).get("category"),
+                              "category": rule_of(code).category,
                               "findings": int(len(g)), "rows": rows,
                               "pass_rate": _rate(checked - rows, checked) if rows else 1.0}
         per_element = {}
         relevant = row_level[row_level["severity"].isin(["error", "warning"]) & row_level["field"].notna()]
         failed = (relevant[["field", "source", "sheet", "row"]].drop_duplicates()
                   .groupby("field").size().to_dict())
-        table_level = df[df["row"].isna() & df["field"].notna() & (df["code"] == "column-missing")]
+        table_level = df[df["row"].isna() & df["field"].notna() & (df["code"] == COLUMN_MISSING)]
         missing_cols = {f: int(p.get("rows", 0)) for f, p in zip(table_level["field"], table_level["params"])
                         if isinstance(p, dict)}
         fields = sorted(set(failed) | set(missing_cols) |

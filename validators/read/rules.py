@@ -1,0 +1,15 @@
+"""The rules of reading: unknown or missing columns, blank and malformed rows, skipped sheets."""
+from __future__ import annotations
+
+from validators.core.rulebook import C0109_2, HEURISTIC, declare
+
+COLUMN_UNKNOWN = declare("column-unknown", "info", "input",
+    f"{HEURISTIC}列名经宽度、大小写、空格和下划线折叠后仍不是任何要素名称或别名，保留原列但不检查")
+COLUMN_MISSING = declare("column-missing", "error", "input",
+    f"{C0109_2}：按事项类型规定的必填要素；整列缺失时每一行都缺该要素", task_issue="elements")
+ROW_BLANK = declare("row-blank", "info", "input",
+    f"{HEURISTIC}所有单元格为空的行不是事项，不参与检查，但计入读取行数以便核对")
+ROW_MALFORMED = declare("row-malformed", "error", "input",
+    "RFC 4180（CSV 每条记录字段数与表头相同）；RFC 8259 / JSON Lines（每行一个 JSON 对象）")
+SHEET_SKIPPED = declare("sheet-skipped", "info", "input",
+    f"{HEURISTIC}没有任何可识别要素列的工作表（说明页、代码表页）不是清单数据")
