@@ -15,7 +15,8 @@ from validators.checks.expectations import NativeSuite, expectation_findings, no
 from validators.checks.clarity import check_clarity
 from validators.checks.codes import check_codes
 from validators.checks.elements import check_elements
-from validators.read import Problem, Table, open_tables
+from validators.read import Table, open_tables
+from validators.report.findings import findings_frame, record
 from validators.core.rows import Rows
 from validators.report.report import Report, SourceInfo
 from validators.checks.consistency import check_rules
@@ -54,12 +55,12 @@ def _locate(frame, chunk, source: str, sheet: str | None):
     return frame
 
 
-def _problem_frame(problems: Iterable[Problem], source: str, sheet: str | None):
+def _problem_frame(problems: Iterable[dict], source: str, sheet: str | None):
+    """The readers' finding records, located in their table."""
     import pandas as pd
 
-    rows = [{"code": p.code, "field": p.field, "value": p.value, "params": p.params, "source": source,
-             "sheet": sheet, "row": p.row, "item": None} for p in problems]
-    return pd.DataFrame(rows) if rows else None
+    rows = [{**p, "source": source, "sheet": sheet} for p in problems]
+    return pd.DataFrame.from_records(rows) if rows else None
 
 
 def scan_table(table: Table, report: Report, suite: NativeSuite, *,
@@ -82,9 +83,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         if blank.any():
             info.rows_blank += int(blank.sum())
             b = chunk.loc[blank, "_row"]
-            report.add(pd.DataFrame({"code": ROW_BLANK, "field": None, "value": None, "params": None,
-                                     "source": table.source, "sheet": table.sheet, "row": b.to_numpy(),
-                                     "item": None}))
+            report.add(findings_frame(ROW_BLANK, source=table.source, sheet=table.sheet, row=b.to_numpy()))
             chunk = chunk.loc[~blank].reset_index(drop=True)
         if len(chunk) == 0:
             continue
@@ -154,8 +153,7 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
 def _missing_frame(ctx: TableContext, table: Table):
     import pandas as pd
 
-    rows = [{"code": COLUMN_MISSING, "field": name, "value": None,
-             "params": {"rows": n, "family": "、".join(sorted(fams)) or "全部"},
-             "source": table.source, "sheet": table.sheet, "row": None, "item": None}
+    rows = [record(COLUMN_MISSING, field=name, source=table.source, sheet=table.sheet,
+                   params={"rows": n, "family": "、".join(sorted(fams)) or "全部"})
             for name, (fams, n) in ctx.missing.items()]
-    return pd.DataFrame(rows) if rows else None
+    return pd.DataFrame.from_records(rows) if rows else None

@@ -12,6 +12,7 @@ import numpy as np
 
 from validators.report.findings import hits
 from validators.core.rows import Rows, map_pairs
+from validators.core.schema import USCC_PATTERN, item_type_codes, task_code_pattern
 from validators.core.rulebook import GBT_39554_1, HEURISTIC, declare
 
 USCC_LENGTH = declare("uscc-length", "error", "code",
@@ -59,16 +60,15 @@ HANDLE_ITEM_CODE_PREFIX = declare("handle-item-code-prefix", "error", "code",
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_USCC_RE = re.compile(f"^{USCC_PATTERN}$")
 _ORG_ONLY = re.compile(r"^[0-9A-Z]{8}-?[0-9X]$", re.I)
-_ITEM_TYPES = frozenset({"01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "20", "99",
-                         "30", "31", "32"})
+_ITEM_TYPES = item_type_codes()
 # local schemes (domain.md §3.4): Sichuan 14-char base code and itemCode, Guizhou 10, Hubei 16
 _LOCAL_CATALOG = re.compile(r"^(\d{3}[0-9A-Z]\d{10}|[A-Z]{2}\d{8}|\d{16}|[0-9A-Z]{2,}-[0-9A-Z-]+)$")
 _LOCAL_TASK = re.compile(r"^(\d{3}[0-9A-Z]\d{10}-\d{12}-\d{3}-[0-9A-Z]{18}-\d-\d{2}|[A-Z]-\d{6}-\d{3}-.+|"
                          r"[A-Z]{2}\d{8}|\d{16}|[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                          r"[0-9a-fA-F]{4}-?[0-9a-fA-F]{12})$")
-_TASK_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}\d\d{12}$")
+_TASK_RE = re.compile(f"^{task_code_pattern()}$")
 
 
 def uscc_check_char(first17: str) -> str:

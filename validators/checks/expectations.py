@@ -16,7 +16,7 @@ import numpy as np
 
 from schemas import load_json
 
-from validators.report.findings import hits
+from validators.report.findings import hits, record
 from validators.core.rows import Rows
 from validators.core.schema import elements
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
@@ -261,9 +261,9 @@ def expectation_findings(results: list[ExpectationResult]):
         if r.success:
             continue
         d = r.to_dict()
-        rows.append({"code": r.spec.rule, "field": r.spec.column, "value": None,
-                     "params": {"expectation": d["expectation"], "mostly": r.spec.mostly,
-                                "unexpected_count": r.unexpected_count,
-                                "unexpected_percent": d["unexpected_percent"],
-                                "observed": round(1 - d["unexpected_percent"] / 100, 4)}})
-    return pd.DataFrame(rows) if rows else None
+        rows.append(record(r.spec.rule, field=r.spec.column,
+                           params={"expectation": d["expectation"], "mostly": r.spec.mostly,
+                                   "unexpected_count": r.unexpected_count,
+                                   "unexpected_percent": d["unexpected_percent"],
+                                   "observed": round(1 - d["unexpected_percent"] / 100, 4)}))
+    return pd.DataFrame.from_records(rows) if rows else None

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from validators.read import InputError, open_tables
 from validators.core.names import normalise_name
 from validators.core.rows import Rows
-from validators.core.schema import elements
+from validators.core.schema import elements, item_type_codes
+from validators.report.findings import findings_frame
 from validators.core.rulebook import GBT_39554_1, declare
 
 BASE_CODE_DUPLICATE = declare("base-code-duplicate", "error", "conformity",
@@ -93,7 +94,7 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
         {c: object for c in ("code", "name", "type", "levels", "dept", "sheet")})
     code = items["code"]
     shape_ok = code.map(lambda c: isinstance(c, str) and bool(_CODE.fullmatch(c))).astype(bool)
-    known_tt = code.str.slice(2, 4).isin(elements()["item_type"].codes).fillna(False)
+    known_tt = code.str.slice(2, 4).isin(item_type_codes()).fillna(False)
     code_ok = shape_ok & known_tt.astype(bool)
     items["code_ok"] = code_ok
     # TT is the 事项类型 when the column is absent or empty (domain.md §3.2)
@@ -106,21 +107,21 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
     findings = []
     bad = ~code_ok
     if bad.any():
-        findings.append(pd.DataFrame({
-            "code": BASE_CODE_FORMAT, "field": "catalog_code", "value": code[bad].to_numpy(),
-            "params": [{"base_name": n, "reason": "shape" if not s else "tt"}
-                       for n, s in zip(items.loc[bad, "name"], shape_ok[bad])],
-            "source": path, "sheet": items.loc[bad, "sheet"].to_numpy(),
-            "row": items.loc[bad, "_row"].to_numpy(), "item": code[bad].to_numpy()}))
+        findings.append(findings_frame(
+            BASE_CODE_FORMAT, field="catalog_code", value=code[bad].to_numpy(),
+            params=[{"base_name": n, "reason": "shape" if not s else "tt"}
+                    for n, s in zip(items.loc[bad, "name"], shape_ok[bad])],
+            source=path, sheet=items.loc[bad, "sheet"].to_numpy(),
+            row=items.loc[bad, "_row"].to_numpy(), item=code[bad].to_numpy()))
     dup = code_ok & code.duplicated(keep="first")
     if dup.any():
         first = items[code_ok & ~code.duplicated(keep="first")].set_index("code")["_row"]
-        findings.append(pd.DataFrame({
-            "code": BASE_CODE_DUPLICATE, "field": "catalog_code", "value": code[dup].to_numpy(),
-            "params": [{"first_row": int(first[c]), "base_name": n}
-                       for c, n in zip(code[dup], items.loc[dup, "name"])],
-            "source": path, "sheet": items.loc[dup, "sheet"].to_numpy(),
-            "row": items.loc[dup, "_row"].to_numpy(), "item": code[dup].to_numpy()}))
+        findings.append(findings_frame(
+            BASE_CODE_DUPLICATE, field="catalog_code", value=code[dup].to_numpy(),
+            params=[{"first_row": int(first[c]), "base_name": n}
+                    for c, n in zip(code[dup], items.loc[dup, "name"])],
+            source=path, sheet=items.loc[dup, "sheet"].to_numpy(),
+            row=items.loc[dup, "_row"].to_numpy(), item=code[dup].to_numpy()))
 
     code_index: dict[str, int] = {}
     for i, (c, ok) in enumerate(zip(code, code_ok)):

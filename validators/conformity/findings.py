@@ -13,6 +13,7 @@ import numpy as np
 from validators.conformity.basecat import BaseCatalog
 from validators.conformity.align import Alignment
 from validators.report.report import Report
+from validators.report.findings import findings_frame
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 
 CATALOG_CODE_UNKNOWN = declare("catalog-code-unknown", "error", "conformity",
@@ -114,11 +115,10 @@ def add_row_findings(report: Report, local, base: BaseCatalog, al: Alignment) ->
             return
         item = task.iloc[idx].to_numpy(dtype=object, na_value=None)
         item = np.where(pd.notna(item), item, name[idx])
-        report.add(pd.DataFrame({
-            "code": rule, "field": obj(field if isinstance(field, str) else field[idx]),
-            "value": obj(values[idx]), "params": obj(_shared_params(idx, keys, build)),
-            "source": obj(src[idx]), "sheet": obj(sheet[idx]), "row": rows[idx],
-            "item": obj(item)}))
+        report.add(findings_frame(
+            rule, field=obj(field if isinstance(field, str) else field[idx]),
+            value=obj(values[idx]), params=obj(_shared_params(idx, keys, build)),
+            source=obj(src[idx]), sheet=obj(sheet[idx]), row=rows[idx], item=obj(item)))
 
     e64 = evid.astype(np.int64)
     unknown = ~hit & pd.notna(code) & ~al.local_added
@@ -163,10 +163,10 @@ def add_unclaimed(report: Report, base: BaseCatalog, positions: list[int], level
     if not positions:
         return
     items = base.items.iloc[positions]
-    report.add(pd.DataFrame({
-        "code": CATALOG_ITEM_UNCLAIMED, "field": None, "value": obj(base.codes[positions]),
-        "params": obj([{"base_code": base.codes[p], "base_name": base.names[p],
-                        "base_levels": base.levels[p], "base_type": base.types[p], "level": level}
-                       for p in positions]),
-        "source": base.source, "sheet": obj(items["sheet"].to_numpy(dtype=object)),
-        "row": items["_row"].to_numpy(), "item": obj(base.codes[positions])}))
+    report.add(findings_frame(
+        CATALOG_ITEM_UNCLAIMED, value=obj(base.codes[positions]),
+        params=obj([{"base_code": base.codes[p], "base_name": base.names[p],
+                     "base_levels": base.levels[p], "base_type": base.types[p], "level": level}
+                    for p in positions]),
+        source=base.source, sheet=obj(items["sheet"].to_numpy(dtype=object)),
+        row=items["_row"].to_numpy(), item=obj(base.codes[positions])))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from validators.core.schema import codelists, families, family_of_type
+from validators.core.schema import LEVEL_DIGIT, codelists, families, family_of_type, task_code_pattern
 from validators.read.rules import COLUMN_MISSING
 
 CATALOG_ISSUES = {1: "unmatched", 2: "review", 4: "name", 8: "type", 16: "level", 32: "code"}
@@ -24,7 +24,7 @@ def task_finding_bits() -> dict[str, int]:
     bit_of = {name: flag for flag, name in TASK_ISSUES.items()}
     return {code: bit_of[r.attrs["task_issue"]] for code, r in all_rules().items() if "task_issue" in r.attrs}
 # a well-formed 31-character 实施编码: USCC (18) + level digit + 12-digit 基本编码 (domain.md §3.3)
-TASK_CODE = r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}[1-6]\d{12}"
+TASK_CODE = task_code_pattern(LEVEL_DIGIT)
 # 依职权 powers; every other type (许可, 给付, 确认, 奖励, 裁决, 其他, 公共服务 …) is applied for
 BY_AUTHORITY = frozenset({"02", "03", "04", "06"})
 UNKNOWN = "(未填写)"

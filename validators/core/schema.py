@@ -80,6 +80,24 @@ def codelists() -> dict:
 _SPLIT = re.compile(r"[,，、;；/\s]+")
 
 
+# GB 32100-2015 character set (digits and capitals without I, O, S, V, Z) and code shapes
+USCC_CHARS = "[0-9A-HJ-NPQRTUWXY]"
+USCC_PATTERN = rf"{USCC_CHARS}{{2}}\d{{6}}{USCC_CHARS}{{10}}"
+LEVEL_DIGIT = "[1-6]"  # 行使层级 codes 1 (国家级) … 6 (村级)
+
+
+def task_code_pattern(level_digit: str = r"\d") -> str:
+    """实施编码 = USCC (18) + 行使层级 digit + 基本编码 (12).  The code checks accept any digit in
+    position 19 (a wrong digit is reported as a level mismatch, not as a malformed code);
+    conformity counts a code as well-formed only with a real level (:data:`LEVEL_DIGIT`)."""
+    return USCC_PATTERN + level_digit + r"\d{12}"
+
+
+def item_type_codes() -> frozenset[str]:
+    """The 事项类型 codes of the code list."""
+    return frozenset(elements()["item_type"].codes)
+
+
 @lru_cache(maxsize=None)
 def code_lookup(codelist: str) -> dict[str, str]:
     """Every accepted spelling (code, label, alias; upper-cased) → the canonical code."""

@@ -1,6 +1,7 @@
 """Markdown export, sized for a pull-request comment: summary, rules, the first findings."""
 from __future__ import annotations
 
+from validators.core.rulebook import Severity
 from validators.report.messages import rule_text
 from validators.core.schema import label
 
@@ -24,7 +25,7 @@ def to_markdown(report, *, lang: str = "zh", limit: int = 20) -> str:
     if len(df):
         lines += ["", "| " + (" | ".join(["级别", "规则", "名称", "数量"]) if zh else
                                " | ".join(["level", "rule", "title", "count"])) + " |", "|---|---|---|---:|"]
-        for (code, sev), g in sorted(df.groupby(["code", "severity"]), key=lambda kv: (-{"error": 3, "warning": 2, "info": 1}[kv[0][1]], -len(kv[1]))):
+        for (code, sev), g in sorted(df.groupby(["code", "severity"]), key=lambda kv: (-Severity(kv[0][1]).rank, -len(kv[1]))):
             lines.append(f"| {ICON[sev]} | `{code}` | {_cell(rule_text(code, lang)['title'])} | {len(g)} |")
         lines += ["", ("| 文件 | 行 | 要素 | 规则 | 说明 |" if zh else "| file | row | element | rule | message |"),
                   "|---|---:|---|---|---|"]

@@ -1,13 +1,13 @@
 """Terminal output with rich: summary panel, findings grouped by rule, pass rates, rule docs."""
 from __future__ import annotations
 
+from validators.core.rulebook import Severity
 from validators.report.messages import hint as render_hint
 from validators.report.messages import rule_meta, rule_text
 from validators.core.schema import label
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-RANK = {"error": 3, "warning": 2, "info": 1}
 RATE_LABELS = {"catalog_conformity": ("基本目录符合率", "catalog conformity"),
                "task_conformity": ("实施清单符合率", "implementation-list conformity"),
                "coverage": ("认领覆盖率", "claim coverage")}
@@ -65,7 +65,7 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
     if len(df) == 0:
         console.print(_t(lang, "没有发现问题。", "No findings."))
         return
-    groups = sorted(df.groupby("code"), key=lambda kv: (-RANK[kv[1]["severity"].iloc[0]], -len(kv[1]), kv[0]))
+    groups = sorted(df.groupby("code"), key=lambda kv: (-Severity(kv[1]["severity"].iloc[0]).rank, -len(kv[1]), kv[0]))
     for code, g in groups:
         sev = g["severity"].iloc[0]
         title = rule_text(code, lang)["title"]

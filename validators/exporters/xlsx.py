@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
+from validators.core.rulebook import Severity
 from validators.report.messages import rule_text
 from validators.core.schema import label
 
 EXCEL_MAX_ROWS = 1_048_575
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
-RANK = {"error": 3, "warning": 2, "info": 1}
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -52,7 +52,7 @@ def write_xlsx(report, path: str, *, lang: str = "zh", encoding: str | None = No
                _t(lang, "发现数", "findings"), _t(lang, "涉及行", "rows"), _t(lang, "合格率", "pass rate")])
     for cell in ws[ws.max_row]:
         cell.font = bold
-    for code, r in sorted(report.stats(lang)["per_rule"].items(), key=lambda kv: (-RANK[kv[1]["severity"]], -kv[1]["findings"])):
+    for code, r in sorted(report.stats(lang)["per_rule"].items(), key=lambda kv: (-Severity(kv[1]["severity"]).rank, -kv[1]["findings"])):
         ws.append([code, r["severity"], rule_text(code, lang)["title"], r["findings"], r["rows"], r["pass_rate"]])
 
     issues = wb.create_sheet(_safe_title(_t(lang, "问题清单", "Findings"), used))
@@ -107,7 +107,7 @@ def _annotated_sheet(wb, info, marks, lang, encoding, used, Comment, PatternFill
             for fld, sev, msg in notes:
                 col = col_of.get(fld, len(columns) + 2)
                 prev = worst.get(col)
-                worst[col] = (sev if prev is None or RANK[sev] > RANK[prev[0]] else prev[0],
+                worst[col] = (sev if prev is None or Severity(sev).rank > Severity(prev[0]).rank else prev[0],
                               (prev[1] + "\n" if prev else "") + msg)
             for col, (sev, text) in worst.items():
                 cell = ws.cell(row=at, column=col)

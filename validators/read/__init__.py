@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from validators.read.base import InputError, Problem, Table
+from validators.read.base import InputError, Table
 
-__all__ = ["open_tables", "InputError", "Problem", "Table"]
+__all__ = ["open_tables", "InputError", "Table"]
 
 
 def open_tables(path: str, *, sheet: str | None = None, encoding: str | None = None) -> list[Table]:

@@ -1,4 +1,4 @@
-"""Reader records: Table, Problem, InputError and the limits every reader shares.
+"""Reader records: Table, InputError and the limits every reader shares.
 
 Every reader yields :class:`Table` objects, one per sheet.  ``Table.chunks()`` streams pandas
 DataFrames whose columns are canonical element names (all values text, empty cells missing) plus
@@ -38,17 +38,6 @@ class InputError(Exception):
 
 
 @dataclass
-class Problem:
-    """A row- or file-level reading problem that becomes a finding (never a dropped row)."""
-
-    code: str
-    row: int | None = None
-    field: str | None = None
-    value: str | None = None
-    params: dict = dc_field(default_factory=dict)
-
-
-@dataclass
 class Table:
     source: str
     sheet: str | None
@@ -56,7 +45,7 @@ class Table:
     unknown: list[str]
     header_row: int                    # 1-based row of the header (0 for JSON)
     _chunker: Callable[["Table"], Iterator[Any]]
-    problems: list[Problem] = dc_field(default_factory=list)
+    problems: list[dict] = dc_field(default_factory=list)   # finding records (validators.report.findings.record)
     size_bytes: int | None = None
     bytes_done: int | None = None      # progress of the streaming CSV reader
     state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read

@@ -9,7 +9,8 @@ import os
 import sys
 from typing import Any, Iterator
 
-from validators.read.base import BLOCK_SIZE, CHUNK_ROWS, HEAD_BYTES, HEADER_SCAN_ROWS, InputError, Problem, Table
+from validators.report.findings import record
+from validators.read.base import BLOCK_SIZE, CHUNK_ROWS, HEAD_BYTES, HEADER_SCAN_ROWS, InputError, Table
 from validators.read.header import labels_problems, pick_header, unique_labels
 
 def detect_encoding(path: str, head: bytes | None = None) -> str:
@@ -182,19 +183,19 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
     enc = cfg["encoding"]
     buf: list[list[Any]] = []
     rownums: list[int] = []
-    record = 0
+    n_record = 0
     try:
         with open(table.source, encoding=enc, newline="", errors="strict") as fh:
             reader = csv.reader(fh, delimiter=cfg["delimiter"])
             for i, cells in enumerate(reader):
                 if i < cfg["skip"]:
                     continue
-                record += 1
-                if record <= start_record:
+                n_record += 1
+                if n_record <= start_record:
                     continue
-                rownum = cfg["skip"] + record
+                rownum = cfg["skip"] + n_record
                 if cells and len(cells) != width and any(c.strip() for c in cells):
-                    table.problems.append(Problem(
+                    table.problems.append(record(
                         ROW_MALFORMED, row=rownum, value=cfg["delimiter"].join(cells)[:200],
                         params={"expected": width, "actual": len(cells)}))
                 cells = (cells + [""] * width)[:width]

@@ -5,7 +5,8 @@ from validators.read.rules import SHEET_SKIPPED
 import os
 from typing import Any, Iterator
 
-from validators.read.base import CHUNK_ROWS, InputError, Problem, Table
+from validators.report.findings import record
+from validators.read.base import CHUNK_ROWS, InputError, Table
 from validators.read.header import labels_problems, pick_header
 
 def _cell_text(v: Any) -> Any:
@@ -63,7 +64,7 @@ def open_excel(path: str, sheet: str | None) -> list[Table]:
     if not tables:
         raise InputError("no-element-columns", path, sheet="、".join(skipped))
     for name in skipped:
-        tables[0].problems.append(Problem(SHEET_SKIPPED, value=name, params={"sheet": name}))
+        tables[0].problems.append(record(SHEET_SKIPPED, value=name, params={"sheet": name}))
     return tables
 
 

@@ -5,7 +5,8 @@ from validators.read.rules import COLUMN_UNKNOWN
 from typing import Any
 
 from validators.read.aliases import map_columns
-from validators.read.base import HEADER_SCAN_ROWS, InputError, Problem
+from validators.report.findings import record
+from validators.read.base import HEADER_SCAN_ROWS, InputError
 
 def pick_header(rows: list[list[Any]], source: str, sheet: str | None) -> tuple[int, dict, list, list]:
     """Find the header among the first rows: the one naming the most known elements.
@@ -25,9 +26,9 @@ def pick_header(rows: list[list[Any]], source: str, sheet: str | None) -> tuple[
     return idx, mapping, unknown, dups
 
 
-def labels_problems(unknown: list[str], dups: list[tuple[str, str]]) -> list[Problem]:
-    out = [Problem(COLUMN_UNKNOWN, value=u, params={"column": u}) for u in unknown]
-    out += [Problem(COLUMN_UNKNOWN, field=c, value=lbl, params={"column": lbl, "duplicate_of": c})
+def labels_problems(unknown: list[str], dups: list[tuple[str, str]]) -> list[dict]:
+    out = [record(COLUMN_UNKNOWN, value=u, params={"column": u}) for u in unknown]
+    out += [record(COLUMN_UNKNOWN, field=c, value=lbl, params={"column": lbl, "duplicate_of": c})
             for lbl, c in dups]
     return out
 

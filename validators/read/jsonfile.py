@@ -6,7 +6,8 @@ import json
 from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
-from validators.read.base import CHUNK_ROWS, HEAD_BYTES, JSON_LIST_KEYS, InputError, Problem, Table
+from validators.report.findings import record
+from validators.read.base import CHUNK_ROWS, HEAD_BYTES, JSON_LIST_KEYS, InputError, Table
 from validators.read.csvfile import detect_encoding, normalise_encoding
 from validators.read.header import labels_problems
 
@@ -74,7 +75,7 @@ def open_json(path: str, encoding: str | None, lines: bool) -> Table:
         raise InputError("bad-encoding", path, encoding=enc, offset=exc.start)
     if text.startswith("\ufeff"):
         text = text[1:]
-    problems: list[Problem] = []
+    problems: list[dict] = []
     records: list[tuple[int, Any]] = []
     if lines:
         n = 0
@@ -85,7 +86,7 @@ def open_json(path: str, encoding: str | None, lines: bool) -> Table:
             try:
                 records.append((n, json.loads(line)))
             except json.JSONDecodeError as exc:
-                problems.append(Problem(ROW_MALFORMED, row=n, value=line[:200],
+                problems.append(record(ROW_MALFORMED, row=n, value=line[:200],
                                         params={"detail": exc.msg}))
                 records.append((n, {}))
     else:
@@ -120,7 +121,7 @@ def open_json(path: str, encoding: str | None, lines: bool) -> Table:
         mapping["handling_hours"] = f"{loc}[].time"
     for n, rec in records:
         if not isinstance(rec, dict):
-            problems.append(Problem(ROW_MALFORMED, row=n, value=str(rec)[:200],
+            problems.append(record(ROW_MALFORMED, row=n, value=str(rec)[:200],
                                     params={"detail": "not an object"}))
     t = Table(path, None, mapping, unknown, 0, _json_chunks,
               problems=labels_problems(unknown, dups) + problems, size_bytes=len(raw))

@@ -73,6 +73,18 @@ def record(rule: str, *, source: str | None = None, sheet: str | None = None, ro
             "item": item, "value": clip(value), "params": dict(params or {})}
 
 
+def findings_frame(rule: str, *, field=None, value=None, params=None, source=None, sheet=None,
+                   row=None, item=None):
+    """Many findings of one rule as a columnar frame (for :meth:`Report.add`): every argument is
+    a scalar shared by all, or a sequence with one entry per finding.  Values are not clipped:
+    callers pass what a finding should show."""
+    import pandas as pd
+
+    rule_of(rule)
+    return pd.DataFrame({"code": str(rule), "field": field, "value": value, "params": params,
+                         "source": source, "sheet": sheet, "row": row, "item": item})
+
+
 def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
     """Build the hit frame of one check on one chunk.
 
