@@ -60,7 +60,8 @@ class Progress:
     def __enter__(self):
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn
+            from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(),
                                      TextColumn("{task.fields[rows]:,} 行"), TimeElapsedColumn(),
@@ -194,6 +195,14 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
 
     if gx_docs and engine != "gx":
         raise click.UsageError("--gx-docs 需要与 --engine gx 一起使用")
+    if engine == "gx":
+        from validators.checks.gx_engine import gx_available
+
+        if not gx_available():
+            _fail("--engine gx 需要 great_expectations，未安装：请运行 pip install 'sxcheck[gx]'"
+                  if lang != "en" else
+                  "--engine gx needs great_expectations, which is not installed: pip install 'sxcheck[gx]'",
+                  EXIT_USAGE)
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)

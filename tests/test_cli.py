@@ -180,3 +180,22 @@ def test_streamed_json_equals_the_library_dict(files):
     buf = io.StringIO()
     write_json(report, buf, lang="en")
     assert json.loads(buf.getvalue()) == json.loads(json.dumps(report.to_dict("en"), ensure_ascii=False))
+
+
+def test_engine_gx_without_the_extra_says_how_to_install(files, monkeypatch):
+    good, _bad = files
+    monkeypatch.setattr("validators.checks.gx_engine.gx_available", lambda: False)
+    r = run("validate", good, "--engine", "gx", "-q")
+    assert r.exit_code == 2
+    assert "pip install 'sxcheck[gx]'" in r.output and "Traceback" not in r.output
+    r = run("validate", good, "--engine", "gx", "-q", "--lang", "en")
+    assert r.exit_code == 2 and "great_expectations" in r.output
+
+
+def test_core_install_does_not_require_great_expectations():
+    import tomllib
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.startswith("great-expectations") for d in meta["dependencies"])
+    assert any(d.startswith("great-expectations") for d in meta["optional-dependencies"]["gx"])
+    assert "sxcheck[gx]" in meta["optional-dependencies"]["dev"]

@@ -6,20 +6,25 @@ read rows = checked rows + blank rows, and reading problems become findings.
 """
 from __future__ import annotations
 
-from validators.read.rules import COLUMN_MISSING, ROW_BLANK
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from validators.checks.expectations import NativeSuite, expectation_findings, normalised_columns, suite_columns
 from validators.checks.clarity import check_clarity
 from validators.checks.codes import check_codes
-from validators.checks.elements import check_elements
-from validators.read import Table, open_tables
-from validators.report.findings import findings_frame, record
-from validators.core.rows import Rows
-from validators.report.report import Report, SourceInfo
 from validators.checks.consistency import check_rules
+from validators.checks.elements import check_elements
+from validators.checks.expectations import (
+    NativeSuite,
+    expectation_findings,
+    normalised_columns,
+    suite_columns,
+)
+from validators.core.rows import Rows
+from validators.read import Table, open_tables
+from validators.read.rules import COLUMN_MISSING, ROW_BLANK
+from validators.report.findings import findings_frame, record
+from validators.report.report import Report, SourceInfo
 
 CHECKS: tuple[Callable, ...] = (check_elements, check_codes, check_rules, check_clarity)
 ENGINES = ("native", "gx")
@@ -50,7 +55,7 @@ def _locate(frame, chunk, source: str, sheet: str | None):
     for col in ("task_code", "item_name"):
         if col in chunk.columns:
             vals = chunk[col].to_numpy()[pos]
-            item = vals if item is None else [a if isinstance(a, str) and a else b for a, b in zip(item, vals)]
+            item = vals if item is None else [a if isinstance(a, str) and a else b for a, b in zip(item, vals, strict=True)]
     frame["item"] = item if item is not None else None
     return frame
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
-from validators.report.findings import hits
 from validators.core.rows import Rows, map_distinct, nfkc_arrow
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
+from validators.report.findings import hits
 
 HANDLING_HOURS_UNCLEAR = declare("handling-hours-unclear", "warning", "clarity",
     "《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》（国发〔2018〕27号）与 C0109.2-2018 办理时间要素：写明工作日和具体时段")
@@ -114,7 +115,7 @@ def process_verdict(text: str, permit: bool = False) -> str | None:
     if len(steps) < 2:
         return PROCESS_STEPS_UNCLEAR
     ranks = [STEP_RANK[s] for s in steps if STEP_RANK[s] > 0]
-    if any(b < a for a, b in zip(ranks, ranks[1:])):
+    if any(b < a for a, b in pairwise(ranks)):
         return PROCESS_STEPS_ORDER
     if permit and not ("受理" in steps and ("决定" in steps or "审批" in steps or "批准" in steps)):
         return PROCESS_STEPS_PERMIT_INCOMPLETE

@@ -10,10 +10,10 @@ import re
 
 import numpy as np
 
-from validators.report.findings import hits
 from validators.core.rows import Rows, map_pairs
-from validators.core.schema import USCC_PATTERN, item_type_codes, task_code_pattern
 from validators.core.rulebook import GBT_39554_1, HEURISTIC, declare
+from validators.core.schema import USCC_PATTERN, item_type_codes, task_code_pattern
+from validators.report.findings import hits
 
 USCC_LENGTH = declare("uscc-length", "error", "code",
     "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》第4章：代码由 18 位组成", task_issue="body-code")
@@ -72,14 +72,14 @@ _TASK_RE = re.compile(f"^{task_code_pattern()}$")
 
 
 def uscc_check_char(first17: str) -> str:
-    s = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    s = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
     return USCC_ALPHABET[(31 - s % 31) % 31]
 
 
 def org_check_char(first8: str) -> str:
     def val(c: str) -> int:
         return int(c) if c.isdigit() else ord(c) - 55
-    s = sum(val(c) * w for c, w in zip(first8, ORG_WEIGHTS))
+    s = sum(val(c) * w for c, w in zip(first8, ORG_WEIGHTS, strict=True))
     c9 = 11 - s % 11
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
 
@@ -160,7 +160,7 @@ def uscc_valid(values) -> np.ndarray:
 
 def _lut(alphabet: str, values) -> np.ndarray:
     table = np.zeros(256, dtype=np.int64)
-    for c, v in zip(alphabet, values):
+    for c, v in zip(alphabet, values, strict=True):
         table[ord(c)] = v
     return table
 

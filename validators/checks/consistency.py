@@ -8,10 +8,10 @@ import re
 
 import numpy as np
 
-from validators.report.findings import hits
 from validators.core.rows import Rows, map_distinct, map_pairs
-from validators.core.textnum import day_numbers
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
+from validators.core.textnum import day_numbers
+from validators.report.findings import hits
 
 PROMISE_EXCEEDS_LEGAL_LIMIT = declare("promise-exceeds-legal-limit", "error", "rule",
     f"{C0109_2}：承诺办结时限是在法定办结时限基础上的承诺压缩，不得超过法定时限")

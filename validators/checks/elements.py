@@ -6,10 +6,10 @@ test proves both report the same findings.
 """
 from __future__ import annotations
 
-from validators.report.findings import hits
 from validators.core.rows import Rows, map_distinct
-from validators.core.schema import elements, families, family_of_type
 from validators.core.rulebook import C0109_2, GBT_39046, declare
+from validators.core.schema import elements, families, family_of_type
+from validators.report.findings import hits
 
 ELEMENT_MISSING = declare("element-missing", "error", "element",
     f"{C0109_2} 要素必填要求；{GBT_39046} 数据项约束（必选）", task_issue="elements")

@@ -15,11 +15,10 @@ from functools import lru_cache
 import numpy as np
 
 from schemas import load_json
-
-from validators.report.findings import hits, record
 from validators.core.rows import Rows
-from validators.core.schema import elements
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
+from validators.core.schema import elements
+from validators.report.findings import hits, record
 
 TASK_CODE_DUPLICATE = declare("task-code-duplicate", "error", "code",
     "GB/T 39554.1-2020：每个事项（实施清单条目）有唯一编码", task_issue="task-code")
@@ -195,7 +194,7 @@ class NativeSuite:
         codes, _uniq = pd.factorize(h)
         _u, first_of_code = np.unique(codes, return_index=True)
         first_pos_in_chunk = first_of_code[codes]
-        loc_of = dict(zip(new_idx.tolist(), new_locs.tolist()))
+        loc_of = dict(zip(new_idx.tolist(), new_locs.tolist(), strict=True))
         dup = ~new_mask
         dup_idx = np.flatnonzero(dup)
         if len(new_idx):

@@ -10,7 +10,11 @@ from __future__ import annotations
 import logging
 import os
 
-from validators.checks.expectations import ExpectationResult, ExpectationSpec, build_suite
+from validators.checks.expectations import (
+    ExpectationResult,
+    ExpectationSpec,
+    build_suite,
+)
 
 SEVERITY = {"critical": "critical", "warning": "warning", "info": "info"}
 
@@ -32,6 +36,13 @@ def to_gx_suite(specs: tuple[ExpectationSpec, ...], name: str = "sxcheck_element
             exp = gxe.ExpectColumnValuesToBeInSet(value_set=list(s.value_set), mostly=s.mostly, **common)
         suite.add_expectation(exp)
     return suite
+
+
+def gx_available() -> bool:
+    """Whether the optional great_expectations extra (``sxcheck[gx]``) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("great_expectations") is not None
 
 
 def run_suite(frame, *, docs_dir: str | None = None, specs=None) -> list[ExpectationResult]:

@@ -6,9 +6,15 @@ tool for a handful of nested JSON records.
 """
 from __future__ import annotations
 
-from validators.checks.elements import ELEMENT_MISSING, ELEMENT_NOT_IN_CODELIST, ELEMENT_TOO_LONG, ELEMENT_WRONG_TYPE, ITEM_TYPE_UNKNOWN
 from typing import Any, Iterator
 
+from validators.checks.elements import (
+    ELEMENT_MISSING,
+    ELEMENT_NOT_IN_CODELIST,
+    ELEMENT_TOO_LONG,
+    ELEMENT_WRONG_TYPE,
+    ITEM_TYPE_UNKNOWN,
+)
 from validators.core.rows import normalised_record
 from validators.core.schema import guide_schema
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from validators.read import InputError, open_tables
 from validators.core.names import normalise_name
 from validators.core.rows import Rows
-from validators.core.schema import elements, item_type_codes
-from validators.report.findings import findings_frame
 from validators.core.rulebook import GBT_39554_1, declare
+from validators.core.schema import item_type_codes
+from validators.read import InputError, open_tables
+from validators.report.findings import findings_frame
 
 BASE_CODE_DUPLICATE = declare("base-code-duplicate", "error", "conformity",
     "GB/T 39554.1-2020：每个基本目录事项有唯一基本编码")
@@ -110,7 +110,7 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
         findings.append(findings_frame(
             BASE_CODE_FORMAT, field="catalog_code", value=code[bad].to_numpy(),
             params=[{"base_name": n, "reason": "shape" if not s else "tt"}
-                    for n, s in zip(items.loc[bad, "name"], shape_ok[bad])],
+                    for n, s in zip(items.loc[bad, "name"], shape_ok[bad], strict=True)],
             source=path, sheet=items.loc[bad, "sheet"].to_numpy(),
             row=items.loc[bad, "_row"].to_numpy(), item=code[bad].to_numpy()))
     dup = code_ok & code.duplicated(keep="first")
@@ -119,12 +119,12 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
         findings.append(findings_frame(
             BASE_CODE_DUPLICATE, field="catalog_code", value=code[dup].to_numpy(),
             params=[{"first_row": int(first[c]), "base_name": n}
-                    for c, n in zip(code[dup], items.loc[dup, "name"])],
+                    for c, n in zip(code[dup], items.loc[dup, "name"], strict=True)],
             source=path, sheet=items.loc[dup, "sheet"].to_numpy(),
             row=items.loc[dup, "_row"].to_numpy(), item=code[dup].to_numpy()))
 
     code_index: dict[str, int] = {}
-    for i, (c, ok) in enumerate(zip(code, code_ok)):
+    for i, (c, ok) in enumerate(zip(code, code_ok, strict=True)):
         if ok and c not in code_index:
             code_index[c] = i
     # a repeated code's later rows are not targets, or every match on them would be ambiguous

@@ -10,11 +10,11 @@ from typing import Callable
 
 import numpy as np
 
-from validators.conformity.basecat import BaseCatalog
 from validators.conformity.align import Alignment
-from validators.report.report import Report
-from validators.report.findings import findings_frame
+from validators.conformity.basecat import BaseCatalog
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
+from validators.report.findings import findings_frame
+from validators.report.report import Report
 
 CATALOG_CODE_UNKNOWN = declare("catalog-code-unknown", "error", "conformity",
     "《国务院办公厅关于全面推进政务服务事项标准化工作的指导意见》等：实施清单事项须源自国家政务服务事项基本目录，基本编码须存在于基本目录")
@@ -158,7 +158,6 @@ def _codes(values) -> np.ndarray:
 
 
 def add_unclaimed(report: Report, base: BaseCatalog, positions: list[int], level) -> None:
-    import pandas as pd
 
     if not positions:
         return

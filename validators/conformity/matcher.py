@@ -198,7 +198,7 @@ class NameMatcher:
         """One Resolution per (name, type); ``fuzzy[i]`` False skips the fuzzy step for pair i."""
         out: list[Resolution] = []
         todo: list[tuple[Resolution, object]] = []
-        for i, (name, typ) in enumerate(zip(names, types)):
+        for i, (name, typ) in enumerate(zip(names, types, strict=True)):
             res = Resolution()
             out.append(res)
             if not isinstance(name, str) or not name:

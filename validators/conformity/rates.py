@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from validators.core.schema import LEVEL_DIGIT, codelists, families, family_of_type, task_code_pattern
+from validators.core.schema import (
+    LEVEL_DIGIT,
+    codelists,
+    families,
+    family_of_type,
+    task_code_pattern,
+)
 from validators.read.rules import COLUMN_MISSING
 
 CATALOG_ISSUES = {1: "unmatched", 2: "review", 4: "name", 8: "type", 16: "level", 32: "code"}

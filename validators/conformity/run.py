@@ -17,22 +17,30 @@ The rates (:mod:`validators.conform_rates`) reuse the validate findings of the s
 """
 from __future__ import annotations
 
-from validators.conformity.basecat import BASE_CODE_DUPLICATE
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import numpy as np
 
-from validators.conformity.basecat import BaseCatalog, load_base
 from validators.checks.expectations import NativeSuite
 from validators.conformity.align import Alignment, align
+from validators.conformity.basecat import BASE_CODE_DUPLICATE, BaseCatalog, load_base
 from validators.conformity.findings import add_row_findings, add_unclaimed, obj, take
-from validators.conformity.rates import (CATALOG_ISSUES, TASK_CODE, TASK_ISSUES, coverage, finding_bits,
-                            group_keys, infer_level, issue_text, rate_block)
-from validators.read import open_tables
 from validators.conformity.matcher import Thresholds
+from validators.conformity.rates import (
+    CATALOG_ISSUES,
+    TASK_CODE,
+    TASK_ISSUES,
+    coverage,
+    finding_bits,
+    group_keys,
+    infer_level,
+    issue_text,
+    rate_block,
+)
 from validators.pipeline import finish_expectations, scan_table
+from validators.read import open_tables
 from validators.report.report import Report
 
 COLLECT = (("item_name", "text"), ("catalog_code", "code"), ("task_code", "code"),
@@ -196,7 +204,7 @@ def conform(local_paths: Iterable[str] | str, base_path: str, *, sheet: str | No
 
 def _counts(values: np.ndarray) -> dict:
     uniq, n = np.unique(values.astype(str), return_counts=True)
-    return {str(u): int(c) for u, c in sorted(zip(uniq, n), key=lambda t: -t[1])}
+    return {str(u): int(c) for u, c in sorted(zip(uniq, n, strict=True), key=lambda t: -t[1])}
 
 
 def _issue_bits(report: Report, local, al: Alignment, agree: dict, task_ok: np.ndarray):

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from validators.core.rulebook import Severity
-from validators.report.messages import rule_text
 from validators.core.schema import label
+from validators.report.messages import rule_text
 
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from validators.core.rulebook import Severity
+from validators.core.schema import label
 from validators.report.messages import hint as render_hint
 from validators.report.messages import rule_meta, rule_text
-from validators.core.schema import label
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}

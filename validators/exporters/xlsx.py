@@ -10,8 +10,8 @@ import os
 from collections import defaultdict
 
 from validators.core.rulebook import Severity
-from validators.report.messages import rule_text
 from validators.core.schema import label
+from validators.report.messages import rule_text
 
 EXCEL_MAX_ROWS = 1_048_575
 FILL = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any, Callable, Iterator
 
-
 HEAD_BYTES = 1 << 20
 HEADER_SCAN_ROWS = 12
 CHUNK_ROWS = 50_000

@@ -1,7 +1,6 @@
 """CSV reader: encoding detection (UTF-8, BOM, GBK/GB18030), streaming pyarrow parse, exact fallback for ragged rows."""
 from __future__ import annotations
 
-from validators.read.rules import ROW_MALFORMED
 import codecs
 import csv
 import io
@@ -9,9 +8,18 @@ import os
 import sys
 from typing import Any, Iterator
 
-from validators.report.findings import record
-from validators.read.base import BLOCK_SIZE, CHUNK_ROWS, HEAD_BYTES, HEADER_SCAN_ROWS, InputError, Table
+from validators.read.base import (
+    BLOCK_SIZE,
+    CHUNK_ROWS,
+    HEAD_BYTES,
+    HEADER_SCAN_ROWS,
+    InputError,
+    Table,
+)
 from validators.read.header import labels_problems, pick_header, unique_labels
+from validators.read.rules import ROW_MALFORMED
+from validators.report.findings import record
+
 
 def detect_encoding(path: str, head: bytes | None = None) -> str:
     """BOM → utf-8-sig; valid UTF-8 in the first MiB → utf-8; otherwise gb18030 (⊇ GBK)."""
@@ -50,27 +58,27 @@ def open_csv(path: str, encoding: str | None) -> Table:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError as exc:
-        raise InputError("unreadable", path, detail=str(exc))
+        raise InputError("unreadable", path, detail=str(exc)) from exc
     if not head.strip():
         raise InputError("empty-file", path)
     if encoding:
         try:
             enc = normalise_encoding(encoding)
         except LookupError:
-            raise InputError("unknown-encoding", path, encoding=encoding)
+            raise InputError("unknown-encoding", path, encoding=encoding) from None
     else:
         enc = detect_encoding(path, head)
     try:
         text = codecs.getincrementaldecoder(enc)(errors="strict").decode(head, final=False)
     except UnicodeDecodeError as exc:
-        raise InputError("bad-encoding", path, encoding=enc, offset=exc.start)
+        raise InputError("bad-encoding", path, encoding=enc, offset=exc.start) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
     delim = _sniff_delimiter(text)
     try:
         sample_rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))[:HEADER_SCAN_ROWS]
     except csv.Error as exc:
-        raise InputError("unreadable", path, detail=str(exc))
+        raise InputError("unreadable", path, detail=str(exc)) from exc
     idx, mapping, unknown, dups = pick_header(sample_rows, path, None)
     labels = unique_labels([str(v) for v in sample_rows[idx]])
     table = Table(path, None, mapping, unknown, idx + 1, _csv_chunks,
@@ -155,11 +163,11 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
             raise InputError("bad-encoding", table.source, encoding=enc, offset="?")
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         if ragged:
-            raise _Ragged(done)
+            raise _Ragged(done) from exc
         msg = str(exc)
         if undecodable or "UTF8" in msg or "decode" in msg.lower() or isinstance(exc, UnicodeDecodeError):
-            raise InputError("bad-encoding", table.source, encoding=enc, offset="?")
-        raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200])
+            raise InputError("bad-encoding", table.source, encoding=enc, offset="?") from exc
+        raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200]) from exc
     finally:
         sys.unraisablehook = previous_hook
 
@@ -205,9 +213,9 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
                     yield _rows_frame(pd, buf, names, rownums, table)
                     buf, rownums = [], []
     except UnicodeDecodeError as exc:
-        raise InputError("bad-encoding", table.source, encoding=enc, offset=exc.start)
+        raise InputError("bad-encoding", table.source, encoding=enc, offset=exc.start) from exc
     except csv.Error as exc:
-        raise InputError("unreadable", table.source, detail=f"{exc}（第 {cfg['skip'] + record} 行附近）")
+        raise InputError("unreadable", table.source, detail=f"{exc}（第 {cfg['skip'] + record} 行附近）") from exc
     if buf:
         yield _rows_frame(pd, buf, names, rownums, table)
 
@@ -216,7 +224,7 @@ def _rows_frame(pd, buf, names, rownums, table: Table):
     import numpy as np
 
     frame = pd.DataFrame(buf, columns=names, dtype="str")
-    rename = dict(zip(names, table.columns.keys()))
+    rename = dict(zip(names, table.columns.keys(), strict=True))
     out = frame.rename(columns=rename)
     out["_row"] = np.asarray(rownums, dtype=np.int64)
     return out

@@ -1,13 +1,14 @@
 """Excel reader (XLSX/XLSM/XLS/ODS through calamine): every sheet with element columns, values as text."""
 from __future__ import annotations
 
-from validators.read.rules import SHEET_SKIPPED
 import os
 from typing import Any, Iterator
 
-from validators.report.findings import record
 from validators.read.base import CHUNK_ROWS, InputError, Table
 from validators.read.header import labels_problems, pick_header
+from validators.read.rules import SHEET_SKIPPED
+from validators.report.findings import record
+
 
 def _cell_text(v: Any) -> Any:
     import datetime as dt
@@ -32,7 +33,7 @@ def open_excel(path: str, sheet: str | None) -> list[Table]:
         wb = CalamineWorkbook.from_path(path)
         names = list(wb.sheet_names)
     except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputError("corrupt-excel", path, detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__)
+        raise InputError("corrupt-excel", path, detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from exc
     if sheet is not None:
         if sheet not in names:
             raise InputError("sheet-not-found", path, sheet=sheet, sheets="、".join(names))
@@ -43,7 +44,7 @@ def open_excel(path: str, sheet: str | None) -> list[Table]:
         try:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200])
+            raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200]) from exc
         while rows and all(v is None or v == "" for v in rows[-1]):
             rows.pop()  # formatted but empty rows below the data are not rows of the export
         if not rows:

@@ -1,12 +1,13 @@
 """Header detection: find the header row among the first rows and map its labels to elements."""
 from __future__ import annotations
 
-from validators.read.rules import COLUMN_UNKNOWN
 from typing import Any
 
 from validators.read.aliases import map_columns
-from validators.report.findings import record
 from validators.read.base import HEADER_SCAN_ROWS, InputError
+from validators.read.rules import COLUMN_UNKNOWN
+from validators.report.findings import record
+
 
 def pick_header(rows: list[list[Any]], source: str, sheet: str | None) -> tuple[int, dict, list, list]:
     """Find the header among the first rows: the one naming the most known elements.

@@ -1,15 +1,21 @@
 """JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text."""
 from __future__ import annotations
 
-from validators.read.rules import ROW_MALFORMED
 import json
 from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
-from validators.report.findings import record
-from validators.read.base import CHUNK_ROWS, HEAD_BYTES, JSON_LIST_KEYS, InputError, Table
+from validators.read.base import (
+    CHUNK_ROWS,
+    HEAD_BYTES,
+    JSON_LIST_KEYS,
+    InputError,
+    Table,
+)
 from validators.read.csvfile import detect_encoding, normalise_encoding
 from validators.read.header import labels_problems
+from validators.read.rules import ROW_MALFORMED
+from validators.report.findings import record
 
 _LAW_KEYS = (("lawName", "law_name", "法律法规名称", "name"), ("accordingNumber", "law_number", "依据文号"),
              ("termsNumber", "clause_number", "条款号"), ("termsContent", "clause_content", "条款内容"))
@@ -60,19 +66,20 @@ def _lobby_hours(value: list) -> str | None:
 
 def open_json(path: str, encoding: str | None, lines: bool) -> Table:
     try:
-        raw = open(path, "rb").read()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
-        raise InputError("unreadable", path, detail=str(exc))
+        raise InputError("unreadable", path, detail=str(exc)) from exc
     if not raw.strip():
         raise InputError("empty-file", path)
     try:
         enc = normalise_encoding(encoding) if encoding else detect_encoding(path, raw[:HEAD_BYTES])
     except LookupError:
-        raise InputError("unknown-encoding", path, encoding=encoding)
+        raise InputError("unknown-encoding", path, encoding=encoding) from None
     try:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
-        raise InputError("bad-encoding", path, encoding=enc, offset=exc.start)
+        raise InputError("bad-encoding", path, encoding=enc, offset=exc.start) from exc
     if text.startswith("\ufeff"):
         text = text[1:]
     problems: list[dict] = []
@@ -93,7 +100,7 @@ def open_json(path: str, encoding: str | None, lines: bool) -> Table:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError("bad-json", path, line=exc.lineno, detail=exc.msg)
+            raise InputError("bad-json", path, line=exc.lineno, detail=exc.msg) from exc
         if isinstance(data, dict):
             lists = [k for k in JSON_LIST_KEYS if isinstance(data.get(k), list)]
             if not lists:

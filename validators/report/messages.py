@@ -14,7 +14,6 @@ from pathlib import Path
 from string import Formatter
 from typing import Any, Mapping
 
-
 LOCALES = {"zh": "zh_CN", "zh_CN": "zh_CN", "en": "en"}
 _DIR = Path(__file__).resolve().parent / "locales"
 

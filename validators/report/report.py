@@ -7,15 +7,15 @@ published as ``schemas/report.schema.json``.
 """
 from __future__ import annotations
 
-from validators.read.rules import COLUMN_MISSING
 from dataclasses import dataclass, field
 from typing import Any
 
 from validators import __version__
-from validators.report.findings import Finding, Severity, is_missing
 from validators.core.rulebook import get as rule_of
-from validators.report.messages import hint, render
 from validators.core.schema import label
+from validators.read.rules import COLUMN_MISSING
+from validators.report.findings import Finding, Severity, is_missing
+from validators.report.messages import hint, render
 
 UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]
@@ -78,7 +78,7 @@ class Report:
             errors = [c for c in found["code"].unique() if self.severity_of(c) is Severity.ERROR]
             bad[found.loc[found["code"].isin(errors), "_pos"].to_numpy()] = True
         table = pd.DataFrame({"unit": unit, "bad": bad}).groupby("unit")["bad"].agg(["size", "sum"])
-        for name, (n, b) in zip(table.index, table.to_numpy()):
+        for name, (n, b) in zip(table.index, table.to_numpy(), strict=True):
             entry = self.units.setdefault(name, [0, 0])
             entry[0] += int(n)
             entry[1] += int(b)
@@ -180,7 +180,7 @@ class Report:
         failed = (relevant[["field", "source", "sheet", "row"]].drop_duplicates()
                   .groupby("field").size().to_dict())
         table_level = df[df["row"].isna() & df["field"].notna() & (df["code"] == COLUMN_MISSING)]
-        missing_cols = {f: int(p.get("rows", 0)) for f, p in zip(table_level["field"], table_level["params"])
+        missing_cols = {f: int(p.get("rows", 0)) for f, p in zip(table_level["field"], table_level["params"], strict=True)
                         if isinstance(p, dict)}
         fields = sorted(set(failed) | set(missing_cols) |
                         {c for s in self.sources for c in s.columns})
