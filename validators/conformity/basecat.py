@@ -90,7 +90,12 @@ def load_base(path: str, *, encoding: str | None = None) -> BaseCatalog:
             parts.append(part[part["code"].notna() | part["name"].notna()])
     if not parts:
         raise InputError("no-element-columns", path, sheet="")
-    items = pd.concat(parts, ignore_index=True).astype(
+    return index_base(path, pd.concat(parts, ignore_index=True))
+
+
+def index_base(path: str, items) -> BaseCatalog:
+    """Validate and index base items (columns code, name, type, levels, dept, _row, sheet)."""
+    items = items.reset_index(drop=True).astype(
         {c: object for c in ("code", "name", "type", "levels", "dept", "sheet")})
     code = items["code"]
     shape_ok = code.map(lambda c: isinstance(c, str) and bool(_CODE.fullmatch(c))).astype(bool)
