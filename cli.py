@@ -6,12 +6,31 @@ It parses options, calls the library, picks an exporter and maps the outcome to 
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 FORMATS = ("table", "json", "junit", "sarif", "markdown", "xlsx")
+
+
+def _help_lang(argv: list[str]) -> str:
+    """The language of --help, decided before click parses: --lang en / --lang=en, else SXCHECK_LANG."""
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return os.environ.get("SXCHECK_LANG", "zh")
+
+
+HELP_EN = _help_lang(sys.argv[1:]) == "en"
+
+
+def _h(zh: str, en: str) -> str:
+    """Help text in the language of this invocation."""
+    return en if HELP_EN else zh
 
 
 def _ensure_own_package() -> None:
@@ -133,40 +152,122 @@ def _export(report, fmt: str, lang: str, output: str | None, limit: int, encodin
     _emit(export_text(report, fmt, lang=lang, limit=limit), output)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="sxcheck", prog_name="sxcheck")
-def main() -> None:
-    """sxcheck — 政务服务事项基本目录 / 实施清单 / 办事指南 数据质量检查。
+def _say(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
 
-    \b
-    示例 / Examples:
-      sxcheck validate catalogs/sample_guides.xlsx
-      sxcheck validate export.csv --encoding gbk --format json --output report.json
-      sxcheck conform local.xlsx --base catalogs/national_base_sample.csv --min-rate 0.95
-      sxcheck rules
-      sxcheck explain uscc-check-digit
-    """
+
+def outcome(report, *, lang: str, fmt: str, output: str | None, fail_on: str, quiet: bool,
+            gate: dict | None = None) -> int:
+    """The exit code; unless ``quiet``, one line on stderr saying what was written and found, and a
+    last line naming the gate that decided the exit code and by how much."""
+    c = report.counts()
+    by_findings = report.fails(fail_on)
+    gate_failed = bool(gate) and not gate["ok"]
+    code = EXIT_FINDINGS if by_findings or gate_failed else EXIT_OK
+    if quiet:
+        return code
+    counts = _say(lang, f"错误 {c['error']:,}，警告 {c['warning']:,}，提示 {c['info']:,}",
+                  f"{c['error']:,} errors, {c['warning']:,} warnings, {c['info']:,} infos")
+    if output:
+        click.echo(_say(lang, f"已写入 {output}（{fmt}）：{counts}", f"wrote {output} ({fmt}): {counts}"), err=True)
+    elif fmt != "table":
+        click.echo(counts, err=True)
+    levels = {"error": ("错误", "errors"), "warning": ("警告及以上", "warnings or worse")}
+    lines = []
+    if fail_on == "never":
+        lines.append(_say(lang, "--fail-on never：发现不影响退出码", "--fail-on never: findings do not set the exit code"))
+    else:
+        n = c["error"] + (c["warning"] if fail_on == "warning" else 0)
+        zh, en = levels[fail_on]
+        lines.append(_say(lang, f"--fail-on {fail_on}：{zh} {n:,} 条{'，未通过' if n else '，通过'}",
+                          f"--fail-on {fail_on}: {n:,} {en}{', failed' if n else ', passed'}"))
+    if gate:
+        rate = gate["rate"]
+        shown = "—" if rate is None else f"{rate:.2%}"
+        diff = "" if rate is None else f"{(rate - gate['min']) * 100:+.2f}"
+        lines.append(_say(lang, f"--min-rate {gate['min']:.2%}：{gate['label_zh']} {shown}（{diff} 个百分点），"
+                                f"{'通过' if gate['ok'] else '未通过'}",
+                          f"--min-rate {gate['min']:.2%}: {gate['label_en']} {shown} ({diff} points), "
+                          f"{'passed' if gate['ok'] else 'failed'}"))
+    lines.append(_say(lang, f"退出码 {code}", f"exit code {code}"))
+    click.echo("；".join(lines) if lang != "en" else "; ".join(lines), err=True)
+    return code
+
+
+_EXAMPLES = """
+
+\b
+{}:
+  sxcheck validate catalogs/sample_guides.xlsx
+  sxcheck validate export.csv --encoding gbk --format json --output report.json
+  sxcheck conform local.xlsx --base catalogs/national_base_sample.csv --min-rate 0.95
+  sxcheck rules
+  sxcheck explain uscc-check-digit
+"""
+
+
+class _Command(click.Command):
+    """A command whose --help option speaks the language of the invocation."""
+
+    def get_help_option(self, ctx):
+        opt = super().get_help_option(ctx)
+        if opt is not None:
+            opt.help = _h("显示本帮助并退出。", "Show this message and exit.")
+        return opt
+
+
+class _Group(_Command, click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+             help=_h("sxcheck — 政务服务事项基本目录 / 实施清单 / 办事指南 数据质量检查。",
+                     "sxcheck — data-quality checks for government service-item catalogs and service guides.")
+             + _EXAMPLES.format(_h("示例", "Examples")))
+@click.version_option(package_name="sxcheck", prog_name="sxcheck",
+                      help=_h("显示版本并退出。", "Show the version and exit."))
+def main() -> None:
     _ensure_own_package()
 
 
 _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                     help="消息语言 / message language.")
+                     envvar="SXCHECK_LANG",
+                     help=_h("消息语言（也可设环境变量 SXCHECK_LANG）。", "Message language (or set SXCHECK_LANG)."))
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                       help="输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown、标注版 Excel（xlsx，需 --output）。")
+                       help=_h("输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown、标注版 Excel（xlsx，需 --output）。",
+                               "Output format: terminal table, JSON, JUnit XML, SARIF 2.1.0, Markdown, annotated "
+                               "Excel (xlsx, needs --output)."))
 _OUTPUT = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-                       help="写入文件而不是标准输出。")
+                       help=_h("写入文件而不是标准输出。", "Write to this file instead of standard output."))
 _FAIL_ON = click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
-                        show_default=True, help="达到该级别的发现时退出码为 1。")
-_SHEET = click.option("--sheet", help="只检查 Excel 的该工作表（默认检查所有含要素列的工作表）。")
-_ENCODING = click.option("--encoding", help="CSV/JSON 编码（默认自动识别 UTF-8 / UTF-8-BOM / GBK）。")
-_QUIET = click.option("--quiet", "-q", is_flag=True, help="不显示进度条。")
+                        show_default=True, help=_h("达到该级别的发现时退出码为 1。",
+                                                   "Exit 1 when a finding reaches this level."))
+_SHEET = click.option("--sheet", help=_h("只检查 Excel 的该工作表（默认检查所有含要素列的工作表）。",
+                                         "Check only this Excel sheet (default: every sheet with element columns)."))
+_ENCODING = click.option("--encoding", help=_h("CSV/JSON 编码（默认自动识别 UTF-8 / UTF-8-BOM / GBK）。",
+                                               "CSV/JSON encoding (default: detect UTF-8 / UTF-8-BOM / GBK)."))
+_QUIET = click.option("--quiet", "-q", is_flag=True,
+                      help=_h("不显示进度条和结果摘要行。", "No progress bar and no outcome line on stderr."))
 _SEVERITY = click.option("--severity", multiple=True, metavar="CODE=LEVEL",
-                         help="调整规则级别，如 --severity legal-basis-no-article=info。")
+                         help=_h("调整规则级别，如 --severity legal-basis-no-article=info。",
+                                 "Change a rule's level, e.g. --severity legal-basis-no-article=info."))
 _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
-                      help="终端表格中每条规则最多列出的发现数（JSON 等格式列出全部）。")
+                      help=_h("终端表格中每条规则最多列出的发现数（JSON 等格式列出全部）。",
+                              "Findings listed per rule in the terminal table (JSON and the others list all)."))
 
 
-@main.command()
+@main.command(help=_h("检查办事指南 / 实施清单导出文件（CSV、XLSX、JSON、JSONL）是否符合要素标准。",
+                      "Check service-guide / implementation-list exports (CSV, XLSX, JSON, JSONL) against the "
+                      "element standard.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck validate catalogs/sample_guides.xlsx
+  sxcheck validate catalogs/sample_guides_gbk.csv --format json -o report.json
+  sxcheck validate export.xlsx --sheet 办事指南 --fail-on warning
+  sxcheck validate export.xlsx --format xlsx -o 问题标注.xlsx
+  sxcheck validate export.csv --engine gx --gx-docs gx_docs/
+""")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_FORMAT
 @_OUTPUT
@@ -175,22 +276,15 @@ _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_de
 @_SHEET
 @_ENCODING
 @click.option("--engine", type=click.Choice(["native", "gx"]), default="native", show_default=True,
-              help="清单级期望的执行引擎：native（快速流式）或 gx（great_expectations 1.x）。")
-@click.option("--gx-docs", type=click.Path(file_okay=False), help="与 --engine gx 同用：生成 GX Data Docs 到该目录。")
+              help=_h("清单级期望的执行引擎：native（快速流式）或 gx（great_expectations 1.x，需 sxcheck[gx]）。",
+                      "Engine of the catalog expectations: native (fast, streaming) or gx (great_expectations "
+                      "1.x, needs sxcheck[gx])."))
+@click.option("--gx-docs", type=click.Path(file_okay=False), help=_h("与 --engine gx 同用：生成 GX Data Docs 到该目录。",
+                      "With --engine gx: build GX Data Docs into this directory."))
 @_SEVERITY
 @_LIMIT
 @_QUIET
 def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet):
-    """检查办事指南 / 实施清单导出文件（CSV、XLSX、JSON、JSONL）是否符合要素标准。
-
-    \b
-    示例 / Examples:
-      sxcheck validate catalogs/sample_guides.xlsx
-      sxcheck validate catalogs/sample_guides_gbk.csv --format json -o report.json
-      sxcheck validate export.xlsx --sheet 办事指南 --fail-on warning
-      sxcheck validate export.xlsx --format xlsx -o 问题标注.xlsx
-      sxcheck validate export.csv --engine gx --gx-docs gx_docs/
-    """
     from validators import validate as run
 
     if gx_docs and engine != "gx":
@@ -215,40 +309,41 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
         return report
 
     report = _guarded(lang, work)
-    sys.exit(EXIT_FINDINGS if report.fails(fail_on) else EXIT_OK)
+    sys.exit(outcome(report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet))
 
 
-@main.command()
+@main.command(help=_h("将本地基本目录 / 实施清单与国家基本目录比对，计算基本目录符合率和实施清单符合率。",
+                      "Align a local catalog / implementation list with the national base catalog and compute "
+                      "the conformity rates.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck conform catalogs/local_catalog_sample.csv --base catalogs/national_base_sample.csv
+  sxcheck conform local.xlsx --base base.csv --matches matches.xlsx --min-rate 0.95
+  sxcheck conform local.csv --base base.csv --format json -o conform.json --fail-on never
+""")
 @click.argument("local", nargs=-1, required=True, type=click.Path())
-@click.option("--base", required=True, type=click.Path(), help="国家基本目录文件（CSV/XLSX/JSON）。")
-@click.option("--base-encoding", help="国家基本目录 CSV/JSON 的编码（默认自动识别）。")
-@click.option("--matches", type=click.Path(dir_okay=False), help="写出匹配表（.csv 或 .xlsx）供人工复核。")
+@click.option("--base", required=True, type=click.Path(), help=_h("国家基本目录文件（CSV/XLSX/JSON）。", "The national base catalog file (CSV/XLSX/JSON)."))
+@click.option("--base-encoding", help=_h("国家基本目录 CSV/JSON 的编码（默认自动识别）。", "Encoding of the base catalog CSV/JSON (default: detect)."))
+@click.option("--matches", type=click.Path(dir_okay=False), help=_h("写出匹配表（.csv 或 .xlsx）供人工复核。", "Write the match table (.csv or .xlsx) for review."))
 @_FORMAT
 @_OUTPUT
 @_LANG
 @_SHEET
 @_ENCODING
 @click.option("--level", type=click.Choice(["1", "2", "3", "4", "5", "6"]),
-              help="本地清单的行使层级（默认从行使层级 / 实施编码推断），用于计算未认领事项。")
+              help=_h("本地清单的行使层级（默认从行使层级 / 实施编码推断），用于计算未认领事项。", "Level of the local catalog (default: inferred from 行使层级 / 实施编码), for unclaimed items."))
 @click.option("--match-threshold", type=click.IntRange(0, 100), default=95, show_default=True,
-              help="模糊匹配自动确认的最低分。")
+              help=_h("模糊匹配自动确认的最低分。", "Lowest fuzzy score matched automatically."))
 @click.option("--review-threshold", type=click.IntRange(0, 100), default=80, show_default=True,
-              help="模糊匹配进入人工复核的最低分。")
-@click.option("--min-rate", type=click.FloatRange(0, 1), help="符合率低于该值时退出码为 1（CI 门禁）。")
+              help=_h("模糊匹配进入人工复核的最低分。", "Lowest fuzzy score sent to review."))
+@click.option("--min-rate", type=click.FloatRange(0, 1), help=_h("符合率低于该值时退出码为 1（CI 门禁）。", "Exit 1 when the conformity rate is below this (CI gate)."))
 @_FAIL_ON
 @_SEVERITY
 @_LIMIT
 @_QUIET
 def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encoding, level, match_threshold,
             review_threshold, min_rate, fail_on, severity, limit, quiet):
-    """将本地基本目录 / 实施清单与国家基本目录比对，计算基本目录符合率和实施清单符合率。
-
-    \b
-    示例 / Examples:
-      sxcheck conform catalogs/local_catalog_sample.csv --base catalogs/national_base_sample.csv
-      sxcheck conform local.xlsx --base base.csv --matches matches.xlsx --min-rate 0.95
-      sxcheck conform local.csv --base base.csv --format json -o conform.json --fail-on never
-    """
     from validators import conform as run
 
     if review_threshold > match_threshold:
@@ -264,51 +359,65 @@ def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encod
                          progress=progress, severity=sev, base_encoding=base_encoding)
         if matches:
             result.write_matches(matches)
+        gate = _rate_gate(result, min_rate)
         _export(result.report, fmt, lang, output, limit, encoding)
-        return result
+        return result, gate
 
-    result = _guarded(lang, work)
-    failed = result.report.fails(fail_on)
-    if min_rate is not None:
-        from validators.conformity.run import min_rate_ok
-
-        failed = failed or not min_rate_ok(result, min_rate)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+    result, gate = _guarded(lang, work)
+    sys.exit(outcome(result.report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet, gate=gate))
 
 
-@main.command()
+def _rate_gate(result, min_rate: float | None) -> dict | None:
+    """The --min-rate gate of conform, also recorded in the report (stats.gate) so every format shows it."""
+    if min_rate is None:
+        return None
+    from validators.conformity.run import min_rate_ok
+
+    name = result.rates["gate"]
+    labels = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
+              "catalog_conformity": ("基本目录符合率", "catalog conformity")}[name]
+    gate = {"min": min_rate, "rate": result.rates[name]["rate"], "ok": bool(min_rate_ok(result, min_rate)),
+            "label_zh": labels[0], "label_en": labels[1]}
+    result.report.extra["gate"] = {"rate_name": name, "min_rate": min_rate, "rate": gate["rate"],
+                                   "passed": gate["ok"]}
+    return gate
+
+
+@main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck rules
+  sxcheck rules --category clarity --lang en
+""")
 @_LANG
-@click.option("--category", help="只列出该类别：input element code rule clarity catalog conformity。")
+@click.option("--category", help=_h("只列出该类别：input element code rule clarity catalog conformity。", "List only this category."))
 def rules(lang, category):
-    """列出全部规则代码、级别和标题。
-
-    \b
-    示例 / Examples:
-      sxcheck rules
-      sxcheck rules --category clarity --lang en
-    """
     from validators.exporters.terminal import print_rules
 
     print_rules(lang=lang, category=category)
 
 
-@main.command()
-@click.argument("code")
-@_LANG
-def explain(code, lang):
-    """解释一条规则（依据、消息和修改建议），或一个主题（conform：符合率的定义）。
+@main.command(help=_h("解释一条规则（依据、消息和修改建议），或一个主题（conform：符合率的定义）。",
+                      "Explain a rule (basis, message, fix hint) or a topic (conform: the conformity definitions).")
+              + """
 
-    \b
-    示例 / Examples:
-      sxcheck explain uscc-check-digit
-      sxcheck explain handling-hours-unclear --lang en
-      sxcheck explain conform
-    """
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck explain uscc-check-digit
+  sxcheck explain handling-hours-unclear --lang en
+  sxcheck explain conform --full
+""")
+@click.argument("code")
+@click.option("--full", is_flag=True, help=_h("主题的完整文档（conform：符合率定义全文）。",
+                                              "A topic's whole document (conform: the full definitions)."))
+@_LANG
+def explain(code, lang, full):
     from validators.exporters.terminal import print_explain, print_topic
     from validators.report.messages import catalog, rule_meta
 
     if code in catalog(lang).get("topics", {}):
-        print_topic(code, lang=lang)
+        print_topic(code, lang=lang, full=full)
         return
     if code not in rule_meta():
         raise click.BadParameter(f"未知规则代码 {code!r}；用 sxcheck rules 查看全部代码", param_hint="CODE")

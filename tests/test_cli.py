@@ -64,17 +64,17 @@ def test_json_output_matches_published_schema_and_library(files, tmp_path):
 def test_english_messages(files):
     _good, bad = files
     r = run("validate", bad, "--format", "json", "--lang", "en", "--fail-on", "never")
-    doc = json.loads(r.output)
+    doc = json.loads(r.stdout)
     msgs = {x["code"]: x["message"] for x in doc["findings"]}
     assert msgs["online-without-url"].startswith("Online handling is flagged")
 
 
 def test_junit_and_sarif(files):
     _good, bad = files
-    junit = ET.fromstring(run("validate", bad, "--format", "junit").output.split("\n", 1)[1])
+    junit = ET.fromstring(run("validate", bad, "--format", "junit").stdout.split("\n", 1)[1])
     assert int(junit.get("failures")) >= 1
     assert any(tc.get("name") == "online-without-url" and tc.find("failure") is not None for tc in junit.iter("testcase"))
-    sarif = json.loads(run("validate", bad, "--format", "sarif").output)
+    sarif = json.loads(run("validate", bad, "--format", "sarif").stdout)
     assert sarif["version"] == "2.1.0"
     res = [x for x in sarif["runs"][0]["results"] if x["ruleId"] == "online-without-url"]
     assert res[0]["locations"][0]["physicalLocation"]["region"]["startLine"] == 3
@@ -199,3 +199,76 @@ def test_core_install_does_not_require_great_expectations():
     assert not any(d.startswith("great-expectations") for d in meta["dependencies"])
     assert any(d.startswith("great-expectations") for d in meta["optional-dependencies"]["gx"])
     assert "sxcheck[gx]" in meta["optional-dependencies"]["dev"]
+
+
+def test_output_file_gets_an_outcome_line_on_stderr(files, tmp_path):
+    _good, bad = files
+    out = tmp_path / "r.json"
+    r = CliRunner().invoke(cli.main, ["validate", str(bad), "--format", "json", "-o", str(out)])
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith(f"已写入 {out}（json）：错误 ")
+    assert lines[-1].startswith("--fail-on error：错误 ") and lines[-1].endswith("未通过；退出码 1")
+    r = CliRunner().invoke(cli.main, ["validate", str(bad), "--format", "json", "-o", str(out), "-q"])
+    assert r.exit_code == 1 and r.stderr == ""
+
+
+def test_rate_gate_says_which_gate_and_by_how_much(tmp_path):
+    local, base = ROOT / "catalogs" / "local_catalog_sample.csv", ROOT / "catalogs" / "national_base_sample.csv"
+    out = tmp_path / "c.json"
+    r = CliRunner().invoke(cli.main, ["conform", str(local), "--base", str(base), "--fail-on", "never",
+                                      "--min-rate", "0.9", "--format", "json", "-o", str(out), "--lang", "en"])
+    assert r.exit_code == 1
+    last = r.stderr.strip().splitlines()[-1]
+    assert "--min-rate 90.00%: implementation-list conformity 54.01% (-35.99 points), failed" in last
+    assert last.endswith("exit code 1")
+    gate = json.loads(out.read_text(encoding="utf-8"))["stats"]["gate"]
+    assert gate == {"rate_name": "task_conformity", "min_rate": 0.9, "rate": 0.540107, "passed": False}
+
+
+def test_help_follows_lang_and_environment():
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    zh = subprocess.run([sys.executable, str(ROOT / "cli.py"), "validate", "--help"], capture_output=True,
+                        text=True, env=env).stdout
+    en = subprocess.run([sys.executable, str(ROOT / "cli.py"), "validate", "--help", "--lang", "en"],
+                        capture_output=True, text=True, env=env).stdout
+    env_en = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--help"], capture_output=True, text=True,
+                            env={**env, "SXCHECK_LANG": "en"}).stdout
+    assert "检查办事指南" in zh and "显示本帮助并退出" in zh
+    assert "Check service-guide" in en and "检查办事指南" not in en and "Show this message" in en
+    assert "data-quality checks" in env_en and "Show the version" in env_en
+
+
+def test_lang_from_environment(files, monkeypatch):
+    _good, bad = files
+    monkeypatch.setenv("SXCHECK_LANG", "en")
+    r = run("validate", bad, "--format", "json", "--limit", "5")
+    assert r.exit_code == 1 and json.loads(r.stdout)["lang"] == "en"
+
+
+def test_explain_conform_ships_what_it_cites():
+    r = run("explain", "conform")
+    assert r.exit_code == 0 and "sxcheck explain conform --full" in r.output and "docs/" not in r.output
+    full = run("explain", "conform", "--full")
+    assert full.exit_code == 0 and "基本目录符合率" in full.output and "domain" not in full.output
+
+
+def test_duplicate_names_the_first_sheet(tmp_path):
+    import openpyxl
+
+    from conftest import GUANGXI
+    from validators.core.schema import elements
+
+    wb = openpyxl.Workbook()
+    cols = list(GUANGXI["A"])
+    for name in ("省直", "市直"):
+        ws = wb.create_sheet(name)
+        ws.append([elements()[c].title for c in cols])
+        ws.append([GUANGXI["A"][c] for c in cols])
+    del wb["Sheet"]
+    p = tmp_path / "two.xlsx"
+    wb.save(p)
+    r = run("validate", p, "--format", "json")
+    dup = [f for f in json.loads(r.stdout)["findings"] if f["code"] == "task-code-duplicate"]
+    assert len(dup) == 1 and dup[0]["sheet"] == "市直"
+    assert f"首次出现在 {p}[省直] 第 2 行" in dup[0]["message"]

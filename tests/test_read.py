@@ -103,7 +103,8 @@ def test_xlsx_sheets_and_sheet_option(tmp_path):
     wb.save(p)
     report = validate(str(p))
     assert [(s.sheet, s.header_row, s.rows) for s in report.sources] == [("实施清单", 2, 2)]
-    assert ("填表说明" in {f.value for f in report.findings() if f.code == "sheet-skipped"})
+    skipped = [f for f in report.findings() if f.code == "sheet-skipped"]
+    assert [(f.sheet, f.value) for f in skipped] == [("填表说明", "填表说明")]  # names the skipped sheet
     assert (4, "element-not-in-codelist", "online_depth") in found(report)   # the sheet's own row number
     assert not any(f.code == "element-wrong-type" for f in report.findings())  # 20.0 read as "20"
     with pytest.raises(InputError) as e:

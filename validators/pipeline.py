@@ -64,7 +64,7 @@ def _problem_frame(problems: Iterable[dict], source: str, sheet: str | None):
     """The readers' finding records, located in their table."""
     import pandas as pd
 
-    rows = [{**p, "source": source, "sheet": sheet} for p in problems]
+    rows = [{**p, "source": source, "sheet": p.get("sheet") or sheet} for p in problems]
     return pd.DataFrame.from_records(rows) if rows else None
 
 

@@ -55,7 +55,7 @@ def check_elements(rows: Rows, ctx):
         if el.pattern:
             matches = rows.value(name).str.fullmatch(el.pattern).fillna(False).to_numpy(dtype=bool)
             out.append(hits(rows.frame, present & ~matches, ELEMENT_WRONG_TYPE, name,
-                            params={"expected": el.expected}))
+                            params={"expected": el.expected, "kind": el.kind}))
         if el.codes:
             code = rows.code(name)
             if el.kind == "multi":

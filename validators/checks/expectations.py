@@ -16,6 +16,7 @@ import numpy as np
 
 from schemas import load_json
 from validators.core.rows import Rows
+from validators.checks.elements import ELEMENT_NOT_IN_CODELIST, ITEM_TYPE_UNKNOWN
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.core.schema import elements
 from validators.report.findings import hits, record
@@ -214,8 +215,8 @@ class NativeSuite:
         mask = np.zeros(rows.n, dtype=bool)
         mask[pos[dup_idx]] = True
         params = pd.Series([None] * rows.n, index=rows.frame.index, dtype=object)
-        params.iloc[pos[dup_idx]] = [{"first_source": f[0], "first_sheet": f[1], "first_row": f[2]}
-                                     for f in firsts]
+        params.iloc[pos[dup_idx]] = [{"first_source": f[0], "first_sheet": f[1], "first_row": f[2],
+                                      "first_at": f"{f[0]}[{f[1]}]" if f[1] else f[0]} for f in firsts]
         return hits(rows.frame, pd.Series(mask, index=rows.frame.index), TASK_CODE_DUPLICATE,
                     s.column, params=params)
 
@@ -262,6 +263,8 @@ def expectation_findings(results: list[ExpectationResult]):
         d = r.to_dict()
         rows.append(record(r.spec.rule, field=r.spec.column,
                            params={"expectation": d["expectation"], "mostly": r.spec.mostly,
+                                   "row_rule": str(ITEM_TYPE_UNKNOWN if r.spec.column == "item_type"
+                                                   else ELEMENT_NOT_IN_CODELIST),
                                    "unexpected_count": r.unexpected_count,
                                    "unexpected_percent": d["unexpected_percent"],
                                    "observed": round(1 - d["unexpected_percent"] / 100, 4)}))

@@ -1,4 +1,4 @@
-"""基本目录符合率, 实施清单符合率 and coverage from the per-row match evidence (docs/conform.md).
+"""基本目录符合率, 实施清单符合率 and coverage from the per-row match evidence (validators/conformity/conform.md).
 
 Every figure is ``{numerator, denominator, rate}`` so an evaluator can recompute it; the same
 figures are given overall, per 实施主体, per 事项类型 and per 依申请/依职权 group, with the reasons why

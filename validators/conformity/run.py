@@ -1,4 +1,4 @@
-"""Conformity of a local 基本目录 / 实施清单 with the national base catalog (docs/conform.md).
+"""Conformity of a local 基本目录 / 实施清单 with the national base catalog (validators/conformity/conform.md).
 
 One pass over the local file runs every validate check (:func:`validators.pipeline.scan_table`)
 and keeps only the few columns matching needs.  Each row is then aligned with the base catalog

@@ -8,6 +8,9 @@ from validators.report.messages import rule_meta, rule_text
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEV_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+EXPECTATION_LABELS = {"expect_column_values_to_be_unique": ("值唯一", "values unique"),
+                      "expect_column_values_to_not_be_null": ("完整率", "completeness"),
+                      "expect_column_values_to_be_in_set": ("代码在代码表内", "values in set")}
 RATE_LABELS = {"catalog_conformity": ("基本目录符合率", "catalog conformity"),
                "task_conformity": ("实施清单符合率", "implementation-list conformity"),
                "coverage": ("认领覆盖率", "claim coverage")}
@@ -66,30 +69,28 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
         console.print(_t(lang, "没有发现问题。", "No findings."))
         return
     groups = sorted(df.groupby("code"), key=lambda kv: (-Severity(kv[1]["severity"].iloc[0]).rank, -len(kv[1]), kv[0]))
+    narrow = console.width < WIDE
     for code, g in groups:
         sev = g["severity"].iloc[0]
         title = rule_text(code, lang)["title"]
-        table = Table(title=f"[{STYLE[sev]}]{_sev(lang, sev)}[/] {code} · {title} · {len(g):,}",
-                      title_justify="left", show_lines=False, expand=False)
-        table.add_column(_t(lang, "位置", "where"), no_wrap=True)
-        table.add_column(_t(lang, "要素", "element"), no_wrap=True)
-        table.add_column(_t(lang, "说明", "message"), overflow="fold", max_width=90)
-        for f in report.iter_findings(lang, limit=limit, frame=g):
-            table.add_row(_where(f, lang), label(f["field"], lang), escape(f["message"]))
-        if len(g) > limit:
-            table.add_row("…", "", _t(lang, f"另有 {len(g) - limit:,} 条（--limit 或 --format json 查看）",
-                                      f"{len(g) - limit:,} more (--limit or --format json)"))
-        console.print(table)
-        first = g["params"].iloc[0]
-        hint = render_hint(code, lang, first if isinstance(first, dict) else {})
-        if hint:
-            console.print(f"  [dim]{_t(lang, '修改建议', 'Fix')}: {hint}[/]")
+        heading = f"[{STYLE[sev]}]{_sev(lang, sev)}[/] {code} · {escape(title)} · {len(g):,}"
+        shown = list(report.iter_findings(lang, limit=limit, frame=g))
+        hints = {f["hint"] for f in shown}
+        shared = hints.pop() if len(hints) == 1 else None   # one hint for all, or one per finding
+        more = (_t(lang, f"另有 {len(g) - limit:,} 条（--limit 或 --format json 查看）",
+                   f"{len(g) - limit:,} more (--limit or --format json)") if len(g) > limit else None)
+        if narrow:
+            _stacked(console, heading, shown, lang, per_row_hint=shared is None, more=more)
+        else:
+            _table(console, heading, shown, lang, per_row_hint=shared is None, more=more)
+        if shared:
+            console.print(f"  [dim]{_t(lang, '修改建议', 'Fix')}: {escape(shared)}[/]")
 
     stats = report.stats(lang)
     worst = sorted(((v["pass_rate"], f, v) for f, v in stats["per_element"].items() if v["rows_failed"]))[:12]
     if worst:
         t = Table(title=_t(lang, "要素合格率（最低的 12 项）", "Element pass rates (lowest 12)"), title_justify="left")
-        t.add_column(_t(lang, "要素", "element"))
+        t.add_column(_t(lang, "要素", "element"), overflow="fold")
         t.add_column(_t(lang, "不合格行", "rows failed"), justify="right")
         t.add_column(_t(lang, "合格率", "pass rate"), justify="right")
         for rate, f, v in worst:
@@ -99,7 +100,7 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
     if len(stats.get("per_unit", {})) > 1 and units:
         t = Table(title=_t(lang, "实施主体无错误行占比（最低的 10 个）", "Rows without errors per implementing body (lowest 10)"),
                   title_justify="left")
-        t.add_column(_t(lang, "实施主体", "body"))
+        t.add_column(_t(lang, "实施主体", "body"), overflow="fold")
         t.add_column(_t(lang, "行数", "rows"), justify="right")
         t.add_column(_t(lang, "有错误的行", "rows with errors"), justify="right")
         t.add_column(_t(lang, "无错误行占比", "clean"), justify="right")
@@ -109,12 +110,47 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
     failed = [e for e in stats.get("expectations", []) if not e["success"]]
     if failed:
         t = Table(title=_t(lang, "未满足的清单级期望", "Failed catalog expectations"), title_justify="left")
-        for col in ("expectation", "column", "mostly", "unexpected"):
-            t.add_column(col)
+        for col in (_t(lang, "期望", "expectation"), _t(lang, "要素", "column"), _t(lang, "阈值 mostly", "mostly"),
+                    _t(lang, "不符合", "unexpected")):
+            t.add_column(col, overflow="fold")
         for e in failed:
-            t.add_row(e["expectation"], e["column"], str(e["mostly"] if e["mostly"] is not None else ""),
+            t.add_row(EXPECTATION_LABELS.get(e["expectation"], (e["expectation"],) * 2)[lang == "en"],
+                      label(e["column"], lang), str(e["mostly"] if e["mostly"] is not None else ""),
                       f"{e['unexpected_count']:,} ({e['unexpected_percent']:.2f}%)")
         console.print(t)
+
+
+WIDE = 100  # below this many columns findings are stacked (location line, then message)
+
+
+def _table(console, heading: str, shown: list[dict], lang: str, *, per_row_hint: bool, more: str | None) -> None:
+    from rich.table import Table
+
+    table = Table(title=heading, title_justify="left", show_lines=False, expand=False)
+    table.add_column(_t(lang, "位置", "where"), no_wrap=True, overflow="fold")
+    table.add_column(_t(lang, "要素", "element"), no_wrap=True, overflow="fold")
+    table.add_column(_t(lang, "说明", "message"), overflow="fold", ratio=1)
+    for f in shown:
+        msg = escape(f["message"])
+        if per_row_hint and f["hint"]:
+            msg += f"\n[dim]→ {escape(f['hint'])}[/]"
+        table.add_row(_where(f, lang), escape(label(f["field"], lang)), msg)
+    if more:
+        table.add_row("…", "", more)
+    console.print(table)
+
+
+def _stacked(console, heading: str, shown: list[dict], lang: str, *, per_row_hint: bool, more: str | None) -> None:
+    """Narrow terminals: each finding as a location line and an indented message, never cut."""
+    console.print(heading)
+    for f in shown:
+        element = label(f["field"], lang)
+        console.print("  " + _where(f, lang) + (f" · {escape(element)}" if element else ""), overflow="fold")
+        console.print("    " + escape(f["message"]), overflow="fold")
+        if per_row_hint and f["hint"]:
+            console.print(f"    [dim]→ {escape(f['hint'])}[/]", overflow="fold")
+    if more:
+        console.print("  " + more)
 
 
 def _where(f: dict, lang: str) -> str:
@@ -141,17 +177,30 @@ def table_text(report, *, lang: str = "zh", limit: int = 20) -> str:
 def print_rules(*, lang: str = "zh", category: str | None = None) -> None:
     from rich.table import Table
 
+    console = _console()
+    wide = console.width >= WIDE
     table = Table(title=_t(lang, "sxcheck 规则", "sxcheck rules"), title_justify="left")
-    table.add_column(_t(lang, "代码", "code"), no_wrap=True)
+    table.add_column(_t(lang, "代码", "code"), no_wrap=True, min_width=max(len(c) for c in rule_meta()))
     table.add_column(_t(lang, "级别", "level"), no_wrap=True)
-    table.add_column(_t(lang, "类别", "category"), no_wrap=True)
-    table.add_column(_t(lang, "名称", "title"))
+    if wide:
+        table.add_column(_t(lang, "类别", "category"), no_wrap=True)
+    table.add_column(_t(lang, "名称", "title"), overflow="fold")
     for code, meta in rule_meta().items():
         if category and meta["category"] != category:
             continue
         sev = meta["severity"]
-        table.add_row(code, f"[{STYLE[sev]}]{_sev(lang, sev)}[/]", meta["category"], rule_text(code, lang)["title"])
-    _console().print(table)
+        cells = [code, f"[{STYLE[sev]}]{_sev(lang, sev)}[/]"]
+        if wide:
+            cells.append(_category(meta["category"], lang))
+        table.add_row(*cells, escape(rule_text(code, lang)["title"]))
+    console.print(table)
+
+
+def _category(category: str, lang: str) -> str:
+    from validators.core.rulebook import CATEGORIES
+
+    zh, en = CATEGORIES.get(category, (category, category))
+    return en if lang == "en" else zh
 
 
 def print_explain(code: str, *, lang: str = "zh") -> None:
@@ -159,7 +208,7 @@ def print_explain(code: str, *, lang: str = "zh") -> None:
 
     meta = rule_meta()[code]
     t = rule_text(code, lang)
-    body = [f"[bold]{t['title']}[/]  ({_sev(lang, meta['severity'])}, {meta['category']})", "",
+    body = [f"[bold]{t['title']}[/]  ({_sev(lang, meta['severity'])}, {_category(meta['category'], lang)})", "",
             t["explain"], "",
             f"[bold]{_t(lang, '依据', 'Basis')}:[/] {meta['basis']}",
             f"[bold]{_t(lang, '修改建议', 'Fix')}:[/] {t['hint']}",
@@ -167,10 +216,18 @@ def print_explain(code: str, *, lang: str = "zh") -> None:
     _console().print(Panel("\n".join(body), title=code, expand=False))
 
 
-def print_topic(topic: str, *, lang: str = "zh") -> None:
+def print_topic(topic: str, *, lang: str = "zh", full: bool = False) -> None:
+    """A topic's summary, or with ``full`` its whole document (shipped inside the package)."""
+    from pathlib import Path
+
+    from rich.markdown import Markdown
     from rich.panel import Panel
 
     from validators.report.messages import catalog
 
     t = catalog(lang)["topics"][topic]
+    if full and t.get("document"):
+        doc = Path(__file__).resolve().parents[2] / t["document"]
+        _console().print(Markdown(doc.read_text(encoding="utf-8")))
+        return
     _console().print(Panel(escape(t["text"]), title=t["title"], expand=False))

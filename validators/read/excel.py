@@ -65,7 +65,7 @@ def open_excel(path: str, sheet: str | None) -> list[Table]:
     if not tables:
         raise InputError("no-element-columns", path, sheet="、".join(skipped))
     for name in skipped:
-        tables[0].problems.append(record(SHEET_SKIPPED, value=name, params={"sheet": name}))
+        tables[0].problems.append(record(SHEET_SKIPPED, sheet=name, value=name, params={"sheet": name}))
     return tables
 
 
