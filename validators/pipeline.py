@@ -69,12 +69,13 @@ def _problem_frame(problems: Iterable[dict], source: str, sheet: str | None):
 
 
 def scan_table(table: Table, report: Report, suite: NativeSuite, *,
-               on_rows: Callable[[Rows], None] | None = None,
+               on_rows: Callable[[Rows, object], None] | None = None,
                progress: Callable[[str, int, int | None, int | None], None] | None = None) -> SourceInfo:
     """Stream one table through every check, adding findings to ``report``.
 
-    ``on_rows`` receives each chunk's :class:`Rows` (blank rows removed) after the checks, so
-    other capabilities (conformity, GX) can reuse the same single pass over the file.
+    ``on_rows`` receives each chunk's :class:`Rows` (blank rows removed) and the chunk's hits
+    (a frame with ``_pos`` and ``code``, or None) after the checks, so other capabilities
+    (conformity, GX) reuse the same single pass and never re-read the report.
     """
     import pandas as pd
 
@@ -102,11 +103,12 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         if found is not None:
             report.add(_locate(found, chunk, table.source, table.sheet))
         if on_rows is not None:
-            on_rows(rows)
+            on_rows(rows, found)
         if progress:
             progress(table.source, info.rows, table.bytes_done, table.size_bytes)
     report.add(_problem_frame(table.problems, table.source, table.sheet))
     report.add(_missing_frame(ctx, table))
+    info.missing = {name: set(fams) for name, (fams, _n) in ctx.missing.items()}
     return info
 
 
@@ -139,7 +141,7 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
     tables = [t for p in paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
     suite = NativeSuite()
     gx_frames: list = []
-    keep = (lambda rows: gx_frames.append(normalised_columns(rows, suite_columns()))) if engine == "gx" else None
+    keep = (lambda rows, _found: gx_frames.append(normalised_columns(rows, suite_columns()))) if engine == "gx" else None
     for table in tables:
         scan_table(table, report, suite, on_rows=keep, progress=progress)
     if engine == "gx":

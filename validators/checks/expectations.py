@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 
 from schemas import load_json
-from validators.core.rows import Rows
 from validators.checks.elements import ELEMENT_NOT_IN_CODELIST, ITEM_TYPE_UNKNOWN
+from validators.core.rows import Rows
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.core.schema import elements
 from validators.report.findings import hits, record

@@ -15,7 +15,6 @@ from validators.core.schema import (
     family_of_type,
     task_code_pattern,
 )
-from validators.read.rules import COLUMN_MISSING
 
 CATALOG_ISSUES = {1: "unmatched", 2: "review", 4: "name", 8: "type", 16: "level", 32: "code"}
 TASK_ISSUES = {1: "no-base-code", 2: "task-code", 4: "elements", 8: "body-code", 16: "catalog-code",
@@ -102,39 +101,30 @@ def rate_block(ok, counted, bits, names, bodies, types) -> dict:
             "reasons": {k: v for k, v in reasons.items() if v}}
 
 
-def finding_bits(report, local) -> np.ndarray:
-    """Per local row: the 实施清单 issue bits carried by validate findings at error severity.
+def column_missing_bits(local, missing: list) -> np.ndarray:
+    """Per local row: the "elements" bit of required columns absent from its table.
 
-    A table-level ``column-missing`` counts against the rows of the families that require the
-    column (its ``family`` parameter), or against every row when it says 全部.
+    ``missing`` holds (source, sheet, {element: family titles}) per table, as scan_table recorded
+    it; a column counts against the rows of the families that require it (every row when the
+    family is not known).
     """
     bits = np.zeros(len(local), dtype=np.int64)
-    df = report.frame()
-    df = df[df["severity"] == "error"]
-    bit = df["code"].map(task_finding_bits())
-    df = df.assign(bit=bit)[bit.notna()]
-    if not len(df):
+    if not any(m for _s, _sh, m in missing):
         return bits
     src = local["source"].to_numpy(dtype=object)
     sheet = local["sheet"].fillna("").to_numpy(dtype=object)
-    rows = local["row"].to_numpy()
     titles = {f.name: f.title for f in families().values()}
     title_of_type = {t: titles[f] for t, f in family_of_type().items()}
     fam_codes, fam_labels = group_keys(local["item_type"].map(title_of_type))
-    for (s, sh), g in df.groupby([df["source"], df["sheet"].fillna("")], sort=False):
-        in_table = (src == s) & (sheet == sh)
-        at_rows = g[g["row"].notna()]
-        for b, gb in at_rows.groupby("bit"):
-            hit = np.isin(rows, gb["row"].astype(np.int64).to_numpy()) & in_table
-            bits[hit] |= int(b)
-        for p in g.loc[g["row"].isna() & (g["code"] == COLUMN_MISSING), "params"]:
-            scope = p.get("family", "全部") if isinstance(p, dict) else "全部"
-            wanted = set(str(scope).split("、"))
-            if "全部" in wanted:
-                bits[in_table] |= 4
+    flag = {name: f for f, name in TASK_ISSUES.items()}["elements"]
+    for s, sh, absent in missing:
+        in_table = (src == s) & (sheet == (sh or ""))
+        for fams in absent.values():
+            if not fams:
+                bits[in_table] |= flag
             else:
-                idx = [i for i, lbl in enumerate(fam_labels) if lbl in wanted]
-                bits[in_table & np.isin(fam_codes, idx)] |= 4
+                idx = [i for i, lbl in enumerate(fam_labels) if lbl in fams]
+                bits[in_table & np.isin(fam_codes, idx)] |= flag
     return bits
 
 

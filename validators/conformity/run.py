@@ -32,15 +32,18 @@ from validators.conformity.rates import (
     CATALOG_ISSUES,
     TASK_CODE,
     TASK_ISSUES,
+    column_missing_bits,
     coverage,
-    finding_bits,
     group_keys,
     infer_level,
     issue_text,
     rate_block,
+    task_finding_bits,
 )
+from validators.core.rulebook import Severity
 from validators.pipeline import finish_expectations, scan_table
 from validators.read import open_tables
+from validators.read.rules import COLUMN_MISSING
 from validators.report.report import Report
 
 COLLECT = (("item_name", "text"), ("catalog_code", "code"), ("task_code", "code"),
@@ -101,15 +104,29 @@ def min_rate_ok(result: ConformResult, min_rate: float) -> bool:
 class _Collector:
     """``on_rows`` callback of scan_table: keeps only the columns conformity needs."""
 
-    def __init__(self):
+    def __init__(self, report: Report):
         self.parts: list = []
         self.present: set[str] = set()
         self.table = None
+        self.report = report
+        self.code_bits: dict[str, int] = {}
 
-    def __call__(self, rows) -> None:
+    def _bit(self, code: str) -> int:
+        """实施清单 issue bit of a finding code at its effective severity (0: does not block)."""
+        if code not in self.code_bits:
+            bit = task_finding_bits().get(code, 0)
+            self.code_bits[code] = bit if self.report.severity_of(code) is Severity.ERROR else 0
+        return self.code_bits[code]
+
+    def __call__(self, rows, found) -> None:
         import pandas as pd
 
-        data = {"source": self.table.source, "sheet": self.table.sheet, "row": rows.frame["_row"]}
+        bits = np.zeros(rows.n, dtype=np.int64)
+        if found is not None and len(found):
+            hit_bits = found["code"].map(self._bit).to_numpy(dtype=np.int64)
+            np.bitwise_or.at(bits, found["_pos"].to_numpy(), hit_bits)
+        data = {"source": self.table.source, "sheet": self.table.sheet, "row": rows.frame["_row"],
+                "finding_bits": bits}
         for col, how in COLLECT:
             if rows.has(col):
                 self.present.add(col)
@@ -126,6 +143,7 @@ class _Collector:
         else:
             out = pd.DataFrame({c: pd.Series([], dtype=object)
                                 for c in ["source", "sheet", "row"] + [c for c, _ in COLLECT]})
+            out["finding_bits"] = pd.Series([], dtype=np.int64)
         self.parts = []
         # Arrow strings where slicing and regex run over a million codes; the other code
         # columns stay object (shared strings from the code normalisation, cheap to factorise)
@@ -157,10 +175,11 @@ def conform(local_paths: Iterable[str] | str, base_path: str, *, sheet: str | No
     tables = [t for p in local_paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
     report = Report(command="conform", severity_overrides=dict(severity or {}))
     suite = NativeSuite()
-    collect = _Collector()
+    collect = _Collector(report)
+    infos = []
     for table in tables:
         collect.table = table
-        scan_table(table, report, suite, on_rows=collect, progress=progress)
+        infos.append(scan_table(table, report, suite, on_rows=collect, progress=progress))
     finish_expectations(report, suite.results())
     t_scan = time.perf_counter()
     local = collect.frame()
@@ -181,7 +200,9 @@ def conform(local_paths: Iterable[str] | str, base_path: str, *, sheet: str | No
         cov["level_distribution"] = dist
     add_unclaimed(report, base, unclaimed, lvl)
     # every finding is in by now, so the report's sorted frame is built once and then reused
-    cbits, tbits = _issue_bits(report, local, al, agree, task_ok)
+    missing = [(i.source, i.sheet, i.missing) for i in infos
+               if report.severity_of(COLUMN_MISSING) is Severity.ERROR]
+    cbits, tbits = _issue_bits(local, al, agree, task_ok, missing)
     rates = _rates(local, al, cbits, tbits, "task_code" in collect.present)
     matches = _matches_frame(local, base, al, cbits, tbits)
     report.extra = {
@@ -207,7 +228,7 @@ def _counts(values: np.ndarray) -> dict:
     return {str(u): int(c) for u, c in sorted(zip(uniq, n, strict=True), key=lambda t: -t[1])}
 
 
-def _issue_bits(report: Report, local, al: Alignment, agree: dict, task_ok: np.ndarray):
+def _issue_bits(local, al: Alignment, agree: dict, task_ok: np.ndarray, missing: list):
     """Why each row fails 基本目录符合率 (cbits) and 实施清单符合率 (tbits); 0 = conforming."""
     matched = al.band == "matched"
     code_given = al.code.notna().to_numpy(dtype=bool)
@@ -218,7 +239,7 @@ def _issue_bits(report: Report, local, al: Alignment, agree: dict, task_ok: np.n
     cbits |= np.where(matched & ~agree["type_ok"], 8, 0)
     cbits |= np.where(matched & ~agree["level_ok"], 16, 0)
     cbits |= np.where(matched & code_given & ~al.hit, 32, 0)
-    tbits = finding_bits(report, local)
+    tbits = local["finding_bits"].to_numpy(dtype=np.int64) | column_missing_bits(local, missing)
     tbits |= np.where(~al.hit, 1, 0)
     tbits |= np.where(~task_ok, 2, 0)
     tbits |= np.where(al.hit & ~agree["type_ok"], 32, 0)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from validators.core.rulebook import Severity
 from validators.core.schema import label
-from validators.report.messages import hint as render_hint
 from validators.report.messages import rule_meta, rule_text
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

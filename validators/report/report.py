@@ -30,6 +30,7 @@ class SourceInfo:
     unknown_columns: list[str]
     rows: int = 0
     rows_blank: int = 0
+    missing: dict = field(default_factory=dict, repr=False)  # absent required column → family titles
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "sheet": self.sheet, "header_row": self.header_row,
