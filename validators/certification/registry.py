@@ -37,8 +37,8 @@ class Decision:
 
     @property
     def label(self) -> str:
-        """How findings cite the decision: its number, else its title."""
-        return self.decision_no or self.title
+        """How findings cite the decision: its number, else its title in 《》."""
+        return self.decision_no or f"《{self.title}》"
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,12 @@ def _error_parts(err, schema: dict) -> tuple[int | None, str, str]:
 
 
 def _fail(path: str, entry: int | None, lines: list[int], field_: str, expected: str, value=None):
-    line = lines[entry] if entry is not None and entry < len(lines) else None
-    raise InputError("certificate-registry-invalid", path,
-                     entry="" if entry is None else entry + 1, line="" if line is None else line,
-                     field=field_, expected=expected, value="" if value is None else str(value)[:80])
+    value = "" if value is None else str(value)[:80]
+    if entry is None:
+        raise InputError("certificate-registry-invalid", path, field=field_, expected=expected, value=value)
+    line = lines[entry] if entry < len(lines) else "?"
+    raise InputError("certificate-registry-entry-invalid", path, entry=entry + 1, line=line,
+                     field=field_, expected=expected, value=value)
 
 
 def load_file(path: str | Path) -> tuple[Decision, list[Entry]]:

@@ -15,6 +15,7 @@ from validators.certification.keptlist import load_kept_list
 from validators.certification.guides import GuideSet, collect
 from validators.certification.registry import Registry, load_registry
 from validators.conformity.matcher import Thresholds
+from validators.report.findings import record
 from validators.report.report import Report
 
 
@@ -31,16 +32,16 @@ def findings(gs: GuideSet, registry: Registry, kept: set[str] | None = None,
     records = []
     for h in hits:
         e, d = h.entry, h.entry.decision
-        params = {"decision": d.label, "decision_title": d.title, "issuer": d.issuer,
+        params = {"item_name": h.guide.item_name, "decision": d.label, "decision_title": d.title, "issuer": d.issuer,
                   "date": d.date or "unverified", "material": e.material,
                   "registry_item": h.registry_item or "（全部事项）", "source_url": e.source,
                   "provenance": e.provenance, "method": h.method, "score": round(h.score, 1),
                   "registry_file": d.source_file, "entry": e.number}
         rule = rules.CANCELLED if h.band == "matched" else rules.CANCELLED_REVIEW
-        records.append(rules.make(rule, params=params, **_location(h.guide, h.material)))
+        records.append(record(rule, params=params, **_location(h.guide, h.material)))
     not_kept = find_not_kept(gs, kept, registry) if kept is not None else []
     for g, m in not_kept:
-        records.append(rules.make(rules.NOT_IN_KEPT_LIST, params={"material": m.key}, **_location(g, m)))
+        records.append(record(rules.NOT_IN_KEPT_LIST, params={"item_name": g.item_name, "material": m.key}, **_location(g, m)))
     extra = {"certificates": {
         "guides": len(gs.guides), "materials": sum(len(g.materials) for g in gs.guides),
         "material_table_rows": gs.material_rows, "orphan_materials": len(gs.orphans),
@@ -88,5 +89,5 @@ def add_to_report(report: Report, paths, registry: Registry, *, kept=None, sheet
 
         for t in gs.sources:
             report.sources.append(SourceInfo(t.source, t.sheet, t.header_row, dict(t.columns), list(t.unknown)))
-    rules.add(report, records)
+    report.add_records(records)
     report.extra.update(extra)
