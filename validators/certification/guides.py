@@ -40,7 +40,7 @@ class GuideSet:
     orphans: list[tuple[str, Material]] = field(default_factory=list)  # (实施编码, material) with no guide
     rows_read: int = 0
     material_rows: int = 0
-    sources: list = field(default_factory=list)
+    sources: list = field(default_factory=list)          # (table, rows read, blank rows)
 
 
 def _materials(text, source, sheet, row) -> list[Material]:
@@ -59,11 +59,15 @@ def collect(paths, *, sheet=None, encoding=None, tables=None) -> GuideSet:
     if tables is None:
         tables = [t for p in paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
     for table in tables:
-        gs.sources.append(table)
+        counts = [table, 0, 0]
+        gs.sources.append(counts)
         if "materials" not in table.columns and "item_name" not in table.columns:
             continue
         for chunk in table.chunks():
             gs.rows_read += len(chunk)
+            counts[1] += len(chunk)
+            canon = [c for c in chunk.columns if c != "_row"]
+            counts[2] += int(chunk[canon].isna().all(axis=1).sum()) if canon else len(chunk)
             rows = Rows(chunk)
             names = rows.text("item_name") if rows.has("item_name") else None
             codes = rows.code("task_code") if rows.has("task_code") else None

@@ -87,7 +87,16 @@ def add_to_report(report: Report, paths, registry: Registry, *, kept=None, sheet
     if not report.sources:
         from validators.report.report import SourceInfo
 
-        for t in gs.sources:
-            report.sources.append(SourceInfo(t.source, t.sheet, t.header_row, dict(t.columns), list(t.unknown)))
+        for t, rows, blank in gs.sources:
+            report.sources.append(SourceInfo(t.source, t.sheet, t.header_row, dict(t.columns), list(t.unknown),
+                                             rows=rows, rows_blank=blank))
     report.add_records(records)
     report.extra.update(extra)
+
+
+def add_certificates(report: Report, paths, *, registry=None, kept_list: str | None = None,
+                     sheet: str | None = None, encoding: str | None = None) -> None:
+    """``validate --certificates``: load the registry and kept list, then :func:`add_to_report`."""
+    reg = load_registry(registry)
+    kept = load_kept_list(kept_list) if kept_list else None
+    add_to_report(report, paths, reg, kept=kept, sheet=sheet, encoding=encoding)
