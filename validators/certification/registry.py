@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -185,10 +186,19 @@ def load_registry(locations=None) -> Registry:
     if locations is None or isinstance(locations, (str, Path)):
         locations = [DEFAULT_DIR if locations is None else locations]
     reg = Registry()
+    seen_files: set[str] = set()
+    seen_entries: set[tuple] = set()
     for loc in locations:
         for f in registry_files(loc):
+            if os.path.realpath(f) in seen_files:
+                continue
+            seen_files.add(os.path.realpath(f))
             dec, entries = load_file(f)
-            reg.decisions.append(dec)
-            reg.entries.extend(entries)
+            # the same decision given twice (a user's copy next to the bundled one) counts once
+            fresh = [e for e in entries if (dec.label, e.material, e.items, e.all_items) not in seen_entries]
+            seen_entries |= {(dec.label, e.material, e.items, e.all_items) for e in fresh}
+            if fresh:
+                reg.decisions.append(dec)
+                reg.entries.extend(fresh)
             reg.files.append(f)
     return reg
