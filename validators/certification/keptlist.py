@@ -39,7 +39,8 @@ def load_kept_list(path: str) -> set[str]:
 def _text_rows(path: str, ext: str) -> list[list[list[str]]]:
     from validators.read.csvfile import detect_encoding
 
-    raw = open(path, "rb").read()
+    with open(path, "rb") as fh:
+        raw = fh.read()
     try:
         text = raw.decode(detect_encoding(path, raw[: 1 << 20]))
     except (UnicodeDecodeError, LookupError) as exc:

@@ -24,32 +24,49 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:[(（]\s*" + _NUM + r"\s*[)）]|" + _NUM + r"\s*(?:[.、．:：]|[)）](?!\S*[（(]))|[" + _CIRCLED + r"]|第"
     + _NUM + r"[项条]、?)\s*")
-# a list number inside running text: "…申请表 2.身份证…" or "…申请表；(2)身份证…"
-_INNER_NUMBER = re.compile(
-    r"(?:(?<=[\s；;。，,])|(?<=^))(?:[(（]\s*" + _NUM + r"\s*[)）]|" + r"\d{1,2}\s*[.、．]|[一二三四五六七八九十]{1,3}、|["
-    + _CIRCLED + r"])(?!\d)")
 _OPEN, _CLOSE = "(（[【《〈「『“", ")）]】》〉」』”"
+
+
+_DEL_OPEN = str.maketrans({c: None for c in _OPEN})
+_DEL_CLOSE = str.maketrans({c: None for c in _CLOSE})
+_SPLITTERS: dict[str, re.Pattern] = {}
 
 
 def _cut(text: str, seps: str) -> list[str]:
     """Split on any of ``seps`` outside brackets and 《》."""
-    out, buf, depth = [], [], 0
-    for ch in text:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(depth - 1, 0)
-        if ch in seps and depth == 0:
-            out.append("".join(buf))
-            buf = []
+    pat = _SPLITTERS.get(seps) or _SPLITTERS.setdefault(seps, re.compile("([" + re.escape(seps) + "])"))
+    parts = pat.split(text)
+    if len(parts) == 1:
+        return parts
+    out, depth = [parts[0]], 0
+    depth = _depth(parts[0])
+    for i in range(1, len(parts), 2):
+        sep, piece = parts[i], parts[i + 1]
+        if depth > 0:
+            out[-1] += sep + piece
         else:
-            buf.append(ch)
-    out.append("".join(buf))
+            out.append(piece)
+        depth = max(depth + _depth(piece), 0)
     return out
 
 
+def _depth(piece: str) -> int:
+    return (len(piece) - len(piece.translate(_DEL_OPEN))) - (len(piece) - len(piece.translate(_DEL_CLOSE)))
+
+
+_NUMBER_LEAD = set("0123456789０１２３４５６７８９(（一二三四五六七八九十第" + _CIRCLED)
+
+
 def _strip_number(piece: str) -> str:
-    return _LEADING_NUMBER.sub("", piece, count=1).strip()
+    piece = piece.strip()
+    if piece and piece[0] in _NUMBER_LEAD:
+        return _LEADING_NUMBER.sub("", piece, count=1).strip()
+    return piece
+
+
+_ANY_NUMBER = re.compile(r"[\d" + _CIRCLED + "]")
+_INNER_BRACKET_NUMBER = re.compile(r"(?<=[^\s\n])\s*(?=(?:[(（]\s*\d{1,2}\s*[)）]|[" + _CIRCLED + r"]))")
+_INNER_DOT_NUMBER = re.compile(r"(?<=[；;。，,\s])(?=\d{1,2}\s*[.、．](?!\d))")
 
 
 def split_materials(text) -> list[str]:
@@ -58,8 +75,9 @@ def split_materials(text) -> list[str]:
         return []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # a number starting a new material inside a line becomes a line break
-    text = re.sub(r"(?<=[^\s\n])\s*(?=(?:[(（]\s*\d{1,2}\s*[)）]|[" + _CIRCLED + r"]))", "\n", text)
-    text = re.sub(r"(?<=[；;。，,\s])(?=\d{1,2}\s*[.、．](?!\d))", "\n", text)
+    if _ANY_NUMBER.search(text):
+        text = _INNER_BRACKET_NUMBER.sub("\n", text)
+        text = _INNER_DOT_NUMBER.sub("\n", text)
     out: list[str] = []
     for line in text.split("\n"):
         for part in _cut(line, "；;"):
@@ -87,8 +105,11 @@ def _join_phrases(pieces: list[str]) -> list[str]:
     return out
 
 
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
 def _has_name(piece: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fffA-Za-z]", piece))
+    return _NAME_CHAR.search(piece) is not None
 
 
 # the form of the copy, in the order longer-first so 原件及复印件 goes before 复印件

@@ -10,8 +10,9 @@ import time
 from typing import Iterable
 
 from validators.certification import rules
-from validators.certification.detect import find_cancelled, find_not_kept
+from validators.certification.detect import find_cancelled, find_not_kept, material_index
 from validators.certification.keptlist import load_kept_list
+from validators.certification.materials import certificate_like
 from validators.certification.guides import GuideSet, collect
 from validators.certification.registry import Registry, load_registry
 from validators.conformity.matcher import Thresholds
@@ -43,7 +44,7 @@ def findings(gs: GuideSet, registry: Registry, kept: set[str] | None = None,
     for g, m in not_kept:
         records.append(record(rules.NOT_IN_KEPT_LIST, params={"item_name": g.item_name, "material": m.key}, **_location(g, m)))
     extra = {"certificates": {
-        "guides": len(gs.guides), "materials": sum(len(g.materials) for g in gs.guides),
+        "guides": gs.guide_rows, "materials": gs.materials,
         "material_table_rows": gs.material_rows, "orphan_materials": len(gs.orphans),
         "registry": {"files": len(registry.files), "decisions": len(registry.decisions),
                      "entries": len(registry.entries),
@@ -82,7 +83,13 @@ def add_to_report(report: Report, paths, registry: Registry, *, kept=None, sheet
                   th: Thresholds | None = None) -> None:
     """Run the certificate checks on ``paths`` and add findings and figures to ``report``
     (``validate --certificates`` uses this on its own report)."""
-    gs = collect(paths, sheet=sheet, encoding=encoding)
+    known = set(material_index(registry))
+    if kept is None:
+        wanted = known.__contains__
+    else:
+        def wanted(key: str) -> bool:
+            return key in known or certificate_like(key)
+    gs = collect(paths, sheet=sheet, encoding=encoding, wanted=wanted)
     records, extra = findings(gs, registry, kept, th)
     if not report.sources:
         from validators.report.report import SourceInfo
