@@ -303,3 +303,10 @@ def test_validate_with_certificates():
     assert run("validate", guide, "-q", "--kept-list", KEPT).exit_code == 2
     r = run("validate", guide, "-q", "--certificates", "--kept-list", KEPT, "--format", "json", "--fail-on", "never")
     assert sum(f["code"] == "certificate-not-in-kept-list" for f in json.loads(r.output)["findings"]) == 3
+
+
+def test_inputs_without_materials_exit_3(tmp_path):
+    path = tmp_path / "no_materials.csv"
+    path.write_text("事项名称,实施编码\n工伤登记,11450100MB1558081X3000111013000\n", encoding="utf-8")
+    r = run("certificates", path)
+    assert r.exit_code == 3 and "申请材料" in r.output and "no_materials.csv" in r.output

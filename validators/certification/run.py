@@ -90,6 +90,10 @@ def add_to_report(report: Report, paths, registry: Registry, *, kept=None, sheet
         def wanted(key: str) -> bool:
             return key in known or certificate_like(key)
     gs = collect(paths, sheet=sheet, encoding=encoding, wanted=wanted)
+    if not any("materials" in t.columns for t, _rows, _blank in gs.sources):
+        from validators.read import InputError
+
+        raise InputError("certificate-no-materials", ", ".join(str(p) for p in paths))
     records, extra = findings(gs, registry, kept, th)
     if not report.sources:
         from validators.report.report import SourceInfo
