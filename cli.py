@@ -201,6 +201,7 @@ _EXAMPLES = """
   sxcheck validate catalogs/sample_guides.xlsx
   sxcheck validate export.csv --encoding gbk --format json --output report.json
   sxcheck conform local.xlsx --base catalogs/national_base_sample.csv --min-rate 0.95
+  sxcheck certificates catalogs/certificate_samples/region_a_guides.xlsx
   sxcheck rules
   sxcheck explain uscc-check-digit
 """
@@ -284,9 +285,20 @@ _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_de
 @_SEVERITY
 @_LIMIT
 @_QUIET
-def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet):
+@click.option("--certificates", "with_certificates", is_flag=True,
+              help=_h("同时检查申请材料中已取消的证明材料（见 sxcheck certificates）。",
+                      "Also check materials for cancelled certification materials (see sxcheck certificates)."))
+@click.option("--registry", multiple=True, type=click.Path(),
+              help=_h("与 --certificates 同用：取消证明材料登记（目录或 .toml 文件，可多次；默认 catalogs/certificates）。",
+                      "With --certificates: registry of cancelled materials (folder or .toml, repeatable)."))
+@click.option("--kept-list", type=click.Path(), help=_h("与 --certificates 同用：本地区证明事项保留清单。",
+                                                        "With --certificates: the region's list of kept certificates."))
+def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet,
+             with_certificates, registry, kept_list):
     from validators import validate as run
 
+    if (registry or kept_list) and not with_certificates:
+        raise click.UsageError("--registry / --kept-list 需要与 --certificates 一起使用")
     if gx_docs and engine != "gx":
         raise click.UsageError("--gx-docs 需要与 --engine gx 一起使用")
     if engine == "gx":
@@ -305,6 +317,11 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
         with Progress(not quiet) as progress:
             report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
                          progress=progress, gx_docs_dir=gx_docs)
+        if with_certificates:
+            from validators.certification.run import add_certificates
+
+            add_certificates(report, list(paths), registry=list(registry) or None, kept_list=kept_list,
+                             sheet=sheet, encoding=encoding)
         _export(report, fmt, lang, output, limit, encoding)
         return report
 
@@ -383,6 +400,66 @@ def _rate_gate(result, min_rate: float | None) -> dict | None:
     return gate
 
 
+@main.command(help=_h("检查办事指南的申请材料是否仍要求已取消的证明材料（证明事项清理）。",
+                      "Check whether guides still demand cancelled certification materials.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck certificates catalogs/certificate_samples/region_a_guides.xlsx
+  sxcheck certificates guides.csv --kept-list 保留清单.xlsx --format json -o certs.json
+  sxcheck certificates guides.json --registry my_decisions/ --registry catalogs/certificates
+  sxcheck certificates --check-registry my_decisions/
+""")
+@click.argument("guides", nargs=-1, type=click.Path())
+@click.option("--registry", multiple=True, type=click.Path(),
+              help="取消证明材料登记：目录或 .toml 文件，可多次（默认 catalogs/certificates）。")
+@click.option("--kept-list", type=click.Path(), help="本地区公布的证明事项保留清单（CSV/XLSX 的“证明名称”列，或 .txt 每行一个）。")
+@click.option("--check-registry", type=click.Path(), help="只校验该登记目录或文件，不检查办事指南。")
+@_FORMAT
+@_OUTPUT
+@_LANG
+@_SHEET
+@_ENCODING
+@click.option("--match-threshold", type=click.IntRange(0, 100), default=95, show_default=True,
+              help="事项名称模糊匹配确认的最低分。")
+@click.option("--review-threshold", type=click.IntRange(0, 100), default=80, show_default=True,
+              help="事项名称模糊匹配进入人工复核的最低分。")
+@_FAIL_ON
+@_SEVERITY
+@_LIMIT
+@_QUIET
+def certificates(guides, registry, kept_list, check_registry, fmt, output, lang, sheet, encoding,
+                 match_threshold, review_threshold, fail_on, severity, limit, quiet):
+    if check_registry:
+        from validators.certification.registry import load_registry
+
+        reg = _guarded(lang, lambda: load_registry(check_registry))
+        done = sum(d.complete for d in reg.decisions)
+        click.echo(f"{len(reg.files)} files, {len(reg.decisions)} decisions ({done} complete, "
+                   f"{len(reg.decisions) - done} partial), {len(reg.entries)} entries: OK")
+        if not guides:
+            sys.exit(EXIT_OK)
+    if not guides:
+        raise click.UsageError("需要至少一个办事指南文件（或 --check-registry）")
+    if review_threshold > match_threshold:
+        raise click.UsageError("--review-threshold 不能高于 --match-threshold")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    sev = _parse_severity(severity)
+
+    def work():
+        from validators.certification import check_certificates
+
+        report = check_certificates(list(guides), registry=list(registry) or None, kept_list=kept_list,
+                                    sheet=sheet, encoding=encoding, severity=sev,
+                                    match_threshold=match_threshold, review_threshold=review_threshold)
+        _export(report, fmt, lang, output, limit, encoding)
+        return report
+
+    report = _guarded(lang, work)
+    sys.exit(outcome(report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet))
+
+
 @main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """
 
 \b
@@ -391,7 +468,7 @@ def _rate_gate(result, min_rate: float | None) -> dict | None:
   sxcheck rules --category clarity --lang en
 """)
 @_LANG
-@click.option("--category", help=_h("只列出该类别：input element code rule clarity catalog conformity。", "List only this category."))
+@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification …）。", "List only this category."))
 def rules(lang, category):
     from validators.exporters.terminal import print_rules
 

@@ -71,7 +71,7 @@ ELEMENTS = [
     ("joint_agencies", "联办机构", "other_dept", "text", 200, None, ["otherDept"]),
     ("result_name", "审批结果名称", "result_name", "text", 200, None, ["结果名称", "resultName"]),
     ("result_type", "审批结果类型", "result_type", "code", 30, None, ["结果类型", "resultType"]),
-    ("materials", "申请材料", "material_name", "text", None, None, ["办理材料", "申请材料目录", "材料", "itemMaterials", "materialName"]),
+    ("materials", "申请材料", "material_name", "text", None, None, ["办理材料", "申请材料目录", "材料", "材料名称", "itemMaterials", "materialName"]),
     ("punishment_method", "处罚的行为、种类、幅度", "punishment_method", "text", 3000, None, ["处罚的行为种类幅度", "punishmentMethod"]),
     ("collect_type", "征收种类", "collect_type", "text", None, None, ["collectType"]),
 ]

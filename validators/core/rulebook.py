@@ -31,6 +31,7 @@ CATEGORIES = {
     "clarity": ("清晰度", "clarity"),
     "catalog": ("清单级期望", "catalog"),
     "conformity": ("目录符合性", "conformity"),
+    "certification": ("证明事项", "certification"),
 }
 
 # Every module that declares rules.  Order is the order of `sxcheck rules` and the README table.
@@ -43,6 +44,7 @@ RULE_MODULES = (
     "validators.checks.expectations",
     "validators.conformity.findings",
     "validators.conformity.basecat",
+    "validators.certification.rules",
 )
 
 
