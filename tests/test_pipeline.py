@@ -47,3 +47,29 @@ def test_arbitrary_bytes_never_crash(tmp_path_factory, data):
             for lang in ("zh", "en"):  # one line naming the file
                 msg = exc.render(lang)
                 assert name in msg and "\n" not in msg and "Traceback" not in msg
+
+
+def test_a_materials_sheet_is_not_checked_as_guides(tmp_path):
+    """A workbook with a guide sheet and a GB/T 39046 表4 materials sheet (实施编码 + 材料名称)."""
+    import openpyxl
+
+    from conftest import GUANGXI
+    from validators.core.schema import elements
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "办事指南"
+    cols = list(GUANGXI["A"])
+    ws.append([elements()[c].title for c in cols])
+    ws.append([GUANGXI["A"][c] for c in cols])
+    mats = wb.create_sheet("申请材料")
+    mats.append(["实施编码", "材料名称", "材料形式", "份数"])
+    for name in ("申请书", "节能报告", "营业执照复印件"):
+        mats.append([GUANGXI["A"]["task_code"], name, "纸质", "1"])
+    p = tmp_path / "guides.xlsx"
+    wb.save(p)
+    report = validate(str(p))
+    codes = [(f.code, f.sheet) for f in report.findings()]
+    assert ("materials-table", "申请材料") in codes
+    assert not [c for c in codes if c[1] == "申请材料" and c[0] != "materials-table"]
+    assert [s.sheet for s in report.sources] == ["办事指南"]

@@ -22,7 +22,7 @@ from validators.checks.expectations import (
 )
 from validators.core.rows import Rows
 from validators.read import Table, open_tables
-from validators.read.rules import COLUMN_MISSING, ROW_BLANK
+from validators.read.rules import COLUMN_MISSING, MATERIALS_TABLE, ROW_BLANK
 from validators.report.findings import findings_frame, record
 from validators.report.report import Report, SourceInfo
 
@@ -66,6 +66,12 @@ def _problem_frame(problems: Iterable[dict], source: str, sheet: str | None):
 
     rows = [{**p, "source": source, "sheet": p.get("sheet") or sheet} for p in problems]
     return pd.DataFrame.from_records(rows) if rows else None
+
+
+def is_materials_table(table: Table) -> bool:
+    """A GB/T 39046 表4 materials table: rows keyed by 实施编码 that list materials, no 事项名称."""
+    return ("materials" in table.columns and "task_code" in table.columns
+            and "item_name" not in table.columns)
 
 
 def scan_table(table: Table, report: Report, suite: NativeSuite, *,
@@ -143,6 +149,10 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
     gx_frames: list = []
     keep = (lambda rows, _found: gx_frames.append(normalised_columns(rows, suite_columns()))) if engine == "gx" else None
     for table in tables:
+        if is_materials_table(table):
+            report.add_records([record(MATERIALS_TABLE, source=table.source, sheet=table.sheet,
+                                       params={"sheet": table.sheet or table.source})])
+            continue
         scan_table(table, report, suite, on_rows=keep, progress=progress)
     if engine == "gx":
         from validators.checks.gx_engine import run_suite

@@ -1,7 +1,7 @@
 """The rules of reading: unknown or missing columns, blank and malformed rows, skipped sheets."""
 from __future__ import annotations
 
-from validators.core.rulebook import C0109_2, HEURISTIC, declare
+from validators.core.rulebook import C0109_2, GBT_39046, HEURISTIC, declare
 
 COLUMN_UNKNOWN = declare("column-unknown", "info", "input",
     f"{HEURISTIC}列名经宽度、大小写、空格和下划线折叠后仍不是任何要素名称或别名，保留原列但不检查")
@@ -13,3 +13,5 @@ ROW_MALFORMED = declare("row-malformed", "error", "input",
     "RFC 4180（CSV 每条记录字段数与表头相同）；RFC 8259 / JSON Lines（每行一个 JSON 对象）")
 SHEET_SKIPPED = declare("sheet-skipped", "info", "input",
     f"{HEURISTIC}没有任何可识别要素列的工作表（说明页、代码表页）不是清单数据")
+MATERIALS_TABLE = declare("materials-table", "info", "input",
+    f"{GBT_39046} 表4 申请材料信息：以实施编码关联事项的材料表不是办事指南，不按指南要素检查")
