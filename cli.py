@@ -460,6 +460,57 @@ def certificates(guides, registry, kept_list, check_registry, fmt, output, lang,
     sys.exit(outcome(report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet))
 
 
+@main.command(help=_h("按可推导的修改建议写出改正后的副本（默认只应用“确定”级建议），并列出修改记录。",
+                      "Write a corrected copy from the derivable suggestions (safe ones by default) and "
+                      "log every change.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck fix catalogs/sample_guides.xlsx -o 改正后.xlsx --log 修改记录.csv
+  sxcheck fix export.csv -o fixed.csv --accept task-code-body-mismatch,catalog-name-mismatch
+  sxcheck fix export.xlsx --dry-run
+""")
+@click.argument("path", type=click.Path())
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help=_h("改正后的副本（与输入同格式；不得是输入本身）。", "The corrected copy (same format; never the input)."))
+@click.option("--accept", "accept", default="", metavar="RULE,...",
+              help=_h("同时应用这些规则的“可能”级建议（逗号分隔）。", "Also apply the likely suggestions of these rules."))
+@click.option("--accept-safe", is_flag=True, help=_h("只应用“确定”级建议（默认）。", "Apply safe suggestions only (the default)."))
+@click.option("--log", "log_path", type=click.Path(dir_okay=False),
+              help=_h("修改记录 CSV（行、要素、原值、新值、规则、把握）。", "Change log CSV (row, element, old, new, rule, confidence)."))
+@click.option("--dry-run", is_flag=True, help=_h("只列出修改，不写文件。", "List the changes without writing."))
+@_LANG
+@_SHEET
+@_ENCODING
+def fix(path, output, accept, accept_safe, log_path, dry_run, lang, sheet, encoding):
+    from validators.core.rulebook import all_rules
+
+    rules = [r.strip() for r in accept.split(",") if r.strip()]
+    if accept_safe and rules:
+        raise click.UsageError(_say(lang, "--accept-safe 与 --accept 不能同时使用", "--accept-safe and --accept exclude each other"))
+    unknown = sorted(set(rules) - set(all_rules()))
+    if unknown:
+        raise click.BadParameter(_say(lang, f"未知规则代码 {', '.join(unknown)}", f"unknown rule codes {', '.join(unknown)}"),
+                                 param_hint="--accept")
+    if not dry_run and not output:
+        raise click.UsageError(_say(lang, "需要 --output（或 --dry-run）", "--output is required (or --dry-run)"))
+
+    def work():
+        from validators.fixes.apply import FixError, fix_file, write_log
+
+        try:
+            p = fix_file(path, output, accept=rules, sheet=sheet, encoding=encoding, dry_run=dry_run)
+        except FixError as exc:
+            _fail(str(exc), EXIT_USAGE)
+        write_log(p.changes, log_path, stream=sys.stdout if dry_run else None)
+        return p
+
+    p = _guarded(lang, work)
+    where = _say(lang, "（未写文件）", " (nothing written)") if dry_run else f" → {output}"
+    click.echo(_say(lang, f"修改 {len(p.changes)} 处{where}", f"{len(p.changes)} changes{where}"), err=True)
+    sys.exit(EXIT_OK)
+
+
 @main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """
 
 \b

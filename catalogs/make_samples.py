@@ -7,7 +7,7 @@ Outputs
   sample_guides.xlsx      241 灵山县 guides, sheet "办事指南", every cell text; one planted defect
                           on each of 50 rows (``sample_defects.csv``)
   sample_guides_gbk.csv   the same rows, GBK-encoded CSV (same row numbers as the XLSX)
-  sample_defects.csv      manifest row,field,code,severity,description of every error and warning
+  sample_defects.csv      manifest row,field,code,severity,description,clean_value (the value before the defect was planted) of every error and warning
                           the sample should produce (row: header = 1, first data row = 2; empty
                           for table-level findings of the catalog expectations)
   clean_guides.csv        120 defect-free guides, UTF-8 with BOM; must produce no finding
@@ -136,9 +136,10 @@ def build_sample():
     for k in sorted(assigned):
         kind = assigned[k]
         other = d_clean if kind == "task-code-duplicate" else None
+        before = dict(recs[k])
         for code, field in g.inject(rng, recs[k], kind, other=other):
             manifest.append({"row": k + 2, "field": field, "code": code, "severity": rules[code]["severity"],
-                             "description": g.DEFECTS[kind][1]})
+                             "description": g.DEFECTS[kind][1], "clean_value": before.get(field) or ""})
     manifest += table_findings(recs, rules)
     # tolerated real-world spellings on a few clean rows
     notes = [(pos[CODE_A] + 2, "real record A as published (U+2014 phone dashes, 14：00, trailing 。)")]
@@ -166,7 +167,7 @@ def table_findings(recs, rules) -> list[dict]:
 
     def add(code, field, desc):
         out.append({"row": "", "field": field, "code": code, "severity": rules[code]["severity"],
-                    "description": desc})
+                    "description": desc, "clean_value": ""})
     for col in exp["unique"]:
         vals = [r[col] for r in recs if present(r[col])]
         if len(vals) != len(set(vals)):
@@ -256,7 +257,7 @@ def _deterministic_zip(data: bytes, path: Path) -> None:
 
 def write_manifest(path: Path, manifest) -> None:
     with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=["row", "field", "code", "severity", "description"], lineterminator="\n")
+        w = csv.DictWriter(f, fieldnames=["row", "field", "code", "severity", "description", "clean_value"], lineterminator="\n")
         w.writeheader()
         w.writerows(manifest)
 

@@ -10,10 +10,14 @@ import time
 from typing import Iterable
 
 from validators.certification import rules
-from validators.certification.detect import find_cancelled, find_not_kept, material_index
+from validators.certification.detect import (
+    find_cancelled,
+    find_not_kept,
+    material_index,
+)
+from validators.certification.guides import GuideSet, collect
 from validators.certification.keptlist import load_kept_list
 from validators.certification.materials import certificate_like
-from validators.certification.guides import GuideSet, collect
 from validators.certification.registry import Registry, load_registry
 from validators.conformity.matcher import Thresholds
 from validators.report.findings import record

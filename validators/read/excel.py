@@ -10,7 +10,7 @@ from validators.read.rules import SHEET_SKIPPED
 from validators.report.findings import record
 
 
-def _cell_text(v: Any) -> Any:
+def cell_text(v: Any) -> Any:
     import datetime as dt
 
     if v is None or v == "":
@@ -83,7 +83,7 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
         data = []
         for r in part:
             r = list(r) + [None] * (width - len(r))
-            data.append([_cell_text(r[p]) for p in pos])
+            data.append([cell_text(r[p]) for p in pos])
         frame = pd.DataFrame(data, columns=names, dtype="str")
         frame["_row"] = np.arange(lo + 1, lo + 1 + len(part), dtype=np.int64)
         yield frame

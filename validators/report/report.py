@@ -211,6 +211,7 @@ class Report:
                 "message": render(rec.code, lang, field_label=label(fld, lang), value=_none(rec.value),
                                   params=params),
                 "hint": hint(rec.code, lang, params),
+                "suggestion": _suggestion(rec.code, _none(rec.value), params),
                 "params": {k: _json_safe(v) for k, v in params.items()},
             }
 
@@ -223,6 +224,13 @@ class Report:
         out["findings_truncated"] = limit is not None and len(self.frame()) > limit
         out["stats"] = self.stats(lang)
         return out
+
+
+def _suggestion(code: str, value, params: dict):
+    from validators.fixes.suggest import suggest
+
+    s = suggest(code, value, params)
+    return s.to_dict() if s else None
 
 
 def _rate(num: int, den: int) -> float:

@@ -1,0 +1,158 @@
+"""Suggestions on findings and `sxcheck fix`: checked against the documented truth of the planted
+defects (catalogs/sample_defects.csv, clean_value), and round trips that keep the file's shape."""
+import csv
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import CATALOGS, GUANGXI, write_csv
+
+import cli
+from validators import validate
+from validators.fixes.suggest import suggest, uscc_corrections
+
+MANIFEST = list(csv.DictReader(open(CATALOGS / "sample_defects.csv", encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def sample_findings():
+    report = validate(str(CATALOGS / "sample_guides.xlsx"))
+    return {(f["row"], f["code"]): f for f in report.iter_findings("zh")}
+
+
+# rules whose planted defect has a derivable fix, and how sure it is
+DERIVABLE = {"uscc-lowercase": "safe", "task-code-body-mismatch": "likely", "task-code-level-mismatch": "likely",
+             "instant-case-type-mismatch": "likely", "uscc-check-digit": "candidates",
+             "element-wrong-type": "safe"}
+
+
+def test_every_derivable_planted_defect_carries_the_true_value(sample_findings):
+    seen = set()
+    for m in MANIFEST:
+        if m["code"] not in DERIVABLE or not m["row"]:
+            continue
+        f = sample_findings[(int(m["row"]), m["code"])]
+        s = f["suggestion"]
+        assert s and s["confidence"] == DERIVABLE[m["code"]], (m, s)
+        if m["code"] == "uscc-check-digit":
+            assert m["clean_value"] in s["candidates"]
+        elif m["code"] == "element-wrong-type":
+            # the planted value is the numeral "二十": what was written converts to 20; the clean
+            # record's 15 cannot be derived from the row, so the suggestion is the written number
+            assert f["value"] == "二十" and s["value"] == "20"
+        else:
+            assert s["value"] == m["clean_value"], m
+        seen.add(m["code"])
+    assert seen == set(DERIVABLE)
+
+
+def test_findings_without_a_derivable_fix_have_none(sample_findings):
+    for (_row, code), f in sample_findings.items():
+        if code in ("handling-location-unclear", "element-missing", "legal-basis-unclear", "phone-format-invalid"):
+            assert f["suggestion"] is None, code
+
+
+def test_uscc_candidates_are_every_single_character_correction():
+    good = GUANGXI["A"]["implementing_body_code"]          # 11450721MB15580811
+    broken = good[:17] + ("0" if good[17] != "0" else "1")
+    cands = uscc_corrections(broken)
+    assert good in cands and len(cands) > 1 and len(set(cands)) == len(cands)
+    s = suggest("uscc-check-digit", broken, {})
+    assert s.confidence == "candidates" and s.value is None
+    # the row's 实施编码 embeds the right code: one likely value, not a guess among many
+    s = suggest("uscc-check-digit", broken, {}, {"task_code": GUANGXI["A"]["task_code"]})
+    assert (s.value, s.confidence) == (good, "likely")
+
+
+@pytest.mark.parametrize("value,expected,confidence", [
+    ("二十", "20", "safe"), ("十五", "15", "safe"), ("20天", "20", "likely"),
+    ("二十个工作日", "20", "likely"), ("２０", "20", "safe"), ("约二十天左右", None, None)])
+def test_numbers_written_in_words(value, expected, confidence):
+    s = suggest("element-wrong-type", value, {"kind": "integer"})
+    assert (s.value, s.confidence) == (expected, confidence) if expected else s is None
+
+
+def run(*args):
+    return CliRunner().invoke(cli.main, [str(a) for a in args])
+
+
+def test_fix_then_validate_removes_exactly_the_safe_findings(tmp_path):
+    src = CATALOGS / "sample_guides.xlsx"
+    out, log = tmp_path / "fixed.xlsx", tmp_path / "log.csv"
+    r = run("fix", src, "-o", out, "--log", log)
+    assert r.exit_code == 0, r.output
+    before = {(f["row"], f["code"], f["field"]) for f in validate(str(src)).iter_findings("zh")}
+    safe = {(f["row"], f["code"], f["field"]) for f in validate(str(src)).iter_findings("zh")
+            if f["suggestion"] and f["suggestion"]["confidence"] == "safe"}
+    after = {(f["row"], f["code"], f["field"]) for f in validate(str(out)).iter_findings("zh")}
+    assert safe and after == before - safe
+    rows = list(csv.DictReader(open(log, encoding="utf-8-sig")))
+    assert {(int(x["行"]), x["规则"], x["要素"]) for x in rows} == safe
+    assert all(x["把握"] == "safe" for x in rows)
+
+
+def test_xlsx_round_trip_keeps_sheets_header_rows_order_and_formats(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "填表说明"
+    ws["A1"] = "请按模板填写"
+    data = wb.create_sheet("实施清单")
+    data.append(["灵山县政务服务事项实施清单（2024）"])
+    from validators.core.schema import elements
+
+    cols = list(GUANGXI["A"])
+    data.append([elements()[c].title for c in cols])
+    row = dict(GUANGXI["A"], implementing_body_code=GUANGXI["A"]["implementing_body_code"].lower(),
+               acceptance_conditions="=HYPERLINK(\"http://x\")", legal_time_limit="二十")
+    data.append([row[c] for c in cols])
+    formula_like = data.cell(row=3, column=cols.index("acceptance_conditions") + 1)
+    formula_like.data_type = "s"                              # text in the input that looks like a formula
+    data["A3"].font = openpyxl.styles.Font(bold=True, color="FF0000")
+    data.column_dimensions["A"].width = 33
+    src, out = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    wb.save(src)
+    r = run("fix", src, "-o", out)
+    assert r.exit_code == 0, r.output
+    got = openpyxl.load_workbook(out)
+    assert got.sheetnames == ["填表说明", "实施清单"] and got["填表说明"]["A1"].value == "请按模板填写"
+    d = got["实施清单"]
+    assert d["A1"].value == "灵山县政务服务事项实施清单（2024）"
+    assert [c.value for c in d[2]] == [elements()[c].title for c in cols]
+    assert d["A3"].font.bold and d.column_dimensions["A"].width == 33
+    j = cols.index("implementing_body_code") + 1
+    assert d.cell(row=3, column=j).value == GUANGXI["A"]["implementing_body_code"]
+    assert d.cell(row=3, column=cols.index("legal_time_limit") + 1).value == "20"
+    k = cols.index("acceptance_conditions") + 1
+    assert d.cell(row=3, column=k).data_type == "s"           # stays text, never a formula
+    assert not any(c.data_type == "f" for rr in d.iter_rows() for c in rr)
+
+
+def test_csv_keeps_encoding_delimiter_and_unchanged_rows(tmp_path):
+    rec = dict(GUANGXI["A"], implementing_body_code=GUANGXI["A"]["implementing_body_code"].lower())
+    src = write_csv(tmp_path / "in.csv", [GUANGXI["B"], rec], encoding="gbk")
+    out = tmp_path / "out.csv"
+    r = run("fix", src, "-o", out)
+    assert r.exit_code == 0, r.output
+    raw_in, raw_out = src.read_bytes(), out.read_bytes()
+    raw_out.decode("gbk")                                       # still GBK
+    lines_in, lines_out = raw_in.decode("gbk").splitlines(), raw_out.decode("gbk").splitlines()
+    assert lines_in[:2] == lines_out[:2]                        # header and the untouched row
+    assert GUANGXI["A"]["implementing_body_code"] in lines_out[2]
+    assert validate(str(out)).summary()["errors"] < validate(str(src)).summary()["errors"]
+
+
+def test_fix_refuses_to_overwrite_its_input_and_dry_run_writes_nothing(tmp_path):
+    src = write_csv(tmp_path / "in.csv", [dict(GUANGXI["A"], legal_time_limit="二十")])
+    r = run("fix", src, "-o", src)
+    assert r.exit_code == 2 and "input" in r.output
+    r = run("fix", src, "--dry-run")
+    assert r.exit_code == 0 and "element-wrong-type" in r.stdout and "二十" in r.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_suggestion_is_in_the_json_report(tmp_path):
+    src = write_csv(tmp_path / "in.csv", [dict(GUANGXI["A"], legal_time_limit="二十")])
+    doc = json.loads(run("validate", src, "--format", "json", "-q").stdout)
+    f = [x for x in doc["findings"] if x["code"] == "element-wrong-type"][0]
+    assert f["suggestion"] == {"value": "20", "confidence": "safe"}

@@ -1,0 +1,191 @@
+"""What to type instead: a suggestion for each finding whose fix can be derived.
+
+A suggestion says the new value and how sure it is:
+
+- ``safe`` — deterministic from the value itself (case, lost leading zeros whose length tells
+  them, Chinese numerals of a day count);
+- ``likely`` — from a reference or another element of the row (the national base name of a
+  ``catalog-name-mismatch``, a 实施编码 rebuilt from the row's valid body code, level and 基本编码);
+- ``candidates`` — several possible values and no way to choose (every single-character
+  correction of a USCC whose check digit fails; the top candidates of an unmatched name).
+
+Where no fix can be derived the finding has no suggestion; the report says so by omission, the
+message and hint say why.  ``row`` (canonical element → text) is optional: with it, a USCC's
+candidates are narrowed to the one the row's 实施编码 embeds.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+SAFE, LIKELY, CANDIDATES = "safe", "likely", "candidates"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    value: str | None            # the new value (None when only candidates exist)
+    confidence: str              # safe | likely | candidates
+    candidates: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"value": self.value, "confidence": self.confidence}
+        if self.candidates:
+            d["candidates"] = list(self.candidates)
+        return d
+
+
+Rule = Callable[[str | None, Mapping[str, Any], Mapping[str, str]], Suggestion | None]
+_RULES: dict[str, Rule] = {}
+
+
+def _for(*codes: str):
+    def register(fn: Rule) -> Rule:
+        for c in codes:
+            _RULES[c] = fn
+        return fn
+    return register
+
+
+def suggest(code: str, value: str | None, params: Mapping[str, Any] | None = None,
+            row: Mapping[str, str] | None = None) -> Suggestion | None:
+    """The suggestion for one finding, or None when its fix cannot be derived."""
+    fn = _RULES.get(str(code))
+    if fn is None:
+        return None
+    try:
+        return fn(value, params or {}, row or {})
+    except (ValueError, IndexError, TypeError):  # a malformed value: no suggestion, never a crash
+        return None
+
+
+def fixable_rules() -> tuple[str, ...]:
+    return tuple(sorted(_RULES))
+
+
+# ---------------------------------------------------------------- codes
+
+@_for("uscc-lowercase")
+def _upper(value, params, row):
+    return Suggestion(str(value).strip().upper(), SAFE) if value else None
+
+
+@_for("catalog-code-leading-zeros")
+def _zeros(value, params, row):
+    s = params.get("suggest")
+    return Suggestion(str(s), SAFE) if s else None
+
+
+def uscc_corrections(code: str) -> list[str]:
+    """Every code that differs from ``code`` in one character and passes the GB 32100 check."""
+    from validators.checks.codes import USCC_ALPHABET, uscc_check_char
+    from validators.core.schema import USCC_PATTERN
+
+    if len(code) != 18:
+        return []
+    shape = re.compile(f"^{USCC_PATTERN}$")
+    out = []
+    expected = uscc_check_char(code[:17]) if all(c in USCC_ALPHABET for c in code[:17]) else None
+    if expected and expected != code[17]:
+        out.append(code[:17] + expected)
+    for i in range(17):
+        for c in USCC_ALPHABET:
+            if c == code[i]:
+                continue
+            cand = code[:i] + c + code[i + 1:]
+            if shape.match(cand) and uscc_check_char(cand[:17]) == cand[17]:
+                out.append(cand)
+    return out
+
+
+@_for("uscc-check-digit")
+def _uscc_candidates(value, params, row):
+    code = str(value or "").strip()
+    cands = uscc_corrections(code)
+    task = str(row.get("task_code") or "").strip()
+    if len(task) == 31 and task[:18] in cands:
+        return Suggestion(task[:18], LIKELY)          # the 实施编码 of the same row embeds it
+    return Suggestion(None, CANDIDATES, tuple(cands)) if cands else None
+
+
+@_for("task-code-body-mismatch")
+def _task_body(value, params, row):
+    body, task = params.get("body"), str(value or "")
+    return Suggestion(str(body) + task[18:], LIKELY) if body and len(task) == 31 else None
+
+
+@_for("task-code-catalog-mismatch")
+def _task_catalog(value, params, row):
+    cat, task = params.get("catalog"), str(value or "")
+    return Suggestion(task[:19] + str(cat), LIKELY) if cat and len(task) == 31 else None
+
+
+@_for("task-code-level-mismatch")
+def _task_level(value, params, row):
+    levels, task = str(params.get("levels") or ""), str(value or "")
+    digits = [d for d in re.split(r"[,，、\s]+", levels) if len(d) == 1 and d.isdigit()]
+    if len(digits) == 1 and len(task) == 31:
+        return Suggestion(task[:18] + digits[0] + task[19:], LIKELY)
+    return None
+
+
+# ---------------------------------------------------------------- elements
+
+_DAY_COUNT = re.compile(r"^\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(个)?\s*(工作日|自然日|日|天)?\s*$")
+
+
+@_for("element-wrong-type")
+def _number(value, params, row):
+    """二十 → 20; 20天 / 二十个工作日 → 20 (the unit belongs in its own element)."""
+    from validators.core.textnum import cn_to_int
+
+    if params.get("kind") != "integer" or not value:
+        return None
+    m = _DAY_COUNT.match(unicodedata.normalize("NFKC", str(value)))
+    if not m:
+        return None
+    num = m.group(1)
+    n = int(num) if num.isdigit() else cn_to_int(num)
+    if n is None:
+        return None
+    return Suggestion(str(n), LIKELY if m.group(3) else SAFE)
+
+
+@_for("instant-case-type-mismatch")
+def _case_type(value, params, row):
+    """办件类型 from the promised limit: 0 days → 1 即办件, otherwise 2 承诺件."""
+    promised = params.get("promised")
+    if promised is None:
+        return None
+    return Suggestion("1" if float(promised) == 0 else "2", LIKELY)
+
+
+# ---------------------------------------------------------------- conformity
+
+@_for("catalog-name-mismatch")
+def _base_name(value, params, row):
+    name = params.get("base_name")
+    return Suggestion(str(name), LIKELY) if name else None
+
+
+def _candidates(params: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(base code, base name) of the top candidates the matcher kept ("code name (score) | …")."""
+    out = []
+    for c in str(params.get("candidates") or "").split(" | "):
+        m = re.match(r"^\s*(\d{12})\s+(.*?)\s*\([\d.]+\)\s*$", c)
+        if m:
+            out.append((m.group(1), m.group(2)))
+    return out
+
+
+@_for("catalog-match-review", "catalog-unmatched")
+def _base_names(value, params, row):
+    names = tuple(dict.fromkeys(n for _c, n in _candidates(params)))
+    return Suggestion(None, CANDIDATES, names) if names else None
+
+
+@_for("catalog-code-unknown")
+def _base_codes(value, params, row):
+    codes = tuple(dict.fromkeys(c for c, _n in _candidates(params)))
+    return Suggestion(None, CANDIDATES, codes) if codes else None
