@@ -13,6 +13,7 @@ Where no fix can be derived the finding has no suggestion; the report says so by
 message and hint say why.  ``row`` (canonical element → text) is optional: with it, a USCC's
 candidates are narrowed to the one the row's 实施编码 embeds.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,13 +21,30 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from validators.checks.codes import (
+    CATALOG_CODE_LEADING_ZEROS,
+    TASK_CODE_BODY_MISMATCH,
+    TASK_CODE_CATALOG_MISMATCH,
+    TASK_CODE_LEVEL_MISMATCH,
+    USCC_CHECK_DIGIT,
+    USCC_LOWERCASE,
+)
+from validators.checks.consistency import INSTANT_CASE_TYPE_MISMATCH
+from validators.checks.elements import ELEMENT_WRONG_TYPE
+from validators.conformity.findings import (
+    CATALOG_CODE_UNKNOWN,
+    CATALOG_MATCH_REVIEW,
+    CATALOG_NAME_MISMATCH,
+    CATALOG_UNMATCHED,
+)
+
 SAFE, LIKELY, CANDIDATES = "safe", "likely", "candidates"
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    value: str | None            # the new value (None when only candidates exist)
-    confidence: str              # safe | likely | candidates
+    value: str | None  # the new value (None when only candidates exist)
+    confidence: str  # safe | likely | candidates
     candidates: tuple[str, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,11 +63,16 @@ def _for(*codes: str):
         for c in codes:
             _RULES[c] = fn
         return fn
+
     return register
 
 
-def suggest(code: str, value: str | None, params: Mapping[str, Any] | None = None,
-            row: Mapping[str, str] | None = None) -> Suggestion | None:
+def suggest(
+    code: str,
+    value: str | None,
+    params: Mapping[str, Any] | None = None,
+    row: Mapping[str, str] | None = None,
+) -> Suggestion | None:
     """The suggestion for one finding, or None when its fix cannot be derived."""
     fn = _RULES.get(str(code))
     if fn is None:
@@ -66,12 +89,13 @@ def fixable_rules() -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- codes
 
-@_for("uscc-lowercase")
+
+@_for(USCC_LOWERCASE)
 def _upper(value, params, row):
     return Suggestion(str(value).strip().upper(), SAFE) if value else None
 
 
-@_for("catalog-code-leading-zeros")
+@_for(CATALOG_CODE_LEADING_ZEROS)
 def _zeros(value, params, row):
     s = params.get("suggest")
     return Suggestion(str(s), SAFE) if s else None
@@ -93,35 +117,35 @@ def uscc_corrections(code: str) -> list[str]:
         for c in USCC_ALPHABET:
             if c == code[i]:
                 continue
-            cand = code[:i] + c + code[i + 1:]
+            cand = code[:i] + c + code[i + 1 :]
             if shape.match(cand) and uscc_check_char(cand[:17]) == cand[17]:
                 out.append(cand)
     return out
 
 
-@_for("uscc-check-digit")
+@_for(USCC_CHECK_DIGIT)
 def _uscc_candidates(value, params, row):
     code = str(value or "").strip()
     cands = uscc_corrections(code)
     task = str(row.get("task_code") or "").strip()
     if len(task) == 31 and task[:18] in cands:
-        return Suggestion(task[:18], LIKELY)          # the 实施编码 of the same row embeds it
+        return Suggestion(task[:18], LIKELY)  # the 实施编码 of the same row embeds it
     return Suggestion(None, CANDIDATES, tuple(cands)) if cands else None
 
 
-@_for("task-code-body-mismatch")
+@_for(TASK_CODE_BODY_MISMATCH)
 def _task_body(value, params, row):
     body, task = params.get("body"), str(value or "")
     return Suggestion(str(body) + task[18:], LIKELY) if body and len(task) == 31 else None
 
 
-@_for("task-code-catalog-mismatch")
+@_for(TASK_CODE_CATALOG_MISMATCH)
 def _task_catalog(value, params, row):
     cat, task = params.get("catalog"), str(value or "")
     return Suggestion(task[:19] + str(cat), LIKELY) if cat and len(task) == 31 else None
 
 
-@_for("task-code-level-mismatch")
+@_for(TASK_CODE_LEVEL_MISMATCH)
 def _task_level(value, params, row):
     levels, task = str(params.get("levels") or ""), str(value or "")
     digits = [d for d in re.split(r"[,，、\s]+", levels) if len(d) == 1 and d.isdigit()]
@@ -135,7 +159,7 @@ def _task_level(value, params, row):
 _DAY_COUNT = re.compile(r"^\s*(\d+|[零〇一二两三四五六七八九十百千]+)\s*(个)?\s*(工作日|自然日|日|天)?\s*$")
 
 
-@_for("element-wrong-type")
+@_for(ELEMENT_WRONG_TYPE)
 def _number(value, params, row):
     """二十 → 20; 20天 / 二十个工作日 → 20 (the unit belongs in its own element)."""
     from validators.core.textnum import cn_to_int
@@ -152,7 +176,7 @@ def _number(value, params, row):
     return Suggestion(str(n), LIKELY if m.group(3) else SAFE)
 
 
-@_for("instant-case-type-mismatch")
+@_for(INSTANT_CASE_TYPE_MISMATCH)
 def _case_type(value, params, row):
     """办件类型 from the promised limit: 0 days → 1 即办件, otherwise 2 承诺件."""
     promised = params.get("promised")
@@ -163,7 +187,8 @@ def _case_type(value, params, row):
 
 # ---------------------------------------------------------------- conformity
 
-@_for("catalog-name-mismatch")
+
+@_for(CATALOG_NAME_MISMATCH)
 def _base_name(value, params, row):
     name = params.get("base_name")
     return Suggestion(str(name), LIKELY) if name else None
@@ -179,13 +204,13 @@ def _candidates(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-@_for("catalog-match-review", "catalog-unmatched")
+@_for(CATALOG_MATCH_REVIEW, CATALOG_UNMATCHED)
 def _base_names(value, params, row):
     names = tuple(dict.fromkeys(n for _c, n in _candidates(params)))
     return Suggestion(None, CANDIDATES, names) if names else None
 
 
-@_for("catalog-code-unknown")
+@_for(CATALOG_CODE_UNKNOWN)
 def _base_codes(value, params, row):
     codes = tuple(dict.fromkeys(c for c, _n in _candidates(params)))
     return Suggestion(None, CANDIDATES, codes) if codes else None
