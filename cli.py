@@ -202,6 +202,7 @@ _EXAMPLES = """
   sxcheck validate export.csv --encoding gbk --format json --output report.json
   sxcheck conform local.xlsx --base catalogs/national_base_sample.csv --min-rate 0.95
   sxcheck certificates catalogs/certificate_samples/region_a_guides.xlsx
+  sxcheck revoked local.xlsx --permit-list 行政许可事项清单.csv
   sxcheck rules
   sxcheck explain uscc-check-digit
 """
@@ -255,6 +256,15 @@ _SEVERITY = click.option("--severity", multiple=True, metavar="CODE=LEVEL",
 _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
                       help=_h("终端表格中每条规则最多列出的发现数（JSON 等格式列出全部）。",
                               "Findings listed per rule in the terminal table (JSON and the others list all)."))
+_REGISTRY = click.option("--registry", multiple=True, type=click.Path(),
+                         help=_h("追加的决定登记表文件或目录（*.toml），可多次给出；内置登记表总是加载。",
+                                 "Extra decision registry file or directory (*.toml), repeatable; the built-in "
+                                 "registry is always loaded."))
+_PERMIT_LIST = click.option("--permit-list", type=click.Path(dir_okay=False),
+                            help=_h("行政许可事项清单（CSV/XLSX，含“事项名称”或“许可事项名称”列）：清单外的行政许可报 "
+                                    "permit-not-in-list。",
+                                    "Positive list of permits (CSV/XLSX with 事项名称 or 许可事项名称): a permit "
+                                    "outside it gets permit-not-in-list."))
 
 
 @main.command(help=_h("检查办事指南 / 实施清单导出文件（CSV、XLSX、JSON、JSONL）是否符合要素标准。",
@@ -268,6 +278,7 @@ _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_de
   sxcheck validate export.xlsx --sheet 办事指南 --fail-on warning
   sxcheck validate export.xlsx --format xlsx -o 问题标注.xlsx
   sxcheck validate export.csv --engine gx --gx-docs gx_docs/
+  sxcheck validate export.xlsx --revoked --permit-list 行政许可事项清单.csv
 """)
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_FORMAT
@@ -293,12 +304,23 @@ _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_de
                       "With --certificates: registry of cancelled materials (folder or .toml, repeatable)."))
 @click.option("--kept-list", type=click.Path(), help=_h("与 --certificates 同用：本地区证明事项保留清单。",
                                                         "With --certificates: the region's list of kept certificates."))
+@click.option("--revoked", "revoked", is_flag=True,
+              help=_h("同时检查已取消/下放的行政许可（见 sxcheck revoked）。",
+                      "Also check cancelled and delegated permits (see sxcheck revoked)."))
+@click.option("--revoked-registry", multiple=True, type=click.Path(),
+              help=_h("与 --revoked 同用：追加的决定登记表（目录或 .toml 文件，可多次；内置登记表总是加载）。",
+                      "With --revoked: extra decision registry (folder or .toml, repeatable; the built-in one "
+                      "is always loaded)."))
+@_PERMIT_LIST
 def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet,
-             with_certificates, registry, kept_list):
+             with_certificates, registry, kept_list, revoked, revoked_registry, permit_list):
     from validators import validate as run
 
     if (registry or kept_list) and not with_certificates:
         raise click.UsageError("--registry / --kept-list 需要与 --certificates 一起使用")
+    if (revoked_registry or permit_list) and not revoked:
+        raise click.UsageError("--revoked-registry / --permit-list 需要与 --revoked 一起使用")
+    rev = {"registry": list(revoked_registry), "permit_list": permit_list} if revoked else None
     if gx_docs and engine != "gx":
         raise click.UsageError("--gx-docs 需要与 --engine gx 一起使用")
     if engine == "gx":
@@ -316,7 +338,7 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
     def work():
         with Progress(not quiet) as progress:
             report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
-                         progress=progress, gx_docs_dir=gx_docs)
+                         progress=progress, gx_docs_dir=gx_docs, revoked=rev)
         if with_certificates:
             from validators.certification.run import add_certificates
 
@@ -511,6 +533,72 @@ def fix(path, output, accept, accept_safe, log_path, dry_run, lang, sheet, encod
     sys.exit(EXIT_OK)
 
 
+@main.command(help=_h("检查清单中仍列出的已取消行政许可、仍在原层级的已下放事项（国务院决定登记表），及清单外的行政许可。",
+                      "Find cancelled permits still listed, delegated ones at the level they left (registry of "
+                      "State Council decisions), and permits outside the positive list.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck revoked catalogs/revoked_sample.csv
+  sxcheck revoked local.xlsx --registry my_decisions/ --format json -o revoked.json
+  sxcheck revoked local.xlsx --permit-list catalogs/permit_list_sample.csv
+  sxcheck revoked --check-registry my_decisions/
+""")
+@click.argument("local", nargs=-1, type=click.Path())
+@_REGISTRY
+@_PERMIT_LIST
+@click.option("--region", help=_h("本地清单所属省份（如 黑龙江省），用于省级例外保留；默认按行政区划代码、实施主体或事项名称判断。",
+                                  "Province of every row (e.g. 黑龙江省), for provincial exceptions; default: from "
+                                  "行政区划代码, 实施主体 or the name."))
+@click.option("--check-registry", "check_dirs", multiple=True, type=click.Path(),
+              help=_h("只校验用户登记表文件或目录（*.toml）是否符合 schemas/revocation.schema.json。",
+                      "Only validate users' registry files or directories (*.toml) against "
+                      "schemas/revocation.schema.json."))
+@_FORMAT
+@_OUTPUT
+@_LANG
+@_FAIL_ON
+@_SHEET
+@_ENCODING
+@click.option("--match-threshold", type=click.IntRange(0, 100), default=95, show_default=True,
+              help=_h("模糊匹配自动确认的最低分。", "Lowest fuzzy score matched automatically."))
+@click.option("--review-threshold", type=click.IntRange(0, 100), default=80, show_default=True,
+              help=_h("模糊匹配进入人工复核的最低分。", "Lowest fuzzy score sent to review."))
+@_SEVERITY
+@_LIMIT
+@_QUIET
+def revoked(local, registry, permit_list, region, check_dirs, fmt, output, lang, fail_on, sheet, encoding,
+            match_threshold, review_threshold, severity, limit, quiet):
+    if check_dirs:
+        from validators.revocation.run import check_registry
+
+        own = _guarded(lang, lambda: check_registry(list(check_dirs)))
+        s = own.summary()
+        click.echo(_say(lang, f"登记表校验通过：{s['files']} 个文件，{s['decisions']} 个决定，{s['items']} 项",
+                        f"Registry valid: {s['files']} files, {s['decisions']} decisions, {s['items']} items"))
+        if not local:
+            sys.exit(EXIT_OK)
+    if not local:
+        raise click.UsageError("请给出要检查的清单文件（LOCAL...），或用 --check-registry 只校验登记表")
+    if review_threshold > match_threshold:
+        raise click.UsageError("--review-threshold 不能高于 --match-threshold")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    sev = _parse_severity(severity)
+    from validators import revoked as run
+
+    def work():
+        with Progress(not quiet) as progress:
+            report = run(list(local), registry=list(registry), permit_list=permit_list, region=region,
+                         sheet=sheet, encoding=encoding, match_threshold=match_threshold,
+                         review_threshold=review_threshold, severity=sev, progress=progress)
+        _export(report, fmt, lang, output, limit, encoding)
+        return report
+
+    report = _guarded(lang, work)
+    sys.exit(outcome(report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet))
+
+
 @main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """
 
 \b
@@ -519,7 +607,7 @@ def fix(path, output, accept, accept_safe, log_path, dry_run, lang, sheet, encod
   sxcheck rules --category clarity --lang en
 """)
 @_LANG
-@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification …）。", "List only this category."))
+@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification revoked …）。", "List only this category."))
 def rules(lang, category):
     from validators.exporters.terminal import print_rules
 

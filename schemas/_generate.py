@@ -16,7 +16,7 @@ STD = "C0109.2-2018 / GB/T 39554.2-2020 要素要求（按国家平台交换接�
 # name, 中文, exchange column, kind, maxLength, codelist, aliases (Chinese labels, pinyin, camelCase, vendor)
 # kind: text | integer | code | multi | date | url
 ELEMENTS = [
-    ("item_name", "事项名称", "task_name", "text", 1000, None, ["事项名", "SXMC", "taskName", "itemName", "服务事项名称", "实施清单名称", "事项名称(全称)"]),
+    ("item_name", "事项名称", "task_name", "text", 1000, None, ["事项名", "SXMC", "taskName", "itemName", "服务事项名称", "实施清单名称", "事项名称(全称)", "许可事项名称", "行政许可事项名称"]),
     ("catalog_code", "基本编码", "catalog_code", "code", 12, None, ["事项基本编码", "目录编码", "基本目录编码", "职权编码", "catalogCode", "jbbm"]),
     ("local_catalog_code", "地方基本编码", "local_catalog_code", "code", 50, None, ["localCatalogCode"]),
     ("task_code", "实施编码", "task_code", "code", 36, None, ["事项实施编码", "实施清单编码", "事项编码", "taskCode", "sxbm", "ssbm"]),
@@ -26,14 +26,15 @@ ELEMENTS = [
     ("item_type", "事项类型", "task_type", "code", 2, "item_type", ["taskType", "itemType", "权力类型", "职权类型", "事项类别", "sxlx"]),
     ("item_state", "事项状态", "task_state", "code", 2, None, ["taskState"]),
     ("item_version", "事项版本", "task_version", "integer", None, None, ["taskVersion", "版本号"]),
-    ("legal_basis", "设定依据", "by_law", "text", None, None, ["依据", "法律依据", "设立依据", "实施依据", "byLaw", "byLaws", "laws", "sdyj", "设定依据(法律法规)"]),
+    ("legal_basis", "设定依据", "by_law", "text", None, None, ["依据", "法律依据", "设立依据", "实施依据", "byLaw", "byLaws", "laws", "sdyj", "设定依据(法律法规)", "设定和实施依据"]),
     ("exercise_levels", "行使层级", "use_level", "multi", 11, "exercise_levels", ["实施层级", "useLevel", "xscj", "行使层级(多选)"]),
     ("central_dept_code", "中央业务指导部门代码", "central_dept", "code", 2, None, ["中央业务指导部门", "授权部门", "centralDept"]),
     ("area_code", "行政区划代码", "area_code", "code", 12, None, ["区划代码", "所属区划", "areaCode", "xzqhdm"]),
     ("planned_effective_date", "计划生效日期", "plan_effective_date", "date", None, None, ["planEffectiveDate", "生效日期"]),
     ("planned_cancel_date", "计划取消日期", "plan_cancel_date", "date", None, None, ["planCancelDate", "取消日期"]),
+    ("update_date", "更新时间", "update_time", "text", None, None, ["更新日期", "最后更新时间", "发布日期", "发布时间", "公布日期", "updateTime", "updateDate", "publishDate"]),
     ("power_source", "权力来源", "power_source", "code", 2, "power_source", ["itemSource", "powerSource", "职权来源"]),
-    ("implementing_body", "实施主体", "dept_name", "text", 200, None, ["实施机构", "实施部门", "实施主体名称", "办理部门", "deptName", "sszt"]),
+    ("implementing_body", "实施主体", "dept_name", "text", 200, None, ["实施机构", "实施部门", "实施主体名称", "办理部门", "deptName", "sszt", "实施机关"]),
     ("implementing_body_code", "实施主体编码", "dept_code", "code", 50, None, ["实施主体代码", "实施主体统一社会信用代码", "实施机构编码", "统一社会信用代码", "deptCode", "ssztbm"]),
     ("implementing_body_nature", "实施主体性质", "dept_type", "code", 2, "implementing_body_nature", ["deptType", "实施主体类型"]),
     ("entrusting_body", "委托部门", "entrust_name", "text", 100, None, ["entrustName", "委托机关"]),

@@ -5,6 +5,7 @@ first use.  Public entry points:
 
 - :func:`validate` — read exports (CSV/XLSX/JSON/JSONL) and return a :class:`~validators.report.Report`.
 - :func:`conform` — align a local catalog with the national base catalog (符合率).
+- :func:`revoked` — cancelled or delegated permits still listed (State Council decisions).
 """
 from __future__ import annotations
 
@@ -26,4 +27,11 @@ def conform(local, base, **options):
     return _conform(local, base, **options)
 
 
-__all__ = ["validate", "conform", "__version__"]
+def revoked(local, **options):
+    """See :func:`validators.revocation.run.check_revoked`."""
+    from validators.revocation.run import check_revoked
+
+    return check_revoked(local, **options)
+
+
+__all__ = ["validate", "conform", "revoked", "__version__"]

@@ -131,9 +131,11 @@ def finish_expectations(report: Report, results) -> None:
 def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: str | None = None,
              engine: str = "native", severity: dict[str, str] | None = None,
              progress: Callable[[str, int, int | None, int | None], None] | None = None,
-             gx_docs_dir: str | None = None) -> Report:
+             gx_docs_dir: str | None = None, revoked: dict | None = None) -> Report:
     """Validate guide / 实施清单 exports and return the Report.
 
+    ``revoked`` (a dict of :class:`validators.revocation.run.RevokedPass` options, ``{}`` for the
+    defaults) also runs the revoked-permit check in the same pass.
     Raises :class:`validators.io.InputError` when an input cannot be read at all.
     """
     import pandas as pd
@@ -144,6 +146,11 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
         raise ValueError(f"engine must be one of {ENGINES}")
     started = time.perf_counter()
     report = Report(engine=engine, severity_overrides=dict(severity or {}))
+    rev = None
+    if revoked is not None:
+        from validators.revocation.run import RevokedPass
+
+        rev = RevokedPass(**revoked)
     tables = [t for p in paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
     suite = NativeSuite()
     gx_frames: list = []
@@ -153,7 +160,15 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
             report.add_records([record(MATERIALS_TABLE, source=table.source, sheet=table.sheet,
                                        params={"sheet": table.sheet or table.source})])
             continue
-        scan_table(table, report, suite, on_rows=keep, progress=progress)
+        on_rows = keep
+        if rev is not None:
+            def on_rows(rows, found, table=table):
+                if keep is not None:
+                    keep(rows, found)
+                rev.scan(rows, report, table.source, table.sheet)
+        scan_table(table, report, suite, on_rows=on_rows, progress=progress)
+    if rev is not None:
+        rev.finish(report)
     if engine == "gx":
         from validators.checks.gx_engine import run_suite
 

@@ -32,6 +32,7 @@ CATEGORIES = {
     "catalog": ("清单级期望", "catalog"),
     "conformity": ("目录符合性", "conformity"),
     "certification": ("证明事项", "certification"),
+    "revoked": ("已取消/下放事项", "revoked permits"),
 }
 
 # Every module that declares rules.  Order is the order of `sxcheck rules` and the README table.
@@ -45,6 +46,7 @@ RULE_MODULES = (
     "validators.conformity.findings",
     "validators.conformity.basecat",
     "validators.certification.rules",
+    "validators.revocation.rules",
 )
 
 

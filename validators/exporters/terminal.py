@@ -54,6 +54,13 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
     for info in report.sources:
         sheet = f" [{info.sheet}]" if info.sheet else ""
         lines.append(escape(f"  {info.source}{sheet}: ") + _t(lang, f"{info.rows:,} 行", f"{info.rows:,} rows"))
+    reg = (report.extra.get("revoked") or {}).get("registry")
+    if reg:
+        part = len(reg["partial"])
+        lines.append(_t(lang, f"决定登记表 {reg['decisions']} 个决定、{reg['items']} 项；{part} 个决定的附件未完整转录"
+                              "（未报告不等于没有已取消事项）",
+                        f"decision registry: {reg['decisions']} decisions, {reg['items']} items; {part} decisions "
+                        "only partly transcribed (no finding does not prove none is listed)"))
     figures = dict(report.extra.get("rates") or {})
     if report.extra.get("coverage"):
         figures["coverage"] = report.extra["coverage"]
