@@ -29,7 +29,8 @@ def test_hours(text, verdict):
     ("灵山县三海街道江南路12号县政务服务中心二楼④⑤⑥综合窗口", None),
     ("县政务服务中心", "handling-location-unclear"),
     ("各级政务服务大厅", "handling-location-unclear"),
-    ("线上办理", "handling-location-unclear"),
+    ("线上办理", None),  # a truthful online-only statement; with visits > 0 see location-online-only-with-visits
+    ("江南路12号县政务服务中心", "handling-location-unclear"),
 ])
 def test_location(text, verdict):
     assert location_verdict(text) == verdict

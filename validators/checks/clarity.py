@@ -1,13 +1,20 @@
 """Clarity heuristics (domain.md §5): 办理时间, 办理地点, 设定依据, 办结时限, 流程环节 must be concrete.
 
-Each heuristic is a function of one text returning the rule it breaks (or None); the check applies
-it to distinct values only and broadcasts the verdicts to rows.
+Each heuristic knows the ways provinces really write an element (the labelled corpus in
+``tests/corpus/`` measures them): 办理地点 with direction or section words between road and number
+(深南大道东2001号, 人民南路三段17号), rooms, named rooms and windows, or a truthful "无线下办理窗口";
+办理时间 ranges with any dash, 至, 时/点/分 or full-width digits; 设定依据 tagged 【规章】 with the name
+and 令号 but no 《》, located by 第N条, 第N款 or 附件第N项.
+
+Patterns run as RE2 (linear time) in pyarrow kernels where a verdict is a pattern test; the
+verdicts that need Python (clock arithmetic, step order) run once per distinct value, on at most
+:data:`CAP` characters and with patterns that cannot backtrack catastrophically, so no value costs
+more than milliseconds.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import pairwise
 
 from validators.core.rows import Rows, map_distinct, nfkc_arrow
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
@@ -34,75 +41,181 @@ PROCESS_STEPS_ORDER = declare("process-steps-order", "warning", "clarity",
 PROCESS_STEPS_PERMIT_INCOMPLETE = declare("process-steps-permit-incomplete", "warning", "clarity",
     "《中华人民共和国行政许可法》第四章第一节至第二节：行政许可须有受理和决定环节")
 
+LEGAL_BASIS_LEADING_JUNK = declare("legal-basis-leading-junk", "warning", "clarity",
+    f"{HEURISTIC}设定依据以分号、逗号等标点开头（如“;1、”），是拼接导出留下的残片，公开的办事指南上照样显示")
+LEGAL_BASIS_WRAPPED_IN_QUOTES = declare("legal-basis-wrapped-in-quotes", "warning", "clarity",
+    f"{HEURISTIC}整段设定依据被引号包住，是表格转义残留的字面引号，公开的办事指南上照样显示")
+LEGAL_BASIS_DOC_NUMBER_BRACKETS = declare("legal-basis-doc-number-brackets", "info", "clarity",
+    "GB/T 9704-2012《党政机关公文格式》7.2.4 发文字号：年份用六角括号“〔〕”括入")
 
-DAYS = re.compile(r"(工作日|周[一二三四五六日天]|星期[一二三四五六日天]|每天|每日|节假日)")
-RANGE = re.compile(r"(\d{1,2})[:：](\d{2})\s*[-~至到]\s*(\d{1,2})[:：](\d{2})")
-ALLDAY = re.compile(r"(全天|24\s*小时|7\s*[×x*]\s*24)")
-ROAD = re.compile(r"(路|街|大道|大街|巷|道|村|镇|弄|里)\s*\d+\s*(号|栋|幢)")
-UNIT = re.compile(r"(\d+|[一二三四五六七八九十]+)\s*(楼|层|室|号窗口|号窗)|窗口|大厅|专区|服务区")
+CAP = 4096
+"""Characters of a value the per-value heuristics look at (a longer value is judged on its start)."""
+
+
+_CN_NUM = "零〇一二两三四五六七八九十百"
+_LOCATOR_NUM = "一二三四五六七八九十百千零〇两\\d"
+
+# ----------------------------------------------------------------- 办理地点 (RE2 and Python)
+# road word, then an optional direction or section word, then the door number
+ROAD = re.compile(
+    r"(?:路|街|道|巷|弄|里|胡同|村|镇)(?:[东南西北中]{1,2}段?|[一二三四五六七八九十\d]{1,3}段)?\s*[甲乙丙丁]?\s*"
+    r"\d+(?:\s*[-之]\s*\d+)?\s*(?:号|栋|幢|弄)"
+    r"|(?:路|街|道)[^\d，。；,;]{0,12}?\d+\s*(?:号楼|栋|幢)")
+# a floor, room (N室/N房/N号房/N办公室/B座1203/接待室), window (综合窗/N号窗/服务窗) or hall
+UNIT = re.compile(
+    r"\d+\s*(?:楼|层|室|房|号房)|[一二三四五六七八九十负]+\s*(?:楼|层)|窗|大厅|专区|服务区|服务台|受理台|柜台"
+    r"|[座栋幢]\s*\d{3,}|[一-鿿]室")
+# a truthful statement that the item has no place to go to (online only)
+ONLINE_ONLY = re.compile(
+    r"无(?:线下|实体|现场)(?:办理|服务|受理)?(?:窗口|地点|场所|网点)"
+    r"|不设(?:线下|实体|现场)?(?:办理|服务|受理)?窗口|不提供线下"
+    r"|(?:无需|无须|不需要|不需|不用)(?:到|前往)?(?:现场|窗口|大厅)"
+    r"|全程网(?:上)?办|全流程网上办理"
+    r"|(?:仅限|仅|只能|只可)(?:通过)?(?:网上|线上|在线)(?:办理|申请|受理)"
+    r"|^(?:线上|网上|在线)办理[。.]?$|^(?:网上|线上)办理[:：]\s*(?:https?://|www\.)")
+
+# ----------------------------------------------------------------- 设定依据 (RE2 and Python)
 LAW = re.compile(r"《[^《》]{2,80}?(法|条例|规定|办法|决定|细则|规则|意见|通知|目录)[^《》]*》")
-ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
-LIMIT = re.compile(r"(即办|即时办结|当场办结|立即办结)|(\d+(?:\.\d+)?|[一二三四五六七八九十百零两]+)"
-                   r"\s*个?\s*(工作日|自然日|日|天|个月|月|小时)")
-VAGUE_UNIT = re.compile(r"(\d+|[一二三四五六七八九十百零两]+)\s*个?\s*(日|天)")
+# 【法律】/【行政法规】/【规章】… followed by anything: the basis names its level and source
+TAGGED = re.compile(r"【(?:法律|行政法规|地方性法规|自治条例|单行条例|部门规章|地方政府规章|政府规章|规章"
+                    r"|规范性文件|其他规范性文件|国务院决定)】\s*[:：]?\s*[^\s]")
+# a law's name without 《》 directly followed by its article, or a 中华人民共和国…法 title
+BARE_NAME = re.compile(r"[一-鿿]{2,40}(?:法|条例|规定|办法|细则|规则)(?:\([^)]{0,80}\))?\s*第[" + _LOCATOR_NUM
+                       + r"]+\s*条|中华人民共和国[一-鿿]{2,30}(?:法|条例)")
+# 第N条, 第N款, 第N项 (附件第N项, 附件N第N项: the State Council's 412 decision lists items)
+ARTICLE = re.compile(r"第[" + _LOCATOR_NUM + r"]+\s*(?:条|款|项)")
+LEADING_JUNK = re.compile(r"^[;,.、。:!?；，：！？]")
+WRAPPED_IN_QUOTES = re.compile(r"^[\"“'‘「『](?s:.)*[\"”'’」』]$")
+# 文号 year in 【】, [] or () instead of 〔〕 (after NFKC （）［］ are ASCII; ﹝﹞ become 〔〕)
+DOC_NUMBER_BRACKETS = re.compile(r"[一-鿿][【\[(]\s*(?:19|20)\d{2}\s*[】\])]\s*\d+\s*号")
+
+# ----------------------------------------------------------------- 办理时间 (Python, capped)
+ALLDAY = re.compile(r"全天|24\s*小时|7\s*[×x*]\s*24")
+_DASHES = re.compile(r"\s*(?:[-‐‑‒–—―−－~～〜]+|至|到)\s*")
+_CN_CLOCK = re.compile(r"([" + _CN_NUM + r"]{1,3})(?=[时点分])")
+_TIME = r"(\d{1,2})(?:[:.](\d{2})|[时点](?:(\d{1,2})分|(半))?)"
+_PERIOD = r"(上午|早上|中午|下午|晚上|晚间|傍晚)?"
+RANGE = re.compile(_TIME + r"\s*-\s*" + _PERIOD + r"\s*" + _TIME)
+_MARK = re.compile(r"上午|早上|中午|下午|晚上|晚间|傍晚")
+_PM = {"下午", "晚上", "晚间", "傍晚"}
+
+# ----------------------------------------------------------------- 办结时限说明 (Python, capped)
+# possessive quantifiers and the (?<![\d.]) anchor keep a run of digits from being retried at
+# every position (a 30,000-digit note took 108 s with the plain pattern)
+LIMIT = re.compile(r"(即办|即时办结|当场办结|立即办结|当场办理|立即办理|即来即办)|(?<![\d.])(\d++(?:\.\d++)?|[一二三四五六七八九十百零两半]++)"
+                   r"\s*+个?\s*+(工作日|自然日|日|天|个月|月|小时)")
+_PRECISE_UNIT = re.compile(r"工作日|自然日|个月|月|小时|即办|即时办结|当场办结|立即办结|当场办理|立即办理")
+VAGUE_UNIT = re.compile(r"(?<![\d.])(?:\d++|[一二三四五六七八九十百零两]++)\s*+个?\s*+(?:日|天)")
+
+# ----------------------------------------------------------------- 流程环节 (Python, capped)
 STEP_RANK = {"申请": 0, "受理": 1, "审查": 2, "审核": 2, "核查": 2, "勘查": 2, "勘察": 2, "评审": 2,
              "听证": 2, "决定": 3, "审批": 3, "批准": 3, "办结": 4, "制证": 4, "发证": 4, "送达": 4,
              "领取": 4}
 _STEPS = re.compile("|".join(sorted(STEP_RANK, key=len, reverse=True)))
-_DASH = str.maketrans({"—": "-", "–": "-", "～": "-", "~": "-", "－": "-"})
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "﹝": "〔", "﹞": "〕"})
+# what separates the items of a written process: arrows, dashes, list punctuation, numbering, 【】
+_STEP_SEP = re.compile(r"[→⇒>＞;；,，。\n\r、【]|-+|—+|第[一二三四五六七八九十\d]+步|\(?[一二三四五六七八九十]+\)|\d+[.、)]")
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_DASH)
+    return unicodedata.normalize("NFKC", text[:CAP])
+
+
+def _cn_small(num: str) -> str:
+    """一 … 五十九 (a clock's hours and minutes) as digits; anything else unchanged."""
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+    if num == "十":
+        return "10"
+    if "十" in num:
+        tens, _, ones = num.partition("十")
+        if (tens and tens not in digits) or (ones and ones not in digits):
+            return num
+        return str((digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0))
+    if len(num) == 1 and num in digits:
+        return str(digits[num])
+    return num
 
 
 def hours_verdict(text: str) -> str | None:
+    """办理时间 needs a clock range (any dash or 至, 8:30 / 8.30 / 8时30分 / 8点半 / 八时三十分) or 全天/24小时;
+    each range must be plausible once 下午/晚上 are applied."""
     t = _norm(text)
     if ALLDAY.search(t):
         return None
-    ranges = list(RANGE.finditer(t))
-    if not (DAYS.search(t) and ranges):
-        return HANDLING_HOURS_UNCLEAR
-    for m in ranges:
-        before = t[: m.start()]
-        pm = max(before.rfind("下午"), before.rfind("晚上")) > before.rfind("上午")
-        h1, m1, h2, m2 = (int(x) for x in m.groups())
-        if pm:
-            h1 += 12 if h1 < 12 else 0
-            h2 += 12 if h2 < 12 else 0
-        elif h2 < h1 and h2 < 12:  # "8:30-5:30" without 下午
+    t = _CN_CLOCK.sub(lambda m: _cn_small(m.group(1)), t)
+    t = _DASHES.sub("-", t)
+    marks = [(m.start(), m.group(0)) for m in _MARK.finditer(t)]
+    found = False
+    k, period = 0, None
+    for m in RANGE.finditer(t):
+        found = True
+        while k < len(marks) and marks[k][0] < m.start():  # the last period word before the range
+            period = marks[k][1]
+            k += 1
+        (h1, m1), (h2, m2) = _clock(m.group(1, 2, 3, 4)), _clock(m.group(6, 7, 8, 9))
+        end_period = m.group(5) or period
+        if period in _PM and h1 < 12:
+            h1 += 12
+        if end_period in _PM and h2 < 12:
+            h2 += 12
+        elif end_period == "中午" and h2 < 6:
+            h2 += 12
+        elif period not in ("上午", "早上") and h2 < h1 and h2 < 12:  # "8:30-5:30" without 下午
             h2 += 12
         if not (6 <= h1 <= 23 and 6 <= h2 <= 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2)):
             return HANDLING_HOURS_IMPLAUSIBLE
-    return None
+    return None if found else HANDLING_HOURS_UNCLEAR
+
+
+def _clock(groups) -> tuple[int, int]:
+    hour, minute, minute_cn, half = groups
+    return int(hour), int(minute or minute_cn or (30 if half else 0))
 
 
 def location_verdict(text: str) -> str | None:
     t = _norm(text)
-    return None if ROAD.search(t) and UNIT.search(t) else HANDLING_LOCATION_UNCLEAR
+    if ONLINE_ONLY.search(t) or (ROAD.search(t) and UNIT.search(t)):
+        return None
+    return HANDLING_LOCATION_UNCLEAR
+
+
+def online_only_statement(text: str) -> bool:
+    """The 办理地点 says there is no place to go to (and gives no street address)."""
+    t = _norm(text)
+    return bool(ONLINE_ONLY.search(t)) and not ROAD.search(t)
 
 
 def legal_basis_verdict(text: str) -> str | None:
-    t = _norm(text).translate(_BRACKETS)
-    if not LAW.search(t):
+    t = _norm(text)
+    if not (LAW.search(t) or TAGGED.search(t) or BARE_NAME.search(t)):
         return LEGAL_BASIS_UNCLEAR
     if not ARTICLE.search(t):
         return LEGAL_BASIS_NO_ARTICLE
     return None
 
 
+def legal_basis_hygiene(text: str) -> list[str]:
+    """Export debris in a 设定依据: stray leading punctuation, wrapping quotes, 【2017】-style 文号."""
+    t = unicodedata.normalize("NFKC", text.strip())
+    out = []
+    for rule, pattern in ((LEGAL_BASIS_LEADING_JUNK, LEADING_JUNK),
+                          (LEGAL_BASIS_WRAPPED_IN_QUOTES, WRAPPED_IN_QUOTES),
+                          (LEGAL_BASIS_DOC_NUMBER_BRACKETS, DOC_NUMBER_BRACKETS)):
+        if pattern.search(t):
+            out.append(rule)
+    return out
+
+
 def limit_note_verdict(text: str) -> str | None:
     t = _norm(text)
-    m = LIMIT.search(t)
-    if not m:
+    if not LIMIT.search(t):
         return TIME_LIMIT_UNCLEAR
-    if not re.search(r"(工作日|自然日|个月|月|小时|即办|即时办结|当场办结|立即办结)", t) and VAGUE_UNIT.search(t):
+    if not _PRECISE_UNIT.search(t) and VAGUE_UNIT.search(t):
         return TIME_LIMIT_UNIT_VAGUE
     return None
 
 
 def process_steps(text: str) -> list[str]:
+    """Every step word the text names, in order of first appearance."""
     steps: list[str] = []
     for s in _STEPS.findall(_norm(text)):
         if s not in steps:
@@ -110,16 +223,30 @@ def process_steps(text: str) -> list[str]:
     return steps
 
 
+def _step_heads(t: str) -> list[str]:
+    """The first step word of each written item (受理：…当场作出受理或者不予受理决定 heads 受理)."""
+    heads: list[str] = []
+    for item in _STEP_SEP.split(t):
+        m = _STEPS.search(item)
+        if m and m.group(0) not in heads:
+            heads.append(m.group(0))
+    return heads
+
+
 def process_verdict(text: str, permit: bool = False) -> str | None:
-    steps = process_steps(text)
+    t = _norm(text)
+    steps = process_steps(t)
     if len(steps) < 2:
         return PROCESS_STEPS_UNCLEAR
-    ranks = [STEP_RANK[s] for s in steps if STEP_RANK[s] > 0]
-    if any(b < a for a, b in pairwise(ranks)):
+    ranks = [STEP_RANK[s] for s in _step_heads(t) if STEP_RANK[s] > 0]
+    if any(b < a for a, b in zip(ranks, ranks[1:])):
         return PROCESS_STEPS_ORDER
     if permit and not ("受理" in steps and ("决定" in steps or "审批" in steps or "批准" in steps)):
         return PROCESS_STEPS_PERMIT_INCOMPLETE
     return None
+
+
+# ----------------------------------------------------------------- vectorised application
 
 
 def _verdicts(rows: Rows, col: str, fn, out: list):
@@ -129,30 +256,48 @@ def _verdicts(rows: Rows, col: str, fn, out: list):
 
 
 def _matches(arr, pattern: re.Pattern):
+    """RE2 (linear-time) search of a Python pattern written in the syntax both engines share."""
     import pyarrow.compute as pc
 
     return pc.fill_null(pc.match_substring_regex(arr, pattern.pattern), False).to_numpy(zero_copy_only=False)
 
 
 def _nfkc(rows: Rows, col: str):
-    """The column NFKC-normalised, as an arrow array (vectorised; same as :func:`_norm` bar dashes)."""
+    """The column NFKC-normalised, as an arrow array (vectorised; same as :func:`_norm`)."""
     import pyarrow as pa
 
     return nfkc_arrow(pa.array(rows.text(col).array))
 
 
-def location_unclear(rows: Rows):
-    """Vectorised :func:`location_verdict` (the patterns have no dash in them)."""
+def online_only(rows: Rows):
+    """Vectorised :func:`online_only_statement` on 办理地点."""
     arr = _nfkc(rows, "handling_location")
-    return rows.present("handling_location") & ~(_matches(arr, ROAD) & _matches(arr, UNIT))
+    return rows.present("handling_location") & _matches(arr, ONLINE_ONLY) & ~_matches(arr, ROAD)
+
+
+def location_unclear(rows: Rows):
+    """Vectorised :func:`location_verdict`."""
+    arr = _nfkc(rows, "handling_location")
+    concrete = _matches(arr, ROAD) & _matches(arr, UNIT)
+    return rows.present("handling_location") & ~concrete & ~_matches(arr, ONLINE_ONLY)
 
 
 def legal_basis_verdicts(rows: Rows):
     """Vectorised :func:`legal_basis_verdict`: (no law named, law named but no article)."""
     arr = _nfkc(rows, "legal_basis")
     present = rows.present("legal_basis")
-    law = _matches(arr, LAW)
-    return present & ~law, present & law & ~_matches(arr, ARTICLE)
+    named = _matches(arr, LAW) | _matches(arr, TAGGED) | _matches(arr, BARE_NAME)
+    return present & ~named, present & named & ~_matches(arr, ARTICLE)
+
+
+def legal_basis_hygiene_masks(rows: Rows):
+    """Vectorised :func:`legal_basis_hygiene`: {rule: mask}."""
+    arr = _nfkc(rows, "legal_basis")
+    present = rows.present("legal_basis")
+    return {rule: present & _matches(arr, pattern)
+            for rule, pattern in ((LEGAL_BASIS_LEADING_JUNK, LEADING_JUNK),
+                                  (LEGAL_BASIS_WRAPPED_IN_QUOTES, WRAPPED_IN_QUOTES),
+                                  (LEGAL_BASIS_DOC_NUMBER_BRACKETS, DOC_NUMBER_BRACKETS))}
 
 
 def check_clarity(rows: Rows, ctx):
@@ -166,6 +311,8 @@ def check_clarity(rows: Rows, ctx):
         unclear, no_article = legal_basis_verdicts(rows)
         out.append(hits(f, unclear, LEGAL_BASIS_UNCLEAR, "legal_basis"))
         out.append(hits(f, no_article, LEGAL_BASIS_NO_ARTICLE, "legal_basis"))
+        for rule, mask in legal_basis_hygiene_masks(rows).items():
+            out.append(hits(f, mask, rule, "legal_basis"))
     for col in ("legal_time_limit_note", "promised_time_limit_note"):
         if rows.has(col):
             # a placeholder such as 无 is vague here, not absent (domain.md §5.4)

@@ -5,9 +5,12 @@ Each rule is a vectorised mask over one chunk; text-heavy rules run on distinct 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import partial
 
 import numpy as np
 
+from validators.checks.clarity import CAP, online_only
 from validators.core.rows import Rows, map_distinct, map_pairs
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.core.textnum import day_numbers
@@ -41,6 +44,8 @@ DUPLICATED_TEXT_BLOCK = declare("duplicated-text-block", "warning", "rule",
     f"{HEURISTIC}同一要素中整句或整段逐字重复，通常是复制粘贴错误")
 TYPE_NAME_MISMATCH = declare("type-name-mismatch", "info", "rule",
     f"{HEURISTIC}事项名称中的类型词（许可、处罚、检查、确认…）与事项类型不一致，常见于类型选错")
+LOCATION_ONLINE_ONLY_WITH_VISITS = declare("location-online-only-with-visits", "warning", "rule",
+    f"{C0109_2}：办理地点与到办事现场次数须一致——写明无线下办理窗口的事项不能要求到现场")
 ENTRUSTING_BODY_MISSING = declare("entrusting-body-missing", "warning", "rule",
     f"{C0109_2}：权力来源为“委托”时须填写委托部门")
 
@@ -95,6 +100,9 @@ def check_rules(rows: Rows, ctx):
         out.append(hits(f, some & ~reason_present, ONSITE_REASON_MISSING, "onsite_reason",
                         value=visits, params={"visits": visits}))
         zero = (visits == "0").fillna(False)
+        if rows.has("handling_location"):
+            out.append(hits(f, some.to_numpy(dtype=bool) & online_only(rows), LOCATION_ONLINE_ONLY_WITH_VISITS,
+                            "handling_location", params={"visits": visits}))
         out.append(hits(f, zero & reason_present, ONSITE_REASON_UNEXPECTED, "onsite_reason"))
         not_online = _eq(rows, "is_online", "0")
         if not_online is not None:
@@ -137,7 +145,7 @@ def check_rules(rows: Rows, ctx):
     # 35 repeated paragraphs
     for col in TEXT_BLOCK_FIELDS:
         if rows.has(col):
-            rep = map_distinct(rows.text(col), repeated_segment)
+            rep = map_distinct(rows.text(col), partial(repeated_segment, statute=col == "legal_basis"))
             out.append(hits(f, rep.notna(), DUPLICATED_TEXT_BLOCK, col,
                             params={"segment": rep}))
     # 36 name vs type
@@ -164,16 +172,52 @@ def _contradicts(numbers: str | None, limit: float | None) -> bool:
     return float(limit) not in {float(x) for x in numbers.split(",")}
 
 
-def repeated_segment(text: str) -> str | None:
-    """The first paragraph (≥ 8 characters) that a text repeats, or None."""
-    seen = set()
-    for seg in _SEGMENT.split(text):
-        seg = seg.strip()
-        if len(seg) < 8:
+REPEAT_MIN = 20
+"""Characters a repeated sentence or paragraph must have (shorter clauses repeat legitimately)."""
+REPEAT_MIN_THRICE = 8
+"""Characters of a paragraph pasted three times or more back to back."""
+_SENTENCE_END = re.compile(r"[。；;！？!?\n\r]+")
+_CLAUSE_END = re.compile(r"[，,。；;！？!?\n\r]+")
+_QUOTED = re.compile(r"“[^“”]{0,4000}”|「[^「」]{0,4000}」")
+_ENUMERATED = re.compile(r"^(?:\d+[.、)]|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、)")
+
+
+def repeated_segment(text: str, statute: bool = False) -> str | None:
+    """The first sentence or paragraph (≥ :data:`REPEAT_MIN` characters) a text repeats verbatim.
+
+    Found: a whole sentence that occurs twice (an enumerated item such as ``2.营业执照复印件`` may
+    recur under another case, so it counts only as part of a block), or a block of whole clauses
+    repeated back to back (a 受理标准 pasted 4×, comma-joined; three copies count from
+    :data:`REPEAT_MIN_THRICE` characters).  Quoted text is left out, and in
+    statute text (``statute``: 设定依据) a repeated sentence counts only when it repeats a citation
+    (《…》), since a regulation often restates its law word for word.
+    """
+    counter = iter(range(1 << 30))
+    t = _QUOTED.sub(lambda m: f"“{next(counter)}”", unicodedata.normalize("NFKC", text[:CAP]))
+    seen: set[str] = set()
+    for s in _SENTENCE_END.split(t):
+        s = s.strip()
+        if len(s) < REPEAT_MIN or _ENUMERATED.match(s) or (statute and "《" not in s):
             continue
-        if seg in seen:
-            return seg
-        seen.add(seg)
+        if s in seen:
+            return s
+        seen.add(s)
+    clauses = [c.strip() for c in _CLAUSE_END.split(t)]
+    clauses = [c for c in clauses if c]
+    n = len(clauses)
+    for k in range(1, min(n // 2, 64) + 1):
+        run = 0
+        for j in range(n - k):
+            if clauses[j] != clauses[j + k]:
+                run = 0
+                continue
+            run += 1
+            if run < k:
+                continue
+            size = sum(len(c) for c in clauses[j - k + 1: j + 1])
+            # three copies back to back are never an enumeration, even of a shorter paragraph
+            if size >= REPEAT_MIN or (size >= REPEAT_MIN_THRICE and run >= 2 * k):
+                return "，".join(clauses[j - k + 1: j + 1])
     return None
 
 
