@@ -100,12 +100,12 @@ _MARK = re.compile(r"上午|早上|中午|下午|晚上|晚间|傍晚")
 _PM = {"下午", "晚上", "晚间", "傍晚"}
 
 # ----------------------------------------------------------------- 办结时限说明 (Python, capped)
-# possessive quantifiers and the (?<![\d.]) anchor keep a run of digits from being retried at
-# every position (a 30,000-digit note took 108 s with the plain pattern)
-LIMIT = re.compile(r"(即办|即时办结|当场办结|立即办结|当场办理|立即办理|即来即办)|(?<![\d.])(\d++(?:\.\d++)?|[一二三四五六七八九十百零两半]++)"
+# possessive quantifiers and the look-behind anchor keep a run of digits or numerals from being
+# retried at every position (a 30,000-digit note took 108 s with the plain pattern)
+LIMIT = re.compile(r"(即办|即时办结|当场办结|立即办结|当场办理|立即办理|即来即办)|(?<![\d.一二三四五六七八九十百零两半])(\d++(?:\.\d++)?|[一二三四五六七八九十百零两半]++)"
                    r"\s*+个?\s*+(工作日|自然日|日|天|个月|月|小时)")
 _PRECISE_UNIT = re.compile(r"工作日|自然日|个月|月|小时|即办|即时办结|当场办结|立即办结|当场办理|立即办理")
-VAGUE_UNIT = re.compile(r"(?<![\d.])(?:\d++|[一二三四五六七八九十百零两]++)\s*+个?\s*+(?:日|天)")
+VAGUE_UNIT = re.compile(r"(?<![\d.一二三四五六七八九十百零两])(?:\d++|[一二三四五六七八九十百零两]++)\s*+个?\s*+(?:日|天)")
 
 # ----------------------------------------------------------------- 流程环节 (Python, capped)
 STEP_RANK = {"申请": 0, "受理": 1, "审查": 2, "审核": 2, "核查": 2, "勘查": 2, "勘察": 2, "评审": 2,

@@ -30,7 +30,10 @@ _DASH_RUN = re.compile(r"-{2,}")
 _LEVEL_CHARS = "国家省市县区乡镇街道村社居级本以下上层权限实施、/,和及与"
 _LEVEL_GROUP = re.compile(r"\(([" + _LEVEL_CHARS + r"]+)\)")
 _PAREN_GROUP = re.compile(r"\(([^()]*)\)")
-_TRAILING = re.compile(r"[。.；;，,、\-]+$")
+_TRAILING = "。.；;，,、-"
+NAME_CAP = 1000
+"""Characters of a name that are normalised and matched (the element's own limit); a longer value
+is judged on its start, so no name can cost more than a bounded amount of work."""
 
 
 def _is_level_words(content: str) -> bool:
@@ -50,7 +53,7 @@ def normalise_name(text: str) -> NameKey:
     """Reduce an item name to its comparison key (no region stripping; see :func:`variants`)."""
     if not isinstance(text, str):
         return NameKey("")
-    s = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    s = unicodedata.normalize("NFKC", text[:NAME_CAP]).translate(_TRANSLATE)
     s = _SPACE.sub("", s)
     s = _DASH_RUN.sub("-", s).replace("其它", "其他")
     removed: list[str] = []
@@ -62,10 +65,10 @@ def normalise_name(text: str) -> NameKey:
         return m.group(0)
 
     s = _LEVEL_GROUP.sub(drop_level, s)
-    tail = _TRAILING.search(s)
-    if tail and tail.start() > 0:
-        removed.append(tail.group(0))
-        s = s[: tail.start()]
+    kept = s.rstrip(_TRAILING)  # str.rstrip: linear, where a `[…]+$` search is quadratic on 。。。x
+    if kept and len(kept) < len(s):
+        removed.append(s[len(kept):])
+        s = kept
     return NameKey(s, tuple(removed))
 
 
