@@ -126,12 +126,13 @@ def test_precision_and_recall(name):
 
 
 def test_held_out_values():
-    """Values written after the heuristics were changed (note ``held-out``) and measured before any
-    further change: the figures on them are the honest estimate for unseen exports."""
+    """The first held-out batch (note ``held-out``): written after the heuristics were changed and
+    measured before any further change.  (The second batch, ``held-out-2``, found 10 false alarms
+    in 32 ok values before its fixes; README states both.)"""
     ok = defects = false_alarms = missed = 0
     for name, (_, rules) in FILES.items():
         for r, got in fired(name):
-            if not r["note"].startswith("held-out"):
+            if not r["note"].startswith("held-out") or r["note"].startswith("held-out-2"):
                 continue
             if r["label"] == "ok":
                 ok += 1

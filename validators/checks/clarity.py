@@ -59,11 +59,11 @@ _LOCATOR_NUM = "一二三四五六七八九十百千零〇两\\d"
 # road word, then an optional direction or section word, then the door number
 ROAD = re.compile(
     r"(?:路|街|道|巷|弄|里|胡同|村|镇)(?:[东南西北中]{1,2}段?|[一二三四五六七八九十\d]{1,3}段)?\s*[甲乙丙丁]?\s*"
-    r"\d+(?:\s*[-之]\s*\d+)?\s*(?:号|栋|幢|弄)"
+    r"(?:\d+(?:\s*[-之]\s*\d+)?|[一二三四五六七八九十百零〇]{1,4})\s*(?:号|栋|幢|弄)"
     r"|(?:路|街|道)[^\d，。；,;]{0,12}?\d+\s*(?:号楼|栋|幢)")
-# a floor, room (N室/N房/N号房/N办公室/B座1203/接待室), window (综合窗/N号窗/服务窗) or hall
+# a floor, room (N室/N房/N号房/N办公室/B座1203/接待室), window (综合窗/N号窗/服务窗/N号台) or hall
 UNIT = re.compile(
-    r"\d+\s*(?:楼|层|室|房|号房)|[一二三四五六七八九十负]+\s*(?:楼|层)|窗|大厅|专区|服务区|服务台|受理台|柜台"
+    r"\d+\s*(?:楼|层|室|房|号房|号台)|[一二三四五六七八九十负]+\s*(?:楼|层)|窗|大厅|专区|服务区|服务台|受理台|柜台"
     r"|[座栋幢]\s*\d{3,}|[一-鿿]室")
 # a truthful statement that the item has no place to go to (online only)
 ONLINE_ONLY = re.compile(
@@ -82,8 +82,9 @@ TAGGED = re.compile(r"【(?:法律|行政法规|地方性法规|自治条例|单
 # a law's name without 《》 directly followed by its article, or a 中华人民共和国…法 title
 BARE_NAME = re.compile(r"[一-鿿]{2,40}(?:法|条例|规定|办法|细则|规则)(?:\([^)]{0,80}\))?\s*第[" + _LOCATOR_NUM
                        + r"]+\s*条|中华人民共和国[一-鿿]{2,30}(?:法|条例)")
-# 第N条, 第N款, 第N项 (附件第N项, 附件N第N项: the State Council's 412 decision lists items)
-ARTICLE = re.compile(r"第[" + _LOCATOR_NUM + r"]+\s*(?:条|款|项)")
+# 第N条, 第N款, 第N项 (附件第N项, 附件N第N项: the State Council's 412 decision lists items);
+# 第N点 and 第N部分 locate a point of a 规范性文件
+ARTICLE = re.compile(r"第[" + _LOCATOR_NUM + r"]+\s*(?:条|款|项|点|部分)")
 LEADING_JUNK = re.compile(r"^[;,.、。:!?；，：！？]")
 WRAPPED_IN_QUOTES = re.compile(r"^[\"“'‘「『](?s:.)*[\"”'’」』]$")
 # 文号 year in 【】, [] or () instead of 〔〕 (after NFKC （）［］ are ASCII; ﹝﹞ become 〔〕)
@@ -94,23 +95,24 @@ ALLDAY = re.compile(r"全天|24\s*小时|7\s*[×x*]\s*24")
 _DASHES = re.compile(r"\s*(?:[-‐‑‒–—―−－~～〜]+|至|到)\s*")
 _CN_CLOCK = re.compile(r"([" + _CN_NUM + r"]{1,3})(?=[时点分])")
 _TIME = r"(\d{1,2})(?:[:.](\d{2})|[时点](?:(\d{1,2})分|(半))?)"
-_PERIOD = r"(上午|早上|中午|下午|晚上|晚间|傍晚)?"
+_PERIOD = r"(上午|早上|中午|下午|晚上|晚间|傍晚|早|晚)?"
 RANGE = re.compile(_TIME + r"\s*-\s*" + _PERIOD + r"\s*" + _TIME)
-_MARK = re.compile(r"上午|早上|中午|下午|晚上|晚间|傍晚")
-_PM = {"下午", "晚上", "晚间", "傍晚"}
+_MARK = re.compile(r"上午|早上|中午|下午|晚上|晚间|傍晚|早|晚")
+_PM = {"下午", "晚上", "晚间", "傍晚", "晚"}
+_AM = {"上午", "早上", "早"}
 
 # ----------------------------------------------------------------- 办结时限说明 (Python, capped)
 # possessive quantifiers and the look-behind anchor keep a run of digits or numerals from being
 # retried at every position (a 30,000-digit note took 108 s with the plain pattern)
-LIMIT = re.compile(r"(即办|即时办结|当场办结|立即办结|当场办理|立即办理|即来即办)|(?<![\d.一二三四五六七八九十百零两半])(\d++(?:\.\d++)?|[一二三四五六七八九十百零两半]++)"
+LIMIT = re.compile(r"(即办|即时办|当场办|立即办|即来即办|当[天日]办)|(?<![\d.一二三四五六七八九十百零两半])(\d++(?:\.\d++)?|[一二三四五六七八九十百零两半]++)"
                    r"\s*+个?\s*+(工作日|自然日|日|天|个月|月|小时)")
-_PRECISE_UNIT = re.compile(r"工作日|自然日|个月|月|小时|即办|即时办结|当场办结|立即办结|当场办理|立即办理")
+_PRECISE_UNIT = re.compile(r"工作日|自然日|个月|月|小时|即办|即时办|当场办|立即办|当[天日]办")
 VAGUE_UNIT = re.compile(r"(?<![\d.一二三四五六七八九十百零两])(?:\d++|[一二三四五六七八九十百零两]++)\s*+个?\s*+(?:日|天)")
 
 # ----------------------------------------------------------------- 流程环节 (Python, capped)
-STEP_RANK = {"申请": 0, "受理": 1, "审查": 2, "审核": 2, "核查": 2, "勘查": 2, "勘察": 2, "评审": 2,
-             "听证": 2, "决定": 3, "审批": 3, "批准": 3, "办结": 4, "制证": 4, "发证": 4, "送达": 4,
-             "领取": 4}
+STEP_RANK = {"申请": 0, "受理": 1, "收件": 1, "审查": 2, "审核": 2, "初审": 2, "复审": 2, "核查": 2, "勘查": 2,
+             "勘察": 2, "评审": 2, "听证": 2, "决定": 3, "审批": 3, "批准": 3, "办结": 4, "制证": 4, "发证": 4,
+             "颁证": 4, "出件": 4, "送达": 4, "领取": 4}
 _STEPS = re.compile("|".join(sorted(STEP_RANK, key=len, reverse=True)))
 # what separates the items of a written process: arrows, dashes, list punctuation, numbering, 【】
 _STEP_SEP = re.compile(r"[→⇒>＞;；,，。\n\r、【]|-+|—+|第[一二三四五六七八九十\d]+步|\(?[一二三四五六七八九十]+\)|\d+[.、)]")
@@ -159,7 +161,7 @@ def hours_verdict(text: str) -> str | None:
             h2 += 12
         elif end_period == "中午" and h2 < 6:
             h2 += 12
-        elif period not in ("上午", "早上") and h2 < h1 and h2 < 12:  # "8:30-5:30" without 下午
+        elif period not in _AM and h2 < h1 and h2 < 12:  # "8:30-5:30" without 下午
             h2 += 12
         if not (6 <= h1 <= 23 and 6 <= h2 <= 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2)):
             return HANDLING_HOURS_IMPLAUSIBLE
@@ -241,7 +243,7 @@ def process_verdict(text: str, permit: bool = False) -> str | None:
     ranks = [STEP_RANK[s] for s in _step_heads(t) if STEP_RANK[s] > 0]
     if any(b < a for a, b in zip(ranks, ranks[1:])):
         return PROCESS_STEPS_ORDER
-    if permit and not ("受理" in steps and ("决定" in steps or "审批" in steps or "批准" in steps)):
+    if permit and not ({1, 3} <= {STEP_RANK[s] for s in steps}):  # 受理/收件 and 决定/审批/批准
         return PROCESS_STEPS_PERMIT_INCOMPLETE
     return None
 

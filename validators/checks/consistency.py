@@ -179,14 +179,16 @@ REPEAT_MIN_THRICE = 8
 _SENTENCE_END = re.compile(r"[。；;！？!?\n\r]+")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?\n\r]+")
 _QUOTED = re.compile(r"“[^“”]{0,4000}”|「[^「」]{0,4000}」")
+_HEADING = re.compile(r"^([^:，,《》“”]{1,16})[:]")
 _ENUMERATED = re.compile(r"^(?:\d+[.、)]|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、)")
 
 
 def repeated_segment(text: str, statute: bool = False) -> str | None:
     """The first sentence or paragraph (≥ :data:`REPEAT_MIN` characters) a text repeats verbatim.
 
-    Found: a whole sentence that occurs twice (an enumerated item such as ``2.营业执照复印件`` may
-    recur under another case, so it counts only as part of a block), or a block of whole clauses
+    Found: a whole sentence that occurs twice under the same heading (an item recurs legitimately
+    under another case — ``新办：…；变更：…`` — and an enumerated item such as ``2.营业执照复印件`` counts
+    only as part of a block), or a block of whole clauses
     repeated back to back (a 受理标准 pasted 4×, comma-joined; three copies count from
     :data:`REPEAT_MIN_THRICE` characters).  Quoted text is left out, and in
     statute text (``statute``: 设定依据) a repeated sentence counts only when it repeats a citation
@@ -194,14 +196,18 @@ def repeated_segment(text: str, statute: bool = False) -> str | None:
     """
     counter = iter(range(1 << 30))
     t = _QUOTED.sub(lambda m: f"“{next(counter)}”", unicodedata.normalize("NFKC", text[:CAP]))
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    heading = ""
     for s in _SENTENCE_END.split(t):
         s = s.strip()
+        m = _HEADING.match(s)
+        if m:  # 新办：… / 变更：…: the same item under another case is not a repeat
+            heading, s = m.group(1), s[m.end():].strip()
         if len(s) < REPEAT_MIN or _ENUMERATED.match(s) or (statute and "《" not in s):
             continue
-        if s in seen:
+        if (heading, s) in seen:
             return s
-        seen.add(s)
+        seen.add((heading, s))
     clauses = [c.strip() for c in _CLAUSE_END.split(t)]
     clauses = [c for c in clauses if c]
     n = len(clauses)
