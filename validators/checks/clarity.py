@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 
 from validators.core.rows import Rows, map_distinct, nfkc_arrow
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
@@ -264,39 +265,55 @@ def _matches(arr, pattern: re.Pattern):
     return pc.fill_null(pc.match_substring_regex(arr, pattern.pattern), False).to_numpy(zero_copy_only=False)
 
 
-def _nfkc(rows: Rows, col: str):
-    """The column NFKC-normalised, as an arrow array (vectorised; same as :func:`_norm`)."""
+_CHUNK_CACHE: "weakref.WeakKeyDictionary[Rows, dict]" = weakref.WeakKeyDictionary()
+
+
+def _mask(rows: Rows, col: str, pattern: re.Pattern):
+    """numpy bool per row: ``pattern`` found in the NFKC-normalised value.
+
+    The pattern runs once per distinct value (exports repeat 设定依据 and 办理地点 across thousands
+    of rows) and each result is kept for the chunk, so clarity and consistency share the work.
+    """
+    import numpy as np
+    import pandas as pd
     import pyarrow as pa
 
-    return nfkc_arrow(pa.array(rows.text(col).array))
+    cache = _CHUNK_CACHE.setdefault(rows, {})
+    if col not in cache:
+        codes, uniques = pd.factorize(rows.text(col), use_na_sentinel=True)
+        cache[col] = (codes, nfkc_arrow(pa.array(np.asarray(uniques, dtype=object), type=pa.string())))
+    if (col, pattern) not in cache:
+        codes, arr = cache[col]
+        found = np.append(_matches(arr, pattern) if len(arr) else np.zeros(0, dtype=bool), False)
+        cache[col, pattern] = found[codes]  # code -1 (absent) picks the trailing False
+    return cache[col, pattern]
 
 
 def online_only(rows: Rows):
     """Vectorised :func:`online_only_statement` on 办理地点."""
-    arr = _nfkc(rows, "handling_location")
-    return rows.present("handling_location") & _matches(arr, ONLINE_ONLY) & ~_matches(arr, ROAD)
+    col = "handling_location"
+    return rows.present(col) & _mask(rows, col, ONLINE_ONLY) & ~_mask(rows, col, ROAD)
 
 
 def location_unclear(rows: Rows):
     """Vectorised :func:`location_verdict`."""
-    arr = _nfkc(rows, "handling_location")
-    concrete = _matches(arr, ROAD) & _matches(arr, UNIT)
-    return rows.present("handling_location") & ~concrete & ~_matches(arr, ONLINE_ONLY)
+    col = "handling_location"
+    concrete = _mask(rows, col, ROAD) & _mask(rows, col, UNIT)
+    return rows.present(col) & ~concrete & ~_mask(rows, col, ONLINE_ONLY)
 
 
 def legal_basis_verdicts(rows: Rows):
     """Vectorised :func:`legal_basis_verdict`: (no law named, law named but no article)."""
-    arr = _nfkc(rows, "legal_basis")
-    present = rows.present("legal_basis")
-    named = _matches(arr, LAW) | _matches(arr, TAGGED) | _matches(arr, BARE_NAME)
-    return present & ~named, present & named & ~_matches(arr, ARTICLE)
+    col = "legal_basis"
+    present = rows.present(col)
+    named = _mask(rows, col, LAW) | _mask(rows, col, TAGGED) | _mask(rows, col, BARE_NAME)
+    return present & ~named, present & named & ~_mask(rows, col, ARTICLE)
 
 
 def legal_basis_hygiene_masks(rows: Rows):
     """Vectorised :func:`legal_basis_hygiene`: {rule: mask}."""
-    arr = _nfkc(rows, "legal_basis")
     present = rows.present("legal_basis")
-    return {rule: present & _matches(arr, pattern)
+    return {rule: present & _mask(rows, "legal_basis", pattern)
             for rule, pattern in ((LEGAL_BASIS_LEADING_JUNK, LEADING_JUNK),
                                   (LEGAL_BASIS_WRAPPED_IN_QUOTES, WRAPPED_IN_QUOTES),
                                   (LEGAL_BASIS_DOC_NUMBER_BRACKETS, DOC_NUMBER_BRACKETS))}

@@ -178,6 +178,7 @@ REPEAT_MIN_THRICE = 8
 """Characters of a paragraph pasted three times or more back to back."""
 _SENTENCE_END = re.compile(r"[。；;！？!?\n\r]+")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?\n\r]+")
+_ANY_END = re.compile(r"[，,。；;！!？?：:\n\r]+")
 _QUOTED = re.compile(r"“[^“”]{0,4000}”|「[^「」]{0,4000}」")
 _HEADING = re.compile(r"^([^:，,《》“”]{1,16})[:]")
 _ENUMERATED = re.compile(r"^(?:\d+[.、)]|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、)")
@@ -194,6 +195,10 @@ def repeated_segment(text: str, statute: bool = False) -> str | None:
     statute text (``statute``: 设定依据) a repeated sentence counts only when it repeats a citation
     (《…》), since a regulation often restates its law word for word.
     """
+    pieces = [p.strip() for p in _ANY_END.split(text[:CAP])]
+    pieces = [p for p in pieces if p]
+    if len(set(pieces)) == len(pieces):  # nothing recurs at all: the common case, decided cheaply
+        return None
     counter = iter(range(1 << 30))
     t = _QUOTED.sub(lambda m: f"“{next(counter)}”", unicodedata.normalize("NFKC", text[:CAP]))
     seen: set[tuple[str, str]] = set()
