@@ -8,8 +8,8 @@ and recall over many more values; these tests pin each class by name.
 from __future__ import annotations
 
 import pytest
-
 from conftest import GUANGXI, write_csv
+
 from validators import validate
 
 
@@ -183,8 +183,8 @@ def test_repeated_whole_paragraph_is_flagged(tmp_path):
 
 def test_repeated_clause_fragments_in_enumerations_are_not_flagged(tmp_path):
     assert_none(tmp_path, "materials", [
-        "（一）申请人为法人的：1.申请表；2.营业执照副本原件及复印件一份（加盖公章）；"
-        "（二）申请人为个体工商户的：1.申请表；2.营业执照副本原件及复印件一份（加盖公章）",
+        ("（一）申请人为法人的：1.申请表；2.营业执照副本原件及复印件一份（加盖公章）；"
+         "（二）申请人为个体工商户的：1.申请表；2.营业执照副本原件及复印件一份（加盖公章）"),
         "申请材料齐全、符合法定形式；申请事项属于本机关法定职权范围；申请材料齐全、符合法定形式",
     ], ("duplicated-text-block",))
 

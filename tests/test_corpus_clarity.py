@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -42,7 +42,7 @@ def load(name: str) -> list[dict]:
     return rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def fired(name: str) -> tuple[tuple[dict, frozenset], ...]:
     """Each corpus row with the rule codes the checks report on its element."""
     import pandas as pd

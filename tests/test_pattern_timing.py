@@ -73,7 +73,7 @@ def test_conformity_name_with_50000_full_stops(tmp_path):
 
     names = ["。" * 50_000, "食品经营许可" + "。" * 50_000 + "x", "食" + "。" * 50_000 + "品", "（" * 50_000]
     for name in names:
-        seconds = best_of(lambda: normalise_name(name))
+        seconds = best_of(lambda name=name: normalise_name(name))
         assert seconds < 0.1, f"normalise_name: {seconds:.2f} s for {kb(name):.0f} KB"
     local = tmp_path / "local.csv"
     with open(local, "w", encoding="utf-8", newline="") as fh:
@@ -108,7 +108,7 @@ def test_patterns_are_linear_without_the_length_cap(monkeypatch):
         (consistency.repeated_segment, "，".join(str(i) for i in range(12_000))),
     ]
     for fn, text in cases:
-        seconds = best_of(lambda: fn(text))
+        seconds = best_of(lambda fn=fn, text=text: fn(text))
         assert seconds < 0.5, f"{fn.__name__}: {seconds:.2f} s for {kb(text):.0f} KB"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
+from itertools import pairwise
 
 from validators.core.rows import Rows, map_distinct, nfkc_arrow
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
@@ -158,11 +159,9 @@ def hours_verdict(text: str) -> str | None:
         end_period = m.group(5) or period
         if period in _PM and h1 < 12:
             h1 += 12
-        if end_period in _PM and h2 < 12:
-            h2 += 12
-        elif end_period == "中午" and h2 < 6:
-            h2 += 12
-        elif period not in _AM and h2 < h1 and h2 < 12:  # "8:30-5:30" without 下午
+        afternoon = ((end_period in _PM and h2 < 12) or (end_period == "中午" and h2 < 6)
+                     or (period not in _AM and h2 < h1 and h2 < 12))  # "8:30-5:30" without 下午
+        if afternoon:
             h2 += 12
         if not (6 <= h1 <= 23 and 6 <= h2 <= 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2)):
             return HANDLING_HOURS_IMPLAUSIBLE
@@ -242,7 +241,7 @@ def process_verdict(text: str, permit: bool = False) -> str | None:
     if len(steps) < 2:
         return PROCESS_STEPS_UNCLEAR
     ranks = [STEP_RANK[s] for s in _step_heads(t) if STEP_RANK[s] > 0]
-    if any(b < a for a, b in zip(ranks, ranks[1:])):
+    if any(b < a for a, b in pairwise(ranks)):
         return PROCESS_STEPS_ORDER
     if permit and not ({1, 3} <= {STEP_RANK[s] for s in steps}):  # 受理/收件 and 决定/审批/批准
         return PROCESS_STEPS_PERMIT_INCOMPLETE
@@ -265,7 +264,7 @@ def _matches(arr, pattern: re.Pattern):
     return pc.fill_null(pc.match_substring_regex(arr, pattern.pattern), False).to_numpy(zero_copy_only=False)
 
 
-_CHUNK_CACHE: "weakref.WeakKeyDictionary[Rows, dict]" = weakref.WeakKeyDictionary()
+_CHUNK_CACHE: weakref.WeakKeyDictionary[Rows, dict] = weakref.WeakKeyDictionary()
 
 
 def _mask(rows: Rows, col: str, pattern: re.Pattern):
