@@ -156,3 +156,18 @@ def test_suggestion_is_in_the_json_report(tmp_path):
     doc = json.loads(run("validate", src, "--format", "json", "-q").stdout)
     f = [x for x in doc["findings"] if x["code"] == "element-wrong-type"][0]
     assert f["suggestion"] == {"value": "20", "confidence": "safe"}
+
+
+@pytest.mark.parametrize("code,value,expected", [
+    ("legal-basis-doc-number-brackets", "《国务院关于第三批取消中央指定地方实施行政许可事项的决定》（国发【2017】7号）",
+     "《国务院关于第三批取消中央指定地方实施行政许可事项的决定》（国发〔2017〕7号）"),
+    ("legal-basis-doc-number-brackets", "依据粤府[2019]12号文第三条", "依据粤府〔2019〕12号文第三条"),
+    ("legal-basis-leading-junk", ";1、《中华人民共和国行政许可法》第二十九条", "《中华人民共和国行政许可法》第二十九条"),
+    ("legal-basis-leading-junk", "，《城镇燃气管理条例》第十五条", "《城镇燃气管理条例》第十五条"),
+    ("legal-basis-wrapped-in-quotes", "“《城镇燃气管理条例》第十五条”", "《城镇燃气管理条例》第十五条"),
+])
+def test_legal_basis_hygiene_is_fixed_safely(code, value, expected):
+    from validators.checks.clarity import check_clarity  # noqa: F401  (the rules exist)
+
+    s = suggest(code, value, {})
+    assert (s.value, s.confidence) == (expected, "safe")

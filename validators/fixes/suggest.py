@@ -29,6 +29,11 @@ from validators.checks.codes import (
     USCC_CHECK_DIGIT,
     USCC_LOWERCASE,
 )
+from validators.checks.clarity import (
+    LEGAL_BASIS_DOC_NUMBER_BRACKETS,
+    LEGAL_BASIS_LEADING_JUNK,
+    LEGAL_BASIS_WRAPPED_IN_QUOTES,
+)
 from validators.checks.consistency import INSTANT_CASE_TYPE_MISMATCH
 from validators.checks.elements import ELEMENT_WRONG_TYPE
 from validators.conformity.findings import (
@@ -183,6 +188,35 @@ def _case_type(value, params, row):
     if promised is None:
         return None
     return Suggestion("1" if float(promised) == 0 else "2", LIKELY)
+
+
+# ---------------------------------------------------------------- 设定依据 hygiene
+
+_DOC_YEAR = re.compile(r"(?<=[\u4e00-\u9fff])[【\[(（［]\s*((?:19|20)\d{2})\s*[】\])）］](?=\s*\d+\s*号)")
+
+
+@_for(LEGAL_BASIS_LEADING_JUNK)
+def _strip_leading(value, params, row):
+    """";1、《行政许可法》…" → "《行政许可法》…": the stray punctuation and item number go."""
+    text = str(value or "")
+    m = re.match(r"^[\s;,.、。:!?；，：！？]+(?:\d{1,2}\s*[、.．)）]\s*)?", text)
+    new = text[m.end():] if m else text
+    return Suggestion(new, SAFE) if new and new != text else None
+
+
+@_for(LEGAL_BASIS_WRAPPED_IN_QUOTES)
+def _strip_quotes(value, params, row):
+    text = str(value or "").strip()
+    new = text[1:-1].strip()
+    return Suggestion(new, SAFE) if len(text) >= 2 and new else None
+
+
+@_for(LEGAL_BASIS_DOC_NUMBER_BRACKETS)
+def _doc_brackets(value, params, row):
+    """国发【2017】7号 → 国发〔2017〕7号 (GB/T 9704-2012 7.2.4)."""
+    text = str(value or "")
+    new = _DOC_YEAR.sub(lambda m: f"〔{m.group(1)}〕", text)
+    return Suggestion(new, SAFE) if new != text else None
 
 
 # ---------------------------------------------------------------- conformity
