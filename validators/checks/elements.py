@@ -68,7 +68,9 @@ def check_elements(rows: Rows, ctx):
                 inside = code.isin(el.codes).to_numpy(dtype=bool)
                 rule = ITEM_TYPE_UNKNOWN if name == "item_type" else ELEMENT_NOT_IN_CODELIST
                 out.append(hits(rows.frame, present & ~inside, rule, name, params={"codelist": el.codelist}))
-        if el.max_length:
+        # a single-valued code-list element is either a listed code (short by construction) or
+        # reported as outside the list: a length warning would only repeat that
+        if el.max_length and not (el.codes and el.kind != "multi"):
             length = rows.length(name)
             out.append(hits(rows.frame, present & (length > el.max_length), ELEMENT_TOO_LONG, name,
                             params={"max": el.max_length, "length": length}))

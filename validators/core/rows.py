@@ -8,11 +8,12 @@ Work is done on distinct values and broadcast back, because exports repeat the s
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import Any, Callable
 
-from validators.core.schema import PLACEHOLDERS, code_lookup, elements, split_multi
+from validators.core.schema import FLAG_ANSWERS, PLACEHOLDERS, code_lookup, elements, split_multi
 
 
 def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
@@ -59,13 +60,23 @@ def map_pairs(a, b, fn: Callable[[Any, Any], bool]):
     return results[inverse.reshape(-1)]
 
 
+_NOTE = re.compile(r"[(\[【][^)\]】]*[)\]】]")
+_LABEL = re.compile(r"^[^:]{1,12}:")
+_TRAIL = re.compile(r"[。.;,、!]+$")
+
+
 def normalise_code(value: str, codelist: str, multi: bool) -> str:
     """Labels and aliases → codes; unknown tokens are kept as written (then fail the code list)."""
     lookup = code_lookup(codelist)
     text = unicodedata.normalize("NFKC", value).strip()
     if not multi:
         key = text.upper()
-        return lookup.get(key, lookup.get(key.rstrip("类"), text))
+        found = lookup.get(key, lookup.get(key.rstrip("类")))
+        if found is None:
+            # "否（不收费）", "是。", "是否收费：否": a known value with a note, a stop or the label
+            bare = _TRAIL.sub("", _LABEL.sub("", _NOTE.sub("", key))).strip()
+            found = lookup.get(bare, lookup.get(bare.rstrip("类"))) if bare and bare != key else None
+        return text if found is None else found
     out: list[str] = []
     for token in split_multi(text):
         code = lookup.get(token.upper(), token)
@@ -78,12 +89,22 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
-@lru_cache(maxsize=1)
-def _absent_values():
+@lru_cache(maxsize=2)
+def _absent_values(flag: bool = False):
     """Empty text and the placeholders, as an arrow array for ``pc.is_in``."""
     import pyarrow as pa
 
-    return pa.array(sorted(PLACEHOLDERS | {""}), type=pa.string())
+    return pa.array(sorted(placeholders(flag) | {""}), type=pa.string())
+
+
+def _is_flag(col: str) -> bool:
+    el = elements().get(col)
+    return el is not None and el.codelist == "flag"
+
+
+def placeholders(flag: bool) -> frozenset[str]:
+    """The values that mean "no value"; on a yes/no element 无 is an answer (否), not a gap."""
+    return PLACEHOLDERS - FLAG_ANSWERS if flag else PLACEHOLDERS
 
 
 # blocks holding the characters NFKC changes in real exports: no-break and ideographic spaces,
@@ -144,7 +165,7 @@ class Rows:
         import pyarrow.compute as pc
 
         trimmed = pc.utf8_trim_whitespace(pa.array(self.frame[col].array))
-        absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values()))
+        absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values(_is_flag(col))))
         if pc.any(pc.and_(absent, pc.is_valid(trimmed))).as_py():
             trimmed = pc.if_else(absent, pa.scalar(None, pa.string()), trimmed)
         return trimmed, absent
@@ -228,9 +249,9 @@ def normalised_record(record: dict[str, Any]) -> dict[str, Any]:
         if name not in els or value is None:
             continue
         text = str(value).strip()
-        if text == "" or text in PLACEHOLDERS:
-            continue
         el = els[name]
+        if text == "" or text in placeholders(el.codelist == "flag"):
+            continue
         if el.codelist:
             code = normalise_code(text, el.codelist, el.kind == "multi")
             out[name] = code.split(",") if el.kind == "multi" else code

@@ -13,6 +13,7 @@ from schemas import load_json
 
 PLACEHOLDERS = frozenset({"无", "/", "／", "暂无", "-", "—", "--", "——", "null", "NULL", "None",
                           "空", "待定", "略", "\\"})
+FLAG_ANSWERS = frozenset({"无"})  # a placeholder elsewhere, but 否 on 是否收费 and the other flags
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from validators.read.base import CHUNK_ROWS, InputError, Table
 from validators.read.header import labels_problems, pick_header
-from validators.read.rules import SHEET_SKIPPED
+from validators.read.rules import MERGED_CELLS_FILLED, SHEET_SKIPPED
 from validators.report.findings import record
 
 
@@ -142,11 +142,11 @@ def _column_letters(col: int) -> str:
     return out
 
 
-def fill_merged(rows: list, ranges, header: int, field_at: dict[int, str]) -> list[Problem]:
+def fill_merged(rows: list, ranges, header: int, field_at: dict[int, str]) -> list[dict]:
     """Copy each vertical merged block's value down its first column, below the header row.
 
     Only blocks in an element column are filled (a merged title or note is no data); one
-    :class:`Problem` per block names the range and the number of rows it covers.
+    reading note (a :func:`record`) per block names the range and the number of rows it covers.
     """
     problems = []
     for r0, c0, r1, c1 in ranges:
@@ -165,7 +165,7 @@ def fill_merged(rows: list, ranges, header: int, field_at: dict[int, str]) -> li
                 row.extend([None] * (c0 + 1 - len(row)))
             row[c0] = value
         ref = f"{_column_letters(c0)}{r0 + 1}:{_column_letters(c1)}{r1 + 1}"
-        problems.append(Problem("merged-cells-filled", row=r0 + 1, field=field_at[c0],
+        problems.append(record(MERGED_CELLS_FILLED, row=r0 + 1, field=field_at[c0],
                                 value=_cell_text(value), params={"range": ref, "rows": r1 - r0 + 1}))
     return problems
 

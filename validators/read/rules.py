@@ -15,3 +15,5 @@ SHEET_SKIPPED = declare("sheet-skipped", "info", "input",
     f"{HEURISTIC}没有任何可识别要素列的工作表（说明页、代码表页）不是清单数据")
 MATERIALS_TABLE = declare("materials-table", "info", "input",
     f"{GBT_39046} 表4 申请材料信息：以实施编码关联事项的材料表不是办事指南，不按指南要素检查")
+MERGED_CELLS_FILLED = declare("merged-cells-filled", "info", "input",
+    f"{HEURISTIC}ECMA-376 第 1 部分 18.3.1.55 节（mergeCell）：合并区域的值只存于左上角单元格，故按该值读入其覆盖的每一行")
