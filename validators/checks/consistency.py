@@ -11,6 +11,7 @@ from functools import partial
 import numpy as np
 
 from validators.checks.clarity import CAP, online_only
+from validators.checks.phones import scan as scan_phones
 from validators.core.rows import Rows, map_distinct, map_pairs
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.core.textnum import day_numbers
@@ -38,6 +39,8 @@ CONSULT_EQUALS_COMPLAINT_PHONE = declare("consult-equals-complaint-phone", "warn
     "《国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见》（国办发〔2019〕51号）：咨询与监督投诉渠道应分设")
 PHONE_FORMAT_INVALID = declare("phone-format-invalid", "warning", "rule",
     "《电信网编号计划（2017年版）》（工业和信息化部）：固定电话号码由长途区号（0 + 2–3 位）和 7–8 位本地号码组成")
+PHONE_NUMBER_INVALID = declare("phone-number-invalid", "warning", "rule",
+    "《电信网编号计划（2017年版）》（工业和信息化部）：长途区号须为已分配的区号，本地号码位数随区号而定（Google libphonenumber 号码规则）")
 TIME_LIMIT_NOTE_MISMATCH = declare("time-limit-note-mismatch", "warning", "rule",
     f"{HEURISTIC}办结时限说明中写出的天数与时限数值不一致时，二者至少有一个是错的")
 DUPLICATED_TEXT_BLOCK = declare("duplicated-text-block", "warning", "rule",
@@ -51,11 +54,6 @@ ENTRUSTING_BODY_MISSING = declare("entrusting-body-missing", "warning", "rule",
 
 
 _URL = re.compile(r"^\s*(https?://|www\.)\S+", re.I)
-_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "‐": "-", "―": "-", "﹣": "-"})
-_LANDLINE = re.compile(r"(?<![\d])(0\d{2,3})-?(\d{7,8})(?![\d])")
-_MOBILE = re.compile(r"(?<![\d])1[3-9]\d{9}(?![\d])")
-_SERVICE = re.compile(r"(?<![\d])(1\d{4}|9\d{4}|400-?\d{3}-?\d{4}|800-?\d{3}-?\d{4})(?![\d])")
-_BARE = re.compile(r"(?<![\d-])(\d{7,8})(?![\d])")
 _SEGMENT = re.compile(r"[，,。；;\n\r]+")
 TEXT_BLOCK_FIELDS = ("acceptance_conditions", "handling_process", "legal_basis", "materials",
                      "onsite_reason", "fee_standard", "special_procedures")
@@ -233,21 +231,22 @@ def repeated_segment(text: str, statute: bool = False) -> str | None:
 
 
 def phone_numbers(text: str) -> tuple[frozenset[str], bool]:
-    """(normalised numbers found, whether a landline lacks its area code)."""
-    t = text.translate(_DASHES)
-    found = {a + b for a, b in _LANDLINE.findall(t)}
-    rest = _LANDLINE.sub(" ", t)
-    found |= set(_MOBILE.findall(rest))
-    rest = _MOBILE.sub(" ", rest)
-    found |= {s.replace("-", "") for s in _SERVICE.findall(rest)}
-    rest = _SERVICE.sub(" ", rest)
-    bare = _BARE.findall(rest)
-    return frozenset(found | set(bare)), bool(bare)
+    """(normalised numbers found, whether a local number lacks its area code)."""
+    found = scan_phones(text)
+    return found.numbers, found.bare
 
 
-def _phone_key(text: str) -> str | None:
-    nums = phone_numbers(text)[0]
-    return ",".join(sorted(nums)) if nums else None
+def _phone_views(series):
+    """Per row, from one scan per distinct text: bare (bool), invalid fragments, numbers key."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    scans = [scan_phones(u) for u in uniques]
+    bare = np.array([s.bare for s in scans] + [False], dtype=bool)[codes]
+    invalid = np.array(["、".join(s.invalid) or None for s in scans] + [None], dtype=object)[codes]
+    keys = np.array([",".join(sorted(s.numbers)) or None for s in scans] + [None], dtype=object)[codes]
+    return bare, pd.Series(invalid, index=series.index), pd.Series(keys, index=series.index)
 
 
 def _check_phones(rows: Rows):
@@ -255,9 +254,10 @@ def _check_phones(rows: Rows):
     keys = {}
     for col in ("consultation_channel", "complaint_channel"):
         if rows.has(col):
-            bare = map_distinct(rows.text(col), lambda t: phone_numbers(t)[1], out="bool")
-            out.append(hits(rows.frame, bare.to_numpy(), PHONE_FORMAT_INVALID, col))
-            keys[col] = map_distinct(rows.text(col), _phone_key, out="str")
+            bare, invalid, keys[col] = _phone_views(rows.text(col))
+            out.append(hits(rows.frame, bare, PHONE_FORMAT_INVALID, col))
+            out.append(hits(rows.frame, invalid.notna().to_numpy(), PHONE_NUMBER_INVALID, col,
+                            params={"number": invalid}))
     if len(keys) == 2:
         c, s = keys["consultation_channel"], keys["complaint_channel"]
         same = (c.notna() & (c == s)).fillna(False).to_numpy(dtype=bool)
