@@ -267,6 +267,15 @@ _PERMIT_LIST = click.option("--permit-list", type=click.Path(dir_okay=False),
                                     "outside it gets permit-not-in-list."))
 
 
+def _profile_names() -> list[str]:
+    """Coding-scheme profiles shipped in schemas/profiles (file names only: nothing heavy imported)."""
+    from pathlib import Path
+
+    import schemas
+
+    return sorted(p.stem for p in (Path(schemas.__file__).parent / "profiles").glob("*.json"))
+
+
 @main.command(help=_h("检查办事指南 / 实施清单导出文件（CSV、XLSX、JSON、JSONL）是否符合要素标准。",
                       "Check service-guide / implementation-list exports (CSV, XLSX, JSON, JSONL) against the "
                       "element standard.") + """
@@ -293,6 +302,9 @@ _PERMIT_LIST = click.option("--permit-list", type=click.Path(dir_okay=False),
                       "1.x, needs sxcheck[gx])."))
 @click.option("--gx-docs", type=click.Path(file_okay=False), help=_h("与 --engine gx 同用：生成 GX Data Docs 到该目录。",
                       "With --engine gx: build GX Data Docs into this directory."))
+@click.option("--profile", type=click.Choice(_profile_names()),
+              help=_h("地方编码方案（schemas/profiles）；默认按编码形态自动识别。",
+                      "Local coding scheme (schemas/profiles); detected from the code shapes by default."))
 @_SEVERITY
 @_LIMIT
 @_QUIET
@@ -313,7 +325,8 @@ _PERMIT_LIST = click.option("--permit-list", type=click.Path(dir_okay=False),
                       "is always loaded)."))
 @_PERMIT_LIST
 def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet,
-             with_certificates, registry, kept_list, revoked, revoked_registry, permit_list):
+             with_certificates, registry, kept_list, revoked, revoked_registry, permit_list,
+             profile):
     from validators import validate as run
 
     if (registry or kept_list) and not with_certificates:
@@ -338,7 +351,8 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
     def work():
         with Progress(not quiet) as progress:
             report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
-                         progress=progress, gx_docs_dir=gx_docs, revoked=rev)
+                         progress=progress, gx_docs_dir=gx_docs, revoked=rev,
+                         profile=profile)
         if with_certificates:
             from validators.certification.run import add_certificates
 

@@ -853,8 +853,10 @@ def _k_catalog_dept(rng, r, o):
     return [("catalog-code-dept-mismatch", "catalog_code")]
 
 
-def _k_task_33(rng, r, o):
-    r["task_code"] = r["task_code"] + "01"
+def _k_task_32(rng, r, o):
+    # a 33-character 业务办理项编码 in the 实施编码 column is a documented scheme (31 + 2), not an
+    # error; one digit short of it is
+    r["task_code"] = r["task_code"] + "0"
     return [("task-code-length", "task_code")]
 
 
@@ -1073,7 +1075,7 @@ DEFECTS: dict[str, tuple[Callable, str, Callable]] = {
     "catalog-type": (_k_catalog_type, "基本编码 TT 段与事项类型不符（实施编码同步）", _GEN),
     "catalog-region": (_k_catalog_region, "基本编码 RR 段为外省代码 44（实施编码同步）", _ANY),
     "catalog-dept": (_k_catalog_dept, "中央业务指导部门代码与基本编码 DD 段不符", _ANY),
-    "task-code-33": (_k_task_33, "实施编码 33 位（误填业务办理项编码）", _ANY),
+    "task-code-32": (_k_task_32, "实施编码 32 位（业务办理项编码少一位）", _ANY),
     "task-code-body": (_k_task_body, "实施编码前 18 位是另一部门的统一社会信用代码", _ANY),
     "task-code-level": (_k_task_level, "实施编码第 19 位为 3，行使层级仅 4", _ANY),
     "task-code-catalog": (_k_task_catalog, "实施编码后 12 位与基本编码不符", _ANY),

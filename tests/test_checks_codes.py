@@ -51,7 +51,8 @@ def test_catalog_codes(code, rule):
 
 @pytest.mark.parametrize("code,rule", [
     ("11450721MB155808114000104002000", None),
-    ("11450721MB15580811400014100500001", "task-code-length"),   # a 33-char 办理项编码
+    ("11450721MB15580811400014100500001", None),   # 31 + 2-digit 办理项 number (issue 8, item 6)
+    ("11450721MB1558081140001410050000", "task-code-length"),    # 32 characters
     ("511A0138000000-511602000000-000-11450721MB15580811-1-00", "task-code-local"),
     ("11450721MB1558081140001040020OO", "task-code-format"),
 ])

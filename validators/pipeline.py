@@ -36,6 +36,7 @@ class TableContext:
 
     table: Table
     missing: dict = field(default_factory=dict)   # element → [family titles, rows]
+    profile: object = None                        # the coding scheme (validators.core.profiles)
 
     def column_missing(self, name: str, family: str | None, rows: int) -> None:
         entry = self.missing.setdefault(name, [set(), 0])
@@ -74,8 +75,31 @@ def is_materials_table(table: Table) -> bool:
             and "item_name" not in table.columns)
 
 
+def _choose_profile(ctx: TableContext, chunk, requested: str | None, report: Report) -> None:
+    """Pick the table's coding scheme once, from ``--profile`` or the first chunk's code shapes,
+    and say so in one info finding when it is not the national scheme (or codes carry 办理项)."""
+    from validators.checks.codes import CODING_SCHEME_DETECTED
+    from validators.core import profiles
+    from validators.report.findings import record
+
+    if requested:
+        ctx.profile, evidence = profiles.get(requested), "--profile"
+    else:
+        ctx.profile, evidence = profiles.detect(chunk)
+    found = []
+    if ctx.profile.name != profiles.NATIONAL:
+        found.append(record(CODING_SCHEME_DETECTED, source=ctx.table.source, sheet=ctx.table.sheet,
+                            value=ctx.profile.name, params={"scheme": ctx.profile.title, "evidence": evidence}))
+    handle = profiles.handle_suffix_evidence(chunk)
+    if handle:
+        found.append(record(CODING_SCHEME_DETECTED, source=ctx.table.source, sheet=ctx.table.sheet,
+                            field="task_code", value=handle,
+                            params={"scheme": "实施编码（31 位）+ 2 位办理项序号 = 33 位业务办理项编码", "evidence": handle}))
+    report.add_records(found)
+
+
 def scan_table(table: Table, report: Report, suite: NativeSuite, *,
-               on_rows: Callable[[Rows, object], None] | None = None,
+               on_rows: Callable[[Rows, object], None] | None = None, profile: str | None = None,
                progress: Callable[[str, int, int | None, int | None], None] | None = None) -> SourceInfo:
     """Stream one table through every check, adding findings to ``report``.
 
@@ -99,7 +123,9 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
             chunk = chunk.loc[~blank].reset_index(drop=True)
         if len(chunk) == 0:
             continue
-        rows = Rows(chunk)
+        if ctx.profile is None:
+            _choose_profile(ctx, chunk, profile, report)
+        rows = Rows(chunk, ctx.profile)
         hit_frames = []
         for check in CHECKS:
             hit_frames.extend(f for f in check(rows, ctx) if f is not None)
@@ -131,11 +157,13 @@ def finish_expectations(report: Report, results) -> None:
 def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: str | None = None,
              engine: str = "native", severity: dict[str, str] | None = None,
              progress: Callable[[str, int, int | None, int | None], None] | None = None,
-             gx_docs_dir: str | None = None, revoked: dict | None = None) -> Report:
+             gx_docs_dir: str | None = None, revoked: dict | None = None,
+             profile: str | None = None) -> Report:
     """Validate guide / 实施清单 exports and return the Report.
 
     ``revoked`` (a dict of :class:`validators.revocation.run.RevokedPass` options, ``{}`` for the
-    defaults) also runs the revoked-permit check in the same pass.
+    defaults) also runs the revoked-permit check in the same pass.  ``profile`` names a coding
+    scheme of ``schemas/profiles`` (default: detected per table).
     Raises :class:`validators.io.InputError` when an input cannot be read at all.
     """
     import pandas as pd
@@ -144,6 +172,11 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
         paths = [paths]
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
+    if profile is not None:
+        from validators.core.profiles import names
+
+        if profile not in names():
+            raise ValueError(f"profile must be one of {names()}")
     started = time.perf_counter()
     report = Report(engine=engine, severity_overrides=dict(severity or {}))
     rev = None
@@ -166,7 +199,7 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
                 if keep is not None:
                     keep(rows, found)
                 rev.scan(rows, report, table.source, table.sheet)
-        scan_table(table, report, suite, on_rows=on_rows, progress=progress)
+        scan_table(table, report, suite, on_rows=on_rows, progress=progress, profile=profile)
     if rev is not None:
         rev.finish(report)
     if engine == "gx":

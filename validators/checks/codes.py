@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from validators.core.rows import Rows, map_pairs
+from validators.core.rows import Rows, map_distinct, map_pairs
 from validators.core.rulebook import GBT_39554_1, HEURISTIC, declare
 from validators.core.schema import USCC_PATTERN, item_type_codes, task_code_pattern
 from validators.report.findings import hits
@@ -55,6 +55,22 @@ TASK_CODE_CATALOG_MISMATCH = declare("task-code-catalog-mismatch", "error", "cod
     f"{GBT_39554_1}：实施编码第 20–31 位为基本编码", task_issue="task-code")
 HANDLE_ITEM_CODE_PREFIX = declare("handle-item-code-prefix", "error", "code",
     f"{GBT_39554_1}：业务办理项编码 = 实施编码 + 2 位办理项序号")
+USCC_EXCEL_NUMBER = declare("uscc-excel-number", "error", "code",
+    "GB 32100-2015 第4章：代码为 18 位字符；Excel 数值只保留 15 位有效数字（超出部分置 0 或显示为科学计数法），"
+    "存成数字的代码已无法恢复", task_issue="body-code")
+CODE_LEADING_ZEROS = declare("code-leading-zeros", "info", "code",
+    f"{GBT_39554_1}：事项类型、中央业务指导部门为 2 位代码（01、04 …）；Excel 将其存为数字时丢失前导零")
+TASK_CODE_USCC_INVALID = declare("task-code-uscc-invalid", "error", "code",
+    f"{GBT_39554_1}：实施编码第 1–18 位为实施主体的统一社会信用代码，须通过 GB 32100-2015 第5章校验码"
+    "及其第 9–17 位 GB 11714-1997 组织机构代码校验码", task_issue="task-code")
+LOCAL_CODE_BODY_MISMATCH = declare("local-code-body-mismatch", "error", "code",
+    "地方实施编码（如四川 itemCode：基本编码-区划-000-统一社会信用代码-1-00）中嵌入的统一社会信用代码"
+    "应为实施主体编码（GB 32100-2015）", task_issue="task-code")
+AREA_UNMAPPED = declare("area-unmapped", "info", "code",
+    "GB/T 2260《中华人民共和国行政区划代码》：行政区划写作代码或名称；无法对应到任何区划时不与基本编码比较")
+CODING_SCHEME_DETECTED = declare("coding-scheme-detected", "info", "code",
+    "地方政务服务平台编码方案（广东事项类型 20/21、四川 itemCode、DB52/T 1264-2018 贵州、湖北 16 位、福建字母类型码，"
+    f"及 {GBT_39554_1} 的 33 位业务办理项编码）：按识别出的方案解读事项类型和编码")
 
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -93,9 +109,18 @@ def _is_placeholder(code: str) -> bool:
     return bool(re.match(r"^(TE|TEST|XX|TMP)", core, re.I))
 
 
+_EXCEL_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d{1,2}$", re.I)
+_EXCEL_FLOAT = re.compile(r"^\d{15,18}\.0+$")
+_EXCEL_ZEROED = re.compile(r"^\d{15}000$")  # 15 significant digits kept, the last three set to 0
+
+
 def classify_uscc(value: str) -> tuple[str, dict] | None:
     """The rule a 实施主体编码 breaks, with message parameters, or None when it is a valid USCC."""
     code = value.strip()
+    if _EXCEL_SCIENTIFIC.match(code) or _EXCEL_FLOAT.match(code) or (
+            _EXCEL_ZEROED.match(code) and uscc_check_char(code[:17]) != code[17]):
+        # the cause is Excel, not a typo: no check digit is proposed, the digits are gone
+        return USCC_EXCEL_NUMBER, {}
     if _is_placeholder(code):
         return USCC_PLACEHOLDER, {}
     if _ORG_ONLY.match(code) and len(code.replace("-", "")) == 9:
@@ -116,11 +141,14 @@ def classify_uscc(value: str) -> tuple[str, dict] | None:
     return None
 
 
-def classify_catalog(code: str) -> tuple[str, dict] | None:
+def classify_catalog(code: str, profile=None) -> tuple[str, dict] | None:
     if re.fullmatch(r"\d{12}", code):
-        if code[2:4] not in _ITEM_TYPES:
+        if code[2:4] not in _ITEM_TYPES and not (
+                profile is not None and code[:2] in profile.provinces and code[2:4] in profile.catalog_types()):
             return CATALOG_CODE_FORMAT, {"reason": "tt", "tt": code[2:4]}
         return None
+    if profile is not None and profile.local_catalog is not None and profile.local_catalog.match(code):
+        return None  # the profile documents this shape: one scheme finding, not one per row
     if re.fullmatch(r"\d{7,11}", code) and code.zfill(12)[2:4] in _ITEM_TYPES:
         return CATALOG_CODE_LEADING_ZEROS, {"length": len(code), "suggest": code.zfill(12)}
     if _LOCAL_CATALOG.match(code):
@@ -128,9 +156,13 @@ def classify_catalog(code: str) -> tuple[str, dict] | None:
     return CATALOG_CODE_FORMAT, {"reason": "shape", "length": len(code)}
 
 
-def classify_task(code: str) -> tuple[str, dict] | None:
+def classify_task(code: str, profile=None) -> tuple[str, dict] | None:
     if len(code) == 31:
         return None if _TASK_RE.match(code) else (TASK_CODE_FORMAT, {})
+    if len(code) == 33 and code[31:].isdigit() and _TASK_RE.match(code[:31]):
+        return None  # a 业务办理项编码: the 实施编码 + 2-digit 办理项 number
+    if profile is not None and profile.local_task is not None and profile.local_task.match(code):
+        return None
     if _LOCAL_TASK.match(code):
         return TASK_CODE_LOCAL, {"length": len(code)}
     return TASK_CODE_LENGTH, {"length": len(code)}
@@ -220,22 +252,29 @@ def _segment_check(rows: Rows, out: list, ok, segment, other: str, rule: str, fi
 
 def check_codes(rows: Rows, ctx):
     out: list = []
+    profile = rows.profile
     body_ok = None
     if rows.has("implementing_body_code"):
         body_ok, rule_of, names = _classified(rows, "implementing_body_code", classify_uscc, out, uscc_valid)
         if USCC_ORG_CHECK_DIGIT in names:  # the USCC itself is valid: keep comparing it
             body_ok = body_ok | (rule_of == names.index(USCC_ORG_CHECK_DIGIT))
+    _leading_zeros(rows, out)
     cat_ok = None
     if rows.has("catalog_code"):
-        cat_ok = _classified(rows, "catalog_code", classify_catalog, out, _shape_valid(_CATALOG_OK))[0]
+        cat_ok = _classified(rows, "catalog_code", lambda c: classify_catalog(c, profile), out,
+                             _shape_valid(_CATALOG_OK))[0]
         cat = rows.code("catalog_code")
         if rows.has("item_type"):
+            tt = cat.str.slice(2, 4)
+            if profile is not None and profile.catalog_type_codes:
+                local = cat.str.slice(0, 2).isin(list(profile.provinces)).fillna(False)
+                tt = tt.where(~local, tt.map(lambda v: profile.catalog_type_codes.get(v, v), na_action="ignore"))
             known_type = rows.code("item_type").isin(_ITEM_TYPES).to_numpy(dtype=bool)
-            _segment_check(rows, out, cat_ok & known_type, cat.str.slice(2, 4), "item_type",
+            _segment_check(rows, out, cat_ok & known_type, tt, "item_type",
                            CATALOG_CODE_TYPE_MISMATCH, "catalog_code", ("tt", "item_type"))
         province = None
         if rows.has("area_code"):
-            province = rows.code("area_code").str.slice(0, 2).where(rows.present("area_code"))
+            province = _area_province(rows, out)
         if body_ok is not None:
             from_body = rows.code("implementing_body_code").str.slice(2, 4).where(body_ok)
             province = from_body if province is None else province.fillna(from_body)
@@ -244,28 +283,91 @@ def check_codes(rows: Rows, ctx):
             bad = cat_ok & (province.notna() & (rr != "00") & (rr != province)).fillna(False).to_numpy(dtype=bool)
             out.append(hits(rows.frame, bad, CATALOG_CODE_REGION_MISMATCH, "catalog_code",
                             params={"rr": rr, "province": province}))
-        _segment_check(rows, out, cat_ok, cat.str.slice(4, 6), "central_dept_code",
-                       CATALOG_CODE_DEPT_MISMATCH, "catalog_code", ("dd", "dept"))
+        if rows.has("central_dept_code"):
+            dept = rows.code("central_dept_code")
+            dept = dept.where(~dept.str.fullmatch(r"\d").fillna(False), "0" + dept)  # named by code-leading-zeros
+            differs = (cat.str.slice(4, 6) != dept).fillna(True).to_numpy(dtype=bool)
+            out.append(hits(rows.frame, cat_ok & rows.present("central_dept_code") & differs,
+                            CATALOG_CODE_DEPT_MISMATCH, "catalog_code",
+                            params={"dd": cat.str.slice(4, 6), "dept": rows.code("central_dept_code")}))
     if rows.has("task_code"):
-        ok = _classified(rows, "task_code", classify_task, out, _shape_valid(_TASK_RE))[0]
+        ok = _classified(rows, "task_code", lambda c: classify_task(c, profile), out, _shape_valid(_TASK_RE))[0]
         task = rows.code("task_code")
+        national = ok & task.str.match(_TASK_RE.pattern[:-1]).fillna(False).to_numpy(dtype=bool)
         # compared only with codes that are themselves valid: a broken 实施主体编码 or 基本编码 is
         # reported once, under its own rule, not again as a mismatch
         if body_ok is not None:
-            _segment_check(rows, out, ok & body_ok, task.str.slice(0, 18), "implementing_body_code",
+            _segment_check(rows, out, national & body_ok, task.str.slice(0, 18), "implementing_body_code",
                            TASK_CODE_BODY_MISMATCH, "task_code", ("prefix", "body"))
+        else:
+            _embedded_uscc(rows, out, national, task)
         if cat_ok is not None:
-            _segment_check(rows, out, ok & cat_ok, task.str.slice(19, 31), "catalog_code",
+            _segment_check(rows, out, national & cat_ok, task.str.slice(19, 31), "catalog_code",
                            TASK_CODE_CATALOG_MISMATCH, "task_code", ("tail", "catalog"))
         if rows.has("exercise_levels"):
             lv = task.str.slice(18, 19)
             levels = rows.code("exercise_levels")
             inside = map_pairs(lv, levels, lambda d, v: d is not None and v is not None and d in v.split(","))
-            out.append(hits(rows.frame, ok & rows.present("exercise_levels") & ~inside,
+            out.append(hits(rows.frame, national & rows.present("exercise_levels") & ~inside,
                             TASK_CODE_LEVEL_MISMATCH, "task_code", params={"digit": lv, "levels": levels}))
         if rows.has("handle_item_code"):
             h = rows.code("handle_item_code")
-            good = ((h.str.len() == 33) & (h.str.slice(0, 31) == task)).fillna(False).to_numpy(dtype=bool)
-            out.append(hits(rows.frame, ok & rows.present("handle_item_code") & ~good,
+            good = ((h.str.len() == 33) & (h.str.slice(0, 31) == task.str.slice(0, 31))).fillna(False) \
+                .to_numpy(dtype=bool)
+            out.append(hits(rows.frame, national & rows.present("handle_item_code") & ~good,
                             HANDLE_ITEM_CODE_PREFIX, "handle_item_code"))
+    if body_ok is not None:
+        for col in ("local_task_code", "task_code"):
+            if rows.has(col):
+                _local_body(rows, out, col, body_ok)
     return out
+
+
+def _leading_zeros(rows: Rows, out: list) -> None:
+    """事项类型 ``1`` and 中央业务指导部门 ``4``: two-digit codes Excel stored as numbers."""
+    for col in ("item_type", "central_dept_code"):
+        if rows.has(col):
+            raw = rows.text(col).str.strip()
+            single = raw.str.fullmatch(r"[1-9]").fillna(False).to_numpy(dtype=bool)
+            if single.any():
+                out.append(hits(rows.frame, single, CODE_LEADING_ZEROS, col, params={"suggest": "0" + raw}))
+
+
+def _area_province(rows: Rows, out: list):
+    """Province (2 digits) of the 区划 element, written as a code or a name; unmappable → info."""
+    from validators.core.regions import region_code
+
+    code = map_distinct(rows.text("area_code"), region_code, out="str")
+    present = rows.present("area_code")
+    out.append(hits(rows.frame, present & code.isna().to_numpy(dtype=bool), AREA_UNMAPPED, "area_code"))
+    return code.str.slice(0, 2).where(present)
+
+
+def _embedded_uscc(rows: Rows, out: list, ok, task) -> None:
+    """No 实施主体编码 column: the USCC inside the 31-character 实施编码 is still checked."""
+    prefix = task.str.slice(0, 18)
+    valid = uscc_valid(prefix.where(ok))
+    verdict = map_distinct(prefix.where(ok & ~valid), classify_uscc)
+    rule = verdict.map(lambda v: v[0] if v else None, na_action="ignore")
+    bad = ok & ~valid & rule.isin([USCC_CHECK_DIGIT, USCC_ORG_CHECK_DIGIT]).to_numpy(dtype=bool)
+    if bad.any():
+        position = rule.map(lambda r: 18 if r == USCC_CHECK_DIGIT else 17, na_action="ignore")
+        out.append(hits(rows.frame, bad, TASK_CODE_USCC_INVALID, "task_code", params={
+            "prefix": prefix, "position": position,
+            "expected": verdict.map(lambda v: v[1]["expected"] if v else None, na_action="ignore"),
+            "actual": verdict.map(lambda v: v[1]["actual"] if v else None, na_action="ignore")}))
+
+
+_EMBEDDED_USCC = re.compile(r"(?:^|-)([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?:-|$)")
+
+
+def _local_body(rows: Rows, out: list, col: str, body_ok) -> None:
+    """Local item codes embedding a USCC (``…-000-<USCC>-…``) name the 实施主体 of the row."""
+    def embedded(v: str) -> str | None:
+        m = _EMBEDDED_USCC.search(v) if "-" in v else None
+        return m.group(1) if m else None
+
+    inner = map_distinct(rows.code(col), embedded, out="str")
+    body = rows.code("implementing_body_code")
+    bad = body_ok & (inner.notna() & (inner != body)).fillna(False).to_numpy(dtype=bool)
+    out.append(hits(rows.frame, bad, LOCAL_CODE_BODY_MISMATCH, col, params={"embedded": inner, "body": body}))

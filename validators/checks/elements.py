@@ -67,7 +67,10 @@ def check_elements(rows: Rows, ctx):
             else:
                 inside = code.isin(el.codes).to_numpy(dtype=bool)
                 rule = ITEM_TYPE_UNKNOWN if name == "item_type" else ELEMENT_NOT_IN_CODELIST
-                out.append(hits(rows.frame, present & ~inside, rule, name, params={"codelist": el.codelist}))
+                params = {"codelist": el.codelist}
+                if rule == ITEM_TYPE_UNKNOWN:  # say which coding scheme the code was read under
+                    params["scheme"] = rows.profile.name if rows.profile is not None else "national"
+                out.append(hits(rows.frame, present & ~inside, rule, name, params=params))
         # a single-valued code-list element is either a listed code (short by construction) or
         # reported as outside the list: a length warning would only repeat that
         if el.max_length and not (el.codes and el.kind != "multi"):

@@ -140,8 +140,9 @@ class Rows:
     kernels (trim, NFKC, membership) or once per distinct value.
     """
 
-    def __init__(self, frame):
+    def __init__(self, frame, profile=None):
         self.frame = frame
+        self.profile = profile    # the province coding scheme (validators.core.profiles), if any
         self.n = len(frame)
         self._text: dict[str, Any] = {}
         self._present: dict[str, Any] = {}
@@ -201,8 +202,11 @@ class Rows:
             el = elements()[col]
             t = self.text(col)
             if el.codelist:
-                self._code[col] = map_distinct(
-                    t, lambda v: normalise_code(v, el.codelist, el.kind == "multi"), out="str")
+                fn = lambda v: normalise_code(v, el.codelist, el.kind == "multi")  # noqa: E731
+                if col == "item_type" and self.profile is not None and self.profile.item_type:
+                    plain, profile = fn, self.profile
+                    fn = lambda v: profile.item_type_code(v) or plain(v)  # noqa: E731
+                self._code[col] = map_distinct(t, fn, out="str")
             elif self.has(col):
                 import pyarrow as pa
                 import pyarrow.compute as pc
