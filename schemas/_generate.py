@@ -29,7 +29,7 @@ ELEMENTS = [
     ("legal_basis", "设定依据", "by_law", "text", None, None, ["依据", "法律依据", "设立依据", "实施依据", "byLaw", "byLaws", "laws", "sdyj", "设定依据(法律法规)", "设定和实施依据"]),
     ("exercise_levels", "行使层级", "use_level", "multi", 11, "exercise_levels", ["实施层级", "useLevel", "xscj", "行使层级(多选)"]),
     ("central_dept_code", "中央业务指导部门代码", "central_dept", "code", 2, None, ["中央业务指导部门", "授权部门", "centralDept"]),
-    ("area_code", "行政区划代码", "area_code", "code", 12, None, ["区划代码", "所属区划", "areaCode", "xzqhdm"]),
+    ("area_code", "行政区划代码", "area_code", "code", 50, None, ["区划代码", "所属区划", "区划", "行政区划", "所属行政区划", "areaCode", "xzqhdm"]),
     ("planned_effective_date", "计划生效日期", "plan_effective_date", "date", None, None, ["planEffectiveDate", "生效日期"]),
     ("planned_cancel_date", "计划取消日期", "plan_cancel_date", "date", None, None, ["planCancelDate", "取消日期"]),
     ("update_date", "更新时间", "update_time", "text", None, None, ["更新日期", "最后更新时间", "发布日期", "发布时间", "公布日期", "updateTime", "updateDate", "publishDate"]),

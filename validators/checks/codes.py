@@ -259,6 +259,7 @@ def check_codes(rows: Rows, ctx):
         if USCC_ORG_CHECK_DIGIT in names:  # the USCC itself is valid: keep comparing it
             body_ok = body_ok | (rule_of == names.index(USCC_ORG_CHECK_DIGIT))
     _leading_zeros(rows, out)
+    area_province = _area_province(rows, out) if rows.has("area_code") else None
     cat_ok = None
     if rows.has("catalog_code"):
         cat_ok = _classified(rows, "catalog_code", lambda c: classify_catalog(c, profile), out,
@@ -272,9 +273,7 @@ def check_codes(rows: Rows, ctx):
             known_type = rows.code("item_type").isin(_ITEM_TYPES).to_numpy(dtype=bool)
             _segment_check(rows, out, cat_ok & known_type, tt, "item_type",
                            CATALOG_CODE_TYPE_MISMATCH, "catalog_code", ("tt", "item_type"))
-        province = None
-        if rows.has("area_code"):
-            province = _area_province(rows, out)
+        province = area_province
         if body_ok is not None:
             from_body = rows.code("implementing_body_code").str.slice(2, 4).where(body_ok)
             province = from_body if province is None else province.fillna(from_body)
