@@ -217,6 +217,12 @@ def main() -> None:
         ("对未取得药品经营许可证经营医疗器械的处罚", "02", "object",
          "nearest 对未取得药品经营许可证经营药品的处罚"),
         ("药品经营许可证核发（零售）", "01", "qualifier", "scope qualifier absent from the base"),
+        # one inserted content character: ratio ≥ 93 and no keyword guard, yet another permit
+        ("道路旅客运输站经营许可", "01", "inserted-char", "ratio 95.2 to 道路旅客运输经营许可"),
+        ("道路货物运输站经营许可", "01", "inserted-char", "ratio 95.2 to 道路货物运输经营许可"),
+        ("燃气具经营许可证核发", "01", "inserted-char", "ratio 94.7 to 燃气经营许可证核发"),
+        ("建筑工程施工图许可证核发", "01", "inserted-char", "ratio 95.7 to 建筑工程施工许可证核发"),
+        ("排污权许可证核发", "01", "inserted-char", "ratio 93.3 to 排污许可证核发"),
     )
     for name, typ, kind, note in hard_negatives:
         band = "unmatched" if name.startswith("兽用") else "review"    # ratio 72.7: below review

@@ -225,4 +225,47 @@ def guards(local_key: str, base_key: str) -> tuple[str, ...]:
             only_a = "、".join(sorted(a[kind] - b[kind])) or "∅"
             only_b = "、".join(sorted(b[kind] - a[kind])) or "∅"
             fired.append(f"{kind}:{only_a}≠{only_b}")
+    extra = unexplained(local_key, base_key)
+    if extra and not fired:
+        fired.append(f"unexplained:{extra[0] or '∅'}≠{extra[1] or '∅'}")
     return tuple(fired)
+
+
+# differences that do not change the item: punctuation and bracket forms, and suffixes that name
+# the same permit (…许可 = …许可证核发 = …许可证) and connectives (和/与/及); level and region
+# affixes are removed before
+EQUIVALENT_WORDS = ("核发", "证书", "证", "审批", "办理", "的", "以及", "和", "与", "及", "或者", "或")
+_NEUTRAL_CHARS = frozenset("()-、,，/·.。;；:：")
+
+
+def _explained(segment: str) -> bool:
+    rest = "".join(c for c in segment if c not in _NEUTRAL_CHARS)
+    while rest:
+        word = next((w for w in EQUIVALENT_WORDS if rest.startswith(w)), None)
+        if word is None:
+            return False
+        rest = rest[len(word):]
+    return True
+
+
+@lru_cache(maxsize=200_000)
+def unexplained(local_key: str, base_key: str) -> tuple[str, str] | None:
+    """The content characters by which two keys differ that no known equivalence explains, as
+    (local only, base only); None when every difference is explained.
+
+    ``道路旅客运输站经营许可`` vs ``道路旅客运输经营许可`` scores 95.2 but the inserted 站 makes it
+    another permit: a fuzzy match must never be automatic while such a character remains.
+    """
+    from difflib import SequenceMatcher
+
+    only_a, only_b = [], []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, local_key, base_key, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        seg_a, seg_b = local_key[i1:i2], base_key[j1:j2]
+        if not (_explained(seg_a) and _explained(seg_b)):
+            only_a.append(seg_a)
+            only_b.append(seg_b)
+    if not only_a and not only_b:
+        return None
+    return "、".join(x for x in only_a if x), "、".join(x for x in only_b if x)
