@@ -89,12 +89,15 @@ def _choose_profile(ctx: TableContext, chunk, requested: str | None, report: Rep
     found = []
     if ctx.profile.name != profiles.NATIONAL:
         found.append(record(CODING_SCHEME_DETECTED, source=ctx.table.source, sheet=ctx.table.sheet,
-                            value=ctx.profile.name, params={"scheme": ctx.profile.title, "evidence": evidence}))
+                            value=ctx.profile.name, params={"scheme": ctx.profile.title, "scheme_en": ctx.profile.title_en,
+                                    "evidence": evidence}))
     handle = profiles.handle_suffix_evidence(chunk)
     if handle:
         found.append(record(CODING_SCHEME_DETECTED, source=ctx.table.source, sheet=ctx.table.sheet,
                             field="task_code", value=handle,
-                            params={"scheme": "实施编码（31 位）+ 2 位办理项序号 = 33 位业务办理项编码", "evidence": handle}))
+                            params={"scheme": "实施编码（31 位）+ 2 位办理项序号 = 33 位业务办理项编码",
+                                    "scheme_en": "implementation code (31) + 2-digit handling-item number = 33 characters",
+                                    "evidence": handle}))
     report.add_records(found)
 
 
