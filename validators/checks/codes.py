@@ -357,7 +357,7 @@ def _embedded_uscc(rows: Rows, out: list, ok, task) -> None:
             "actual": verdict.map(lambda v: v[1]["actual"] if v else None, na_action="ignore")}))
 
 
-_EMBEDDED_USCC = re.compile(r"(?:^|-)([0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10})(?:-|$)")
+_EMBEDDED_USCC = re.compile(f"(?:^|-)({USCC_PATTERN})(?:-|$)")
 
 
 def _local_body(rows: Rows, out: list, col: str, body_ok) -> None:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from schemas import DIR as SCHEMAS
+from validators.core.schema import LEVEL_DIGIT, task_code_pattern
 
 DIR = SCHEMAS / "profiles"
 NATIONAL = "national"
@@ -117,7 +118,7 @@ def detect(frame) -> tuple[Profile, str | None]:
     return best[1], best[2]
 
 
-_HANDLE_SUFFIX = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}[1-6]\d{12}\d{2}$")
+_HANDLE_SUFFIX = re.compile(f"^{task_code_pattern(LEVEL_DIGIT)}\\d{{2}}$")
 
 
 def handle_suffix_evidence(frame) -> str | None:
