@@ -299,3 +299,29 @@ def test_clean_export_in_provincial_styles_is_quiet(tmp_path):
     print(f"\nclean export, 5 provincial styles: {len(styled)} rows, {len(noisy)} with an error or warning "
           f"({rate:.1%})")
     assert rate <= 0.01, sorted((f["row"], f["code"], f["value"]) for f in found if f["row"] in noisy)
+
+
+# ----------------------------------------------------------------- conformity precision
+
+@pytest.mark.parametrize("local,base", [
+    ("道路旅客运输站经营许可", "道路旅客运输经营许可"), ("燃气具经营许可证核发", "燃气经营许可证核发"),
+    ("排污权许可证核发", "排污许可证核发"),
+])
+def test_one_inserted_content_character_is_never_auto_matched(local, base):
+    from validators.conformity.basecat import load_base
+    from validators.conformity.matcher import NameMatcher, Thresholds
+    from validators.core.names import guards
+
+    assert any(g.startswith("unexplained:") for g in guards(local, base))
+    res = NameMatcher(load_base(str(CATALOGS / "national_base_sample.csv")), Thresholds()).resolve(
+        [local, base], ["01", "01"])
+    assert res[0].band == "review" and res[0].score >= 93
+    assert res[1].band == "matched"
+
+
+@pytest.mark.parametrize("a,b", [("食品经营许可证核发", "食品经营许可证"), ("公共场所卫生许可证", "公共场所卫生许可"),
+                                 ("城市道路占用、挖掘审批", "城市道路占用挖掘审批")])
+def test_explained_differences_raise_no_unexplained_guard(a, b):
+    from validators.core.names import unexplained
+
+    assert unexplained(a, b) is None
