@@ -325,3 +325,16 @@ def test_explained_differences_raise_no_unexplained_guard(a, b):
     from validators.core.names import unexplained
 
     assert unexplained(a, b) is None
+
+
+def test_sichuan_scheme_documents_unpadded_item_types(tmp_path):
+    rows = [dict(GUANGXI["A"], item_type="1",
+                 local_task_code="511A0138000000-511602000000-000-11450721MB15580811-1-00"),
+            dict(GUANGXI["B"], item_type="20",
+                 local_task_code="5120B012000000-511602000000-000-114507210081153718-1-00")]
+    found = _findings(write_csv(tmp_path / "sc.csv", rows))
+    assert _one(found, "coding-scheme-detected")["value"] == "sichuan"
+    assert not [f for f in found if f["code"] in ("code-leading-zeros", "task-code-local",
+                                                   "local-code-body-mismatch")]
+    national = _findings(write_csv(tmp_path / "sc.csv", rows), profile="national")
+    assert [f["row"] for f in national if f["code"] == "code-leading-zeros"] == [2]

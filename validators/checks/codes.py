@@ -2,7 +2,10 @@
 
 Code classifiers run once per distinct value (a county export has a few dozen bodies and a few
 thousand catalog codes), then the results are broadcast to rows.  Local coding schemes (Sichuan,
-Guizhou, Hubei, Jilin) are recognised and reported as info, never accepted as national codes.
+Guizhou, Hubei, Jilin) are recognised and reported as info, never accepted as national codes; a
+province scheme documented in ``schemas/profiles`` (``rows.profile``) is read through its profile
+instead, with one table-level finding and no per-row ones.  Damage done by Excel (a USCC stored as
+a number, codes that lost a leading zero) is named as such, never "corrected" by a check digit.
 """
 from __future__ import annotations
 
@@ -258,7 +261,8 @@ def check_codes(rows: Rows, ctx):
         body_ok, rule_of, names = _classified(rows, "implementing_body_code", classify_uscc, out, uscc_valid)
         if USCC_ORG_CHECK_DIGIT in names:  # the USCC itself is valid: keep comparing it
             body_ok = body_ok | (rule_of == names.index(USCC_ORG_CHECK_DIGIT))
-    _leading_zeros(rows, out)
+    if profile is None or not profile.unpadded_codes:
+        _leading_zeros(rows, out)
     area_province = _area_province(rows, out) if rows.has("area_code") else None
     cat_ok = None
     if rows.has("catalog_code"):

@@ -35,6 +35,7 @@ class Profile:
     local_catalog: re.Pattern | None = None
     local_task: re.Pattern | None = None
     detect: dict = field(default_factory=dict)
+    unpadded_codes: bool = False   # the platform writes 事项类型 1, 5, 7 … by design (not Excel damage)
 
     def item_type_code(self, value: str) -> str | None:
         """The national 事项类型 code of a platform code, or None when the profile has no say."""
@@ -55,7 +56,7 @@ def _load(path: Path) -> Profile:
         catalog_type_codes=dict(d.get("catalog_type_codes", {})),
         local_catalog=re.compile(d["local_catalog"]) if d.get("local_catalog") else None,
         local_task=re.compile(d["local_task"]) if d.get("local_task") else None,
-        detect=dict(d.get("detect", {})))
+        detect=dict(d.get("detect", {})), unpadded_codes=bool(d.get("unpadded_codes")))
 
 
 @lru_cache(maxsize=1)
