@@ -77,20 +77,34 @@ def _count(values, test) -> int:
     return sum(1 for v in values if isinstance(v, str) and test(v))
 
 
+_NATIONAL_TASK = f"^{task_code_pattern()}$"
+
+
+def _distinct(frame, col: str, skip: str | None = None, length: int | None = None) -> list[str]:
+    """Distinct values of a column (arrow kernels: one pass), optionally without those matching
+    ``skip`` or of another length; NFKC, trimmed, upper-cased."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if col not in frame.columns:
+        return []
+    values = pc.unique(pc.drop_null(pa.array(frame[col].array)))
+    if skip is not None:
+        values = values.filter(pc.invert(pc.fill_null(pc.match_substring_regex(values, skip), False)))
+    if length is not None:
+        values = values.filter(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(values)), length))
+    return [unicodedata.normalize("NFKC", v).strip().upper() for v in values.to_pylist() if isinstance(v, str)]
+
+
 def detect(frame) -> tuple[Profile, str | None]:
     """The profile whose documented shapes the chunk shows most often, with the evidence.
 
     National unless a province's own codes appear: 事项类型 or 基本编码 type codes no national
     scheme has, or local code shapes.  Works on distinct values of the canonical columns.
     """
-    def distinct(col: str) -> list[str]:
-        if col not in frame.columns:
-            return []
-        return [unicodedata.normalize("NFKC", v).strip().upper() for v in frame[col].dropna().unique()
-                if isinstance(v, str)]
-
-    catalog, types = distinct("catalog_code"), distinct("item_type")
-    tasks = distinct("local_task_code") + distinct("task_code")
+    catalog, types = _distinct(frame, "catalog_code"), _distinct(frame, "item_type")
+    # national 31-character 实施编码 are most of a column and never evidence of a local scheme
+    tasks = _distinct(frame, "local_task_code") + _distinct(frame, "task_code", skip=_NATIONAL_TASK)
     best: tuple[int, Profile | None, str | None] = (0, None, None)
     for p in profiles().values():
         rule = p.detect
@@ -124,11 +138,7 @@ _HANDLE_SUFFIX = re.compile(f"^{task_code_pattern(LEVEL_DIGIT)}\\d{{2}}$")
 
 def handle_suffix_evidence(frame) -> str | None:
     """A 33-character 实施编码 (31-character code + 2-digit 办理项 number), if the chunk has one."""
-    if "task_code" not in frame.columns:
-        return None
-    for v in frame["task_code"].dropna().unique():
-        if isinstance(v, str):
-            v = unicodedata.normalize("NFKC", v).strip()
-            if len(v) == 33 and _HANDLE_SUFFIX.match(v):
-                return v
+    for v in _distinct(frame, "task_code", length=33):
+        if _HANDLE_SUFFIX.match(v):
+            return v
     return None
