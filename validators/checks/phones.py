@@ -22,8 +22,10 @@ _NOT_PHONES = re.compile(
     r"(?:https?://|www\.)[^\s，。；;、）)（(]+"                # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                          # e-mail addresses
     r"|QQ群?\s*[:：]?\s*\d+"                                  # QQ numbers and groups
+    r"|ICP备\s*\d+号"                                         # website licence numbers
     r"|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*\d[A-Za-z0-9_]*", re.I)  # account ids: gh_a1e9…
 _PAREN_AREA = re.compile(r"[(（]\s*(0\d{1,3})\s*[)）]\s*-?\s*")
+_FOREIGN = re.compile(r"(?<![\d+])(?:\+\s*|00(?=85[23]|886))(?!86)([1-9]\d{0,2})[\s-]*(\d[\d\s-]{5,14}\d)(?![\d])")
 _COUNTRY = re.compile(r"(?<![\d+])(?:\+\s*86|0086|86)[\s-]*(?=[1-9])")
 _COUNTRY_LAND = re.compile(r"^(\d{2,3})[\s-]+(\d{3,4}[\s-]?\d{4})(?!\d)")
 _COUNTRY_MOBILE = re.compile(r"^1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
@@ -97,6 +99,15 @@ def scan(text: str) -> Scan:
         invalid.append(m.group(0).strip())
         return " "
 
+    def foreign(m):   # +852 2345 6789 (香港), +853 … (澳门): validated in their own plan
+        digits = "+" + m.group(1) + re.sub(r"[\s-]", "", m.group(2))
+        if _valid(digits):
+            numbers.add(digits)
+        else:
+            invalid.append(m.group(0).strip())
+        return " "
+
+    t = _FOREIGN.sub(foreign, t)
     t = _DOUBLE_DASH.sub(bad, t)
     t = _JUNK.sub(bad, t)
     t = _AREA_ONLY.sub(bad, t)
