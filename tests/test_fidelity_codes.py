@@ -338,3 +338,17 @@ def test_sichuan_scheme_documents_unpadded_item_types(tmp_path):
                                                    "local-code-body-mismatch")]
     national = _findings(write_csv(tmp_path / "sc.csv", rows), profile="national")
     assert [f["row"] for f in national if f["code"] == "code-leading-zeros"] == [2]
+
+
+def test_uscc_stored_as_number_in_xlsx_is_named_excel_damage(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["事项名称", "实施主体编码", "事项类型"])
+    ws.append(["公共场所卫生许可", 914403001922038123, "01"])   # a numeric cell: a double in the file
+    wb.save(tmp_path / "n.xlsx")
+    found = _findings(tmp_path / "n.xlsx")
+    f = _one(found, "uscc-excel-number")
+    assert f["value"] == "914403001922038000"          # what Excel shows, not the float's tail
+    assert not [x for x in found if x["code"] == "uscc-check-digit"]

@@ -24,6 +24,12 @@ def cell_text(v: Any) -> Any:
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, float):
+        if v.is_integer() and abs(v) >= 1e15:
+            # Excel keeps 15 significant digits: show the number as Excel does (914403001922038000),
+            # not the float's binary tail (…016), so the damage is recognisable as such
+            from decimal import Decimal
+
+            return str(int(Decimal(f"{v:.15g}")))
         return str(int(v)) if v.is_integer() else repr(v)
     if isinstance(v, dt.datetime):
         return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
