@@ -310,9 +310,9 @@ def test_clean_export_in_provincial_styles_is_quiet(tmp_path):
 def test_one_inserted_content_character_is_never_auto_matched(local, base):
     from validators.conformity.basecat import load_base
     from validators.conformity.matcher import NameMatcher, Thresholds
-    from validators.core.names import guards
+    from validators.core.names import match_guards
 
-    assert any(g.startswith("unexplained:") for g in guards(local, base))
+    assert any(g.startswith("unexplained:") for g in match_guards(local, base))
     res = NameMatcher(load_base(str(CATALOGS / "national_base_sample.csv")), Thresholds()).resolve(
         [local, base], ["01", "01"])
     assert res[0].band == "review" and res[0].score >= 93

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from validators.conformity.basecat import BaseCatalog
-from validators.core.names import Variant, guards, normalise_name, variants
+from validators.core.names import Variant, guards, match_guards, normalise_name, variants
 
 CHUNK = 2000
 TOP = 3
@@ -181,7 +181,7 @@ class NameMatcher:
         if not ranked:
             return
         p, (s, v) = ranked[0]
-        fired = guards(v.guard_key, self._keys[p])
+        fired = match_guards(v.guard_key, self._keys[p])
         if isinstance(typ, str) and self._types[p] != typ and typ in self._blocks:
             fired += (f"item-type:{typ}≠{self._types[p]}",)
         rivals = [q for q, (sq, _) in ranked[1:] if sq >= self.th.match and sq >= s - 0.5]

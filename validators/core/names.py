@@ -225,10 +225,18 @@ def guards(local_key: str, base_key: str) -> tuple[str, ...]:
             only_a = "、".join(sorted(a[kind] - b[kind])) or "∅"
             only_b = "、".join(sorted(b[kind] - a[kind])) or "∅"
             fired.append(f"{kind}:{only_a}≠{only_b}")
-    extra = unexplained(local_key, base_key)
-    if extra and not fired:
-        fired.append(f"unexplained:{extra[0] or '∅'}≠{extra[1] or '∅'}")
     return tuple(fired)
+
+
+def match_guards(local_key: str, base_key: str) -> tuple[str, ...]:
+    """The guards of an *automatic* match: the keyword guards, or else any content character by
+    which the names differ that no known equivalence explains (``unexplained:站≠∅``)."""
+    fired = guards(local_key, base_key)
+    if not fired:
+        extra = unexplained(local_key, base_key)
+        if extra:
+            fired = (f"unexplained:{extra[0] or '∅'}≠{extra[1] or '∅'}",)
+    return fired
 
 
 # differences that do not change the item: punctuation and bracket forms, and suffixes that name
