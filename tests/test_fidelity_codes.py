@@ -352,3 +352,11 @@ def test_uscc_stored_as_number_in_xlsx_is_named_excel_damage(tmp_path):
     f = _one(found, "uscc-excel-number")
     assert f["value"] == "914403001922038000"          # what Excel shows, not the float's tail
     assert not [x for x in found if x["code"] == "uscc-check-digit"]
+
+
+def test_leading_zero_suggestion_is_safe_and_excel_uscc_gets_none():
+    from validators.fixes.suggest import suggest
+
+    s = suggest("code-leading-zeros", "1", {"suggest": "01"})
+    assert (s.value, s.confidence) == ("01", "safe")
+    assert suggest("uscc-excel-number", "9.1440E+17", {}) is None

@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping
 
 from validators.checks.codes import (
     CATALOG_CODE_LEADING_ZEROS,
+    CODE_LEADING_ZEROS,
     TASK_CODE_BODY_MISMATCH,
     TASK_CODE_CATALOG_MISMATCH,
     TASK_CODE_LEVEL_MISMATCH,
@@ -100,7 +101,7 @@ def _upper(value, params, row):
     return Suggestion(str(value).strip().upper(), SAFE) if value else None
 
 
-@_for(CATALOG_CODE_LEADING_ZEROS)
+@_for(CATALOG_CODE_LEADING_ZEROS, CODE_LEADING_ZEROS)
 def _zeros(value, params, row):
     s = params.get("suggest")
     return Suggestion(str(s), SAFE) if s else None

@@ -172,7 +172,7 @@ def fill_merged(rows: list, ranges, header: int, field_at: dict[int, str]) -> li
             row[c0] = value
         ref = f"{_column_letters(c0)}{r0 + 1}:{_column_letters(c1)}{r1 + 1}"
         problems.append(record(MERGED_CELLS_FILLED, row=r0 + 1, field=field_at[c0],
-                                value=_cell_text(value), params={"range": ref, "rows": r1 - r0 + 1}))
+                                value=cell_text(value), params={"range": ref, "rows": r1 - r0 + 1}))
     return problems
 
 
