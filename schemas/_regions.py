@@ -37,7 +37,9 @@ def current_name(value: str) -> str | None:
 
 def parse(path: str) -> list[tuple[str, str, str, str]]:
     rows, prov = [], ""
-    for line in open(path, encoding="utf-8"):
+    with open(path, encoding="utf-8") as fh:
+        lines = fh.readlines()
+    for line in lines:
         if line.startswith("#") or not line.strip():
             continue
         if not line.startswith(" "):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from conftest import CATALOGS, GUANGXI, write_csv
 from corpus_eval import evaluate, table
+
 from validators import validate
 
 CORPORA = ("phones.csv", "flags.csv", "regions.csv", "codes.csv")

@@ -23,7 +23,7 @@ _NOT_PHONES = re.compile(
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                          # e-mail addresses
     r"|QQ群?\s*[:：]?\s*\d+"                                  # QQ numbers and groups
     r"|ICP备\s*\d+号"                                         # website licence numbers
-    r"|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*\d[A-Za-z0-9_]*", re.I)  # account ids: gh_a1e9…
+    r"|(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*\d[A-Za-z0-9_]*", re.IGNORECASE)  # account ids: gh_a1e9…
 _PAREN_AREA = re.compile(r"[(（]\s*(0\d{1,3})\s*[)）]\s*-?\s*")
 _FOREIGN = re.compile(r"(?<![\d+])(?:\+\s*|00(?=85[23]|886))(?!86)([1-9]\d{0,2})[\s-]*(\d[\d\s-]{5,14}\d)(?![\d])")
 _COUNTRY = re.compile(r"(?<![\d+])(?:\+\s*86|0086|86)[\s-]*(?=[1-9])")
@@ -36,7 +36,7 @@ _SPLIT_MOBILE = re.compile(r"(?<![\d-])(1[3-9]\d)[\s-](\d{4})[\s-](\d{4})(?![\d]
 _SPLIT_400 = re.compile(r"(?<![\d-])([48]00)[\s-]?(\d{3})[\s-]?(\d{4})(?![\d])")
 _JUNK = re.compile(r"(?<![A-Za-z0-9_])(?:\d[\d-]{3,}[A-Za-z]+[A-Za-z0-9]*|0\d{2,3}-[A-Za-z]+)")
 _EXT = r"(?:\s*(?:转|分机|ext\.?|-)\s*(\d{1,6}))?"
-_LANDLINE = re.compile(r"(?<![\d.-])(?<!\d:)(0\d{1,3})-(\d+)" + _EXT + r"(?![\d])", re.I)
+_LANDLINE = re.compile(r"(?<![\d.-])(?<!\d:)(0\d{1,3})-(\d+)" + _EXT + r"(?![\d])", re.IGNORECASE)
 _AREA_ONLY = re.compile(r"(?<![\d-])0\d{2,3}-(?!\s*\d)")
 _PLAIN_LAND = re.compile(r"(?<![\d-])0\d{9,11}(?![\d])")
 _NO_ZERO_AREA = re.compile(r"(?<![\d-])[1-9]\d{2,3}-\d{7,8}(?![\d])")

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
 from schemas import DIR as SCHEMAS
 
 _FILE = SCHEMAS / "regions.csv"

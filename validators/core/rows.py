@@ -13,7 +13,13 @@ import unicodedata
 from functools import lru_cache
 from typing import Any, Callable
 
-from validators.core.schema import FLAG_ANSWERS, PLACEHOLDERS, code_lookup, elements, split_multi
+from validators.core.schema import (
+    FLAG_ANSWERS,
+    PLACEHOLDERS,
+    code_lookup,
+    elements,
+    split_multi,
+)
 
 
 def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
@@ -202,10 +208,10 @@ class Rows:
             el = elements()[col]
             t = self.text(col)
             if el.codelist:
-                fn = lambda v: normalise_code(v, el.codelist, el.kind == "multi")  # noqa: E731
+                fn = lambda v: normalise_code(v, el.codelist, el.kind == "multi")
                 if col == "item_type" and self.profile is not None and self.profile.item_type:
                     plain, profile = fn, self.profile
-                    fn = lambda v: profile.item_type_code(v) or plain(v)  # noqa: E731
+                    fn = lambda v: profile.item_type_code(v) or plain(v)
                 self._code[col] = map_distinct(t, fn, out="str")
             elif self.has(col):
                 import pyarrow as pa

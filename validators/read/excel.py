@@ -94,7 +94,7 @@ def merged_ranges(wb, name: str, path: str) -> list[tuple[int, int, int, int]]:
         found = wb.get_sheet_by_name(name).merged_cell_ranges
     except AttributeError:
         found = None
-    except Exception:
+    except Exception:  # noqa: BLE001 - calamine's own error types; merges are a courtesy, never fatal
         return []
     if found is not None:
         return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in found]
@@ -113,8 +113,8 @@ def _cell_index(ref: str) -> tuple[int, int]:
 
 
 def _xlsx_merges(path: str, name: str) -> list[tuple[int, int, int, int]]:
-    import zipfile
     import xml.etree.ElementTree as ET
+    import zipfile
 
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
