@@ -696,8 +696,7 @@ def _same_source_gate(result, min_rate: float | None) -> dict | None:
   sxcheck rules --category clarity --lang en
 """)
 @_LANG
-@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification revoked …）。", "List only this category."))
-@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification sources）。", "List only this category."))
+@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification revoked sources）。", "List only this category."))
 def rules(lang, category):
     from validators.exporters.terminal import print_rules
 
