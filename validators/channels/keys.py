@@ -151,8 +151,8 @@ class KeyIndex:
     def lookup(self, keys) -> tuple[np.ndarray, np.ndarray]:
         """(reference position or -1, whether the key is shared by several reference items)."""
         values = keys.to_pylist()
-        get = self._map.get
-        pos = np.fromiter((get(k, -1) if k is not None else -1 for k in values), dtype=np.int64, count=len(values))
+        get = self._map.get   # None (no key) is never in the map: -1
+        pos = np.array([get(k, -1) for k in values], dtype=np.int64)
         amb = np.zeros(len(values), dtype=bool)
         if self._groups:
             groups = self._groups
