@@ -205,6 +205,7 @@ def write_xlsx(result, path: str, *, lang: str = "zh") -> None:
         cell.font = bold
     for r in rows:
         _put(ws, r)
+        ws.cell(row=ws.max_row, column=14).number_format = "0.00%"
 
     ws = wb.create_sheet(_t(lang, "要素同源率", "Per element"))
     _put(ws, [_t(lang, "渠道", "channel"), _t(lang, "要素", "element"), _t(lang, "相同", "identical"),
@@ -212,6 +213,7 @@ def write_xlsx(result, path: str, *, lang: str = "zh") -> None:
     for ch in result.channels:
         for f, v in ch["per_element"].items():
             _put(ws, [ch["channel"], v["label"] if lang != "en" else f, v["numerator"], v["denominator"], v["rate"]])
+            ws.cell(row=ws.max_row, column=5).number_format = "0.00%"
 
     ws = wb.create_sheet(_t(lang, "实施主体同源率", "Per body"))
     _put(ws, [_t(lang, "渠道", "channel"), _t(lang, "实施主体", "implementing body"),
@@ -220,6 +222,7 @@ def write_xlsx(result, path: str, *, lang: str = "zh") -> None:
     for ch in result.channels:
         for body, v in ch["per_body"].items():
             _put(ws, [ch["channel"], body, v["items"], v["numerator"], v["denominator"], v["rate"]])
+            ws.cell(row=ws.max_row, column=6).number_format = "0.00%"
     wb.save(path)
 
 
