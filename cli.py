@@ -203,6 +203,7 @@ _EXAMPLES = """
   sxcheck conform local.xlsx --base catalogs/national_base_sample.csv --min-rate 0.95
   sxcheck certificates catalogs/certificate_samples/region_a_guides.xlsx
   sxcheck revoked local.xlsx --permit-list 行政许可事项清单.csv
+  sxcheck sources reference.csv app.json hall.xlsx --min-rate 0.98
   sxcheck rules
   sxcheck explain uscc-check-digit
 """
@@ -611,6 +612,94 @@ def revoked(local, registry, permit_list, region, check_dirs, fmt, output, lang,
 
     report = _guarded(lang, work)
     sys.exit(outcome(report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet))
+@main.command(help=_h("比对同一实施清单在各渠道的发布：第一个文件是参考源（省级政务服务平台），其余为渠道导出；"
+                      "报告缺少、多出、不一致和版本落后的事项，计算同源率。",
+                      "Compare one implementation list as published by several channels: the first file is the "
+                      "reference (the provincial platform), the others channel exports; report missing, extra, "
+                      "differing and stale items and the same-source rate.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck sources catalogs/sources_reference.csv catalogs/sources_channel_app.json catalogs/sources_channel_hall.xlsx
+  sxcheck sources ref.csv app.json --format xlsx -o 差异.xlsx --min-rate 0.98
+  sxcheck sources ref.csv app.json --pairs 配对.csv
+  sxcheck sources ref.csv hall.xlsx --key name+body --fields 办理时间,办理地点,申请材料
+""")
+@click.argument("reference", type=click.Path())
+@click.argument("others", nargs=-1, required=True, type=click.Path())
+@click.option("--key", type=click.Choice(["auto", "task_code", "catalog_code+body", "name+body"]), default="auto",
+              show_default=True, help=_h("配对键：auto 依次用实施编码、基本编码+实施主体、事项名称+实施主体。",
+                                         "Pairing key: auto tries task code, catalog code + body, then name + body."))
+@click.option("--fields", help=_h("只比较这些要素（逗号分隔，要素名或中文列名，如 办理时间,办理地点,materials）。",
+                                  "Compare only these elements (comma-separated names or labels)."))
+@click.option("--pairs", type=click.Path(dir_okay=False),
+              help=_h("写出配对表（.csv 或 .xlsx）：每个渠道事项用哪个键与参考源哪一行配对。",
+                      "Write the pairing table (.csv or .xlsx): which key paired each channel item with which "
+                      "reference row."))
+@click.option("--format", "fmt", type=click.Choice(FORMATS + ("csv",)), default="table", show_default=True,
+              help=_h("输出格式：终端差异视图、JSON、JUnit XML、SARIF、Markdown、差异表 xlsx / csv（需 --output）。",
+                      "Output: terminal diff, JSON, JUnit XML, SARIF, Markdown, difference sheet xlsx / csv "
+                      "(needs --output)."))
+@_OUTPUT
+@_LANG
+@_SHEET
+@_ENCODING
+@click.option("--min-rate", type=click.FloatRange(0, 1),
+              help=_h("任一渠道同源率低于该值时退出码为 1（CI 门禁）。", "Exit 1 when any channel's same-source rate is below this."))
+@_FAIL_ON
+@_SEVERITY
+@_LIMIT
+@_QUIET
+def sources(reference, others, key, fields, pairs, fmt, output, lang, sheet, encoding, min_rate, fail_on, severity, limit,
+            quiet):
+    from validators.channels.fields import parse_fields
+    from validators.channels.run import compare_sources
+
+    if fmt in ("xlsx", "csv") and not output:
+        raise click.UsageError(f"--format {fmt} 需要 --output 文件名")
+    try:
+        wanted = parse_fields(fields)
+    except ValueError as exc:
+        raise click.BadParameter(f"未知要素 {exc}", param_hint="--fields") from None
+    sev = _parse_severity(severity)
+
+    def work():
+        with Progress(not quiet) as progress:
+            result = compare_sources(reference, list(others), key=key, fields=wanted, sheet=sheet,
+                                     encoding=encoding, progress=progress, pairs=bool(pairs))
+        result.report.severity_overrides.update(sev)
+        gate = _same_source_gate(result, min_rate)
+        from validators.channels import writers
+
+        if pairs:
+            writers.write_pairs(result, pairs, lang=lang)
+        if fmt == "xlsx":
+            writers.write_xlsx(result, output, lang=lang)
+        elif fmt == "csv":
+            writers.write_csv(result, output, lang=lang)
+        elif fmt == "table":
+            if output:
+                _emit(writers.sources_text(result, lang=lang, limit=limit), output)
+            else:
+                writers.print_sources(result, lang=lang, limit=limit)
+        else:
+            _export(result.report, fmt, lang, output, limit, encoding)
+        return result, gate
+
+    result, gate = _guarded(lang, work)
+    sys.exit(outcome(result.report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet, gate=gate))
+
+
+def _same_source_gate(result, min_rate: float | None) -> dict | None:
+    """The --min-rate gate of sources: the lowest channel 同源率 (recorded as stats.gate)."""
+    if min_rate is None:
+        return None
+    rates = [ch["same_source_rate"]["rate"] for ch in result.channels if ch["same_source_rate"]["rate"] is not None]
+    gate = {"min": min_rate, "rate": min(rates) if rates else None, "ok": result.min_rate_ok(min_rate),
+            "label_zh": "最低渠道同源率", "label_en": "lowest channel same-source rate"}
+    result.report.extra["gate"] = {"rate_name": "same_source_rate", "min_rate": min_rate, "rate": gate["rate"],
+                                   "passed": gate["ok"]}
+    return gate
 
 
 @main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """
@@ -621,7 +710,7 @@ def revoked(local, registry, permit_list, region, check_dirs, fmt, output, lang,
   sxcheck rules --category clarity --lang en
 """)
 @_LANG
-@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification revoked …）。", "List only this category."))
+@click.option("--category", help=_h("只列出该类别（input element code rule clarity catalog conformity certification revoked sources）。", "List only this category."))
 def rules(lang, category):
     from validators.exporters.terminal import print_rules
 

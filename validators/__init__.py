@@ -6,6 +6,7 @@ first use.  Public entry points:
 - :func:`validate` — read exports (CSV/XLSX/JSON/JSONL) and return a :class:`~validators.report.Report`.
 - :func:`conform` — align a local catalog with the national base catalog (符合率).
 - :func:`revoked` — cancelled or delegated permits still listed (State Council decisions).
+- :func:`compare_sources` — pair one item list across channels and measure the 同源率.
 """
 from __future__ import annotations
 
@@ -34,4 +35,11 @@ def revoked(local, **options):
     return check_revoked(local, **options)
 
 
-__all__ = ["validate", "conform", "revoked", "__version__"]
+def compare_sources(reference, others, **options):
+    """See :func:`validators.channels.run.compare_sources`."""
+    from validators.channels.run import compare_sources as _compare
+
+    return _compare(reference, others, **options)
+
+
+__all__ = ["validate", "conform", "revoked", "compare_sources", "__version__"]

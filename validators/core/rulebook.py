@@ -33,6 +33,7 @@ CATEGORIES = {
     "conformity": ("目录符合性", "conformity"),
     "certification": ("证明事项", "certification"),
     "revoked": ("已取消/下放事项", "revoked permits"),
+    "sources": ("渠道同源", "same source"),
 }
 
 # Every module that declares rules.  Order is the order of `sxcheck rules` and the README table.
@@ -47,6 +48,7 @@ RULE_MODULES = (
     "validators.conformity.basecat",
     "validators.certification.rules",
     "validators.revocation.rules",
+    "validators.channels.findings",
 )
 
 
