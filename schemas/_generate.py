@@ -77,6 +77,39 @@ ELEMENTS = [
     ("collect_type", "征收种类", "collect_type", "text", None, None, ["collectType"]),
 ]
 
+# Case (办件) exports: GB/T 39046-2020 表5 办事申请, 表6 事项受理, 表8 事项办结.  A table of their own,
+# because the same header words mean other things in a guide: 受理时间 is the guide's 办理时间 (opening
+# hours) but a case's acceptance timestamp; 联系电话 is the guide's 咨询方式 but an applicant's phone.
+# Mixed into ELEMENTS they would turn case columns into guide elements (and guide.schema.json would
+# grow personal data).  The case profile = these elements + CASE_SHARED guide elements.
+# name, 中文, GB/T 39046 table, kind (datetime | code | text | name | id | phone | address), aliases
+# kinds name/id/phone/address are personal data: read only to be masked, never reported.
+CASE_ELEMENTS = [
+    ("case_id", "办件编号", "表5/6/8", "code", ["办件号", "办件流水号", "申办编号", "受理编号", "业务流水号", "projid", "caseNo", "caseId", "bjbh"]),
+    ("applied_at", "申请时间", "表5", "datetime", ["申请日期", "申报时间", "申报日期", "提交时间", "applyTime", "applyDate", "apply_time", "sqsj"]),
+    ("accepted_at", "受理时间", "表6", "datetime", ["受理日期", "acceptTime", "accept_time", "acceptDate", "slsj"]),
+    ("promised_at", "承诺办结时间", "表6", "datetime", ["承诺办结日期", "承诺完成时间", "promiseEndTime", "promise_end_time", "promiseTime", "cnbjsj"]),
+    ("finished_at", "办结时间", "表8", "datetime", ["办结日期", "完成时间", "finishTime", "finish_time", "endTime", "bjsj"]),
+    ("accepting_unit", "受理单位名称", "表6", "text", ["受理单位", "受理部门", "受理部门名称", "受理机构", "acceptDeptName", "sldw"]),
+    ("accepting_unit_code", "受理单位统一社会信用代码", "表6", "code", ["受理单位代码", "受理单位社会信用代码", "受理部门统一社会信用代码", "受理部门代码", "受理机构代码", "acceptDeptCode", "sldwdm"]),
+    ("case_fee", "是否收费", "表8", "code", ["是否收费(办结)", "isFee", "sfsf", "是否缴费"]),
+    ("accepting_staff", "受理人员", "表6", "name", ["受理人", "受理人员姓名", "acceptUser"]),
+    ("handler_name", "办理人姓名", "表8", "name", ["办理人", "经办人", "handleUser"]),
+    ("applicant_name", "申请者名称", "表5", "name", ["申请人", "申请人名称", "申请人姓名", "申请者姓名", "申请单位", "applicantName", "applyName", "sqrmc"]),
+    ("applicant_id_type", "申请者证件类型代码", "表5", "code", ["申请人证件类型", "证件类型", "applicantCardType"]),
+    ("applicant_id", "申请者证件号码", "表5", "id", ["申请人证件号码", "证件号码", "身份证号", "身份证号码", "applicantCardNumber", "applicantIdNumber", "sqrzjhm"]),
+    ("contact_name", "联系人/代理人姓名", "表5", "name", ["联系人", "联系人姓名", "代理人", "代理人姓名", "contactName", "lxrxm"]),
+    ("contact_id", "联系人/代理人证件号码", "表5", "id", ["联系人证件号码", "代理人证件号码", "contactIdNumber"]),
+    ("contact_phone", "联系人手机号码", "表5", "phone", ["手机号码", "手机号", "联系电话", "联系人电话", "申请人电话", "申请人手机号码", "contactMobile", "mobile", "telephone", "lxdh"]),
+    ("postal_code", "邮政编码", "表5", "code", ["邮编", "postCode"]),
+    ("address", "通讯地址", "表5", "address", ["地址", "联系地址", "住址", "申请人地址", "通信地址", "address", "txdz"]),
+    ("legal_rep", "法定代表人", "表5", "name", ["法人代表", "法定代表人姓名", "legalPerson"]),
+]
+# guide elements that case exports carry too (their aliases come from ELEMENTS)
+CASE_SHARED = ["item_name", "catalog_code", "task_code", "item_version", "handle_item_code", "case_type",
+               "implementing_body", "implementing_body_code"]
+PERSONAL_KINDS = ("name", "id", "phone", "address")
+
 FAMILY_TYPES = {
     "general": ["01", "05", "07", "08", "09", "10", "99", "30", "31", "32"],
     "levy": ["04"],
@@ -253,6 +286,23 @@ def build_aliases() -> dict:
     return out
 
 
+def build_case_elements() -> dict:
+    """The case profile: element → title, GB/T 39046 table, kind, personal flag and aliases."""
+    out = {}
+    for name, zh, table, kind, aliases in CASE_ELEMENTS:
+        names = [zh] + list(aliases)
+        out[name] = {"title": zh, "table": table, "kind": kind, "personal": kind in PERSONAL_KINDS,
+                     "aliases": sorted(set(names), key=names.index)}
+    guide = {e[0]: e for e in ELEMENTS}
+    for name in CASE_SHARED:
+        _n, zh, col, kind, _ml, codelist, aliases = guide[name]
+        # a bare 统一社会信用代码 column in a case export is as likely the applicant's as the body's
+        names = [n for n in [zh, col] + list(aliases) if n != "统一社会信用代码"]
+        out[name] = {"title": zh, "table": "表4", "kind": kind, "personal": False,
+                     "codelist": codelist, "aliases": sorted(set(names), key=names.index)}
+    return out
+
+
 README_BEGIN = "<!-- rules:begin (generated from the rule declarations by schemas/_generate.py) -->"
 README_END = "<!-- rules:end -->"
 
@@ -303,6 +353,7 @@ def main(argv=None) -> None:
     files = {
         "guide.schema.json": build_schema(),
         "aliases.json": build_aliases(),
+        "case_elements.json": build_case_elements(),
         "codelists.json": CODELISTS,
         "rules.json": build_rules(),
     }

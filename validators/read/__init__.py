@@ -14,8 +14,12 @@ from validators.read.base import InputError, Table
 __all__ = ["open_tables", "InputError", "Table"]
 
 
-def open_tables(path: str, *, sheet: str | None = None, encoding: str | None = None) -> list[Table]:
-    """Open one input file and return its tables (one per sheet); raises InputError."""
+def open_tables(path: str, *, sheet: str | None = None, encoding: str | None = None,
+                profile: str = "guide") -> list[Table]:
+    """Open one input file and return its tables (one per sheet); raises InputError.
+
+    ``profile`` picks the column aliases: ``guide`` (办事指南 / 实施清单) or ``case`` (办件).
+    """
     if not os.path.exists(path):
         raise InputError("file-not-found", path)
     if os.path.isdir(path):
@@ -24,17 +28,17 @@ def open_tables(path: str, *, sheet: str | None = None, encoding: str | None = N
     if ext in (".xlsx", ".xlsm", ".xls", ".ods"):
         from validators.read.excel import open_excel
 
-        return open_excel(path, sheet)
+        return open_excel(path, sheet, profile)
     if ext in (".json",):
         from validators.read.jsonfile import open_json
 
-        return [open_json(path, encoding, lines=False)]
+        return [open_json(path, encoding, lines=False, profile=profile)]
     if ext in (".jsonl", ".ndjson"):
         from validators.read.jsonfile import open_json
 
-        return [open_json(path, encoding, lines=True)]
+        return [open_json(path, encoding, lines=True, profile=profile)]
     if ext in (".csv", ".txt", ".tsv", ""):
         from validators.read.csvfile import open_csv
 
-        return [open_csv(path, encoding)]
+        return [open_csv(path, encoding, profile)]
     raise InputError("unsupported-format", path, ext=ext)

@@ -23,21 +23,31 @@ def fold(label: str) -> str:
     return _FOLD.sub("", text)
 
 
-@lru_cache(maxsize=1)
-def alias_index() -> dict[str, str]:
+PROFILES = ("guide", "case")
+
+
+@lru_cache(maxsize=None)
+def alias_index(profile: str = "guide") -> dict[str, str]:
+    """Folded label → canonical element, for guide/实施清单 exports (``guide``) or case exports
+    (``case``: ``schemas/case_elements.json``, where 受理时间 is a date-time and 联系电话 the
+    applicant's phone, not the guide's 办理时间 and 咨询方式)."""
+    if profile == "case":
+        table = {name: el["aliases"] for name, el in load_json("case_elements.json").items()}
+    else:
+        table = load_json("aliases.json")
     index: dict[str, str] = {}
-    for canonical, names in load_json("aliases.json").items():
+    for canonical, names in table.items():
         for name in [canonical, *names]:
             index.setdefault(fold(name), canonical)
     return index
 
 
-def canonical_name(label: str) -> str | None:
+def canonical_name(label: str, profile: str = "guide") -> str | None:
     """The canonical element a header label stands for, or None when unknown."""
     key = fold(label)
     if not key:
         return None
-    index = alias_index()
+    index = alias_index(profile)
     if key in index:
         return index[key]
     # "事项名称(必填)", "办理地点（含窗口）": drop one trailing parenthesised remark
@@ -45,7 +55,7 @@ def canonical_name(label: str) -> str | None:
     return index.get(stripped) if stripped != key else None
 
 
-def map_columns(labels: list[str]) -> tuple[dict[str, str], list[str], list[tuple[str, str]]]:
+def map_columns(labels: list[str], profile: str = "guide") -> tuple[dict[str, str], list[str], list[tuple[str, str]]]:
     """Map header labels to canonical names.
 
     Returns (canonical → original label, unknown labels, duplicates as (label, canonical)):
@@ -55,7 +65,7 @@ def map_columns(labels: list[str]) -> tuple[dict[str, str], list[str], list[tupl
     unknown: list[str] = []
     duplicates: list[tuple[str, str]] = []
     for label in labels:
-        name = canonical_name(label)
+        name = canonical_name(label, profile)
         if name is None:
             if str(label).strip():
                 unknown.append(str(label))

@@ -53,7 +53,7 @@ def _sniff_delimiter(text: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
 
 
-def open_csv(path: str, encoding: str | None) -> Table:
+def open_csv(path: str, encoding: str | None, profile: str = "guide") -> Table:
     try:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
@@ -79,7 +79,7 @@ def open_csv(path: str, encoding: str | None) -> Table:
         sample_rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))[:HEADER_SCAN_ROWS]
     except csv.Error as exc:
         raise InputError("unreadable", path, detail=str(exc)) from exc
-    idx, mapping, unknown, dups = pick_header(sample_rows, path, None)
+    idx, mapping, unknown, dups = pick_header(sample_rows, path, None, profile)
     labels = unique_labels([str(v) for v in sample_rows[idx]])
     table = Table(path, None, mapping, unknown, idx + 1, _csv_chunks,
                   problems=labels_problems(unknown, dups), size_bytes=os.path.getsize(path))

@@ -38,7 +38,7 @@ def cell_text(v: Any) -> Any:
     return str(v)
 
 
-def open_excel(path: str, sheet: str | None) -> list[Table]:
+def open_excel(path: str, sheet: str | None, profile: str = "guide") -> list[Table]:
     try:
         from python_calamine import CalamineWorkbook
 
@@ -63,7 +63,7 @@ def open_excel(path: str, sheet: str | None) -> list[Table]:
             skipped.append(name)
             continue
         try:
-            idx, mapping, unknown, dups = pick_header(rows, path, name)
+            idx, mapping, unknown, dups = pick_header(rows, path, name, profile)
         except InputError:
             if sheet is not None:
                 raise

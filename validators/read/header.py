@@ -9,7 +9,8 @@ from validators.read.rules import COLUMN_UNKNOWN
 from validators.report.findings import record
 
 
-def pick_header(rows: list[list[Any]], source: str, sheet: str | None) -> tuple[int, dict, list, list]:
+def pick_header(rows: list[list[Any]], source: str, sheet: str | None,
+                profile: str = "guide") -> tuple[int, dict, list, list]:
     """Find the header among the first rows: the one naming the most known elements.
 
     Real exports often put a title ("灵山县政务服务事项实施清单") or notes above the header.
@@ -17,13 +18,13 @@ def pick_header(rows: list[list[Any]], source: str, sheet: str | None) -> tuple[
     best = (-1, 0, None)
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         labels = ["" if v is None else str(v) for v in row]
-        mapping, _u, _d = map_columns(labels)
+        mapping, _u, _d = map_columns(labels, profile)
         if len(mapping) > best[1]:
             best = (i, len(mapping), labels)
     idx, count, labels = best
     if count < 2:
         raise InputError("no-element-columns", source, sheet=sheet or "")
-    mapping, unknown, dups = map_columns(labels)
+    mapping, unknown, dups = map_columns(labels, profile)
     return idx, mapping, unknown, dups
 
 

@@ -64,7 +64,7 @@ def _lobby_hours(value: list) -> str | None:
     return "；".join(times) if times else None
 
 
-def open_json(path: str, encoding: str | None, lines: bool) -> Table:
+def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guide") -> Table:
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -119,7 +119,7 @@ def open_json(path: str, encoding: str | None, lines: bool) -> Table:
                 if k not in seen:
                     seen.add(k)
                     keys.append(k)
-    mapping, unknown, dups = map_columns(keys)
+    mapping, unknown, dups = map_columns(keys, profile)
     if len(mapping) < 2:
         raise InputError("no-element-columns", path, sheet="")
     loc = mapping.get("handling_location")
