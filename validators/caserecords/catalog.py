@@ -88,7 +88,7 @@ def _frame(rows, source: str):
     vnum = pd.to_numeric(version.where(version.str.fullmatch(r"\d{1,6}").fillna(False)), errors="coerce")
     case_type = rows.code("case_type")
     return pd.DataFrame({
-        "task_code": rows.code("task_code").str.upper() if rows.has("task_code") else None,
+        "task_code": rows.code("task_code") if rows.has("task_code") else None,
         "version": vnum.fillna(-1).to_numpy(dtype=np.int64),
         "start": np.where(eff.ok, eff.day, NO_START),
         "end": np.where(end.ok, end.day, NO_END),
@@ -100,7 +100,7 @@ def _frame(rows, source: str):
                    | (use_promised & (promised == 0)),
         "fee": rows.code("is_fee_charged").to_numpy(dtype=object, na_value=None),
         "body": rows.text("implementing_body").to_numpy(dtype=object, na_value=None),
-        "body_code": rows.code("implementing_body_code").str.upper().to_numpy(dtype=object, na_value=None),
+        "body_code": rows.code("implementing_body_code").to_numpy(dtype=object, na_value=None),
     })
 
 

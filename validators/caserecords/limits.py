@@ -37,6 +37,7 @@ class Limits:
     unit: np.ndarray          # int8: UNIT_* of the catalog limit (0 otherwise)
     start: np.ndarray         # int64 day the period starts
     deadline: np.ndarray      # int64 day (-1 when none)
+    deadline_sec: np.ndarray  # int64 seconds of an hour-based deadline (NAT otherwise)
     overdue: np.ndarray
     open_overdue: np.ndarray
     near: np.ndarray
@@ -104,7 +105,7 @@ def check_limits(cat: CaseCatalog, cal: WorkCalendar, *, linked: np.ndarray, row
     is_open = base & ~finished.present
     uncovered = calendar_based & (~covered_start | (deadline < 0)
                                   | (finished.ok & ~cal.covers(fin_day))
-                                  | (is_open & ~bool(cal.covers(as_of))))
+                                  | (is_open & (not bool(cal.covers(as_of)))))
     checked = (source != FROM_NONE) & ~uncovered
 
     hour = use_cat & (cat_unit == UNIT_HOUR)
@@ -128,7 +129,7 @@ def check_limits(cat: CaseCatalog, cal: WorkCalendar, *, linked: np.ndarray, row
         left[pending] = cal.count_after(np.full(int(pending.sum()), as_of), deadline[pending])
     near_mask = pending & (left <= near)
     return Limits(source, np.where(use_cat, cat_limit, np.nan), np.where(use_cat, cat_unit, 0).astype(np.int8),
-                  start, deadline, overdue, open_overdue, near_mask, instant_late, uncovered, late, left, checked)
+                  start, deadline, deadline_sec, overdue, open_overdue, near_mask, instant_late, uncovered, late, left, checked)
 
 
 def inconsistent_dates(applied: Stamps, accepted: Stamps, finished: Stamps):

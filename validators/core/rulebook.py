@@ -34,6 +34,7 @@ CATEGORIES = {
     "certification": ("证明事项", "certification"),
     "revoked": ("已取消/下放事项", "revoked permits"),
     "sources": ("渠道同源", "same source"),
+    "case": ("办件", "cases"),
 }
 
 # Every module that declares rules.  Order is the order of `sxcheck rules` and the README table.
@@ -49,6 +50,7 @@ RULE_MODULES = (
     "validators.certification.rules",
     "validators.revocation.rules",
     "validators.channels.findings",
+    "validators.caserecords.rules",
 )
 
 

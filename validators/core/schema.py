@@ -69,7 +69,8 @@ def label(name: str | None, lang: str = "zh") -> str:
         return ""
     el = elements().get(name)
     if el is None:
-        return name
+        case = load_json("case_elements.json").get(name)   # 办件 elements (GB/T 39046 表5/6/8)
+        return case["title"] if case and lang == "zh" else name
     return el.title if lang == "zh" else name
 
 

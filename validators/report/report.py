@@ -31,6 +31,7 @@ class SourceInfo:
     rows: int = 0
     rows_blank: int = 0
     missing: dict = field(default_factory=dict, repr=False)  # absent required column → family titles
+    profile: str = "guide"   # reader aliases: guide (办事指南/实施清单) or case (办件, holds personal data)
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "sheet": self.sheet, "header_row": self.header_row,

@@ -1,0 +1,408 @@
+"""``sxcheck cases``: case exports (办件) against the 实施清单 — link rate and time-limit supervision.
+
+One streaming pass over the case files, chunk by chunk (the readers' 50,000 rows): dates are
+parsed, every case is linked to the catalog (:mod:`link`), then checked for time limits
+(:mod:`limits`), date order and fees.  Findings name the case by its 办件编号 and the element;
+personal elements (names, ID numbers, phones, addresses) are read only by the XLSX exporter,
+which masks them (:mod:`mask`).  Figures go to ``Report.extra``: the link rate with numerator and
+denominator (overall, per 受理单位, per 实施主体 of the 实施编码), unlinked cases by cause, time-limit
+counts, and the calendar's covered years.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterable
+
+import numpy as np
+
+from validators.caserecords import rules as R
+from validators.caserecords.catalog import UNIT_HOUR, UNIT_NAMES, CaseCatalog, load_catalog, versions_of
+from validators.caserecords.dates import DAY, NAT, Stamps, parse_datetimes, parse_day
+from validators.caserecords.limits import (FROM_CASE, FROM_CATALOG, FROM_INSTANT, FROM_NONE, Limits,
+                                           check_limits, inconsistent_dates)
+from validators.caserecords.link import BODY, CAUSES, LINKED, MALFORMED, UNKNOWN, VERSION, link_cases
+from validators.caserecords.workdays import WorkCalendar, china_calendar
+from validators.report.findings import findings_frame
+from validators.report.report import Report, SourceInfo
+
+UNKNOWN_UNIT = "（未填受理单位）"
+BAD_CODE = "（实施编码无效）"
+DATE_COLUMNS = ("applied_at", "accepted_at", "promised_at", "finished_at")
+CAUSE_RULES = {MALFORMED: R.CASE_CODE_MALFORMED, UNKNOWN: R.CASE_ITEM_UNKNOWN, BODY: R.CASE_BODY_MISMATCH,
+               VERSION: R.CASE_VERSION_UNKNOWN}
+CAUSE_FIELDS = {MALFORMED: "task_code", UNKNOWN: "task_code", BODY: "accepting_unit_code", VERSION: "item_version"}
+FEE_TEXT = {"1": ("是", "yes"), "0": ("否", "no")}
+OTHER = {"applied_at": ("申请时间", "the application time"), "accepted_at": ("受理时间", "the acceptance time")}
+TIME_COUNTERS = ("cases_with_deadline", "finished_on_time", "overdue", "open", "open_overdue",
+                 "near_deadline", "instant_late", "no_limit", "no_start", "uncovered")
+
+
+def ratio(num: int, den: int) -> dict:
+    return {"numerator": int(num), "denominator": int(den), "rate": round(num / den, 6) if den else None}
+
+
+def _days_text(days: np.ndarray) -> np.ndarray:
+    return np.asarray(days, dtype="datetime64[D]").astype(str)
+
+
+def _stamps_text(s: Stamps, pos: np.ndarray) -> np.ndarray:
+    sec = s.sec[pos]
+    text = np.asarray(np.where(sec == NAT, 0, sec), dtype="datetime64[s]").astype(str)
+    text = np.char.replace(text, "T", " ")
+    return np.where(s.timed[pos], text, np.array([t[:10] for t in text], dtype=object))
+
+
+class _Tally:
+    """Counts kept across chunks: link figures per group and the time-limit counters."""
+
+    def __init__(self):
+        self.cases = 0
+        self.linked = 0
+        self.causes = {code: 0 for code in CAUSES.values()}
+        self.units: dict[str, list] = {}      # key → [cases, linked, name]
+        self.bodies: dict[str, list] = {}
+        self.time = dict.fromkeys(TIME_COUNTERS, 0)
+
+    def group(self, target: dict, keys, names, ok) -> None:
+        import pandas as pd
+
+        df = pd.DataFrame({"k": keys, "n": names, "ok": ok})
+        g = df.groupby("k", sort=False).agg(c=("ok", "size"), l=("ok", "sum"), n=("n", "first"))
+        for k, c, lk, n in zip(g.index, g["c"].to_numpy(), g["l"].to_numpy(), g["n"], strict=True):
+            e = target.setdefault(k, [0, 0, None])
+            e[0] += int(c)
+            e[1] += int(lk)
+            if e[2] is None and isinstance(n, str):
+                e[2] = n
+
+    @staticmethod
+    def block(groups: dict) -> dict:
+        out = {}
+        for k in sorted(groups, key=lambda k: (groups[k][1] / groups[k][0] if groups[k][0] else 1, str(k))):
+            c, lk, n = groups[k]
+            out[str(k)] = {"name": n, **ratio(lk, c)}
+        return out
+
+
+class _Run:
+    def __init__(self, cat: CaseCatalog, cal: WorkCalendar, report: Report, as_of: int, near: int):
+        self.cat, self.cal, self.report, self.as_of, self.near = cat, cal, report, as_of, near
+        self.tally = _Tally()
+        self.as_of_text = str(np.datetime64(as_of, "D"))
+
+    # ------------------------------------------------------------------ one chunk
+    def chunk(self, chunk, table, info: SourceInfo) -> None:
+        import pandas as pd
+
+        from validators.core.rows import Rows, map_distinct, nfkc_arrow
+        from validators.core.schema import code_lookup
+        from validators.read.rules import ROW_BLANK
+
+        canon = [c for c in chunk.columns if c != "_row"]
+        blank = chunk[canon].isna().all(axis=1) if canon else pd.Series(True, index=chunk.index)
+        info.rows += len(chunk)
+        if blank.any():
+            info.rows_blank += int(blank.sum())
+            self.report.add(findings_frame(ROW_BLANK, source=table.source, sheet=table.sheet,
+                                           row=chunk.loc[blank, "_row"].to_numpy()))
+            chunk = chunk.loc[~blank].reset_index(drop=True)
+        n = len(chunk)
+        if n == 0:
+            return
+        rows = Rows(chunk)
+        self.source, self.sheet = table.source, table.sheet
+        self.rownum = chunk["_row"].to_numpy()
+        ids = rows.text("case_id").to_numpy(dtype=object, na_value=None)
+        self.case = np.where(pd.isna(ids), np.char.add("#", self.rownum.astype(str)).astype(object), ids)
+        self.ids = ids
+
+        def code_text(col):
+            if not rows.has(col):
+                return pd.Series([None] * n, dtype="str")
+            import pyarrow as pa
+
+            t = rows.text(col)
+            return pd.Series(nfkc_arrow(pa.array(t.array)).to_pandas(), index=t.index).str.strip()
+
+        task = code_text("task_code")
+        version = code_text("item_version")
+        unit_code = code_text("accepting_unit_code")
+        unit_name = rows.text("accepting_unit").to_numpy(dtype=object, na_value=None)
+        case_type = rows.code("case_type") if rows.has("case_type") else pd.Series([None] * n, dtype="str")
+        flags = code_lookup("flag")
+        fee = map_distinct(rows.text("case_fee"), lambda v: flags.get(v.upper(), v), out="object").to_numpy()
+        stamps = {c: parse_datetimes(rows.text(c)) for c in DATE_COLUMNS}
+        applied, accepted, promised, finished = (stamps[c] for c in DATE_COLUMNS)
+
+        self.emit(R.CASE_ID_MISSING, ~rows.present("case_id"), "case_id",
+                  params=lambda pos: [{"row": int(r)} for r in self.rownum[pos]])
+        for col, s in stamps.items():
+            raw = rows.text(col).to_numpy(dtype=object, na_value=None)
+            self.emit(R.CASE_DATE_INVALID, s.bad, col, value=raw)
+
+        # link
+        day = np.where(applied.ok, applied.day, accepted.day)
+        has_day = applied.ok | accepted.ok
+        links = link_cases(self.cat, task, version, day, has_day, unit_code)
+        status = links.status
+        self.tally.cases += n
+        linked = status == LINKED
+        self.tally.linked += int(linked.sum())
+        task_np = task.to_numpy(dtype=object, na_value=None)
+        version_np = version.to_numpy(dtype=object, na_value=None)
+        unit_np = unit_code.to_numpy(dtype=object, na_value=None)
+        for cause, rule in CAUSE_RULES.items():
+            m = status == cause
+            self.tally.causes[rule.code] += int(m.sum())
+            if cause == VERSION:
+                self.emit(rule, m, "item_version", value=version_np, params=lambda pos: [
+                    {"version": v or "—", "applied": a, "versions": versions_of(self.cat, p) or "—"}
+                    for v, a, p in zip(version_np[pos], self._link_day_text(applied, accepted, pos),
+                                       links.code_pos[pos], strict=True)])
+            elif cause == BODY:
+                self.emit(rule, m, "accepting_unit_code", value=unit_np, params=lambda pos: [
+                    {"body": b, "body_name": self.cat.body_names.get(b, "?")} for b in links.body[pos]])
+            else:
+                self.emit(rule, m, CAUSE_FIELDS[cause], value=task_np)
+        unit_key = np.where(pd.isna(unit_np), np.where(pd.isna(unit_name), UNKNOWN_UNIT, unit_name), unit_np)
+        self.tally.group(self.tally.units, unit_key, unit_name, linked)
+        body_key = np.where(pd.isna(links.body), BAD_CODE, links.body)
+        body_names = np.array([self.cat.body_names.get(b) for b in body_key], dtype=object) \
+            if len(self.cat.body_names) < 2 * n else self._body_names(body_key)
+        self.tally.group(self.tally.bodies, body_key, body_names, linked)
+
+        # dates in order
+        acc_early, fin_early = inconsistent_dates(applied, accepted, finished)
+        self.emit(R.CASE_DATES_INCONSISTENT, acc_early, "accepted_at",
+                  value=_full_text(accepted), params=lambda pos: self._other(pos, "applied_at", applied))
+        other_fin = np.where(accepted.ok, 1, 0)
+        self.emit(R.CASE_DATES_INCONSISTENT, fin_early, "finished_at", value=_full_text(finished),
+                  params=lambda pos: [
+                      p for p in self._other_mixed(pos, other_fin, accepted, applied)])
+
+        # time limits
+        ctype = case_type.to_numpy(dtype=object, na_value=None)
+        type_given = ~pd.isna(ctype)
+        lim = check_limits(self.cat, self.cal, linked=linked, row=links.row, applied=applied,
+                           accepted=accepted, promised=promised, finished=finished,
+                           case_instant=(ctype == "1"), case_type_given=type_given,
+                           as_of=self.as_of, near=self.near)
+        self.limit_findings(lim, links.row, applied, accepted, finished)
+
+        # fees
+        safe = np.where(links.row >= 0, links.row, 0)
+        cat_fee = self.cat.fee[safe] if len(self.cat) else np.full(n, None, dtype=object)
+        fee_bad = linked & np.isin(fee, ["0", "1"]) & np.isin(cat_fee, ["0", "1"]) & (fee != cat_fee)
+        self.emit(R.CASE_FEE_MISMATCH, fee_bad, "case_fee", value=fee, params=lambda pos: [
+            {"case_fee": FEE_TEXT[a][0], "case_fee_en": FEE_TEXT[a][1],
+             "catalog_fee": FEE_TEXT[b][0], "catalog_fee_en": FEE_TEXT[b][1]}
+            for a, b in zip(fee[pos], cat_fee[pos], strict=True)])
+
+        t = self.tally.time
+        t["cases_with_deadline"] += int(lim.checked.sum())
+        t["finished_on_time"] += int((lim.checked & finished.ok & ~lim.overdue & ~lim.instant_late).sum())
+        t["overdue"] += int(lim.overdue.sum())
+        t["open"] += int((linked & ~finished.present).sum())
+        t["open_overdue"] += int(lim.open_overdue.sum())
+        t["near_deadline"] += int(lim.near.sum())
+        t["instant_late"] += int(lim.instant_late.sum())
+        t["no_limit"] += int((linked & (accepted.ok | applied.ok) & (lim.source == FROM_NONE)).sum())
+        t["no_start"] += int((linked & ~(accepted.ok | applied.ok)).sum())
+        t["uncovered"] += int(lim.uncovered.sum())
+
+    def _body_names(self, keys):
+        import pandas as pd
+
+        codes, uniq = pd.factorize(keys)
+        names = np.array([self.cat.body_names.get(u) for u in uniq] + [None], dtype=object)
+        return names[codes]
+
+    def _link_day_text(self, applied: Stamps, accepted: Stamps, pos):
+        a = _stamps_text(applied, pos)
+        b = _stamps_text(accepted, pos)
+        return np.where(applied.ok[pos], a, np.where(accepted.ok[pos], b, "—"))
+
+    def _other(self, pos, col, s: Stamps):
+        texts = _stamps_text(s, pos)
+        zh, en = OTHER[col]
+        return [{"other": zh, "other_en": en, "other_value": v} for v in texts]
+
+    def _other_mixed(self, pos, use_accepted, accepted: Stamps, applied: Stamps):
+        a = _stamps_text(accepted, pos)
+        b = _stamps_text(applied, pos)
+        out = []
+        for i, flag in enumerate(use_accepted[pos]):
+            col = "accepted_at" if flag else "applied_at"
+            zh, en = OTHER[col]
+            out.append({"other": zh, "other_en": en, "other_value": a[i] if flag else b[i]})
+        return out
+
+    # ------------------------------------------------------------------ time-limit findings
+    def limit_findings(self, lim: Limits, row, applied: Stamps, accepted: Stamps, finished: Stamps) -> None:
+        cat = self.cat
+        start_stamps_ok = accepted.ok
+
+        def start_text(pos):
+            return np.where(start_stamps_ok[pos], _stamps_text(accepted, pos), _stamps_text(applied, pos))
+
+        def limit_texts(pos):
+            out = []
+            safe = np.where(row[pos] >= 0, row[pos], 0)
+            basis = cat.limit_basis[safe] if len(cat) else [None] * len(pos)
+            for src, n, u, b in zip(lim.source[pos], lim.limit[pos], lim.unit[pos], basis, strict=True):
+                if src == FROM_CATALOG:
+                    zh_u, en_u = UNIT_NAMES[int(u)]
+                    kind = ("承诺", "promised") if b == "promised" else ("法定", "statutory")
+                    out.append((f"实施清单{kind[0]} {n:g}{zh_u}", f"catalog {kind[1]} limit {n:g}{en_u}"))
+                elif src == FROM_CASE:
+                    out.append(("按办件承诺办结时间", "the case's promised completion time"))
+                elif src == FROM_INSTANT:
+                    out.append(("即办件当日办结", "instant: same day"))
+                else:
+                    out.append(("—", "—"))
+            return out
+
+        def late_texts(pos):
+            out = []
+            for lt, u in zip(lim.late[pos], lim.unit[pos], strict=True):
+                if lt < 0 or u == UNIT_HOUR:
+                    out.append(("", ""))
+                else:
+                    out.append((f"，超期 {lt} 个工作日", f", {lt} working day(s) late"))
+            return out
+
+        def params(pos, extra=None):
+            st, dl = start_text(pos), _days_text(lim.deadline[pos])
+            hours = lim.deadline_sec[pos] != NAT
+            if hours.any():
+                dl = np.where(hours, np.char.replace(np.asarray(np.where(hours, lim.deadline_sec[pos], 0),
+                                                                dtype="datetime64[s]").astype(str), "T", " "), dl)
+            lims, lates = limit_texts(pos), late_texts(pos)
+            out = []
+            for i in range(len(pos)):
+                p = {"start": st[i], "deadline": dl[i], "limit": lims[i][0], "limit_en": lims[i][1],
+                     "late": int(lim.late[pos[i]]), "late_text": lates[i][0], "late_text_en": lates[i][1],
+                     "as_of": self.as_of_text}
+                if extra:
+                    p.update(extra(i))
+                out.append(p)
+            return out
+
+        fin_full = _full_text(finished)
+        self.emit(R.CASE_OVERDUE, lim.overdue, "finished_at", value=fin_full,
+                  params=lambda pos: params(pos, lambda i, t=_stamps_text(finished, pos): {"finished": t[i]}))
+        self.emit(R.CASE_OPEN_OVERDUE, lim.open_overdue, "finished_at",
+                  params=lambda pos: params(pos))
+        self.emit(R.CASE_NEAR_DEADLINE, lim.near, "finished_at",
+                  params=lambda pos: params(pos, lambda i: {"left": int(lim.left[pos[i]])}))
+        self.emit(R.CASE_INSTANT_NOT_INSTANT, lim.instant_late, "finished_at", value=fin_full,
+                  params=lambda pos: params(pos, lambda i, t=_stamps_text(finished, pos): {"finished": t[i]}))
+        self.emit(R.CASE_CALENDAR_UNCOVERED, lim.uncovered, "accepted_at", params=lambda pos: self._uncovered(
+            pos, lim, accepted, finished))
+
+    def _uncovered(self, pos, lim: Limits, accepted: Stamps, finished: Stamps):
+        cal = self.cal
+        fin_day = np.where(finished.ok, finished.sec // DAY, 0)
+        out = []
+        for p in pos:
+            if not cal.covers(lim.start[p]):
+                day = str(np.datetime64(int(lim.start[p]), "D"))
+            elif lim.deadline[p] < 0:
+                day = f"{cal.last_year + 1}"
+            elif finished.ok[p] and not cal.covers(fin_day[p]):
+                day = str(np.datetime64(int(fin_day[p]), "D"))
+            else:
+                day = self.as_of_text
+            out.append({"day": day, "years": cal.years, "source": cal.source})
+        return out
+
+    # ------------------------------------------------------------------ emitting
+    def emit(self, rule, mask, field, value=None, params=None) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        pos = np.flatnonzero(mask)
+        if len(pos) == 0:
+            return
+        prm = params(pos) if params is not None else [{} for _ in pos]
+        for p, c in zip(prm, self.case[pos], strict=True):
+            p["case"] = c
+        vals = None if value is None else [None if v is None or v != v else str(v)[:200] for v in value[pos]]
+        self.report.add(findings_frame(rule, field=field, value=vals, params=prm, source=self.source,
+                                       sheet=self.sheet, row=self.rownum[pos], item=self.ids[pos]))
+
+
+def _full_text(s: Stamps) -> np.ndarray:
+    """Every value of a date column as text for the finding's value (only hit rows are read)."""
+    out = np.empty(len(s.sec), dtype=object)
+    ok = s.ok
+    if ok.any():
+        pos = np.flatnonzero(ok)
+        out[pos] = _stamps_text(s, pos)
+    return out
+
+
+def check_cases(case_paths: Iterable[str] | str, catalog_paths: Iterable[str] | str, *,
+                as_of: str | None = None, near_days: int = 3, sheet: str | None = None,
+                encoding: str | None = None, catalog_encoding: str | None = None,
+                severity: dict[str, str] | None = None,
+                progress: Callable[[str, int, int | None, int | None], None] | None = None) -> Report:
+    """Check case exports against the 实施清单 and return the Report.
+
+    ``as_of`` (a date; default today) is the day open cases are judged on; ``near_days`` the
+    working days left that make an open case near its deadline.  Raises
+    :class:`validators.read.InputError` when a file cannot be read, ValueError on a bad option.
+    """
+    import datetime as dt
+
+    from validators.read import open_tables
+
+    started = time.perf_counter()
+    if isinstance(case_paths, str):
+        case_paths = [case_paths]
+    if isinstance(catalog_paths, str):
+        catalog_paths = [catalog_paths]
+    if as_of is None:
+        as_of_day = (dt.date.today() - dt.date(1970, 1, 1)).days
+    else:
+        as_of_day = parse_day(str(as_of))
+        if as_of_day is None:
+            raise ValueError(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
+    if near_days < 0:
+        raise ValueError("near_days must be ≥ 0")
+    cal = china_calendar()
+    cat = load_catalog(list(catalog_paths), encoding=catalog_encoding)
+    tables = [t for p in case_paths for t in open_tables(p, sheet=sheet, encoding=encoding, profile="case")]
+    report = Report(command="cases", severity_overrides=dict(severity or {}))
+    run = _Run(cat, cal, report, as_of_day, int(near_days))
+    for table in tables:
+        info = SourceInfo(table.source, table.sheet, table.header_row, dict(table.columns),
+                          list(table.unknown), profile="case")
+        report.sources.append(info)
+        for chunk in table.chunks():
+            run.chunk(chunk, table, info)
+            if progress:
+                progress(table.source, info.rows, table.bytes_done, table.size_bytes)
+        # reading problems: a malformed row's raw text would carry personal data
+        problems = [{**p, "value": None if p.get("row") is not None else p.get("value"),
+                     "source": table.source, "sheet": table.sheet} for p in table.problems]
+        if problems:
+            report.add_records(problems)
+    tally = run.tally
+    report.extra = {
+        "rates": {"link_rate": ratio(tally.linked, tally.cases)},
+        "link": {"cases": tally.cases, "linked": tally.linked, "unlinked": dict(tally.causes),
+                 "per_unit": _Tally.block(tally.units), "per_body": _Tally.block(tally.bodies)},
+        "time_limits": {"as_of": run.as_of_text, "near_days": int(near_days), **tally.time},
+        "calendar": {"source": cal.source, "years": cal.years, "first_year": cal.first_year,
+                     "last_year": cal.last_year},
+        "catalog": {"sources": cat.sources, "rows": cat.rows_read, "versions": len(cat),
+                    "task_codes": len(cat.code_index), "duplicates": cat.duplicates,
+                    "unusable_dates": cat.unusable_dates},
+    }
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def min_link_rate_ok(report: Report, min_rate: float) -> bool:
+    """CI gate: the link rate is at least ``min_rate`` (no cases: passes)."""
+    rate = report.extra["rates"]["link_rate"]["rate"]
+    return rate is None or rate >= min_rate
