@@ -7,6 +7,7 @@ first use.  Public entry points:
 - :func:`conform` — align a local catalog with the national base catalog (符合率).
 - :func:`revoked` — cancelled or delegated permits still listed (State Council decisions).
 - :func:`compare_sources` — pair one item list across channels and measure the 同源率.
+- :func:`check_cases` — case records (办件) against the 实施清单: link rate and time limits.
 """
 from __future__ import annotations
 
@@ -42,4 +43,11 @@ def compare_sources(reference, others, **options):
     return _compare(reference, others, **options)
 
 
-__all__ = ["validate", "conform", "revoked", "compare_sources", "__version__"]
+def check_cases(cases, catalog, **options):
+    """See :func:`validators.caserecords.run.check_cases`."""
+    from validators.caserecords.run import check_cases as _check_cases
+
+    return _check_cases(cases, catalog, **options)
+
+
+__all__ = ["validate", "conform", "revoked", "compare_sources", "check_cases", "__version__"]

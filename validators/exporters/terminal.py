@@ -12,7 +12,8 @@ EXPECTATION_LABELS = {"expect_column_values_to_be_unique": ("值唯一", "values
                       "expect_column_values_to_be_in_set": ("代码在代码表内", "values in set")}
 RATE_LABELS = {"catalog_conformity": ("基本目录符合率", "catalog conformity"),
                "task_conformity": ("实施清单符合率", "implementation-list conformity"),
-               "coverage": ("认领覆盖率", "claim coverage")}
+               "coverage": ("认领覆盖率", "claim coverage"),
+               "link_rate": ("办件信息与事项关联比率", "case link rate")}
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -67,8 +68,11 @@ def render_report(console, report, *, lang: str = "zh", limit: int = 20) -> None
     for key, r in figures.items():
         if isinstance(r, dict) and "rate" in r and "numerator" in r:
             name = RATE_LABELS.get(key, (key, key))[lang == "en"]
-            lines.append(f"[bold]{name}[/] {r['rate']:.2%} ({r['numerator']:,}/{r['denominator']:,})")
+            rate = "—" if r["rate"] is None else f"{r['rate']:.2%}"
+            lines.append(f"[bold]{name}[/] {rate} ({r['numerator']:,}/{r['denominator']:,})")
+    lines += _time_limit_lines(report, lang)
     console.print(Panel("\n".join(lines), title="sxcheck " + report.command, expand=False))
+    _link_table(console, report, lang)
 
     df = report.frame()
     if len(df) == 0:
@@ -157,6 +161,41 @@ def _stacked(console, heading: str, shown: list[dict], lang: str, *, per_row_hin
             console.print(f"    [dim]→ {escape(f['hint'])}[/]", overflow="fold")
     if more:
         console.print("  " + more)
+
+
+def _time_limit_lines(report, lang: str) -> list[str]:
+    """sxcheck cases: the time-limit counts and the calendar's covered years."""
+    t, cal = report.extra.get("time_limits"), report.extra.get("calendar")
+    if not t or not cal:
+        return []
+    return [_t(lang, f"截至 {t['as_of']}：有期限的办件 {t['cases_with_deadline']:,}，按时办结 {t['finished_on_time']:,}，"
+                     f"超期办结 {t['overdue']:,}，超期未办结 {t['open_overdue']:,}，临近期限 {t['near_deadline']:,}，"
+                     f"即办件未当场办结 {t['instant_late']:,}",
+               f"as of {t['as_of']}: {t['cases_with_deadline']:,} cases with a deadline, {t['finished_on_time']:,} on time, "
+               f"{t['overdue']:,} late, {t['open_overdue']:,} open and late, {t['near_deadline']:,} near, "
+               f"{t['instant_late']:,} instant cases not instant"),
+            _t(lang, f"工作日日历：{cal['source']}，覆盖 {cal['years']} 年（范围外不推算）",
+               f"working-day calendar: {cal['source']}, years {cal['years']} (nothing guessed outside)")]
+
+
+def _link_table(console, report, lang: str) -> None:
+    """sxcheck cases: link rate per 受理单位, lowest 10 with unlinked cases."""
+    from rich.table import Table
+
+    units = [(k, v) for k, v in (report.extra.get("link") or {}).get("per_unit", {}).items()
+             if v["numerator"] < v["denominator"]][:10]
+    if not units:
+        return
+    t = Table(title=_t(lang, "各受理单位办件关联比率（最低的 10 个）", "Link rate per accepting body (lowest 10)"),
+              title_justify="left")
+    for col in (_t(lang, "受理单位", "accepting body"), _t(lang, "名称", "name")):
+        t.add_column(col)
+    for col in (_t(lang, "已关联", "linked"), _t(lang, "办件", "cases"), _t(lang, "关联比率", "rate")):
+        t.add_column(col, justify="right")
+    for k, v in units:
+        t.add_row(escape(k), escape(v["name"] or ""), f"{v['numerator']:,}", f"{v['denominator']:,}",
+                  "—" if v["rate"] is None else f"{v['rate']:.1%}")
+    console.print(t)
 
 
 def _where(f: dict, lang: str) -> str:

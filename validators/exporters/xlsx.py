@@ -95,10 +95,17 @@ def _annotated_sheet(wb, info, marks, lang, encoding, used, Comment, PatternFill
     for cell in ws[1]:
         cell.font = bold
     col_of = {c: i + 2 for i, c in enumerate(columns)}
-    tables = [t for t in open_tables(info.source, sheet=info.sheet, encoding=encoding) if t.sheet == info.sheet]
+    profile = getattr(info, "profile", "guide")
+    tables = [t for t in open_tables(info.source, sheet=info.sheet, encoding=encoding, profile=profile)
+              if t.sheet == info.sheet]
+    if profile == "case":  # case rows carry names, ID numbers, phones, addresses: copy them masked
+        from validators.caserecords.mask import mask_record
+    else:
+        def mask_record(rec):
+            return rec
     for chunk in tables[0].chunks() if tables else []:
         hit = chunk[chunk["_row"].isin(list(rows_wanted))]
-        for rec in hit.to_dict("records"):
+        for rec in map(mask_record, hit.to_dict("records")):
             row = int(rec["_row"])
             notes = rows_wanted[row]
             ws.append([row] + [rec.get(c) for c in columns] + ["\n".join(m for _f, _s, m in notes)])
