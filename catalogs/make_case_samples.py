@@ -39,7 +39,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import guidegen as g  # noqa: E402
+import guidegen as g
 
 SEED = 20251001
 AS_OF = dt.date(2026, 3, 31)
@@ -287,7 +287,7 @@ def fmt(value, style: int) -> str:
 
 
 def plant(m: Maker) -> None:
-    I = m.by_name  # noqa: E741
+    I = m.by_name
     D, T = dt.date, dt.datetime
     other = g.DEPTS["scj"]
 

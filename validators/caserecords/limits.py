@@ -23,7 +23,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from validators.caserecords.catalog import UNIT_DAY, UNIT_HOUR, UNIT_MONTH, UNIT_WORKDAY, CaseCatalog
+from validators.caserecords.catalog import (
+    UNIT_DAY,
+    UNIT_HOUR,
+    UNIT_MONTH,
+    UNIT_WORKDAY,
+    CaseCatalog,
+)
 from validators.caserecords.dates import DAY, NAT, Stamps
 from validators.caserecords.workdays import WorkCalendar
 

@@ -18,8 +18,6 @@ import numpy as np
 from validators.caserecords.catalog import NO_START, VERSION_SHIFT, CaseCatalog
 
 LINKED, MALFORMED, UNKNOWN, BODY, VERSION = 0, 1, 2, 3, 4
-CAUSES = {MALFORMED: "case-code-malformed", UNKNOWN: "case-item-unknown", BODY: "case-body-mismatch",
-          VERSION: "case-version-unknown"}
 # GB 32100 character set; 行使层级 1–6; 12-digit 基本编码 (as validators.conformity.rates.TASK_CODE)
 TASK_CODE = r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}[1-6]\d{12}"
 

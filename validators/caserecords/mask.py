@@ -10,6 +10,7 @@ copied out (the annotated XLSX sheet).  The forms follow common practice on gove
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 
@@ -62,7 +63,7 @@ def mask_value(element: str | None, value):
     if value is None or element is None:
         return value
     kind = personal_elements().get(element)
-    if kind is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+    if kind is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
         return value
     return MASKS[kind](value)
 

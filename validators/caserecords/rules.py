@@ -17,7 +17,8 @@ CASE_BODY_MISMATCH = declare("case-body-mismatch", "error", "case",
     f"{GBT_39046} 表6 第6项 受理单位统一社会信用代码；{GBT_39554_1}：实施编码前 18 位为实施主体的统一社会信用代码",
     link_cause=True)
 CASE_VERSION_UNKNOWN = declare("case-version-unknown", "error", "case",
-    f"{_LINK_INDEX}：办件须关联申请时已发布的事项（实施编码与事项版本）", link_cause=True)
+    f"{_LINK_INDEX}：办件须关联申请时已发布的事项（实施编码与事项版本）；{GBT_39046} 表6 第3项 实施编码",
+    link_cause=True)
 CASE_OVERDUE = declare("case-overdue", "error", "case",
     f"《中华人民共和国行政许可法》第四十二条、第八十二条（期限以工作日计算，不含法定节假日）；"
     f"{_SUPERVISION}：时效异常（办理超期）")

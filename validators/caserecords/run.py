@@ -11,18 +11,38 @@ counts, and the calendar's covered years.
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from validators.caserecords import rules as R
-from validators.caserecords.catalog import UNIT_HOUR, UNIT_NAMES, CaseCatalog, load_catalog, versions_of
+from validators.caserecords.catalog import (
+    UNIT_HOUR,
+    UNIT_NAMES,
+    CaseCatalog,
+    load_catalog,
+    versions_of,
+)
 from validators.caserecords.dates import DAY, NAT, Stamps, parse_datetimes, parse_day
-from validators.caserecords.limits import (FROM_CASE, FROM_CATALOG, FROM_INSTANT, FROM_NONE, Limits,
-                                           check_limits, inconsistent_dates)
-from validators.caserecords.link import BODY, CAUSES, LINKED, MALFORMED, UNKNOWN, VERSION, link_cases
+from validators.caserecords.limits import (
+    FROM_CASE,
+    FROM_CATALOG,
+    FROM_INSTANT,
+    FROM_NONE,
+    Limits,
+    check_limits,
+    inconsistent_dates,
+)
+from validators.caserecords.link import (
+    BODY,
+    LINKED,
+    MALFORMED,
+    UNKNOWN,
+    VERSION,
+    link_cases,
+)
 from validators.caserecords.workdays import WorkCalendar, china_calendar
-from validators.report.findings import findings_frame
+from validators.report.findings import findings_frame, is_missing
 from validators.report.report import Report, SourceInfo
 
 UNKNOWN_UNIT = "（未填受理单位）"
@@ -58,7 +78,7 @@ class _Tally:
     def __init__(self):
         self.cases = 0
         self.linked = 0
-        self.causes = {code: 0 for code in CAUSES.values()}
+        self.causes = {rule.code: 0 for rule in CAUSE_RULES.values()}
         self.units: dict[str, list] = {}      # key → [cases, linked, name]
         self.bodies: dict[str, list] = {}
         self.time = dict.fromkeys(TIME_COUNTERS, 0)
@@ -289,14 +309,18 @@ class _Run:
             return out
 
         fin_full = _full_text(finished)
-        self.emit(R.CASE_OVERDUE, lim.overdue, "finished_at", value=fin_full,
-                  params=lambda pos: params(pos, lambda i, t=_stamps_text(finished, pos): {"finished": t[i]}))
+
+        def with_finished(pos):
+            texts = _stamps_text(finished, pos)
+            return params(pos, lambda i: {"finished": texts[i]})
+
+        self.emit(R.CASE_OVERDUE, lim.overdue, "finished_at", value=fin_full, params=with_finished)
         self.emit(R.CASE_OPEN_OVERDUE, lim.open_overdue, "finished_at",
                   params=lambda pos: params(pos))
         self.emit(R.CASE_NEAR_DEADLINE, lim.near, "finished_at",
                   params=lambda pos: params(pos, lambda i: {"left": int(lim.left[pos[i]])}))
         self.emit(R.CASE_INSTANT_NOT_INSTANT, lim.instant_late, "finished_at", value=fin_full,
-                  params=lambda pos: params(pos, lambda i, t=_stamps_text(finished, pos): {"finished": t[i]}))
+                  params=with_finished)
         self.emit(R.CASE_CALENDAR_UNCOVERED, lim.uncovered, "accepted_at", params=lambda pos: self._uncovered(
             pos, lim, accepted, finished))
 
@@ -325,7 +349,7 @@ class _Run:
         prm = params(pos) if params is not None else [{} for _ in pos]
         for p, c in zip(prm, self.case[pos], strict=True):
             p["case"] = c
-        vals = None if value is None else [None if v is None or v != v else str(v)[:200] for v in value[pos]]
+        vals = None if value is None else [None if is_missing(v) else str(v)[:200] for v in value[pos]]
         self.report.add(findings_frame(rule, field=field, value=vals, params=prm, source=self.source,
                                        sheet=self.sheet, row=self.rownum[pos], item=self.ids[pos]))
 
