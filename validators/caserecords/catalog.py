@@ -38,6 +38,7 @@ class CaseCatalog:
     """One row per (实施编码, 事项版本) of the catalog files (first occurrence kept)."""
 
     code_index: object                 # pd.Index of distinct 实施编码 → code position
+    code_values: object                # the same codes as an arrow array (for pc.index_in)
     row_code: np.ndarray               # code position of each row
     version: np.ndarray                # int64, -1 when not given
     start: np.ndarray                  # first day in force (NO_START when not given)
@@ -139,7 +140,7 @@ def load_catalog(paths, *, encoding: str | None = None, sheet: str | None = None
     skey = row_code * VERSION_SHIFT * 4 + (start - NO_START)
     order = np.argsort(skey, kind="stable")
     cat = CaseCatalog(
-        code_index=code_index, row_code=row_code, version=version, start=start,
+        code_index=code_index, code_values=_arrow_strings(uniques), row_code=row_code, version=version, start=start,
         end=df["end"].to_numpy(dtype=np.int64), limit=df["limit"].to_numpy(dtype=float),
         unit=df["unit"].to_numpy(dtype=np.int8), limit_basis=df["basis"].to_numpy(dtype=object),
         instant=df["instant"].to_numpy(dtype=bool), fee=df["fee"].to_numpy(dtype=object),
@@ -151,6 +152,12 @@ def load_catalog(paths, *, encoding: str | None = None, sheet: str | None = None
     names = pd.DataFrame({"c": body_codes, "n": df["body"]}).dropna().drop_duplicates("c")
     cat.body_names = dict(zip(names["c"], names["n"]))
     return cat
+
+
+def _arrow_strings(values):
+    import pyarrow as pa
+
+    return pa.array(np.asarray(values, dtype=object), type=pa.string())
 
 
 def _versions_text(row_code, version, start, end) -> dict:

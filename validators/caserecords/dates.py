@@ -54,6 +54,15 @@ class Stamps:
         return np.where(self.ok, self.sec // DAY, 0)
 
 
+# fixed forms tried first with strptime: (format, length, has time, day offset, second offset).
+# With the exact length every field has its full width; strptime rolls 2025-02-30 over to 03-02
+# and second 61 to the next minute, so the day and second are read back and compared.
+_FAST = (("%Y%m%dT%H%M%S", 15, True, 6, 13), ("%Y-%m-%d %H:%M:%S", 19, True, 8, 17),
+         ("%Y%m%d%H:%M:%S", 16, True, 6, 14), ("%Y-%m-%d", 10, False, 8, None),
+         ("%Y/%m/%d", 10, False, 8, None), ("%Y/%m/%d %H:%M:%S", 19, True, 8, 17),
+         ("%Y-%m-%dT%H:%M:%S", 19, True, 8, 17), ("%Y%m%d", 8, False, 6, None))
+
+
 def _arrow_text(values):
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -69,9 +78,6 @@ def _arrow_text(values):
         arr = arr.combine_chunks()
     if arr.type != pa.string():
         arr = arr.cast(pa.string())
-    # full-width digits and colons (２０２５－１０－０９) appear in hand-typed exports
-    if pc.any(pc.fill_null(pc.match_substring_regex(arr, "[\uff01-\uff5e\u3000]"), False)).as_py():
-        arr = pc.utf8_normalize(arr, "NFKC")
     return pc.utf8_trim_whitespace(arr)
 
 
@@ -102,6 +108,33 @@ def parse_datetimes(values) -> Stamps:
     done = np.zeros(n, dtype=bool)
     if not present_np.any():
         return Stamps(sec, present_np, np.zeros(n, dtype=bool), timed)
+    lengths = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False)
+    for fmt, length, has_time, d_at, s_at in _FAST:
+        idx = np.flatnonzero(present_np & ~done & (lengths == length))
+        if len(idx) == 0:
+            continue
+        sub = arr.take(pa.array(idx))
+        stamp = pc.strptime(sub, format=fmt, unit="s", error_is_null=True)
+        sub = pc.if_else(pc.is_valid(stamp), sub, pa.scalar(None, pa.string()))   # digits where parsed
+        ok = pc.equal(pc.cast(pc.utf8_slice_codeunits(sub, d_at, d_at + 2), pa.int64(), safe=False), pc.day(stamp))
+        if s_at is not None:
+            ok = pc.and_(ok, pc.equal(pc.cast(pc.utf8_slice_codeunits(sub, s_at, s_at + 2), pa.int64(),
+                                              safe=False), pc.second(stamp)))
+        good = pc.fill_null(ok, False).to_numpy(zero_copy_only=False)
+        if good.any():
+            hit = idx[good]
+            sec[hit] = pc.fill_null(stamp.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)[good]
+            timed[hit] = has_time
+            done[hit] = True
+    if (present_np & ~done).any():
+        # the rest: free forms, and full-width digits and colons (２０２５－１０－０９) of hand-typed exports
+        rest = np.flatnonzero(present_np & ~done)
+        fixed = pc.utf8_normalize(arr.take(pa.array(rest)), "NFKC")
+        if pc.any(pc.not_equal(fixed, arr.take(pa.array(rest)))).as_py():
+            full = arr.to_pylist()
+            for i, v in zip(rest.tolist(), fixed.to_pylist(), strict=True):
+                full[i] = v
+            arr = pa.array(full, type=pa.string())
     for pattern in (_COMPACT, _SEPARATED):
         todo = pa.array(present_np & ~done)
         if not pc.any(todo).as_py():
@@ -113,6 +146,9 @@ def parse_datetimes(values) -> Stamps:
         stamp = pc.strptime(_iso(parts, pc, pa), format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
         # strptime rolls 2月30日 over into March: the day must come back as written
         same_day = pc.equal(pc.day(stamp), pc.cast(pc.struct_field(parts, "d"), pa.int64()))
+        secs = pc.struct_field(parts, "S")
+        secs = pc.if_else(pc.greater(pc.fill_null(pc.utf8_length(secs), 0), 0), secs, pa.scalar("0"))
+        same_day = pc.and_(same_day, pc.equal(pc.second(stamp), pc.cast(secs, pa.int64())))
         good = pc.fill_null(pc.and_(pc.and_(matched, pc.is_valid(stamp)), same_day),
                             False).to_numpy(zero_copy_only=False)
         values_np = pc.fill_null(stamp.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)

@@ -34,14 +34,19 @@ def link_cases(cat: CaseCatalog, code, version_text, day, has_day, unit_code) ->
     """Link one chunk.  ``code``: normalised 实施编码 (pandas text Series, missing = NA);
     ``version_text``: 事项版本 text; ``day``/``has_day``: day of 申请时间; ``unit_code``: 受理单位
     统一社会信用代码 (upper-cased, missing = NA)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     n = len(code)
-    well = code.str.fullmatch(TASK_CODE).fillna(False).to_numpy(dtype=bool)
-    pos = np.asarray(cat.code_index.get_indexer(code.where(well)), dtype=np.int64)
-    pos[~well] = -1
-    body = code.str.slice(0, 18).where(well).to_numpy(dtype=object, na_value=None)
-    unit = unit_code.to_numpy(dtype=object, na_value=None)
-    has_unit = np.array([u is not None for u in unit], dtype=bool) if n else np.zeros(0, dtype=bool)
-    body_bad = well & has_unit & (unit != body)
+    codes = pa.array(code.array) if not isinstance(code, pa.Array) else code
+    well = pc.fill_null(pc.match_substring_regex(codes, f"^{TASK_CODE}$"), False).to_numpy(zero_copy_only=False)
+    # hash join in arrow's C++ kernel: position of each code among the catalog's distinct codes
+    pos = pc.fill_null(pc.index_in(codes, value_set=cat.code_values), -1).to_numpy(zero_copy_only=False)
+    pos = np.where(well, pos, -1).astype(np.int64)
+    prefix = pc.utf8_slice_codeunits(codes, 0, 18)
+    body = pc.if_else(pa.array(well), prefix, pa.scalar(None, pa.string())).to_numpy(zero_copy_only=False)
+    units = pa.array(unit_code.array)
+    body_bad = well & pc.fill_null(pc.not_equal(units, prefix), False).to_numpy(zero_copy_only=False)
 
     vtext = version_text.fillna("")
     v_given = (vtext != "").to_numpy(dtype=bool)

@@ -57,6 +57,11 @@ TIME_COUNTERS = ("cases_with_deadline", "finished_on_time", "overdue", "open", "
                  "near_deadline", "instant_late", "no_limit", "no_start", "uncovered")
 
 
+def _no_stamps(n: int) -> Stamps:
+    none = np.zeros(n, dtype=bool)
+    return Stamps(np.full(n, NAT, dtype=np.int64), none, none, none)
+
+
 def ratio(num: int, den: int) -> dict:
     return {"numerator": int(num), "denominator": int(den), "rate": round(num / den, 6) if den else None}
 
@@ -86,14 +91,19 @@ class _Tally:
     def group(self, target: dict, keys, names, ok) -> None:
         import pandas as pd
 
-        df = pd.DataFrame({"k": keys, "n": names, "ok": ok})
-        g = df.groupby("k", sort=False).agg(c=("ok", "size"), l=("ok", "sum"), n=("n", "first"))
-        for k, c, lk, n in zip(g.index, g["c"].to_numpy(), g["l"].to_numpy(), g["n"], strict=True):
-            e = target.setdefault(k, [0, 0, None])
-            e[0] += int(c)
-            e[1] += int(lk)
-            if e[2] is None and isinstance(n, str):
-                e[2] = n
+        codes, uniq = pd.factorize(keys)
+        cases = np.bincount(codes, minlength=len(uniq))
+        linked = np.bincount(codes, weights=ok, minlength=len(uniq)).astype(np.int64)
+        _u, first = np.unique(codes, return_index=True)
+        for k, c, lk, n in zip(uniq, cases.tolist(), linked.tolist(), names[first], strict=True):
+            e = target.get(k)
+            if e is None:
+                target[k] = [c, lk, n if isinstance(n, str) else None]
+            else:
+                e[0] += c
+                e[1] += lk
+                if e[2] is None and isinstance(n, str):
+                    e[2] = n
 
     @staticmethod
     def block(groups: dict) -> dict:
@@ -133,7 +143,10 @@ class _Run:
         self.source, self.sheet = table.source, table.sheet
         self.rownum = chunk["_row"].to_numpy()
         ids = rows.text("case_id").to_numpy(dtype=object, na_value=None)
-        self.case = np.where(pd.isna(ids), np.char.add("#", self.rownum.astype(str)).astype(object), ids)
+        no_id = pd.isna(ids)
+        self.case = ids.copy()
+        if no_id.any():
+            self.case[no_id] = ["#" + str(r) for r in self.rownum[no_id]]
         self.ids = ids
 
         def code_text(col):
@@ -151,14 +164,15 @@ class _Run:
         case_type = rows.code("case_type") if rows.has("case_type") else pd.Series([None] * n, dtype="str")
         flags = code_lookup("flag")
         fee = map_distinct(rows.text("case_fee"), lambda v: flags.get(v.upper(), v), out="object").to_numpy()
-        stamps = {c: parse_datetimes(rows.text(c)) for c in DATE_COLUMNS}
+        stamps = {c: parse_datetimes(rows.text(c)) if rows.has(c) else _no_stamps(n) for c in DATE_COLUMNS}
         applied, accepted, promised, finished = (stamps[c] for c in DATE_COLUMNS)
 
         self.emit(R.CASE_ID_MISSING, ~rows.present("case_id"), "case_id",
                   params=lambda pos: [{"row": int(r)} for r in self.rownum[pos]])
         for col, s in stamps.items():
-            raw = rows.text(col).to_numpy(dtype=object, na_value=None)
-            self.emit(R.CASE_DATE_INVALID, s.bad, col, value=raw)
+            if s.bad.any():
+                self.emit(R.CASE_DATE_INVALID, s.bad, col,
+                          value=lambda pos, col=col: [str(v)[:200] for v in rows.text(col).iloc[pos]])
 
         # link
         day = np.where(applied.ok, applied.day, accepted.day)
@@ -187,16 +201,14 @@ class _Run:
         unit_key = np.where(pd.isna(unit_np), np.where(pd.isna(unit_name), UNKNOWN_UNIT, unit_name), unit_np)
         self.tally.group(self.tally.units, unit_key, unit_name, linked)
         body_key = np.where(pd.isna(links.body), BAD_CODE, links.body)
-        body_names = np.array([self.cat.body_names.get(b) for b in body_key], dtype=object) \
-            if len(self.cat.body_names) < 2 * n else self._body_names(body_key)
-        self.tally.group(self.tally.bodies, body_key, body_names, linked)
+        self.tally.group(self.tally.bodies, body_key, self._body_names(body_key), linked)
 
         # dates in order
         acc_early, fin_early = inconsistent_dates(applied, accepted, finished)
         self.emit(R.CASE_DATES_INCONSISTENT, acc_early, "accepted_at",
-                  value=_full_text(accepted), params=lambda pos: self._other(pos, "applied_at", applied))
+                  value=lambda pos: _stamps_text(accepted, pos), params=lambda pos: self._other(pos, "applied_at", applied))
         other_fin = np.where(accepted.ok, 1, 0)
-        self.emit(R.CASE_DATES_INCONSISTENT, fin_early, "finished_at", value=_full_text(finished),
+        self.emit(R.CASE_DATES_INCONSISTENT, fin_early, "finished_at", value=lambda pos: _stamps_text(finished, pos),
                   params=lambda pos: [
                       p for p in self._other_mixed(pos, other_fin, accepted, applied)])
 
@@ -308,7 +320,8 @@ class _Run:
                 out.append(p)
             return out
 
-        fin_full = _full_text(finished)
+        def fin_full(pos):
+            return _stamps_text(finished, pos)
 
         def with_finished(pos):
             texts = _stamps_text(finished, pos)
@@ -349,19 +362,13 @@ class _Run:
         prm = params(pos) if params is not None else [{} for _ in pos]
         for p, c in zip(prm, self.case[pos], strict=True):
             p["case"] = c
-        vals = None if value is None else [None if is_missing(v) else str(v)[:200] for v in value[pos]]
+        if callable(value):
+            value = dict(zip(pos.tolist(), value(pos), strict=True))
+            vals = [value[p] for p in pos.tolist()]
+        else:
+            vals = None if value is None else [None if is_missing(v) else str(v)[:200] for v in value[pos]]
         self.report.add(findings_frame(rule, field=field, value=vals, params=prm, source=self.source,
                                        sheet=self.sheet, row=self.rownum[pos], item=self.ids[pos]))
-
-
-def _full_text(s: Stamps) -> np.ndarray:
-    """Every value of a date column as text for the finding's value (only hit rows are read)."""
-    out = np.empty(len(s.sec), dtype=object)
-    ok = s.ok
-    if ok.any():
-        pos = np.flatnonzero(ok)
-        out[pos] = _stamps_text(s, pos)
-    return out
 
 
 def check_cases(case_paths: Iterable[str] | str, catalog_paths: Iterable[str] | str, *,
