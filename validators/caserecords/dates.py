@@ -94,6 +94,27 @@ def _iso(parts, pc, pa):
         field("H", "00"), ":", field("M", "00"), ":", field("S", "00"), "")
 
 
+def _iso_cast(arr, present, lengths, sec, timed, done) -> None:
+    """The bulk path: compact forms rewritten to ISO, then arrow's strict ISO-8601 cast (which
+    rejects 2月30日 and 24:00).  One bad value fails the batch, which then takes the slower
+    per-format path; nothing is accepted here that the ISO parser does not accept."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cand = present & ((lengths == 10) | (lengths == 19))
+    if not cand.any():
+        return
+    idx = np.flatnonzero(cand)
+    sub = arr.take(pa.array(idx))
+    try:
+        stamp = pc.cast(pc.replace_substring(sub, "/", "-"), pa.timestamp("s"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return
+    sec[idx] = stamp.cast(pa.int64()).to_numpy(zero_copy_only=False)
+    timed[idx] = lengths[idx] == 19
+    done[idx] = True
+
+
 def parse_datetimes(values) -> Stamps:
     """Parse one column of date-time text (pandas Series, arrow array or list)."""
     import pyarrow as pa
@@ -109,18 +130,27 @@ def parse_datetimes(values) -> Stamps:
     if not present_np.any():
         return Stamps(sec, present_np, np.zeros(n, dtype=bool), timed)
     lengths = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False)
+    _iso_cast(arr, present_np, lengths, sec, timed, done)
     for fmt, length, has_time, d_at, s_at in _FAST:
         idx = np.flatnonzero(present_np & ~done & (lengths == length))
         if len(idx) == 0:
             continue
         sub = arr.take(pa.array(idx))
         stamp = pc.strptime(sub, format=fmt, unit="s", error_is_null=True)
-        sub = pc.if_else(pc.is_valid(stamp), sub, pa.scalar(None, pa.string()))   # digits where parsed
-        ok = pc.equal(pc.cast(pc.utf8_slice_codeunits(sub, d_at, d_at + 2), pa.int64(), safe=False), pc.day(stamp))
+        good = pc.is_valid(stamp).to_numpy(zero_copy_only=False)
+        # only a day from 29 or a second from 60 can have rolled over: read those back
+        risky = pc.greater_equal(pc.utf8_slice_codeunits(sub, d_at, d_at + 2), "29")
         if s_at is not None:
-            ok = pc.and_(ok, pc.equal(pc.cast(pc.utf8_slice_codeunits(sub, s_at, s_at + 2), pa.int64(),
-                                              safe=False), pc.second(stamp)))
-        good = pc.fill_null(ok, False).to_numpy(zero_copy_only=False)
+            risky = pc.or_(risky, pc.greater_equal(pc.utf8_slice_codeunits(sub, s_at, s_at + 2), "60"))
+        risky = good & pc.fill_null(risky, False).to_numpy(zero_copy_only=False)
+        if risky.any():
+            r = pa.array(np.flatnonzero(risky))
+            rs, rt = sub.take(r), stamp.take(r)
+            ok = pc.equal(pc.cast(pc.utf8_slice_codeunits(rs, d_at, d_at + 2), pa.int64()), pc.day(rt))
+            if s_at is not None:
+                ok = pc.and_(ok, pc.equal(pc.cast(pc.utf8_slice_codeunits(rs, s_at, s_at + 2), pa.int64()),
+                                          pc.second(rt)))
+            good[np.flatnonzero(risky)] = pc.fill_null(ok, False).to_numpy(zero_copy_only=False)
         if good.any():
             hit = idx[good]
             sec[hit] = pc.fill_null(stamp.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)[good]
