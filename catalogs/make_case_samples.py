@@ -29,11 +29,16 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import random
 import re
 import sys
 import zipfile
 from pathlib import Path
+
+# openpyxl serialises with lxml when it is installed, with ElementTree otherwise (different bytes):
+# pin ElementTree so the XLSX is the same on every machine
+os.environ["OPENPYXL_LXML"] = "False"
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -39,6 +39,10 @@ class CaseCatalog:
 
     code_index: object                 # pd.Index of distinct 实施编码 → code position
     code_values: object                # the same codes as an arrow array (for pc.index_in)
+    code_ok: np.ndarray                # bool per distinct code: a well-formed 31-character 实施编码
+    code_sorted: np.ndarray            # S31: the well-formed codes, in the order of code_hashes
+    code_hashes: np.ndarray            # uint64 hash31 of code_sorted, ascending
+    code_sorted_pos: np.ndarray        # their code positions
     row_code: np.ndarray               # code position of each row
     version: np.ndarray                # int64, -1 when not given
     start: np.ndarray                  # first day in force (NO_START when not given)
@@ -47,12 +51,14 @@ class CaseCatalog:
     unit: np.ndarray                   # int8: UNIT_* (0 when unknown)
     limit_basis: np.ndarray            # object: "promised" | "legal" | None
     instant: np.ndarray                # bool: 即办件 by 办件类型 or a limit of 即办/0
-    fee: np.ndarray                    # object: "1" / "0" / None
+    fee: np.ndarray                    # int8: 1 charged, 0 free, -1 not given
     body: np.ndarray                   # object: 实施主体 name
     version_index: object              # pd.Index of code × 2²⁰ + version → row
     start_key: np.ndarray              # sorted code × 2²⁰ + start (for "in force on a day")
     start_row: np.ndarray              # row of each start_key
-    versions_text: dict = field(default_factory=dict)   # code position → "1(2024-01-01起)、2(…)"
+    versions_text: dict = field(default_factory=dict)   # cache: code position → "1(2024-01-01~…)、2(…)"
+    by_code: np.ndarray | None = None                   # rows ordered by code position
+    code_bounds: np.ndarray | None = None               # each code's slice of by_code
     body_names: dict = field(default_factory=dict)      # USCC → 实施主体 name
     sources: list = field(default_factory=list)
     rows_read: int = 0
@@ -70,7 +76,7 @@ def _limit_of(rows, num_col: str, unit_col: str):
     instant = text.fillna("").str.contains("|".join(INSTANT_WORDS), regex=True).to_numpy(dtype=bool)
     num = np.where(instant & np.isnan(num), 0.0, num)
     unit_code = rows.code(unit_col).fillna("").str.upper()
-    unit = unit_code.map(lambda u: UNIT_WORDS.get(u, 0)).to_numpy(dtype=np.int8)
+    unit = unit_code.map(UNIT_WORDS).fillna(0).to_numpy(dtype=np.int8)
     # no unit written: 工作日 (行政许可法第八十二条 counts 期限 in working days)
     unit = np.where((unit_code == "").to_numpy() & ~np.isnan(num), UNIT_WORKDAY, unit).astype(np.int8)
     return num, unit, instant
@@ -131,6 +137,18 @@ def load_catalog(paths, *, encoding: str | None = None, sheet: str | None = None
     duplicates = before - len(df)
     row_code, uniques = pd.factorize(df["task_code"])
     code_index = pd.Index(uniques)
+    code_ok = _well_formed(uniques)
+    good = np.flatnonzero(code_ok)
+    import pyarrow as pa
+
+    from validators.caserecords.link import _fixed31, hash31
+
+    ascii_codes = _fixed31(_arrow_strings(uniques).take(pa.array(good))).copy()
+    hashes = hash31(ascii_codes)
+    order_c = np.argsort(hashes, kind="stable")
+    sorted_codes, sorted_pos, hashes = ascii_codes[order_c], good[order_c].astype(np.int64), hashes[order_c]
+    if len(hashes) > 1 and (hashes[1:] == hashes[:-1]).any():   # never seen; would hide a code
+        raise ValueError("two 实施编码 of the catalog share a 64-bit hash")
     row_code = row_code.astype(np.int64)
     version = df["version"].to_numpy(dtype=np.int64)
     has_v = version >= 0
@@ -140,18 +158,31 @@ def load_catalog(paths, *, encoding: str | None = None, sheet: str | None = None
     skey = row_code * VERSION_SHIFT * 4 + (start - NO_START)
     order = np.argsort(skey, kind="stable")
     cat = CaseCatalog(
-        code_index=code_index, code_values=_arrow_strings(uniques), row_code=row_code, version=version, start=start,
+        code_index=code_index, code_values=_arrow_strings(uniques), code_ok=code_ok,
+        code_sorted=np.asarray(sorted_codes, dtype="S31"), code_hashes=hashes, code_sorted_pos=sorted_pos,
+        row_code=row_code, version=version, start=start,
         end=df["end"].to_numpy(dtype=np.int64), limit=df["limit"].to_numpy(dtype=float),
         unit=df["unit"].to_numpy(dtype=np.int8), limit_basis=df["basis"].to_numpy(dtype=object),
-        instant=df["instant"].to_numpy(dtype=bool), fee=df["fee"].to_numpy(dtype=object),
+        instant=df["instant"].to_numpy(dtype=bool),
+        fee=df["fee"].map({"1": 1, "0": 0}).fillna(-1).to_numpy(dtype=np.int8),
         body=df["body"].to_numpy(dtype=object), version_index=version_index,
         start_key=skey[order], start_row=order.astype(np.int64), sources=sources, rows_read=rows_read,
         duplicates=duplicates, unusable_dates=int(df["bad_dates"].sum()))
-    cat.versions_text = _versions_text(row_code, version, start, cat.end)
+    cat.by_code = np.argsort(row_code, kind="stable")
+    cat.code_bounds = np.searchsorted(row_code[cat.by_code], np.arange(len(code_index) + 1))
     body_codes = df["body_code"].where(df["body_code"].notna(), df["task_code"].str.slice(0, 18))
     names = pd.DataFrame({"c": body_codes, "n": df["body"]}).dropna().drop_duplicates("c")
     cat.body_names = dict(zip(names["c"], names["n"]))
     return cat
+
+
+def _well_formed(values) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    from validators.caserecords.link import TASK_CODE
+
+    return pc.fill_null(pc.match_substring_regex(_arrow_strings(values), f"^{TASK_CODE}$"), False).to_numpy(
+        zero_copy_only=False).astype(bool)
 
 
 def _arrow_strings(values):
@@ -160,19 +191,21 @@ def _arrow_strings(values):
     return pa.array(np.asarray(values, dtype=object), type=pa.string())
 
 
-def _versions_text(row_code, version, start, end) -> dict:
-    """Code position → its versions with their windows, ``1(2024-01-01~2025-12-01)、2(2025-12-01~)``."""
+def versions_of(cat: CaseCatalog, code_pos: int) -> str:
+    """The versions of one 实施编码 with their windows, for messages:
+    ``1(2024-01-01~2025-11-01)、2(2025-11-01~)``."""
     from validators.caserecords.dates import day_text
 
-    out: dict[int, str] = {}
-    for pos, v, s, e in zip(row_code.tolist(), version.tolist(), start.tolist(), end.tolist()):
-        label = str(v) if v >= 0 else "?"
-        window = (day_text(s) if s != NO_START else "") + "~" + (day_text(e) if e != NO_END else "")
-        text = f"{label}({window})" if window != "~" else label
-        out[pos] = out[pos] + "、" + text if pos in out else text
-    return out
-
-
-def versions_of(cat: CaseCatalog, code_pos: int) -> str:
-    """The versions of one 实施编码 with their windows, for messages."""
-    return cat.versions_text.get(int(code_pos), "")
+    code_pos = int(code_pos)
+    if code_pos < 0:
+        return ""
+    if code_pos not in cat.versions_text:
+        rows = cat.by_code[cat.code_bounds[code_pos]: cat.code_bounds[code_pos + 1]]
+        parts = []
+        for r in rows.tolist():
+            v, s, e = int(cat.version[r]), int(cat.start[r]), int(cat.end[r])
+            label = str(v) if v >= 0 else "?"
+            window = (day_text(s) if s != NO_START else "") + "~" + (day_text(e) if e != NO_END else "")
+            parts.append(f"{label}({window})" if window != "~" else label)
+        cat.versions_text[code_pos] = "、".join(parts)
+    return cat.versions_text[code_pos]

@@ -27,33 +27,114 @@ class Links:
     status: np.ndarray      # int8: LINKED or a cause
     row: np.ndarray         # int64: catalog row of a linked case (or of the known code), -1 if none
     code_pos: np.ndarray    # int64: position of the 实施编码 in the catalog, -1 if unknown
-    body: np.ndarray        # object: the USCC inside a well-formed 实施编码, else None
+    body: object            # arrow text: the USCC inside a well-formed 实施编码, else null
+    code: object            # arrow text: the 实施编码 as compared (NFKC where that was needed)
+    version: object         # arrow text: the 事项版本 as compared
 
 
-def link_cases(cat: CaseCatalog, code, version_text, day, has_day, unit_code) -> Links:
-    """Link one chunk.  ``code``: normalised 实施编码 (pandas text Series, missing = NA);
-    ``version_text``: 事项版本 text; ``day``/``has_day``: day of 申请时间; ``unit_code``: 受理单位
-    统一社会信用代码 (upper-cased, missing = NA)."""
+def _nfkc_retry(arr, redo: np.ndarray):
+    """``arr`` with the values at ``redo`` NFKC-normalised (full-width digits and letters of
+    hand-typed exports); the others stay as they are, so clean data pays nothing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not redo.any():
+        return arr
+    mask = pa.array(redo)
+    fixed = pc.utf8_trim_whitespace(pc.utf8_normalize(arr.filter(mask), "NFKC"))
+    return pc.replace_with_mask(arr, mask, fixed)
+
+
+def _fixed31(arr) -> np.ndarray:
+    """Arrow strings all of 31 bytes as a numpy ``S31`` view of the data buffer (no copy)."""
+    import pyarrow as pa
+
+    arr = pa.concat_arrays([arr]) if arr.offset else arr
+    width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    offsets = np.frombuffer(arr.buffers()[1], dtype=width, count=len(arr) + 1)
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0]: offsets[-1]]
+    return data.view("S31") if len(arr) else np.zeros(0, dtype="S31")
+
+
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+                dtype=np.uint64)
+
+
+def hash31(keys: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of ``S31`` values, vectorised (four 8-byte words, multiplied and mixed)."""
+    words = np.zeros((len(keys), 32), dtype=np.uint8)
+    words[:, :31] = keys.view(np.uint8).reshape(-1, 31)
+    w = words.view(np.uint64)
+    with np.errstate(over="ignore"):
+        h = (w * _MIX).sum(axis=1, dtype=np.uint64)
+        h ^= h >> np.uint64(29)
+    return h
+
+
+def lookup_codes(cat: CaseCatalog, code) -> np.ndarray:
+    """Position of each 实施编码 among the catalog's well-formed codes (-1: not there).
+
+    A well-formed code is 31 ASCII characters, so both sides are compared as fixed-width bytes:
+    their 64-bit hashes, sorted once for the catalog, are searched per chunk (then the bytes are
+    compared), instead of hashing 100,000 catalog codes again for every chunk.  Two catalog codes
+    with one hash would hide the second; :func:`load_catalog` checks that there are none."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(code)
-    codes = pa.array(code.array) if not isinstance(code, pa.Array) else code
-    well = pc.fill_null(pc.match_substring_regex(codes, f"^{TASK_CODE}$"), False).to_numpy(zero_copy_only=False)
-    # hash join in arrow's C++ kernel: position of each code among the catalog's distinct codes
-    pos = pc.fill_null(pc.index_in(codes, value_set=cat.code_values), -1).to_numpy(zero_copy_only=False)
-    pos = np.where(well, pos, -1).astype(np.int64)
-    prefix = pc.utf8_slice_codeunits(codes, 0, 18)
-    body = pc.if_else(pa.array(well), prefix, pa.scalar(None, pa.string())).to_numpy(zero_copy_only=False)
-    units = pa.array(unit_code.array)
-    body_bad = well & pc.fill_null(pc.not_equal(units, prefix), False).to_numpy(zero_copy_only=False)
+    pos = np.full(n, -1, dtype=np.int64)
+    cand = (pc.fill_null(pc.binary_length(code), 0).to_numpy(zero_copy_only=False) == 31)
+    if not cand.any() or len(cat.code_sorted) == 0:
+        return pos
+    keys = _fixed31(code.filter(pa.array(cand)))
+    at = np.searchsorted(cat.code_hashes, hash31(keys))
+    at = np.minimum(at, len(cat.code_hashes) - 1)
+    hit = cat.code_sorted[at] == keys          # equal bytes, not only equal hashes
+    pos[np.flatnonzero(cand)[hit]] = cat.code_sorted_pos[at[hit]]
+    return pos
 
-    vtext = version_text.fillna("")
-    v_given = (vtext != "").to_numpy(dtype=bool)
-    v_digits = vtext.str.fullmatch(r"\d{1,6}").fillna(False).to_numpy(dtype=bool)
+
+def link_cases(cat: CaseCatalog, code, version_text, day, has_day, unit_code) -> Links:
+    """Link one chunk.  ``code``, ``version_text`` and ``unit_code`` (受理单位统一社会信用代码) are
+    trimmed arrow text columns (missing = null); ``day``/``has_day``: day of 申请时间."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(code)
+    # hash join in arrow's C++ kernel: position of each code among the catalog's distinct codes
+    pos = lookup_codes(cat, code)
+    miss = (pos < 0) & pc.is_valid(code).to_numpy(zero_copy_only=False)
+    if miss.any():
+        code = _nfkc_retry(code, miss)
+        pos[miss] = lookup_codes(cat, code.filter(pa.array(miss)))
+    # well-formed: known codes were checked once in the catalog; the rest here
+    well = np.zeros(n, dtype=bool)
+    known0 = pos >= 0
+    well[known0] = cat.code_ok[pos[known0]]
+    rest = ~known0
+    if rest.any():
+        sub = code.filter(pa.array(rest))
+        well[rest] = pc.fill_null(pc.match_substring_regex(sub, f"^{TASK_CODE}$"), False).to_numpy(
+            zero_copy_only=False)
+    pos = np.where(well, pos, -1)
+    prefix = pc.utf8_slice_codeunits(code, 0, 18)
+    body = pc.if_else(pa.array(well), prefix, pa.scalar(None, pa.string()))
+    differ = pc.fill_null(pc.not_equal(unit_code, prefix), False).to_numpy(zero_copy_only=False) & well
+    if differ.any():
+        unit_code = _nfkc_retry(unit_code, differ)
+        differ &= pc.fill_null(pc.not_equal(unit_code, prefix), False).to_numpy(zero_copy_only=False)
+    body_bad = differ
+
+    v_given = pc.is_valid(version_text).to_numpy(zero_copy_only=False)
+    digits = pc.fill_null(pc.match_substring_regex(version_text, r"^\d{1,6}$"), False).to_numpy(zero_copy_only=False)
+    if (v_given & ~digits).any():
+        version_text = _nfkc_retry(version_text, v_given & ~digits)
+        digits = pc.fill_null(pc.match_substring_regex(version_text, r"^\d{1,6}$"), False).to_numpy(
+            zero_copy_only=False)
+    v_digits = digits
     vnum = np.zeros(n, dtype=np.int64)
     if v_digits.any():
-        vnum[v_digits] = vtext[v_digits].astype("int64").to_numpy()
+        vnum[v_digits] = pc.cast(version_text.filter(pa.array(v_digits)), pa.int64()).to_numpy(zero_copy_only=False)
     known = pos >= 0
     day = np.asarray(day, dtype=np.int64)
     has_day = np.asarray(has_day, dtype=bool)
@@ -90,4 +171,4 @@ def link_cases(cat: CaseCatalog, code, version_text, day, has_day, unit_code) ->
         first_row = np.full(len(cat.code_index), -1, dtype=np.int64)
         first_row[cat.row_code[::-1]] = np.arange(len(cat.row_code) - 1, -1, -1)
         row = np.where(found, row, np.where(known, first_row[np.where(known, pos, 0)], -1))
-    return Links(status, row, pos, body)
+    return Links(status, row, pos, body, code, version_text)

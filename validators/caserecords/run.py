@@ -51,10 +51,47 @@ DATE_COLUMNS = ("applied_at", "accepted_at", "promised_at", "finished_at")
 CAUSE_RULES = {MALFORMED: R.CASE_CODE_MALFORMED, UNKNOWN: R.CASE_ITEM_UNKNOWN, BODY: R.CASE_BODY_MISMATCH,
                VERSION: R.CASE_VERSION_UNKNOWN}
 CAUSE_FIELDS = {MALFORMED: "task_code", UNKNOWN: "task_code", BODY: "accepting_unit_code", VERSION: "item_version"}
-FEE_TEXT = {"1": ("是", "yes"), "0": ("否", "no")}
+FEE_TEXT = {1: ("是", "yes"), 0: ("否", "no")}
 OTHER = {"applied_at": ("申请时间", "the application time"), "accepted_at": ("受理时间", "the acceptance time")}
 TIME_COUNTERS = ("cases_with_deadline", "finished_on_time", "overdue", "open", "open_overdue",
                  "near_deadline", "instant_late", "no_limit", "no_start", "uncovered")
+
+
+def _arrow_col(chunk, col: str):
+    """One column as trimmed arrow text, empty cells and placeholders (无, /, —) missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from validators.core.rows import _absent_values
+
+    arr = chunk[col].array
+    arr = pa.array(arr) if not hasattr(arr, "_pa_array") else arr._pa_array
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    arr = pc.utf8_trim_whitespace(arr)
+    absent = pc.is_in(arr, value_set=_absent_values())
+    if pc.any(absent).as_py():
+        arr = pc.if_else(absent, pa.scalar(None, pa.string()), arr)
+    return arr
+
+
+def _map_codes(arr, fn) -> np.ndarray:
+    """int8 codes of a text column, ``fn`` applied once per distinct value (missing → -1)."""
+    import pyarrow.compute as pc
+
+    enc = pc.dictionary_encode(arr)
+    table = np.array([fn(v) for v in enc.dictionary.to_pylist()] + [-1], dtype=np.int8)
+    idx = pc.fill_null(enc.indices, len(table) - 1).to_numpy(zero_copy_only=False)
+    return table[idx]
+
+
+def _taker(arr):
+    """Lazy values of an arrow column at hit positions (only findings read them)."""
+    import pyarrow as pa
+
+    return lambda pos: arr.take(pa.array(pos)).to_pylist()
 
 
 def _no_stamps(n: int) -> Stamps:
@@ -88,22 +125,31 @@ class _Tally:
         self.bodies: dict[str, list] = {}
         self.time = dict.fromkeys(TIME_COUNTERS, 0)
 
-    def group(self, target: dict, keys, names, ok) -> None:
-        import pandas as pd
+    def group(self, target: dict, keys, names, ok, lookup=None) -> None:
+        """Add one chunk's cases and linked cases per key (arrow text); the key's name is the
+        first ``names`` value seen, or ``lookup[key]``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-        codes, uniq = pd.factorize(keys)
+        enc = pc.dictionary_encode(keys)
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        uniq = enc.dictionary.to_pylist()
         cases = np.bincount(codes, minlength=len(uniq))
         linked = np.bincount(codes, weights=ok, minlength=len(uniq)).astype(np.int64)
         _u, first = np.unique(codes, return_index=True)
-        for k, c, lk, n in zip(uniq, cases.tolist(), linked.tolist(), names[first], strict=True):
+        if names is not None:
+            first_names = names.take(pa.array(first)).to_pylist()
+        else:
+            first_names = [lookup.get(k) for k in uniq]
+        for k, c, lk, nm in zip(uniq, cases.tolist(), linked.tolist(), first_names, strict=True):
             e = target.get(k)
             if e is None:
-                target[k] = [c, lk, n if isinstance(n, str) else None]
+                target[k] = [c, lk, nm]
             else:
                 e[0] += c
                 e[1] += lk
-                if e[2] is None and isinstance(n, str):
-                    e[2] = n
+                if e[2] is None:
+                    e[2] = nm
 
     @staticmethod
     def block(groups: dict) -> dict:
@@ -123,8 +169,9 @@ class _Run:
     # ------------------------------------------------------------------ one chunk
     def chunk(self, chunk, table, info: SourceInfo) -> None:
         import pandas as pd
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-        from validators.core.rows import Rows, map_distinct, nfkc_arrow
         from validators.core.schema import code_lookup
         from validators.read.rules import ROW_BLANK
 
@@ -139,69 +186,54 @@ class _Run:
         n = len(chunk)
         if n == 0:
             return
-        rows = Rows(chunk)
         self.source, self.sheet = table.source, table.sheet
         self.rownum = chunk["_row"].to_numpy()
-        ids = rows.text("case_id").to_numpy(dtype=object, na_value=None)
-        no_id = pd.isna(ids)
-        self.case = ids.copy()
-        if no_id.any():
-            self.case[no_id] = ["#" + str(r) for r in self.rownum[no_id]]
+        col = {c: _arrow_col(chunk, c) for c in canon}
+        null = pa.nulls(n, pa.string())
+        ids = col.get("case_id", null)
         self.ids = ids
-
-        def code_text(col):
-            if not rows.has(col):
-                return pd.Series([None] * n, dtype="str")
-            import pyarrow as pa
-
-            t = rows.text(col)
-            return pd.Series(nfkc_arrow(pa.array(t.array)).to_pandas(), index=t.index).str.strip()
-
-        task = code_text("task_code")
-        version = code_text("item_version")
-        unit_code = code_text("accepting_unit_code")
-        unit_name = rows.text("accepting_unit").to_numpy(dtype=object, na_value=None)
-        case_type = rows.code("case_type") if rows.has("case_type") else pd.Series([None] * n, dtype="str")
+        self.case = pc.coalesce(ids, pc.binary_join_element_wise("#", pc.cast(pa.array(self.rownum), pa.string()), ""))
+        task, version, unit_code = (col.get(c, null) for c in ("task_code", "item_version", "accepting_unit_code"))
+        unit_name = col.get("accepting_unit", null)
         flags = code_lookup("flag")
-        fee = map_distinct(rows.text("case_fee"), lambda v: flags.get(v.upper(), v), out="object").to_numpy()
-        stamps = {c: parse_datetimes(rows.text(c)) if rows.has(c) else _no_stamps(n) for c in DATE_COLUMNS}
+        fee = _map_codes(col.get("case_fee", null), lambda v: {"1": 1, "0": 0}.get(flags.get(v.upper(), v), -1))
+        types = code_lookup("case_type")
+        ctype = _map_codes(col.get("case_type", null), lambda v: 1 if types.get(v.upper(), v) == "1" else 0)
+        stamps = {c: parse_datetimes(col[c]) if c in col else _no_stamps(n) for c in DATE_COLUMNS}
         applied, accepted, promised, finished = (stamps[c] for c in DATE_COLUMNS)
 
-        self.emit(R.CASE_ID_MISSING, ~rows.present("case_id"), "case_id",
+        self.emit(R.CASE_ID_MISSING, ~pc.is_valid(ids).to_numpy(zero_copy_only=False), "case_id",
                   params=lambda pos: [{"row": int(r)} for r in self.rownum[pos]])
-        for col, s in stamps.items():
+        for c, s in stamps.items():
             if s.bad.any():
-                self.emit(R.CASE_DATE_INVALID, s.bad, col,
-                          value=lambda pos, col=col: [str(v)[:200] for v in rows.text(col).iloc[pos]])
+                self.emit(R.CASE_DATE_INVALID, s.bad, c, value=_taker(col[c]))
 
         # link
         day = np.where(applied.ok, applied.day, accepted.day)
         has_day = applied.ok | accepted.ok
         links = link_cases(self.cat, task, version, day, has_day, unit_code)
+        task, version = links.code, links.version
         status = links.status
         self.tally.cases += n
         linked = status == LINKED
         self.tally.linked += int(linked.sum())
-        task_np = task.to_numpy(dtype=object, na_value=None)
-        version_np = version.to_numpy(dtype=object, na_value=None)
-        unit_np = unit_code.to_numpy(dtype=object, na_value=None)
         for cause, rule in CAUSE_RULES.items():
             m = status == cause
             self.tally.causes[rule.code] += int(m.sum())
             if cause == VERSION:
-                self.emit(rule, m, "item_version", value=version_np, params=lambda pos: [
+                self.emit(rule, m, "item_version", value=_taker(version), params=lambda pos: [
                     {"version": v or "—", "applied": a, "versions": versions_of(self.cat, p) or "—"}
-                    for v, a, p in zip(version_np[pos], self._link_day_text(applied, accepted, pos),
+                    for v, a, p in zip(_taker(version)(pos), self._link_day_text(applied, accepted, pos),
                                        links.code_pos[pos], strict=True)])
             elif cause == BODY:
-                self.emit(rule, m, "accepting_unit_code", value=unit_np, params=lambda pos: [
-                    {"body": b, "body_name": self.cat.body_names.get(b, "?")} for b in links.body[pos]])
+                self.emit(rule, m, "accepting_unit_code", value=_taker(unit_code), params=lambda pos: [
+                    {"body": b, "body_name": self.cat.body_names.get(b, "?")} for b in _taker(links.body)(pos)])
             else:
-                self.emit(rule, m, CAUSE_FIELDS[cause], value=task_np)
-        unit_key = np.where(pd.isna(unit_np), np.where(pd.isna(unit_name), UNKNOWN_UNIT, unit_name), unit_np)
+                self.emit(rule, m, CAUSE_FIELDS[cause], value=_taker(task))
+        unit_key = pc.coalesce(unit_code, unit_name, pa.scalar(UNKNOWN_UNIT))
         self.tally.group(self.tally.units, unit_key, unit_name, linked)
-        body_key = np.where(pd.isna(links.body), BAD_CODE, links.body)
-        self.tally.group(self.tally.bodies, body_key, self._body_names(body_key), linked)
+        body_key = pc.coalesce(links.body, pa.scalar(BAD_CODE))
+        self.tally.group(self.tally.bodies, body_key, None, linked, self.cat.body_names)
 
         # dates in order
         acc_early, fin_early = inconsistent_dates(applied, accepted, finished)
@@ -213,19 +245,18 @@ class _Run:
                       p for p in self._other_mixed(pos, other_fin, accepted, applied)])
 
         # time limits
-        ctype = case_type.to_numpy(dtype=object, na_value=None)
-        type_given = ~pd.isna(ctype)
+        type_given = ctype >= 0
         lim = check_limits(self.cat, self.cal, linked=linked, row=links.row, applied=applied,
                            accepted=accepted, promised=promised, finished=finished,
-                           case_instant=(ctype == "1"), case_type_given=type_given,
+                           case_instant=(ctype == 1), case_type_given=type_given,
                            as_of=self.as_of, near=self.near)
         self.limit_findings(lim, links.row, applied, accepted, finished)
 
         # fees
         safe = np.where(links.row >= 0, links.row, 0)
-        cat_fee = self.cat.fee[safe] if len(self.cat) else np.full(n, None, dtype=object)
-        fee_bad = linked & np.isin(fee, ["0", "1"]) & np.isin(cat_fee, ["0", "1"]) & (fee != cat_fee)
-        self.emit(R.CASE_FEE_MISMATCH, fee_bad, "case_fee", value=fee, params=lambda pos: [
+        cat_fee = self.cat.fee[safe] if len(self.cat) else np.full(n, -1, dtype=np.int8)
+        fee_bad = linked & (fee >= 0) & (cat_fee >= 0) & (fee != cat_fee)
+        self.emit(R.CASE_FEE_MISMATCH, fee_bad, "case_fee", value=_taker(col.get("case_fee", null)), params=lambda pos: [
             {"case_fee": FEE_TEXT[a][0], "case_fee_en": FEE_TEXT[a][1],
              "catalog_fee": FEE_TEXT[b][0], "catalog_fee_en": FEE_TEXT[b][1]}
             for a, b in zip(fee[pos], cat_fee[pos], strict=True)])
@@ -360,7 +391,7 @@ class _Run:
         if len(pos) == 0:
             return
         prm = params(pos) if params is not None else [{} for _ in pos]
-        for p, c in zip(prm, self.case[pos], strict=True):
+        for p, c in zip(prm, _taker(self.case)(pos), strict=True):
             p["case"] = c
         if callable(value):
             value = dict(zip(pos.tolist(), value(pos), strict=True))
@@ -368,7 +399,7 @@ class _Run:
         else:
             vals = None if value is None else [None if is_missing(v) else str(v)[:200] for v in value[pos]]
         self.report.add(findings_frame(rule, field=field, value=vals, params=prm, source=self.source,
-                                       sheet=self.sheet, row=self.rownum[pos], item=self.ids[pos]))
+                                       sheet=self.sheet, row=self.rownum[pos], item=_taker(self.ids)(pos)))
 
 
 def check_cases(case_paths: Iterable[str] | str, catalog_paths: Iterable[str] | str, *,
