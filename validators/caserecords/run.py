@@ -94,6 +94,19 @@ def _taker(arr):
     return lambda pos: arr.take(pa.array(pos)).to_pylist()
 
 
+def _limit_text(source, n, unit, basis) -> tuple[str, str]:
+    """How a deadline was set, in Chinese and English (for messages)."""
+    if source == FROM_CATALOG:
+        zh_u, en_u = UNIT_NAMES[int(unit)]
+        kind = ("承诺", "promised") if basis == "promised" else ("法定", "statutory")
+        return f"实施清单{kind[0]} {n:g}{zh_u}", f"catalog {kind[1]} limit {n:g}{en_u}"
+    if source == FROM_CASE:
+        return "按办件承诺办结时间", "the case's promised completion time"
+    if source == FROM_INSTANT:
+        return "即办件当日办结", "instant: same day"
+    return "—", "—"
+
+
 def _no_stamps(n: int) -> Stamps:
     none = np.zeros(n, dtype=bool)
     return Stamps(np.full(n, NAT, dtype=np.int64), none, none, none)
@@ -111,7 +124,7 @@ def _stamps_text(s: Stamps, pos: np.ndarray) -> np.ndarray:
     sec = s.sec[pos]
     text = np.asarray(np.where(sec == NAT, 0, sec), dtype="datetime64[s]").astype(str)
     text = np.char.replace(text, "T", " ")
-    return np.where(s.timed[pos], text, np.array([t[:10] for t in text], dtype=object))
+    return np.where(s.timed[pos], text, text.astype("<U10"))
 
 
 class _Tally:
@@ -165,6 +178,7 @@ class _Run:
         self.cat, self.cal, self.report, self.as_of, self.near = cat, cal, report, as_of, near
         self.tally = _Tally()
         self.as_of_text = str(np.datetime64(as_of, "D"))
+        self._limit_text_cache: dict = {}
 
     # ------------------------------------------------------------------ one chunk
     def chunk(self, chunk, table, info: SourceInfo) -> None:
@@ -308,46 +322,39 @@ class _Run:
         def start_text(pos):
             return np.where(start_stamps_ok[pos], _stamps_text(accepted, pos), _stamps_text(applied, pos))
 
+        texts = self._limit_text_cache
+
         def limit_texts(pos):
-            out = []
             safe = np.where(row[pos] >= 0, row[pos], 0)
-            basis = cat.limit_basis[safe] if len(cat) else [None] * len(pos)
-            for src, n, u, b in zip(lim.source[pos], lim.limit[pos], lim.unit[pos], basis, strict=True):
-                if src == FROM_CATALOG:
-                    zh_u, en_u = UNIT_NAMES[int(u)]
-                    kind = ("承诺", "promised") if b == "promised" else ("法定", "statutory")
-                    out.append((f"实施清单{kind[0]} {n:g}{zh_u}", f"catalog {kind[1]} limit {n:g}{en_u}"))
-                elif src == FROM_CASE:
-                    out.append(("按办件承诺办结时间", "the case's promised completion time"))
-                elif src == FROM_INSTANT:
-                    out.append(("即办件当日办结", "instant: same day"))
-                else:
-                    out.append(("—", "—"))
-            return out
-
-        def late_texts(pos):
+            basis = cat.limit_basis[safe].tolist() if len(cat) else [None] * len(pos)
             out = []
-            for lt, u in zip(lim.late[pos], lim.unit[pos], strict=True):
-                if lt < 0 or u == UNIT_HOUR:
-                    out.append(("", ""))
-                else:
-                    out.append((f"，超期 {lt} 个工作日", f", {lt} working day(s) late"))
+            for key in zip(lim.source[pos].tolist(), lim.limit[pos].tolist(), lim.unit[pos].tolist(), basis,
+                           strict=True):
+                text = texts.get(key)
+                if text is None:
+                    text = texts[key] = _limit_text(*key)
+                out.append(text)
             return out
 
-        def params(pos, extra=None):
-            st, dl = start_text(pos), _days_text(lim.deadline[pos])
+        def params(pos, extra_key=None, extra=None):
+            st = start_text(pos).tolist()
+            dl = _days_text(lim.deadline[pos])
             hours = lim.deadline_sec[pos] != NAT
             if hours.any():
                 dl = np.where(hours, np.char.replace(np.asarray(np.where(hours, lim.deadline_sec[pos], 0),
                                                                 dtype="datetime64[s]").astype(str), "T", " "), dl)
-            lims, lates = limit_texts(pos), late_texts(pos)
+            dl = dl.tolist()
+            late = lim.late[pos].tolist()
+            hour_unit = (lim.unit[pos] == UNIT_HOUR).tolist()
+            lims = limit_texts(pos)
             out = []
-            for i in range(len(pos)):
-                p = {"start": st[i], "deadline": dl[i], "limit": lims[i][0], "limit_en": lims[i][1],
-                     "late": int(lim.late[pos[i]]), "late_text": lates[i][0], "late_text_en": lates[i][1],
+            for i, (s, d, lt, (zh, en)) in enumerate(zip(st, dl, late, lims, strict=True)):
+                p = {"start": s, "deadline": d, "limit": zh, "limit_en": en, "late": lt,
+                     "late_text": "" if lt < 0 or hour_unit[i] else f"，超期 {lt} 个工作日",
+                     "late_text_en": "" if lt < 0 or hour_unit[i] else f", {lt} working day(s) late",
                      "as_of": self.as_of_text}
-                if extra:
-                    p.update(extra(i))
+                if extra_key:
+                    p[extra_key] = extra[i]
                 out.append(p)
             return out
 
@@ -355,14 +362,13 @@ class _Run:
             return _stamps_text(finished, pos)
 
         def with_finished(pos):
-            texts = _stamps_text(finished, pos)
-            return params(pos, lambda i: {"finished": texts[i]})
+            return params(pos, "finished", _stamps_text(finished, pos).tolist())
 
         self.emit(R.CASE_OVERDUE, lim.overdue, "finished_at", value=fin_full, params=with_finished)
         self.emit(R.CASE_OPEN_OVERDUE, lim.open_overdue, "finished_at",
                   params=lambda pos: params(pos))
         self.emit(R.CASE_NEAR_DEADLINE, lim.near, "finished_at",
-                  params=lambda pos: params(pos, lambda i: {"left": int(lim.left[pos[i]])}))
+                  params=lambda pos: params(pos, "left", lim.left[pos].tolist()))
         self.emit(R.CASE_INSTANT_NOT_INSTANT, lim.instant_late, "finished_at", value=fin_full,
                   params=with_finished)
         self.emit(R.CASE_CALENDAR_UNCOVERED, lim.uncovered, "accepted_at", params=lambda pos: self._uncovered(
