@@ -344,7 +344,7 @@ def test_cli_gate_and_errors(tmp_path):
 def test_samples_regenerate_identically(tmp_path):
     subprocess.run([sys.executable, str(CATALOGS / "make_case_samples.py"), "--out", str(tmp_path)],
                    check=True, capture_output=True)
-    for name in ("case_catalog_sample.csv", "case_sample.csv", "case_sample.xlsx", "case_truth.csv"):
+    for name in ("case_catalog_sample.csv", "case_sample.csv", "case_sample.xlsx", "case_truth.csv", "CASES.md"):
         assert (tmp_path / name).read_bytes() == (CATALOGS / name).read_bytes(), name
 
 
