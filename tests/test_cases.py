@@ -370,3 +370,21 @@ def test_excel_serial_dates_in_a_csv(tmp_path):
     (tmp_path / "c.csv").write_text(buf.getvalue(), encoding="utf-8")
     rep = run(tmp_path / "c.csv")
     assert [(f.code, f.params["deadline"]) for f in rep.findings()] == [("case-overdue", "2026-01-05")]
+
+
+def test_full_width_codes_and_placeholders(tmp_path):
+    """Hand-typed exports: full-width digits in 实施编码 / 事项版本 still link; a placeholder
+    受理单位代码 (“/”) is no code at all, so the body is not compared."""
+    rows = sample_rows()
+    r = dict(next(r for r in rows if r["办件编号"] == "LS202512260160"))
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    r.update(实施编码=r["实施编码"].translate(wide), 事项版本=r["事项版本"].translate(wide),
+             受理单位统一社会信用代码="/")
+    path = tmp_path / "c.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerow(r)
+    rep = run(path)
+    assert rep.extra["rates"]["link_rate"]["numerator"] == 1
+    assert [f.code for f in rep.findings()] == ["case-overdue"]
