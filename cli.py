@@ -793,8 +793,9 @@ def rules(lang, category):
     print_rules(lang=lang, category=category)
 
 
-@main.command(help=_h("解释一条规则（依据、消息和修改建议），或一个主题（conform：符合率的定义）。",
-                      "Explain a rule (basis, message, fix hint) or a topic (conform: the conformity definitions).")
+@main.command(help=_h("解释一条规则（依据、消息和修改建议），或一个主题（conform：符合率的定义；cases：办件关联比率与时限）。",
+                      "Explain a rule (basis, message, fix hint) or a topic (conform: the conformity definitions; "
+                      "cases: link rate and deadlines).")
               + """
 
 \b
@@ -802,6 +803,7 @@ def rules(lang, category):
   sxcheck explain uscc-check-digit
   sxcheck explain handling-hours-unclear --lang en
   sxcheck explain conform --full
+  sxcheck explain cases
 """)
 @click.argument("code")
 @click.option("--full", is_flag=True, help=_h("主题的完整文档（conform：符合率定义全文）。",
