@@ -254,12 +254,10 @@ class _Run:
 
         # dates in order
         acc_early, fin_early = inconsistent_dates(applied, accepted, finished)
-        self.emit(R.CASE_DATES_INCONSISTENT, acc_early, "accepted_at",
-                  value=lambda pos: _stamps_text(accepted, pos), params=lambda pos: self._other(pos, "applied_at", applied))
-        other_fin = np.where(accepted.ok, 1, 0)
+        self.emit(R.CASE_DATES_INCONSISTENT, acc_early, "accepted_at", value=lambda pos: _stamps_text(accepted, pos),
+                  params=lambda pos: self._other(pos, np.zeros(len(pos), dtype=bool), accepted, applied))
         self.emit(R.CASE_DATES_INCONSISTENT, fin_early, "finished_at", value=lambda pos: _stamps_text(finished, pos),
-                  params=lambda pos: [
-                      p for p in self._other_mixed(pos, other_fin, accepted, applied)])
+                  params=lambda pos: self._other(pos, accepted.ok[pos], accepted, applied))
 
         # time limits
         type_given = ctype >= 0
@@ -290,30 +288,17 @@ class _Run:
         t["no_start"] += int((linked & ~(accepted.ok | applied.ok)).sum())
         t["uncovered"] += int(lim.uncovered.sum())
 
-    def _body_names(self, keys):
-        import pandas as pd
-
-        codes, uniq = pd.factorize(keys)
-        names = np.array([self.cat.body_names.get(u) for u in uniq] + [None], dtype=object)
-        return names[codes]
-
     def _link_day_text(self, applied: Stamps, accepted: Stamps, pos):
         a = _stamps_text(applied, pos)
         b = _stamps_text(accepted, pos)
         return np.where(applied.ok[pos], a, np.where(accepted.ok[pos], b, "—"))
 
-    def _other(self, pos, col, s: Stamps):
-        texts = _stamps_text(s, pos)
-        zh, en = OTHER[col]
-        return [{"other": zh, "other_en": en, "other_value": v} for v in texts]
-
-    def _other_mixed(self, pos, use_accepted, accepted: Stamps, applied: Stamps):
-        a = _stamps_text(accepted, pos)
-        b = _stamps_text(applied, pos)
+    def _other(self, pos, use_accepted, accepted: Stamps, applied: Stamps):
+        """The earlier element a date is compared with: 受理时间 where ``use_accepted``, else 申请时间."""
+        a, b = _stamps_text(accepted, pos).tolist(), _stamps_text(applied, pos).tolist()
         out = []
-        for i, flag in enumerate(use_accepted[pos]):
-            col = "accepted_at" if flag else "applied_at"
-            zh, en = OTHER[col]
+        for i, flag in enumerate(use_accepted.tolist()):
+            zh, en = OTHER["accepted_at" if flag else "applied_at"]
             out.append({"other": zh, "other_en": en, "other_value": a[i] if flag else b[i]})
         return out
 
