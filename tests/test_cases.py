@@ -388,3 +388,24 @@ def test_full_width_codes_and_placeholders(tmp_path):
     rep = run(path)
     assert rep.extra["rates"]["link_rate"]["numerator"] == 1
     assert [f.code for f in rep.findings()] == ["case-overdue"]
+
+
+def test_duplicate_case_numbers_across_files(tmp_path):
+    rows = sample_rows()
+    first = tmp_path / "a.csv"
+    second = tmp_path / "b.csv"
+    for path, part in ((first, rows[:5]), (second, [rows[3], dict(rows[10], 办件编号="")])):
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(part)
+    from validators import check_cases
+
+    rep = check_cases([str(first), str(second)], str(CATALOG), as_of=AS_OF)
+    dup = [f for f in rep.findings() if f.code == "case-id-duplicate"]
+    assert [(f.source, f.row, f.item, f.params["first_row"]) for f in dup] == [(str(second), 2, rows[3]["办件编号"], 5)]
+    msgs = {f["code"]: f["message"] for f in rep.iter_findings("zh")}
+    assert msgs["case-id-duplicate"] == f"办件编号 {rows[3]['办件编号']} 重复：a.csv 第 5 行已有同一办件编号"
+    msgs = {f["code"]: f["message"] for f in rep.iter_findings("en")}
+    assert msgs["case-id-duplicate"] == f"Case number {rows[3]['办件编号']} repeats the one in a.csv row 5"
+    assert rep.extra["rates"]["link_rate"]["denominator"] == 7    # rows, duplicates included

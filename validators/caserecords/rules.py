@@ -36,5 +36,7 @@ CASE_DATE_INVALID = declare("case-date-invalid", "error", "case",
     f"{GBT_39046} 表5、表6 日期时间型 YYYYMMDDThhmmss，表8 办结时间 YYYYMMDDhh:mm:ss")
 CASE_ID_MISSING = declare("case-id-missing", "error", "case",
     f"{GBT_39046} 表5、表6、表8 第1项 办件编号（办件的唯一标识）")
+CASE_ID_DUPLICATE = declare("case-id-duplicate", "error", "case",
+    f"{GBT_39046} 表5、表6、表8 第1项 办件编号（办件的唯一标识）：同一办件编号出现两次，关联比率的分母会重复计数")
 CASE_CALENDAR_UNCOVERED = declare("case-calendar-uncovered", "info", "case",
     f"{HEURISTIC}法定节假日和调休由国务院办公厅逐年通知，没有通知的年份无法计算工作日，不推算期限")

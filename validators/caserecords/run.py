@@ -182,6 +182,8 @@ class _Run:
         self.tally = _Tally()
         self.as_of_text = str(np.datetime64(as_of, "D"))
         self._limit_text_cache: dict = {}
+        self._ids: list = []       # per chunk: (arrow 办件编号, row numbers, table index) for duplicates
+        self.tables: list = []
 
     # ------------------------------------------------------------------ one chunk
     def chunk(self, chunk, table, info: SourceInfo) -> None:
@@ -209,6 +211,7 @@ class _Run:
         null = pa.nulls(n, pa.string())
         ids = col.get("case_id", null)
         self.ids = ids
+        self._ids.append((ids, self.rownum, len(self.tables) - 1))
         self.case = pc.coalesce(ids, pc.binary_join_element_wise("#", pc.cast(pa.array(self.rownum), pa.string()), ""))
         task, version, unit_code = (col.get(c, null) for c in ("task_code", "item_version", "accepting_unit_code"))
         unit_name = col.get("accepting_unit", null)
@@ -287,6 +290,46 @@ class _Run:
         t["no_limit"] += int((linked & (accepted.ok | applied.ok) & (lim.source == FROM_NONE)).sum())
         t["no_start"] += int((linked & ~(accepted.ok | applied.ok)).sum())
         t["uncovered"] += int(lim.uncovered.sum())
+
+    def duplicates(self) -> None:
+        """办件编号 seen before (in any file): one finding per later occurrence, naming the first."""
+        import pandas as pd
+        import pyarrow as pa
+
+        if not self._ids:
+            return
+        ids = pa.chunked_array([i for i, _r, _t in self._ids], type=pa.string())
+        rows = np.concatenate([r for _i, r, _t in self._ids])
+        tables = np.concatenate([np.full(len(r), t, dtype=np.int32) for _i, r, t in self._ids])
+        codes, _uniq = pd.factorize(pd.Series(pd.arrays.ArrowStringArray(ids)), use_na_sentinel=True)
+        valid = codes >= 0
+        if not valid.any():
+            return
+        counts = np.bincount(codes[valid], minlength=int(codes.max()) + 1)
+        repeated = valid & (counts[np.where(valid, codes, 0)] > 1)
+        if not repeated.any():
+            return
+        pos = np.flatnonzero(repeated)
+        first = {}
+        later = []
+        for p in pos.tolist():
+            c = int(codes[p])
+            if c in first:
+                later.append((p, first[c]))
+            else:
+                first[c] = p
+        import os
+
+        for t_index in sorted({int(tables[p]) for p, _f in later}):
+            table = self.tables[t_index]
+            mine = [(p, f) for p, f in later if tables[p] == t_index]
+            self.report.add(findings_frame(
+                R.CASE_ID_DUPLICATE, field="case_id", value=ids.take(pa.array([p for p, _f in mine])).to_pylist(),
+                params=[{"case": ids[p].as_py(), "first_row": int(rows[f]),
+                         "first_source": os.path.basename(self.tables[int(tables[f])].source)} for p, f in mine],
+                source=table.source, sheet=table.sheet, row=rows[[p for p, _f in mine]],
+                item=ids.take(pa.array([p for p, _f in mine])).to_pylist()))
+        self._ids = []
 
     def _link_day_text(self, applied: Stamps, accepted: Stamps, pos):
         a = _stamps_text(applied, pos)
@@ -433,6 +476,7 @@ def check_cases(case_paths: Iterable[str] | str, catalog_paths: Iterable[str] | 
         info = SourceInfo(table.source, table.sheet, table.header_row, dict(table.columns),
                           list(table.unknown), profile="case")
         report.sources.append(info)
+        run.tables.append(table)
         # the check pass parses only the elements it uses: personal columns are never read here
         used = dataclasses.replace(table, columns={c: lbl for c, lbl in table.columns.items() if c in USED})
         for chunk in (used.chunks() if used.columns else ()):
@@ -444,6 +488,7 @@ def check_cases(case_paths: Iterable[str] | str, catalog_paths: Iterable[str] | 
                      "source": table.source, "sheet": table.sheet} for p in table.problems]
         if problems:
             report.add_records(problems)
+    run.duplicates()
     tally = run.tally
     report.extra = {
         "rates": {"link_rate": ratio(tally.linked, tally.cases)},
