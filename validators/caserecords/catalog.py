@@ -123,9 +123,11 @@ def load_catalog(paths, *, encoding: str | None = None, sheet: str | None = None
     parts = []
     sources = []
     for path in paths:
-        for table in open_tables(path, sheet=sheet, encoding=encoding):
-            if "task_code" not in table.columns:
-                raise InputError("catalog-no-task-code", path, sheet=table.sheet or "")
+        tables = open_tables(path, sheet=sheet, encoding=encoding)
+        with_codes = [t for t in tables if "task_code" in t.columns]
+        if not with_codes:   # other sheets (说明, 基本目录) are skipped when one sheet has 实施编码
+            raise InputError("catalog-no-task-code", path, sheet="、".join(t.sheet or "" for t in tables))
+        for table in with_codes:
             sources.append(table.source)
             for chunk in table.chunks():
                 parts.append(_frame(Rows(chunk), table.source))
