@@ -409,3 +409,15 @@ def test_duplicate_case_numbers_across_files(tmp_path):
     msgs = {f["code"]: f["message"] for f in rep.iter_findings("en")}
     assert msgs["case-id-duplicate"] == f"Case number {rows[3]['办件编号']} repeats the one in a.csv row 5"
     assert rep.extra["rates"]["link_rate"]["denominator"] == 7    # rows, duplicates included
+
+
+def test_case_export_without_task_codes_is_an_input_error(tmp_path):
+    from click.testing import CliRunner
+
+    import cli
+
+    p = tmp_path / "c.csv"
+    p.write_text("办件编号,事项名称,受理时间\nLS1,企业设立登记,2025-10-09 09:00:00\n", encoding="utf-8")
+    r = CliRunner().invoke(cli.main, ["cases", str(p), "--catalog", str(CATALOG)])
+    assert r.exit_code == 3
+    assert "办件数据没有“实施编码”列" in r.output and "Traceback" not in r.output

@@ -473,6 +473,10 @@ def check_cases(case_paths: Iterable[str] | str, catalog_paths: Iterable[str] | 
     report = Report(command="cases", severity_overrides=dict(severity or {}))
     run = _Run(cat, cal, report, as_of_day, int(near_days))
     for table in tables:
+        if "task_code" not in table.columns:
+            from validators.read import InputError
+
+            raise InputError("cases-no-task-code", table.source, sheet=table.sheet or "")
         info = SourceInfo(table.source, table.sheet, table.header_row, dict(table.columns),
                           list(table.unknown), profile="case")
         report.sources.append(info)
