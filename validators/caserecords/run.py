@@ -11,6 +11,7 @@ counts, and the calendar's covered years.
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 from collections.abc import Callable, Iterable
 
@@ -293,43 +294,39 @@ class _Run:
 
     def duplicates(self) -> None:
         """办件编号 seen before (in any file): one finding per later occurrence, naming the first."""
-        import pandas as pd
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         if not self._ids:
             return
         ids = pa.chunked_array([i for i, _r, _t in self._ids], type=pa.string())
         rows = np.concatenate([r for _i, r, _t in self._ids])
         tables = np.concatenate([np.full(len(r), t, dtype=np.int32) for _i, r, t in self._ids])
-        codes, _uniq = pd.factorize(pd.Series(pd.arrays.ArrowStringArray(ids)), use_na_sentinel=True)
-        valid = codes >= 0
-        if not valid.any():
-            return
-        counts = np.bincount(codes[valid], minlength=int(codes.max()) + 1)
-        repeated = valid & (counts[np.where(valid, codes, 0)] > 1)
-        if not repeated.any():
-            return
-        pos = np.flatnonzero(repeated)
-        first = {}
-        later = []
-        for p in pos.tolist():
-            c = int(codes[p])
-            if c in first:
-                later.append((p, first[c]))
-            else:
-                first[c] = p
-        import os
-
-        for t_index in sorted({int(tables[p]) for p, _f in later}):
-            table = self.tables[t_index]
-            mine = [(p, f) for p, f in later if tables[p] == t_index]
-            self.report.add(findings_frame(
-                R.CASE_ID_DUPLICATE, field="case_id", value=ids.take(pa.array([p for p, _f in mine])).to_pylist(),
-                params=[{"case": ids[p].as_py(), "first_row": int(rows[f]),
-                         "first_source": os.path.basename(self.tables[int(tables[f])].source)} for p, f in mine],
-                source=table.source, sheet=table.sheet, row=rows[[p for p, _f in mine]],
-                item=ids.take(pa.array([p for p, _f in mine])).to_pylist()))
         self._ids = []
+        # arrow's hash kernels count the values without a Python object per case
+        counts = pc.value_counts(ids)
+        repeated_values = counts.field("values").filter(pc.greater(counts.field("counts"), 1)).drop_null()
+        if len(repeated_values) == 0:
+            return
+        mask = pc.is_in(ids, value_set=repeated_values)
+        pos = np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+        values = ids.take(pa.array(pos)).to_pylist()
+        first: dict = {}
+        later = []
+        for p, v in zip(pos.tolist(), values, strict=True):
+            if v in first:
+                later.append((p, first[v], v))
+            else:
+                first[v] = p
+        for t_index in sorted({int(tables[p]) for p, _f, _v in later}):
+            table = self.tables[t_index]
+            mine = [(p, f, v) for p, f, v in later if tables[p] == t_index]
+            self.report.add(findings_frame(
+                R.CASE_ID_DUPLICATE, field="case_id", value=[v for _p, _f, v in mine],
+                params=[{"case": v, "first_row": int(rows[f]),
+                         "first_source": os.path.basename(self.tables[int(tables[f])].source)} for _p, f, v in mine],
+                source=table.source, sheet=table.sheet, row=rows[[p for p, _f, _v in mine]],
+                item=[v for _p, _f, v in mine]))
 
     def _link_day_text(self, applied: Stamps, accepted: Stamps, pos):
         a = _stamps_text(applied, pos)
