@@ -394,7 +394,7 @@ def test_duplicate_case_numbers_across_files(tmp_path):
     rows = sample_rows()
     first = tmp_path / "a.csv"
     second = tmp_path / "b.csv"
-    for path, part in ((first, rows[:5]), (second, [rows[3], dict(rows[10], 办件编号="")])):
+    for path, part in ((first, rows[:5]), (second, [rows[3], dict(rows[10], 办件编号=""), dict(rows[11], 办件编号="")])):
         with open(path, "w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=list(rows[0]))
             w.writeheader()
@@ -408,7 +408,7 @@ def test_duplicate_case_numbers_across_files(tmp_path):
     assert msgs["case-id-duplicate"] == f"办件编号 {rows[3]['办件编号']} 重复：a.csv 第 5 行已有同一办件编号"
     msgs = {f["code"]: f["message"] for f in rep.iter_findings("en")}
     assert msgs["case-id-duplicate"] == f"Case number {rows[3]['办件编号']} repeats the one in a.csv row 5"
-    assert rep.extra["rates"]["link_rate"]["denominator"] == 7    # rows, duplicates included
+    assert rep.extra["rates"]["link_rate"]["denominator"] == 8    # rows, duplicates included
 
 
 def test_case_export_without_task_codes_is_an_input_error(tmp_path):

@@ -111,6 +111,18 @@ def _limit_text(source, n, unit, basis) -> tuple[str, str]:
     return "—", "—"
 
 
+def _hash_ids(ids) -> np.ndarray:
+    """uint64 hash of each 办件编号 (0 where missing), for the duplicate check."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    values = ids.to_numpy(zero_copy_only=False)
+    h = pd.util.hash_array(values.astype(object), categorize=False)
+    h[h == 0] = 1   # 0 marks a missing number
+    h[~pc.is_valid(ids).to_numpy(zero_copy_only=False)] = 0
+    return h
+
+
 def _no_stamps(n: int) -> Stamps:
     none = np.zeros(n, dtype=bool)
     return Stamps(np.full(n, NAT, dtype=np.int64), none, none, none)
@@ -212,7 +224,7 @@ class _Run:
         null = pa.nulls(n, pa.string())
         ids = col.get("case_id", null)
         self.ids = ids
-        self._ids.append((ids, self.rownum, len(self.tables) - 1))
+        self._ids.append((ids, self.rownum, len(self.tables) - 1, _hash_ids(ids)))
         self.case = pc.coalesce(ids, pc.binary_join_element_wise("#", pc.cast(pa.array(self.rownum), pa.string()), ""))
         task, version, unit_code = (col.get(c, null) for c in ("task_code", "item_version", "accepting_unit_code"))
         unit_name = col.get("accepting_unit", null)
@@ -295,21 +307,25 @@ class _Run:
     def duplicates(self) -> None:
         """办件编号 seen before (in any file): one finding per later occurrence, naming the first."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
         if not self._ids:
             return
-        ids = pa.chunked_array([i for i, _r, _t in self._ids], type=pa.string())
-        rows = np.concatenate([r for _i, r, _t in self._ids])
-        tables = np.concatenate([np.full(len(r), t, dtype=np.int32) for _i, r, t in self._ids])
+        ids = pa.chunked_array([i for i, _r, _t, _h in self._ids], type=pa.string())
+        rows = np.concatenate([r for _i, r, _t, _h in self._ids])
+        tables = np.concatenate([np.full(len(r), t, dtype=np.int32) for _i, r, t, _h in self._ids])
+        hashes = np.concatenate([h for _i, _r, _t, h in self._ids])
         self._ids = []
-        # arrow's hash kernels count the values without a Python object per case
-        counts = pc.value_counts(ids)
-        repeated_values = counts.field("values").filter(pc.greater(counts.field("counts"), 1)).drop_null()
-        if len(repeated_values) == 0:
+        # equal 64-bit hashes first (8 bytes a case, sorted once), then the strings of those few compared
+        present = np.flatnonzero(hashes != 0)
+        order = present[np.argsort(hashes[present], kind="stable")]
+        sorted_h = hashes[order]
+        same = sorted_h[1:] == sorted_h[:-1]
+        if not same.any():
             return
-        mask = pc.is_in(ids, value_set=repeated_values)
-        pos = np.flatnonzero(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+        cand = np.zeros(len(order), dtype=bool)
+        cand[1:] |= same
+        cand[:-1] |= same
+        pos = np.sort(order[cand])
         values = ids.take(pa.array(pos)).to_pylist()
         first: dict = {}
         later = []
