@@ -7,7 +7,7 @@ Inputs are written (vectorised, pyarrow) to a temporary directory: a catalog wit
 实施编码 in two versions, limits in 工作日 / 自然日 / 即办, some charged items; cases over
 2024-01 … 2026-06 with the standard's date forms, personal columns, and planted defects (about
 2% malformed codes, 1% unknown codes, 1% other accepting bodies, 3% open, 0.5% fees differing from
-the catalog, a share finished late).
+the catalog, 0.1% repeated 办件编号, a share finished late).
 The check runs in a child process so that its peak RSS (``RUSAGE_CHILDREN`` ``ru_maxrss``) is its
 own; the child reports the wall time of the ``check_cases`` call.
 Targets on a 2-core machine: ≤ 60 s and ≤ 2 GB for 5,000,000 cases against 100,000 items.
@@ -106,8 +106,9 @@ def write_cases(path: str, n: int, tasks, body_codes, body_of, limits, fees, rng
                 return pc.strftime(pa.array(sec.astype("datetime64[s]")), format=fmt)
 
             fin_text = pc.if_else(pa.array(open_), pa.scalar("", pa.string()), ts(fin, "%Y%m%d%H:%M:%S"))
-            ids = pc.binary_join_element_wise("LS", pc.utf8_lpad(pc.cast(pa.array(np.arange(lo, lo + m)),
-                                                                         pa.string()), 10, "0"), "")
+            number = np.arange(lo, lo + m)
+            number = np.where(rng.random(m) < 0.001, np.maximum(number - 1000, 0), number)   # 0.1% exported twice
+            ids = pc.binary_join_element_wise("LS", pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 10, "0"), "")
             names = np.char.add(np.array(SURNAMES)[rng.integers(0, len(SURNAMES), m)],
                                 np.array(GIVEN)[rng.integers(0, len(GIVEN), m)])
             id_numbers = np.char.add("450721", rng.integers(10**11, 10**12, m).astype(str))
