@@ -421,3 +421,13 @@ def test_case_export_without_task_codes_is_an_input_error(tmp_path):
     r = CliRunner().invoke(cli.main, ["cases", str(p), "--catalog", str(CATALOG)])
     assert r.exit_code == 3
     assert "办件数据没有“实施编码”列" in r.output and "Traceback" not in r.output
+
+
+def test_gbk_export_with_a_title_row(tmp_path):
+    """A GBK CSV with a title line above the header: same findings, rows one lower."""
+    text = CASES_CSV.read_text(encoding="utf-8-sig")
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(("灵山县政务服务办件数据（2025年9月—2026年3月）\r\n" + text).encode("gbk"))
+    rep = run(path)
+    expected = {(t["case_id"], int(t["row"]) + 1, t["code"], t["field"]) for t in truth()}
+    assert found(rep) == expected
