@@ -431,3 +431,44 @@ def test_gbk_export_with_a_title_row(tmp_path):
     rep = run(path)
     expected = {(t["case_id"], int(t["row"]) + 1, t["code"], t["field"]) for t in truth()}
     assert found(rep) == expected
+
+
+# date-times as case exports of several platforms write them (standard, vendor, Excel, hand-typed);
+# None = not a date-time a supervisor could rely on
+DATE_CORPUS = [
+    ("20251009T093000", "2025-10-09 09:30:00"), ("2025100909:30:00", "2025-10-09 09:30:00"),
+    ("20251009093000", "2025-10-09 09:30:00"), ("2025-10-09 09:30:00", "2025-10-09 09:30:00"),
+    ("2025-10-09T09:30:00", "2025-10-09 09:30:00"), ("2025-10-09T09:30:00Z", "2025-10-09 09:30:00"),
+    ("2025-10-09T09:30:00+08:00", "2025-10-09 09:30:00"), ("2025-10-09 09:30:00.123", "2025-10-09 09:30:00"),
+    ("2025-10-09 09:30", "2025-10-09 09:30:00"), ("2025-10-09", "2025-10-09"), ("2025/10/09", "2025-10-09"),
+    ("2025/10/9", "2025-10-09"), ("2025/10/09 09:30:00", "2025-10-09 09:30:00"), ("2025/10/9 9:30", "2025-10-09 09:30:00"),
+    ("2025.10.09", "2025-10-09"), ("2025年10月9日", "2025-10-09"), ("2025年10月09日 09:30", "2025-10-09 09:30:00"),
+    ("2025年10月9日 9时30分", "2025-10-09 09:30:00"), ("2025年10月9日9时30分5秒", "2025-10-09 09:30:05"),
+    ("20251009", "2025-10-09"), ("２０２５－１０－０９", "2025-10-09"), ("2025-10-09\u300009:30:00", "2025-10-09 09:30:00"),
+    (" 2025-10-09 ", "2025-10-09"), ("45939", "2025-10-09"), ("45939.5", "2025-10-09 12:00:00"),
+    ("2024-02-29 23:59:59", "2024-02-29 23:59:59"), ("2025-12-31 00:00:01", "2025-12-31 00:00:01"),
+    ("2025-13-01", None), ("2025-02-29", None), ("2025-10-32", None), ("20251009T253000", None),
+    ("2025-10-09 24:00:00", None), ("2025-10-09 09:30:60", None), ("10/09/2025", None), ("09-10-2025", None),
+    ("2025-10", None), ("2025", None), ("下周一", None), ("2025-10-09 9点", None), ("12345", None),
+    ("99999", None), ("2025-1009", None), ("2025-10-09T", None), ("20251009T0930", None),
+]
+
+
+def test_date_corpus_precision_and_recall():
+    from validators.caserecords.dates import parse_datetimes, stamp_text
+
+    s = parse_datetimes([v for v, _ in DATE_CORPUS])
+    tp = fp = fn = 0
+    wrong = []
+    for (value, expected), ok, sec in zip(DATE_CORPUS, s.ok, s.sec, strict=True):
+        got = stamp_text(sec) if ok else None
+        if expected is None:
+            fp += got is not None
+        elif got == expected:
+            tp += 1
+        else:
+            fn += 1
+        if got != expected:
+            wrong.append((value, expected, got))
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert (precision, recall) == (1.0, 1.0), wrong
