@@ -185,9 +185,10 @@ def outcome(report, *, lang: str, fmt: str, output: str | None, fail_on: str, qu
         rate = gate["rate"]
         shown = "—" if rate is None else f"{rate:.2%}"
         diff = "" if rate is None else f"{(rate - gate['min']) * 100:+.2f}"
-        lines.append(_say(lang, f"--min-rate {gate['min']:.2%}：{gate['label_zh']} {shown}（{diff} 个百分点），"
+        opt = gate.get("option", "--min-rate")
+        lines.append(_say(lang, f"{opt} {gate['min']:.2%}：{gate['label_zh']} {shown}（{diff} 个百分点），"
                                 f"{'通过' if gate['ok'] else '未通过'}",
-                          f"--min-rate {gate['min']:.2%}: {gate['label_en']} {shown} ({diff} points), "
+                          f"{opt} {gate['min']:.2%}: {gate['label_en']} {shown} ({diff} points), "
                           f"{'passed' if gate['ok'] else 'failed'}"))
     lines.append(_say(lang, f"退出码 {code}", f"exit code {code}"))
     click.echo("；".join(lines) if lang != "en" else "; ".join(lines), err=True)
@@ -772,7 +773,7 @@ def _link_gate(report, min_rate: float | None) -> dict | None:
 
     gate = {"min": min_rate, "rate": report.extra["rates"]["link_rate"]["rate"],
             "ok": bool(min_link_rate_ok(report, min_rate)),
-            "label_zh": "办件信息与事项关联比率", "label_en": "case link rate"}
+            "label_zh": "办件信息与事项关联比率", "label_en": "case link rate", "option": "--min-link-rate"}
     report.extra["gate"] = {"rate_name": "link_rate", "min_rate": min_rate, "rate": gate["rate"],
                             "passed": gate["ok"]}
     return gate
