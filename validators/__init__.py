@@ -7,6 +7,7 @@ first use.  Public entry points:
 - :func:`conform` — align a local catalog with the national base catalog (符合率).
 - :func:`revoked` — cancelled or delegated permits still listed (State Council decisions).
 - :func:`compare_sources` — pair one item list across channels and measure the 同源率.
+- :func:`score` — indices, composite score, tier and rank per unit (:mod:`validators.scoring`).
 """
 from __future__ import annotations
 
@@ -42,4 +43,11 @@ def compare_sources(reference, others, **options):
     return _compare(reference, others, **options)
 
 
-__all__ = ["validate", "conform", "revoked", "compare_sources", "__version__"]
+def score(paths, **options):
+    """See :func:`validators.scoring.run.score`."""
+    from validators.scoring.run import score as _score
+
+    return _score(paths, **options)
+
+
+__all__ = ["validate", "conform", "revoked", "compare_sources", "score", "__version__"]
