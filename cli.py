@@ -788,8 +788,12 @@ def _same_source_gate(result, min_rate: float | None) -> dict | None:
               help=_h("与 --revoked 同用：追加的决定登记表（目录或 .toml 文件，可多次）。",
                       "With --revoked: extra decision registry (folder or .toml, repeatable)."))
 @_PERMIT_LIST
+@click.option("--channel", "channels", multiple=True, type=click.Path(),
+              help=_h("其他渠道（App、大厅等）导出的同一批事项，可多次：按实施主体加算同源率（见 sxcheck sources）。",
+                      "Another channel's export of the same items (repeatable): adds the same-source rate per "
+                      "实施主体 (see sxcheck sources)."))
 def score(paths, base, base_encoding, by, by_region, weights, fmt, output, lang, sheet, encoding, severity, quiet,
-          revoked, revoked_registry, permit_list):
+          revoked, revoked_registry, permit_list, channels):
     from validators.scoring.weights import load_weights
 
     if fmt == "xlsx" and not output:
@@ -801,6 +805,8 @@ def score(paths, base, base_encoding, by, by_region, weights, fmt, output, lang,
     if revoked and base:
         raise click.UsageError("--revoked 与 --base 暂不能同用")
     rev = {"registry": list(revoked_registry), "permit_list": permit_list} if revoked else None
+    if channels and (len(paths) != 1 or by_region or (by and by not in ("实施主体", "implementing_body"))):
+        raise click.UsageError("--channel 需要单个参照文件并按实施主体评分")
     try:
         w = load_weights(weights)
     except ValueError as exc:
@@ -820,7 +826,7 @@ def score(paths, base, base_encoding, by, by_region, weights, fmt, output, lang,
         with Progress(not quiet) as progress:
             result = run(list(paths), base=base, by=by, by_region=int(by_region) if by_region else None,
                          weights=w, sheet=sheet, encoding=encoding, base_encoding=base_encoding,
-                         severity=sev, progress=progress, revoked=rev)
+                         severity=sev, progress=progress, revoked=rev, channels=channels)
         _export_score(result, fmt, lang, output)
         return result
 

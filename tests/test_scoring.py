@@ -192,3 +192,23 @@ def test_revoked_counts_per_unit_match_the_revoked_check(tmp_path):
     assert all("revoked" not in u["indices"] for u in units)              # counts, not weighted
     assert run("score", sample, "--revoked", "--base", CATALOGS / "national_base_sample.csv", "-q").exit_code == 2
     assert run("score", sample, "--permit-list", sample, "-q").exit_code == 2
+
+
+def test_same_source_rate_per_unit_adds_up_to_sxcheck_sources(tmp_path):
+    from validators import compare_sources
+
+    ref = CATALOGS / "sources_reference.csv"
+    chans = [CATALOGS / "sources_channel_app.json", CATALOGS / "sources_channel_hall.xlsx"]
+    out = tmp_path / "s.json"
+    r = run("score", ref, "--channel", chans[0], "--channel", chans[1], "--format", "json", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    res = compare_sources(str(ref), [str(c) for c in chans])
+    num = sum(c["same_source_rate"]["numerator"] for c in res.channels)
+    den = sum(c["same_source_rate"]["denominator"] for c in res.channels)
+    assert (num, den) == (434, 444)                                   # 222/228 app + 212/216 hall
+    assert doc["summary"]["overall"]["same_source"] == {"numerator": 434, "denominator": 444, "rate": 434 / 444}
+    assert sum(u["indices"]["same_source"]["numerator"] for u in doc["units"]) == num
+    assert sum(u["indices"]["same_source"]["denominator"] for u in doc["units"]) == den
+    assert doc["weights"]["indices"]["same_source"] == 10
+    assert run("score", ref, "--channel", chans[0], "--by-region", "4", "-q").exit_code == 2

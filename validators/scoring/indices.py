@@ -13,6 +13,8 @@ is 0 (the index does not apply to that unit) and the index is then left out of t
 - 网办率 ``online``: guides with 是否网办 = 是 ÷ guides whose family has it.
 - 基本目录符合率 / 实施清单符合率 / 服务事项覆盖度 (``--base``): as ``sxcheck conform`` defines them,
   per unit; coverage per unit only for region units (a region must claim every item of its level).
+- 同源率 ``same_source`` (``--channel``): elements identical in the channel ÷ elements compared, as
+  ``sxcheck sources`` defines it, summed over the channels, per 实施主体 of the reference.
 
 Composite = 100 × Σ wᵢ·rateᵢ ÷ Σ wᵢ over the indices that apply, rounded to 2 decimals; ranks are
 by that printed score, ties share a rank (1, 2, 2, 4).
@@ -32,6 +34,7 @@ LABELS = {
     "catalog_conformity": ("基本目录符合率", "base-catalog conformity"),
     "task_conformity": ("实施清单符合率", "implementation-list conformity"),
     "coverage": ("服务事项覆盖度（认领覆盖率）", "service-item coverage (claim coverage)"),
+    "same_source": ("同源率", "same-source rate"),
 }
 TALLY_INDICES = {"guide_accuracy": ("acc_num", "acc_den"), "onsite_once": ("onsite_num", "onsite_den"),
                  "speedup": ("speed_num", "speed_den"), "online": ("online_num", "online_den")}

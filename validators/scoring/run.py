@@ -83,7 +83,8 @@ def score(paths: Iterable[str] | str, *, base: str | None = None, by: str | None
           encoding: str | None = None, base_encoding: str | None = None,
           severity: dict[str, str] | None = None,
           progress: Callable[[str, int, int | None, int | None], None] | None = None,
-          revoked: dict | None = None, observers: Iterable = ()) -> ScoreResult:
+          revoked: dict | None = None, channels: Iterable[str] = (),
+          observers: Iterable = ()) -> ScoreResult:
     """Score every unit of the guides in ``paths``.
 
     ``by`` names the unit column (element name, title or header alias; default 实施主体);
@@ -100,8 +101,12 @@ def score(paths: Iterable[str] | str, *, base: str | None = None, by: str | None
         raise ValueError("--by 与 --by-region 只能选一个 / give --by or --by-region, not both")
     if revoked is not None and base is not None:
         raise ValueError("--revoked 与 --base 暂不能同用 / --revoked cannot be combined with --base yet")
-    w = weights if isinstance(weights, Weights) else load_weights(weights)
+    channels = list(channels)
     key = UnitKey(resolve_by(by), by_region)
+    if channels and (len(paths) != 1 or key.region_digits or key.field != "implementing_body"):
+        raise ValueError("--channel 需要单个参照文件并按实施主体评分 / --channel needs one reference file "
+                         "scored by 实施主体")
+    w = weights if isinstance(weights, Weights) else load_weights(weights)
     tally = UnitTally(key, w, keep_row_units=base is not None, keep_row_keys=revoked is not None)
     conformity = None
     result = None
@@ -118,11 +123,17 @@ def score(paths: Iterable[str] | str, *, base: str | None = None, by: str | None
         report = result.report
         conformity = _conformity_by_unit(result, tally)
     scanned = time.perf_counter()
+    same_total = None
+    if channels:
+        conformity, same_total = _same_source_by_unit(paths[0], channels, sheet, encoding, conformity,
+                                                      tally.units)
     figures = tally.figures()
     units = score_units(figures, w, conformity)
     if revoked is not None:
         _revoked_counts(report, tally, units)
     overall = _overall(figures, conformity, result)
+    if same_total is not None:
+        overall["same_source"] = figure(*same_total)
     element_figures = {n: {"checked": int(c), "failed": int(f)}
                        for n, c, f in zip(tally.names, tally.element_checked, tally.element_fail, strict=True) if c}
     report.command = "score"
@@ -156,6 +167,26 @@ def _revoked_counts(report, tally: UnitTally, units: list) -> None:
             counts.setdefault(tally.units[int(u)], {})[code] = int(n)
     for u in units:
         u.extra["revoked"] = {str(c): counts.get(u.unit, {}).get(c, 0) for c in REVOKED_CODES}
+
+
+def _same_source_by_unit(reference: str, channels: list[str], sheet, encoding, conformity, units):
+    """Add (identical, compared) per 实施主体, summed over the channels, to ``conformity``."""
+    from validators.channels.run import compare_sources
+
+    res = compare_sources(reference, channels, sheet=sheet, encoding=encoding)
+    out = conformity if conformity is not None else {}
+    sums: dict[str, list[int]] = {}
+    for ch in res.channels:
+        for body, v in ch["per_body"].items():
+            entry = sums.setdefault(body, [0, 0])
+            entry[0] += v["numerator"]
+            entry[1] += v["denominator"]
+    for u in units:
+        num, den = sums.get(u, (0, 0))
+        out.setdefault(u, {})["same_source"] = (num, den)
+    total = (sum(ch["same_source_rate"]["numerator"] for ch in res.channels),
+             sum(ch["same_source_rate"]["denominator"] for ch in res.channels))
+    return out, total
 
 
 def _overall(figures, conformity, result) -> dict[str, dict]:

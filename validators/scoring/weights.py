@@ -13,7 +13,7 @@ from typing import Any
 from schemas import load_json
 
 INDICES = ("guide_accuracy", "onsite_once", "speedup", "online", "catalog_conformity", "task_conformity",
-           "coverage")
+           "coverage", "same_source")
 
 
 @dataclass(frozen=True)
