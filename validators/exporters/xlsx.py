@@ -115,8 +115,10 @@ class Sheet:
                         cache[v] = (text, xml)
                 else:
                     text, xml = text
-                parts.append(f'<c r="{refs[c]}{n}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                             f'{xml}</t></is></c>')
+                # xml:space only where whitespace at an end or a line break must survive
+                keep = ' xml:space="preserve"' if text and (text[0] in _WS or text[-1] in _WS or "\n" in text) \
+                    else ""
+                parts.append(f'<c r="{refs[c]}{n}"{style} t="inlineStr"><is><t{keep}>{xml}</t></is></c>')
                 if not measure:
                     continue
                 w = _width(text.split("\n", 1)[0])
@@ -171,6 +173,7 @@ def _number(v) -> str | None:
     return repr(f) if math.isfinite(f) else None
 
 
+_WS = " \t\n\r"
 _XML_ESC = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
