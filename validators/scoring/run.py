@@ -89,8 +89,13 @@ def score(paths: Iterable[str] | str, *, base: str | None = None, by: str | None
 
     ``by`` names the unit column (element name, title or header alias; default 实施主体);
     ``by_region`` (2, 4 or 6) groups by that many digits of the region code in the USCC of
-    实施主体编码 / 实施编码 (else 行政区划代码).  ``base`` adds the conformity indices.  Raises
-    ValueError on bad options and :class:`validators.read.InputError` on unreadable input.
+    实施主体编码 / 实施编码 (else 行政区划代码).  ``base`` adds the conformity indices.
+    ``revoked`` (options of :class:`validators.revocation.run.RevokedPass`, ``{}`` for the
+    defaults) runs the revoked-permit check in the same pass and adds per-unit counts of its rules
+    (beside the indices, not weighted).  ``channels`` (other channels' exports of the same items)
+    adds 同源率 per 实施主体 through :func:`validators.channels.run.compare_sources`, the one scored
+    file being the reference.  Raises ValueError on bad options and
+    :class:`validators.read.InputError` on unreadable input.
     """
     started = time.perf_counter()
     if isinstance(paths, str):
