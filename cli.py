@@ -12,7 +12,8 @@ import sys
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-FORMATS = ("table", "json", "junit", "sarif", "markdown", "xlsx")
+FORMATS = ("table", "json", "junit", "sarif", "markdown", "xlsx", "html")
+SCORE_FORMATS = ("table", "json", "csv", "html", "xlsx")
 
 
 def _help_lang(argv: list[str]) -> str:
@@ -129,13 +130,19 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text)
 
 
-def _export(report, fmt: str, lang: str, output: str | None, limit: int, encoding: str | None = None) -> None:
+def _export(report, fmt: str, lang: str, output: str | None, limit: int, encoding: str | None = None, *,
+            split: bool = False) -> None:
     from validators.exporters import export_text, print_table
 
     if fmt == "xlsx":
-        from validators.exporters.xlsx import write_xlsx
+        from validators.exporters.xlsx import write_split, write_xlsx
 
-        write_xlsx(report, output, lang=lang, encoding=encoding)
+        (write_split if split else write_xlsx)(report, output, lang=lang)
+        return
+    if fmt == "html":
+        from validators.exporters.html import report_html
+
+        _emit(report_html(report, lang=lang), output)
         return
     if fmt == "json":
         from validators.exporters.json_report import write_json
@@ -150,6 +157,35 @@ def _export(report, fmt: str, lang: str, output: str | None, limit: int, encodin
         print_table(report, lang=lang, limit=limit)
         return
     _emit(export_text(report, fmt, lang=lang, limit=limit), output)
+
+
+def _xlsx_observers(fmt: str, output: str | None, split_by: str | None) -> list:
+    """Usage checks of --format xlsx / --split-by, and the scan observer the workbook (or the HTML
+    report's unit filter) needs: the rows behind the findings are kept during the scan, so the
+    inputs are never read twice."""
+    import os
+
+    if split_by and fmt != "xlsx":
+        raise click.UsageError("--split-by 需要与 --format xlsx 一起使用")
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx 需要 --output 文件名" + ("（文件夹）" if split_by else ""))
+    if output and not split_by and os.path.isdir(output):
+        raise click.UsageError(f"--output {output}: 是文件夹，应为文件名")
+    if output and split_by and os.path.exists(output) and not os.path.isdir(output):
+        raise click.UsageError(f"--output {output}: 已存在且不是文件夹")
+    from validators.report.marked import MarkedRows
+
+    if fmt == "html":   # only the row → 实施主体 index, for the unit filter of the findings table
+        return [MarkedRows(max_rows=0)]
+    if fmt != "xlsx":
+        return []
+    from validators.scoring.tally import resolve_by
+
+    try:
+        unit_field = resolve_by(split_by) if split_by else "implementing_body"
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--split-by") from None
+    return [MarkedRows(unit_field=unit_field)]
 
 
 def _say(lang: str, zh: str, en: str) -> str:
@@ -239,11 +275,17 @@ _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sh
                      envvar="SXCHECK_LANG",
                      help=_h("消息语言（也可设环境变量 SXCHECK_LANG）。", "Message language (or set SXCHECK_LANG)."))
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                       help=_h("输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown、标注版 Excel（xlsx，需 --output）。",
+                       help=_h("输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown、标注版 Excel（xlsx，需 --output）、"
+                               "离线 HTML 报告（html）。",
                                "Output format: terminal table, JSON, JUnit XML, SARIF 2.1.0, Markdown, annotated "
-                               "Excel (xlsx, needs --output)."))
-_OUTPUT = click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-                       help=_h("写入文件而不是标准输出。", "Write to this file instead of standard output."))
+                               "Excel (xlsx, needs --output), offline HTML report (html)."))
+_OUTPUT = click.option("--output", "-o", type=click.Path(writable=True),
+                       help=_h("写入文件而不是标准输出（--split-by 时为文件夹）。",
+                               "Write to this file instead of standard output (a folder with --split-by)."))
+_SPLIT = click.option("--split-by", metavar="FIELD",
+                      help=_h("与 --format xlsx 同用：按该列（如 实施主体）每个单位写一个工作簿到 --output 文件夹。",
+                              "With --format xlsx: one workbook per unit of this column (e.g. 实施主体) in the "
+                              "--output folder."))
 _FAIL_ON = click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error",
                         show_default=True, help=_h("达到该级别的发现时退出码为 1。",
                                                    "Exit 1 when a finding reaches this level."))
@@ -289,6 +331,8 @@ def _profile_names() -> list[str]:
   sxcheck validate catalogs/sample_guides_gbk.csv --format json -o report.json
   sxcheck validate export.xlsx --sheet 办事指南 --fail-on warning
   sxcheck validate export.xlsx --format xlsx -o 问题标注.xlsx
+  sxcheck validate export.xlsx --format xlsx --split-by 实施主体 -o 分单位/
+  sxcheck validate export.xlsx --format html -o 报告.html
   sxcheck validate export.csv --engine gx --gx-docs gx_docs/
   sxcheck validate export.xlsx --revoked --permit-list 行政许可事项清单.csv
 """)
@@ -309,6 +353,7 @@ def _profile_names() -> list[str]:
               help=_h("地方编码方案（schemas/profiles）；默认按编码形态自动识别。",
                       "Local coding scheme (schemas/profiles); detected from the code shapes by default."))
 @_SEVERITY
+@_SPLIT
 @_LIMIT
 @_QUIET
 @click.option("--certificates", "with_certificates", is_flag=True,
@@ -327,7 +372,7 @@ def _profile_names() -> list[str]:
                       "With --revoked: extra decision registry (folder or .toml, repeatable; the built-in one "
                       "is always loaded)."))
 @_PERMIT_LIST
-def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, limit, quiet,
+def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, split_by, limit, quiet,
              with_certificates, registry, kept_list, revoked, revoked_registry, permit_list,
              profile):
     from validators import validate as run
@@ -347,21 +392,20 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
                   if lang != "en" else
                   "--engine gx needs great_expectations, which is not installed: pip install 'sxcheck[gx]'",
                   EXIT_USAGE)
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    observers = _xlsx_observers(fmt, output, split_by)
     sev = _parse_severity(severity)
 
     def work():
         with Progress(not quiet) as progress:
             report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
-                         progress=progress, gx_docs_dir=gx_docs, revoked=rev,
+                         progress=progress, gx_docs_dir=gx_docs, revoked=rev, observers=observers,
                          profile=profile)
         if with_certificates:
             from validators.certification.run import add_certificates
 
             add_certificates(report, list(paths), registry=list(registry) or None, kept_list=kept_list,
                              sheet=sheet, encoding=encoding)
-        _export(report, fmt, lang, output, limit, encoding)
+        _export(report, fmt, lang, output, limit, encoding, split=bool(split_by))
         return report
 
     report = _guarded(lang, work)
@@ -396,27 +440,27 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
 @click.option("--min-rate", type=click.FloatRange(0, 1), help=_h("符合率低于该值时退出码为 1（CI 门禁）。", "Exit 1 when the conformity rate is below this (CI gate)."))
 @_FAIL_ON
 @_SEVERITY
+@_SPLIT
 @_LIMIT
 @_QUIET
 def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encoding, level, match_threshold,
-            review_threshold, min_rate, fail_on, severity, limit, quiet):
+            review_threshold, min_rate, fail_on, severity, split_by, limit, quiet):
     from validators import conform as run
 
     if review_threshold > match_threshold:
         raise click.UsageError("--review-threshold 不能高于 --match-threshold")
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    observers = _xlsx_observers(fmt, output, split_by)
     sev = _parse_severity(severity)
 
     def work():
         with Progress(not quiet) as progress:
             result = run(list(local), base, sheet=sheet, encoding=encoding, level=level,
                          match_threshold=match_threshold, review_threshold=review_threshold,
-                         progress=progress, severity=sev, base_encoding=base_encoding)
+                         progress=progress, severity=sev, base_encoding=base_encoding, observers=observers)
         if matches:
             result.write_matches(matches)
         gate = _rate_gate(result, min_rate)
-        _export(result.report, fmt, lang, output, limit, encoding)
+        _export(result.report, fmt, lang, output, limit, encoding, split=bool(split_by))
         return result, gate
 
     result, gate = _guarded(lang, work)
@@ -777,6 +821,117 @@ def _link_gate(report, min_rate: float | None) -> dict | None:
     report.extra["gate"] = {"rate_name": "link_rate", "min_rate": min_rate, "rate": gate["rate"],
                             "passed": gate["ok"]}
     return gate
+@main.command(help=_h("按单位（实施主体、任一列或区划）计算办事指南准确度等指数、综合得分、等级和排名。",
+                      "Score each unit (实施主体, any column or a region): guide accuracy and the other indices, "
+                      "a composite out of 100, tiers and ranks.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck score catalogs/sample_guides.xlsx
+  sxcheck score guides.csv --by-region 4 --format html -o 评估.html
+  sxcheck score guides.csv --base catalogs/national_base_sample.csv --format json -o score.json
+  sxcheck score guides.csv --weights my_weights.json --format xlsx -o 排名.xlsx
+""")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--base", type=click.Path(), help=_h("国家基本目录文件：加算基本目录符合率、实施清单符合率、认领覆盖率。",
+                      "The national base catalog: adds the conformity rates and claim coverage."))
+@click.option("--base-encoding", help=_h("国家基本目录 CSV/JSON 的编码（默认自动识别）。",
+                                        "Encoding of the base catalog CSV/JSON (default: detect)."))
+@click.option("--by", "by", metavar="FIELD", help=_h("按该列评分（默认 实施主体；如 区划、部门、行政区划代码）。",
+                      "Score per value of this column (default 实施主体; e.g. 区划, 部门, 行政区划代码)."))
+@click.option("--by-region", type=click.Choice(["2", "4", "6"]),
+              help=_h("按区划代码前 N 位评分（取自实施主体编码/实施编码中的统一社会信用代码）：2 省、4 市、6 县。",
+                      "Score per region: the first N digits of the region code in the USCC of 实施主体编码 / "
+                      "实施编码 (2 province, 4 prefecture, 6 county)."))
+@click.option("--weights", type=click.Path(exists=True, dir_okay=False),
+              help=_h("权重与等级分数线 JSON 文件（格式同 schemas/score_weights.json，可只写要改的键）。",
+                      "Weights and tier cut-offs (JSON shaped like schemas/score_weights.json; give only the "
+                      "keys you change)."))
+@click.option("--format", "fmt", type=click.Choice(SCORE_FORMATS), default="table", show_default=True,
+              help=_h("输出格式：终端表格、JSON、CSV、离线 HTML 报告、Excel。",
+                      "Output format: terminal table, JSON, CSV, offline HTML report, Excel."))
+@_OUTPUT
+@_LANG
+@_SHEET
+@_ENCODING
+@_SEVERITY
+@_QUIET
+@click.option("--revoked", "revoked", is_flag=True,
+              help=_h("同时检查已取消/下放的行政许可，按单位给出件数（见 sxcheck revoked）。",
+                      "Also check cancelled and delegated permits and count them per unit (see sxcheck revoked)."))
+@click.option("--revoked-registry", multiple=True, type=click.Path(),
+              help=_h("与 --revoked 同用：追加的决定登记表（目录或 .toml 文件，可多次）。",
+                      "With --revoked: extra decision registry (folder or .toml, repeatable)."))
+@_PERMIT_LIST
+@click.option("--channel", "channels", multiple=True, type=click.Path(),
+              help=_h("其他渠道（App、大厅等）导出的同一批事项，可多次：按实施主体加算同源率（见 sxcheck sources）。",
+                      "Another channel's export of the same items (repeatable): adds the same-source rate per "
+                      "实施主体 (see sxcheck sources)."))
+def score(paths, base, base_encoding, by, by_region, weights, fmt, output, lang, sheet, encoding, severity, quiet,
+          revoked, revoked_registry, permit_list, channels):
+    from validators.scoring.weights import load_weights
+
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    if by and by_region:
+        raise click.UsageError("--by 与 --by-region 只能选一个")
+    if (revoked_registry or permit_list) and not revoked:
+        raise click.UsageError("--revoked-registry / --permit-list 需要与 --revoked 一起使用")
+    if revoked and base:
+        raise click.UsageError("--revoked 与 --base 暂不能同用")
+    rev = {"registry": list(revoked_registry), "permit_list": permit_list} if revoked else None
+    if channels and (len(paths) != 1 or by_region or (by and by not in ("实施主体", "implementing_body"))):
+        raise click.UsageError("--channel 需要单个参照文件并按实施主体评分")
+    try:
+        w = load_weights(weights)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--weights") from None
+    if by:
+        from validators.scoring.tally import resolve_by
+
+        try:
+            resolve_by(by)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--by") from None
+    sev = _parse_severity(severity)
+
+    def work():
+        from validators.scoring.run import score as run
+
+        with Progress(not quiet) as progress:
+            result = run(list(paths), base=base, by=by, by_region=int(by_region) if by_region else None,
+                         weights=w, sheet=sheet, encoding=encoding, base_encoding=base_encoding,
+                         severity=sev, progress=progress, revoked=rev, channels=channels)
+        _export_score(result, fmt, lang, output)
+        return result
+
+    _guarded(lang, work)
+    sys.exit(EXIT_OK)
+
+
+def _export_score(result, fmt: str, lang: str, output: str | None) -> None:
+    import io
+
+    from validators.exporters import score as out
+
+    if fmt == "xlsx":
+        out.write_xlsx(result, output, lang=lang)
+        return
+    if fmt == "html":
+        from validators.exporters.html import score_html
+
+        _emit(score_html(result, lang=lang), output)
+        return
+    if fmt == "table" and not output:
+        out.print_score(result, lang=lang)
+        return
+    buf = io.StringIO()
+    {"json": out.write_json, "csv": out.write_csv, "table": lambda r, fh, lang: out.print_score(r, lang=lang, file=fh)}[fmt](result, buf, lang=lang)
+    if fmt == "csv" and output:
+        with open(output, "w", encoding="utf-8-sig", newline="") as fh:
+            fh.write(buf.getvalue())
+        return
+    _emit(buf.getvalue().rstrip("\n"), output)
 
 
 @main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """
@@ -805,6 +960,7 @@ def rules(lang, category):
   sxcheck explain handling-hours-unclear --lang en
   sxcheck explain conform --full
   sxcheck explain cases
+  sxcheck explain score
 """)
 @click.argument("code")
 @click.option("--full", is_flag=True, help=_h("主题的完整文档（conform：符合率定义全文）。",

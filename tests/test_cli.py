@@ -133,7 +133,7 @@ def test_annotated_xlsx(files, tmp_path):
     assert run("validate", bad, "--format", "xlsx", "-o", out).exit_code == 1
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[:2] == ["汇总", "问题清单"]
-    marked = wb[wb.sheetnames[2]]
+    marked = wb[next(n for n in wb.sheetnames if n.startswith("标注-"))]
     assert marked.cell(row=2, column=1).value == 3                          # record C's original row
     header = [c.value for c in marked[1]]
     url = marked.cell(row=2, column=header.index("网办地址") + 1)

@@ -8,6 +8,7 @@ first use.  Public entry points:
 - :func:`revoked` — cancelled or delegated permits still listed (State Council decisions).
 - :func:`compare_sources` — pair one item list across channels and measure the 同源率.
 - :func:`check_cases` — case records (办件) against the 实施清单: link rate and time limits.
+- :func:`score` — indices, composite score, tier and rank per unit (:mod:`validators.scoring`).
 """
 from __future__ import annotations
 
@@ -50,4 +51,12 @@ def check_cases(cases, catalog, **options):
     return _check_cases(cases, catalog, **options)
 
 
-__all__ = ["validate", "conform", "revoked", "compare_sources", "check_cases", "__version__"]
+
+def score(paths, **options):
+    """See :func:`validators.scoring.run.score`."""
+    from validators.scoring.run import score as _score
+
+    return _score(paths, **options)
+
+
+__all__ = ["validate", "conform", "revoked", "compare_sources", "check_cases", "score", "__version__"]

@@ -135,6 +135,8 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         hit_frames.extend(f for f in suite.update(rows, table.source, table.sheet) if f is not None)
         found = pd.concat(hit_frames, ignore_index=True) if hit_frames else None
         report.count_units(rows, found)
+        for observer in report.observers:
+            observer.observe(report, table, rows, found)
         if found is not None:
             report.add(_locate(found, chunk, table.source, table.sheet))
         if on_rows is not None:
@@ -161,12 +163,14 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
              engine: str = "native", severity: dict[str, str] | None = None,
              progress: Callable[[str, int, int | None, int | None], None] | None = None,
              gx_docs_dir: str | None = None, revoked: dict | None = None,
-             profile: str | None = None) -> Report:
+             profile: str | None = None, observers: Iterable = ()) -> Report:
     """Validate guide / 实施清单 exports and return the Report.
 
     ``revoked`` (a dict of :class:`validators.revocation.run.RevokedPass` options, ``{}`` for the
     defaults) also runs the revoked-permit check in the same pass.  ``profile`` names a coding
-    scheme of ``schemas/profiles`` (default: detected per table).
+    scheme of ``schemas/profiles`` (default: detected per table).  ``observers`` see every chunk
+    during the scan (``observe(report, table, rows, found)``), so other capabilities (scoring, the
+    annotated workbook) gather what they need in the same pass.
     Raises :class:`validators.io.InputError` when an input cannot be read at all.
     """
     import pandas as pd
@@ -181,7 +185,7 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
         if profile not in names():
             raise ValueError(f"profile must be one of {names()}")
     started = time.perf_counter()
-    report = Report(engine=engine, severity_overrides=dict(severity or {}))
+    report = Report(engine=engine, severity_overrides=dict(severity or {}), observers=list(observers))
     rev = None
     if revoked is not None:
         from validators.revocation.run import RevokedPass

@@ -156,7 +156,8 @@ def conform(local_paths: Iterable[str] | str, base_path: str, *, sheet: str | No
             encoding: str | None = None, match_threshold: float = 95, review_threshold: float = 80,
             level: str | int | None = None,
             progress: Callable[[str, int, int | None], None] | None = None,
-            severity: dict[str, str] | None = None, base_encoding: str | None = None) -> ConformResult:
+            severity: dict[str, str] | None = None, base_encoding: str | None = None,
+            observers: Iterable = ()) -> ConformResult:
     """Align local catalog rows with the base catalog and compute the conformity rates.
 
     ``encoding`` and ``sheet`` apply to the local files; ``base_encoding`` to the base file
@@ -173,7 +174,7 @@ def conform(local_paths: Iterable[str] | str, base_path: str, *, sheet: str | No
         local_paths = [local_paths]
     base = load_base(base_path, encoding=base_encoding)
     tables = [t for p in local_paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
-    report = Report(command="conform", severity_overrides=dict(severity or {}))
+    report = Report(command="conform", severity_overrides=dict(severity or {}), observers=list(observers))
     suite = NativeSuite()
     collect = _Collector(report)
     infos = []

@@ -49,6 +49,8 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     units: dict[str, list[int]] = field(default_factory=dict)   # 实施主体 → [rows, rows with errors]
+    # scan observers: ``observe(report, table, rows, found)`` per chunk (scoring, marked rows)
+    observers: list[Any] = field(default_factory=list, repr=False)
     _frames: list[Any] = field(default_factory=list, repr=False)
     _frame: Any = field(default=None, repr=False)
 
