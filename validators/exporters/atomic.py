@@ -1,0 +1,118 @@
+"""Atomic output files: written beside the target under a temporary name, renamed when complete.
+
+A full disk, an interrupt (Ctrl-C) or SIGTERM in the middle of a write leaves no partial file:
+the temporary file is removed and the target keeps what it had before.  ``OutputError`` names the
+target file (not the temporary one) so the message a person sees is about the file they asked for.
+
+    with atomic_open("report.json", "w") as fh:      # text or binary stream
+        fh.write(...)
+    with atomic_path("report.xlsx") as tmp:           # for writers that want a path
+        workbook.save(tmp)
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import tempfile
+from typing import IO, Iterator
+
+
+class OutputError(OSError):
+    """Writing an output failed; ``filename`` is the target path, the temporary file is gone."""
+
+
+def _tmp_name(path: str) -> tuple[str, str]:
+    target = os.path.abspath(path)
+    folder = os.path.dirname(target) or "."
+    base, ext = os.path.splitext(os.path.basename(target))
+    # same directory (rename stays atomic, same file system); same extension (writers pick by it)
+    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".part{ext}", dir=folder)
+    os.close(fd)
+    return target, tmp
+
+
+def _discard(tmp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
+def _fail(exc: OSError, target: str) -> OutputError:
+    err = OutputError(exc.errno, exc.strerror or str(exc))
+    err.filename = target
+    return err
+
+
+def _commit(tmp: str, target: str) -> None:
+    try:
+        mode = os.stat(target).st_mode & 0o777 if os.path.exists(target) else 0o666 & ~_umask()
+        os.chmod(tmp, mode)  # mkstemp makes 0600; keep the permissions a plain open() would give
+    except OSError:
+        pass
+    os.replace(tmp, target)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_path(path: str) -> Iterator[str]:
+    """Yield a temporary path in the target's directory; rename it onto ``path`` on success."""
+    try:
+        target, tmp = _tmp_name(path)
+    except OSError as exc:
+        raise _fail(exc, os.path.abspath(path)) from None
+    try:
+        yield tmp
+        _commit(tmp, target)
+    except OSError as exc:
+        _discard(tmp)
+        if isinstance(exc, OutputError):
+            raise
+        raise _fail(exc, path) from None
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_open(path: str, mode: str = "w", *, encoding: str | None = "utf-8",
+                errors: str = "backslashreplace", newline: str | None = None) -> Iterator[IO]:
+    """Open a temporary file for writing; on success flush, fsync and rename it onto ``path``.
+
+    Text mode writes UTF-8 with ``errors="backslashreplace"``: a lone surrogate from the data
+    becomes ``\\udXXX`` (in JSON a valid escape), never a UnicodeEncodeError.
+    """
+    binary = "b" in mode
+    with atomic_path(path) as tmp:
+        if binary:
+            fh = open(tmp, mode)
+        else:
+            fh = open(tmp, mode, encoding=encoding, errors=errors, newline=newline)
+        try:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):  # the first error is the one to report
+                fh.close()
+            raise
+        fh.close()  # ENOSPC may only show here: atomic_path then discards the file
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised as an exception so that every ``with`` block cleans up."""
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subprocess test
+    raise Terminated()
+
+
+def install_sigterm_handler() -> None:
+    """Turn SIGTERM into :class:`Terminated` (a KeyboardInterrupt) in the main thread."""
+    with contextlib.suppress(ValueError, OSError):  # not the main thread / not supported
+        if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+            signal.signal(signal.SIGTERM, _on_sigterm)
