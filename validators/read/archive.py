@@ -1,0 +1,149 @@
+"""Archive guard: an XLSX/ODS is checked before calamine reads it, so a small file cannot make a
+read allocate gigabytes.
+
+Three ways a few megabytes become gigabytes, each checked from the zip without building cells:
+
+1. a part that expands far (declared size above ``max_uncompressed_mb``, or a ratio above
+   ``max_ratio`` for parts above 16 MiB — real sheet XML compresses 5–30×);
+2. cells placed far apart (``A1`` and ``XFD1048576``): the reader allocates the whole rectangle,
+   so rows × columns of each sheet must stay within ``max_cells``;
+3. one long shared string referenced by many cells: every reference becomes its own copy, so the
+   text the sheets reference (sum of the referenced strings' sizes) must stay within
+   ``max_uncompressed_mb``.
+
+The sheets are scanned in a streaming pass over their XML (bytes regexes, one match per row or per
+shared-string cell), only when the cheap bounds from the sizes cannot rule the danger out.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from array import array
+
+from validators.read.base import InputError
+from validators.read.limits import RATIO_FLOOR, ReadOptions
+
+CHUNK = 8 << 20
+MIN_CELL_BYTES = 12            # '<c r="A1"/>' is the smallest cell a sheet can hold
+_SI = re.compile(rb"<(?:\w+:)?si[ >]")
+# the last cell of a row: a cell reference followed by anything but another cell until </row>
+_LAST_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^<]|<(?!(?:\w+:)?c[ >/]|/(?:\w+:)?row>))*'
+                        rb"</(?:\w+:)?row>")
+_ROW_NUM = re.compile(rb'<(?:\w+:)?row r="([0-9]{1,7})"')
+_SHARED_REF = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>([0-9]{1,10})</')
+_CELL = re.compile(rb"<(?:\w+:)?c[ >/]")
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1 << 20):,.0f}"
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_archive(path: str, opts: ReadOptions, shown: str | None = None) -> None:
+    """Raise InputError (exit 3) when reading ``path`` would exceed the limits in ``opts``.
+
+    ``shown`` is the name messages use (the path as given, when ``path`` is a copy of a stream).
+    """
+    shown = shown or path
+    try:
+        if not zipfile.is_zipfile(path):
+            return  # .xls (OLE2) is read as it is: its size on disk bounds what it holds
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile):
+        return  # calamine reports the corruption in its own words
+    with zf:
+        infos = zf.infolist()
+        limit = opts.max_uncompressed_bytes
+        for info in infos:
+            size, packed = info.file_size, max(info.compress_size, 1)
+            if size > limit:
+                raise InputError("archive-part-too-large", shown, part=info.filename, size_mb=_mb(size),
+                                 limit_mb=opts.max_uncompressed_mb)
+            if size > RATIO_FLOOR and size / packed > opts.max_ratio:
+                raise InputError("archive-ratio", shown, part=info.filename, ratio=f"{size / packed:,.0f}",
+                                 limit=opts.max_ratio, size_mb=_mb(size))
+        names = {i.filename: i for i in infos}
+        sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        if not sheets:
+            return
+        sst = names.get("xl/sharedStrings.xml")
+        lengths = _shared_lengths(zf, sst) if sst is not None else array("q")
+        longest = max(lengths) if lengths else 0
+        cells_bound = sum(s.file_size for s in sheets) // MIN_CELL_BYTES
+        for sheet in sheets:
+            _check_sheet(zf, sheet, shown, opts, lengths, longest, cells_bound)
+
+
+def _shared_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> array:
+    """Byte length of each shared string's XML (an upper bound on its text)."""
+    starts = array("q")
+    offset = 0
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(CHUNK)
+            data = tail + block
+            base = offset - len(tail)
+            stop = len(data) - 8 if block else len(data)  # a tag cut at the end is found next time
+            for m in _SI.finditer(data):
+                if m.start() >= stop:
+                    break
+                starts.append(base + m.start())
+            tail = data[max(stop, 0):]
+            offset += len(block)
+            if not block:
+                break
+    ends = starts[1:] + array("q", [offset])
+    return array("q", (e - s for s, e in zip(starts, ends)))
+
+
+def _check_sheet(zf, info, path: str, opts: ReadOptions, lengths: array, longest: int, cells_bound: int) -> None:
+    limit = opts.max_uncompressed_bytes
+    # the cheap bound rules out the shared-string amplification for most files
+    need_refs = longest and cells_bound * longest > limit
+    import numpy as np
+
+    lens = np.frombuffer(lengths, dtype=np.int64) if need_refs else None
+    cells = 0
+    referenced = 0
+    max_row = max_col = 0
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            block = fh.read(CHUNK)
+            data = tail + block
+            if block:
+                cut = data.rfind(b"</row>")
+                cut = cut + 6 if cut >= 0 else max(0, len(data) - (1 << 16))
+                if cut == 0 and len(data) < (64 << 20):
+                    tail = data
+                    continue
+                part, tail = data[:cut], data[cut:]
+            else:
+                part, tail = data, b""
+            cells += len(_CELL.findall(part))
+            for m in _LAST_CELL.finditer(part):
+                max_col = max(max_col, _col_number(m.group(1)))
+                max_row = max(max_row, int(m.group(2)))
+            rows = _ROW_NUM.findall(part)
+            if rows:
+                max_row = max(max_row, max(int(r) for r in rows))
+            if lens is not None:
+                idx = np.array(_SHARED_REF.findall(part), dtype=np.int64)
+                if idx.size:
+                    idx = idx[idx < lens.size]
+                    referenced += int(lens[idx].sum())
+            if cells > opts.max_cells or max_row * max(max_col, 1) > opts.max_cells:
+                raise InputError("archive-too-many-cells", path, part=info.filename,
+                                 cells=f"{max(cells, max_row * max(max_col, 1)):,}", limit=f"{opts.max_cells:,}")
+            if referenced > limit:
+                raise InputError("archive-amplified", path, part=info.filename, size_mb=_mb(referenced),
+                                 limit_mb=opts.max_uncompressed_mb)
+            if not block:
+                break
