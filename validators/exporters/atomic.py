@@ -116,3 +116,24 @@ def install_sigterm_handler() -> None:
     with contextlib.suppress(ValueError, OSError):  # not the main thread / not supported
         if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
             signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def same_file(a: str, b: str) -> bool:
+    """Do two paths name the same file (links and relative paths resolved)?"""
+    if a in ("-", None) or b in ("-", None):
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def output_clash(inputs, outputs) -> str | None:
+    """The first output path that is also an input file (writing it would destroy the input)."""
+    for out in outputs:
+        if not out:
+            continue
+        for inp in inputs:
+            if inp and not os.path.isdir(inp) and same_file(inp, out):
+                return out
+    return None

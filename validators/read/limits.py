@@ -21,7 +21,7 @@ from typing import Iterator
 
 @dataclass(frozen=True)
 class ReadOptions:
-    max_cells: int = 50_000_000            # cells of one Excel read (all sheets)
+    max_cells: int = 50_000_000            # cells of one sheet (and rows × columns it spans)
     max_uncompressed_mb: int = 4096        # XML one XLSX part expands to; text one read materialises
     max_ratio: int = 100                   # uncompressed/compressed of one XLSX part above 16 MiB
     max_cell_kb: int = 64 * 1024           # one CSV/JSON cell (a larger one is refused, not truncated)
