@@ -48,7 +48,9 @@ def _ensure_own_package() -> None:
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    click.echo(message, err=True)
+    from validators.exporters.safety import terminal_text
+
+    click.echo(terminal_text(message), err=True)  # file and sheet names come from the data
     sys.exit(code)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
@@ -174,6 +175,8 @@ def open_json(path: str, encoding: str | None, lines: bool, json_path: str | Non
     problems: list[dict] = []
     records: list[tuple[int, Any]] = []
     seen_dups = [0]
+    # "\ud800" escapes decode to lone surrogates, which no UTF-8 writer (nor Arrow) can hold
+    surrogates = _ESCAPED_SURROGATE.search(text) is not None
     if lines:
         n = 0
         for line in _split_lines(text):
@@ -228,7 +231,7 @@ def open_json(path: str, encoding: str | None, lines: bool, json_path: str | Non
                                         value=key, params={"key": key}))
     t = Table(path, None, mapping, unknown, 0, _json_chunks,
               problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
-    t.state = {"records": records}
+    t.state = {"records": records, "surrogates": surrogates}
     return t
 
 
@@ -249,6 +252,17 @@ def _json_detail(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
         return "nesting too deep"
     return str(exc).splitlines()[0][:120]
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _visible_surrogates(v: Any) -> Any:
+    """A lone surrogate (half of an emoji, cut by the exporter) shown as its escape, ``\\ud800``."""
+    if isinstance(v, str) and _SURROGATE.search(v):
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", v)
+    return v
 
 
 def _json_value(canonical: str, v: Any) -> Any:
@@ -279,6 +293,8 @@ def _json_chunks(table: Table) -> Iterator[Any]:
         for _n, rec in part:
             rec = rec if isinstance(rec, dict) else {}
             row = [_json_value(c, rec.get(lbl)) for c, lbl in items]
+            if table.state.get("surrogates"):
+                row = [_visible_surrogates(v) for v in row]
             if hours_from_lobby:
                 lob = rec.get(table.columns["handling_location"])
                 row.append(_lobby_hours(lob) if isinstance(lob, list) else None)
