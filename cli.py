@@ -379,7 +379,7 @@ def _profile_names() -> list[str]:
   sxcheck validate export.csv --engine gx --gx-docs gx_docs/
   sxcheck validate export.xlsx --revoked --permit-list 行政许可事项清单.csv
 """)
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @_FORMAT
 @_OUTPUT
 @_LANG
@@ -467,8 +467,8 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
   sxcheck conform local.xlsx --base base.csv --matches matches.xlsx --min-rate 0.95
   sxcheck conform local.csv --base base.csv --format json -o conform.json --fail-on never
 """)
-@click.argument("local", nargs=-1, required=True, type=click.Path())
-@click.option("--base", required=True, type=click.Path(), help=_h("国家基本目录文件（CSV/XLSX/JSON）。", "The national base catalog file (CSV/XLSX/JSON)."))
+@click.argument("local", nargs=-1, required=True, type=click.Path(readable=False))
+@click.option("--base", required=True, type=click.Path(readable=False), help=_h("国家基本目录文件（CSV/XLSX/JSON）。", "The national base catalog file (CSV/XLSX/JSON)."))
 @click.option("--base-encoding", help=_h("国家基本目录 CSV/JSON 的编码（默认自动识别）。", "Encoding of the base catalog CSV/JSON (default: detect)."))
 @click.option("--matches", type=click.Path(dir_okay=False), help=_h("写出匹配表（.csv 或 .xlsx）供人工复核。", "Write the match table (.csv or .xlsx) for review."))
 @_FORMAT

@@ -9,14 +9,22 @@ shared string referenced by every cell.  People who really have bigger files rai
 
 ``read_options`` also carries ``json_path`` (which list of a JSON envelope holds the records),
 ``recursive`` (a directory input descends into sub-directories) and ``stream_wait`` (seconds to
-wait for a writer on a named pipe before giving up).
+wait for a writer on a named pipe before giving up; environment ``SXCHECK_STREAM_WAIT``).
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from dataclasses import dataclass, replace
+import os
+from dataclasses import dataclass, field, replace
 from typing import Iterator
+
+
+def _env_float(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, default))
+    except ValueError:
+        return default
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class ReadOptions:
     max_cell_kb: int = 64 * 1024           # one CSV/JSON cell (a larger one is refused, not truncated)
     json_path: str | None = None
     recursive: bool = False
-    stream_wait: float = 10.0
+    stream_wait: float = field(default_factory=lambda: _env_float("SXCHECK_STREAM_WAIT", 10.0))
     exclude: frozenset = frozenset()       # real paths a directory input leaves out (our outputs)
 
     @property
