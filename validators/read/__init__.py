@@ -117,7 +117,7 @@ def _open_directory(path: str, sheet: str | None, encoding: str | None, json_pat
             "dir-no-inputs", path, recursive="" if current().recursive else "--recursive",
             exts=" ".join(_SUPPORTED_SHOWN))
     for exc in skipped:
-        tables[0].problems.append(record(FILE_SKIPPED, value=exc.source,
+        tables[0].problems.append(record(FILE_SKIPPED, source=exc.source, value=exc.source,
                                          params={"file": exc.source, "reason": exc.render("zh"),
                                                  "reason_en": exc.render("en")}))
     return tables
