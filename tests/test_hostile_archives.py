@@ -105,3 +105,16 @@ def test_real_workbook_reads_unchanged():
 
     report = validate(str(CATALOGS / "sample_guides.xlsx"))
     assert report.rows_read > 0
+
+
+def test_far_cells_with_a_namespace_prefix_are_refused_too(tmp_path):
+    ns = '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    sheet = (ns + '<x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>事项名称</x:t></x:is></x:c>'
+             '<x:c r="B1" t="inlineStr"><x:is><x:t>实施编码</x:t></x:is></x:c></x:row><x:row r="1048576">'
+             '<x:c r="XFD1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>')
+    path = make_xlsx(tmp_path / "prefixed.xlsx", sheet)
+    try:
+        validate(str(path))
+        raise AssertionError("not refused")
+    except InputError as exc:
+        assert exc.key == "archive-too-many-cells" and exc.params["cells"] == "17,179,869,184"

@@ -26,12 +26,21 @@ from validators.read.limits import RATIO_FLOOR, ReadOptions
 CHUNK = 8 << 20
 MIN_CELL_BYTES = 12            # '<c r="A1"/>' is the smallest cell a sheet can hold
 _SI = re.compile(rb"<(?:\w+:)?si[ >]")
-# the last cell of a row: a cell reference followed by anything but another cell until </row>
-_LAST_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"(?:[^<]|<(?!(?:\w+:)?c[ >/]|/(?:\w+:)?row>))*'
-                        rb"</(?:\w+:)?row>")
-_ROW_NUM = re.compile(rb'<(?:\w+:)?row r="([0-9]{1,7})"')
-_SHARED_REF = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>([0-9]{1,10})</')
-_CELL = re.compile(rb"<(?:\w+:)?c[ >/]")
+_PREFIX = re.compile(rb"<(\w+:)?sheetData[ >/]")
+_WIDEST = {1: 26, 2: 702, 3: 16384}
+
+
+class _Patterns:
+    """Literal-prefixed patterns for one sheet's namespace prefix (``<c``, or ``<x:c`` …): a
+    literal start lets the regex engine skip ahead instead of trying every ``<``."""
+
+    def __init__(self, prefix: bytes):
+        p = re.escape(b"<" + prefix)
+        self.row = re.compile(p + rb'row r="([0-9]{1,7})"')
+        # cell references by the length of their column letters: longer letters are further right
+        self.ref = {n: re.compile(p + rb'c r="([A-Z]{%d})[0-9]' % n) for n in (1, 2, 3)}
+        self.shared = re.compile(rb't="s"[^>]*>\s*' + p + rb"v>([0-9]{1,10})</")
+        self.cell_open = (b"<" + prefix + b"c ", b"<" + prefix + b"c>")
 
 
 def _mb(n: int) -> str:
@@ -104,15 +113,21 @@ def _shared_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> array:
 
 
 def _check_sheet(zf, info, path: str, opts: ReadOptions, lengths: array, longest: int, cells_bound: int) -> None:
+    """Cells, rows × columns spanned and shared-string text of one sheet, from its XML.
+
+    Each test is a substring count or a literal-prefixed regex over 8 MiB blocks; for the rightmost
+    column only references of the widest letter class seen so far are compared.
+    """
     limit = opts.max_uncompressed_bytes
-    # the cheap bound rules out the shared-string amplification for most files
-    need_refs = longest and cells_bound * longest > limit
+    need_refs = bool(longest) and cells_bound * longest > limit
     import numpy as np
 
     lens = np.frombuffer(lengths, dtype=np.int64) if need_refs else None
-    cells = 0
-    referenced = 0
-    max_row = max_col = 0
+    # cells without references can only be as many as the XML has room for
+    need_cells = info.file_size // MIN_CELL_BYTES > opts.max_cells
+    pat = None
+    cells = referenced = max_row = max_col = 0
+    letters = 1          # length of the longest column letters seen so far
     tail = b""
     with zf.open(info) as fh:
         while True:
@@ -120,28 +135,38 @@ def _check_sheet(zf, info, path: str, opts: ReadOptions, lengths: array, longest
             data = tail + block
             if block:
                 cut = data.rfind(b"</row>")
-                cut = cut + 6 if cut >= 0 else max(0, len(data) - (1 << 16))
-                if cut == 0 and len(data) < (64 << 20):
+                if cut < 0 and len(data) < (64 << 20):
                     tail = data
                     continue
+                cut = cut + 6 if cut >= 0 else len(data) - 64
                 part, tail = data[:cut], data[cut:]
             else:
                 part, tail = data, b""
-            cells += len(_CELL.findall(part))
-            for m in _LAST_CELL.finditer(part):
-                max_col = max(max_col, _col_number(m.group(1)))
-                max_row = max(max_row, int(m.group(2)))
-            rows = _ROW_NUM.findall(part)
+            if pat is None:
+                m = _PREFIX.search(part)
+                pat = _Patterns(m.group(1) or b"" if m else b"")
+            if need_cells:
+                cells += sum(part.count(tag) for tag in pat.cell_open)
+            rows = pat.row.findall(part)
             if rows:
-                max_row = max(max_row, max(int(r) for r in rows))
+                max_row = max(max_row, max(map(int, rows)))
+            for n in (3, 2, 1):   # only the widest letter class present can hold the rightmost column
+                if n < letters:
+                    break
+                found = pat.ref[n].findall(part)
+                if found:
+                    letters = n
+                    max_col = max(max_col, _col_number(max(found)))
+                    break
             if lens is not None:
-                idx = np.array(_SHARED_REF.findall(part), dtype=np.int64)
+                idx = np.array(pat.shared.findall(part), dtype=np.int64)
                 if idx.size:
                     idx = idx[idx < lens.size]
                     referenced += int(lens[idx].sum())
-            if cells > opts.max_cells or max_row * max(max_col, 1) > opts.max_cells:
+            span = max_row * max(max_col, 1)
+            if cells > opts.max_cells or span > opts.max_cells:
                 raise InputError("archive-too-many-cells", path, part=info.filename,
-                                 cells=f"{max(cells, max_row * max(max_col, 1)):,}", limit=f"{opts.max_cells:,}")
+                                 cells=f"{max(cells, span):,}", limit=f"{opts.max_cells:,}")
             if referenced > limit:
                 raise InputError("archive-amplified", path, part=info.filename, size_mb=_mb(referenced),
                                  limit_mb=opts.max_uncompressed_mb)
