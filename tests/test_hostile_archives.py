@@ -118,3 +118,36 @@ def test_far_cells_with_a_namespace_prefix_are_refused_too(tmp_path):
         raise AssertionError("not refused")
     except InputError as exc:
         assert exc.key == "archive-too-many-cells" and exc.params["cells"] == "17,179,869,184"
+
+
+def test_ods_repeats_are_counted_before_reading(tmp_path):
+    def make_ods(path, body):
+        content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+                   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                   'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+                   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+                   '<office:body><office:spreadsheet><table:table table:name="办事指南">' + body +
+                   "</table:table></office:spreadsheet></office:body></office:document-content>")
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+            z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                       'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                       '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+                       '"application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+            z.writestr("content.xml", content)
+        return path
+
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    header = "<table:table-row>" + cell.format("事项名称") + cell.format("实施编码") + "</table:table-row>"
+    # one row standing for a million rows of 1,000 copies of a 10 kB text: 10 TB once expanded
+    bomb = ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+            'table:number-columns-repeated="1000" office:value-type="string"><text:p>' + "长" * 3000 +
+            "</text:p></table:table-cell></table:table-row>")
+    path = make_ods(tmp_path / "repeat.ods", header + bomb)
+    r = run("validate", path, "-q")
+    assert r.exit_code == 3 and "1,000,000,002 个单元格" in r.output and "--max-cells" in r.output
+    # a few rows repeated the way LibreOffice writes them are fine
+    ok = make_ods(tmp_path / "ok.ods", header + '<table:table-row table:number-rows-repeated="2">'
+                  + cell.format("固定资产投资项目节能审查") + cell.format("11450721MB155808114000104002000")
+                  + '<table:table-cell table:number-columns-repeated="1020"/></table:table-row>')
+    assert validate(str(ok)).rows_read == 2

@@ -78,6 +78,9 @@ def check_archive(path: str, opts: ReadOptions, shown: str | None = None) -> Non
                 raise InputError("archive-ratio", shown, part=info.filename, ratio=f"{size / packed:,.0f}",
                                  limit=opts.max_ratio, size_mb=_mb(size))
         names = {i.filename: i for i in infos}
+        if "content.xml" in names and "xl/workbook.xml" not in names:
+            _check_ods(zf, names["content.xml"], shown, opts)
+            return
         sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
         if not sheets:
             return
@@ -172,3 +175,46 @@ def _check_sheet(zf, info, path: str, opts: ReadOptions, lengths: array, longest
                                  limit_mb=opts.max_uncompressed_mb)
             if not block:
                 break
+
+
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*)>(.*?)</table:table-row>", re.S)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S)
+_ODS_ROWS_REP = re.compile(rb'number-rows-repeated="([0-9]{1,9})"')
+_ODS_COLS_REP = re.compile(rb'number-columns-repeated="([0-9]{1,9})"')
+
+
+def _check_ods(zf, info, path: str, opts: ReadOptions) -> None:
+    """ODS repeats a cell with ``number-columns-repeated`` and a row with ``number-rows-repeated``:
+    one short row can stand for a billion copies of a long text.  Count what the repeats expand to
+    (empty cells cost nothing); only files that repeat something are scanned row by row."""
+    cells = text = 0
+    tail = b""
+    with zf.open(info) as fh:
+        head = fh.read(CHUNK)
+        if not (_ODS_ROWS_REP.search(head) or _ODS_COLS_REP.search(head)) and len(head) < CHUNK:
+            return
+        block = head
+        while True:
+            data = tail + block
+            cut = data.rfind(b"</table:table-row>") + len(b"</table:table-row>") if block else len(data)
+            part, tail = data[:cut], data[cut:]
+            for row in _ODS_ROW.finditer(part):
+                m = _ODS_ROWS_REP.search(row.group(1))
+                rows = int(m.group(1)) if m else 1
+                for cell in _ODS_CELL.finditer(row.group(2)):
+                    body = cell.group(2) or b""
+                    if not body.strip() and b"value=" not in cell.group(1):
+                        continue
+                    m = _ODS_COLS_REP.search(cell.group(1))
+                    cols = int(m.group(1)) if m else 1
+                    cells += rows * cols
+                    text += rows * cols * len(body)
+            if cells > opts.max_cells:
+                raise InputError("archive-too-many-cells", path, part=info.filename, cells=f"{cells:,}",
+                                 limit=f"{opts.max_cells:,}")
+            if text > opts.max_uncompressed_bytes:
+                raise InputError("archive-amplified", path, part=info.filename, size_mb=_mb(text),
+                                 limit_mb=opts.max_uncompressed_mb)
+            if not block:
+                break
+            block = fh.read(CHUNK)
