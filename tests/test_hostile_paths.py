@@ -11,9 +11,9 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from conftest import GUANGXI, ROOT, write_csv
 
 import cli
-from conftest import GUANGXI, ROOT, write_csv
 from validators import validate
 from validators.read import InputError, open_tables, read_options
 

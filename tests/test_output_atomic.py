@@ -11,9 +11,9 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from conftest import GUANGXI, ROOT, write_csv
 
 import cli
-from conftest import GUANGXI, ROOT, write_csv
 from validators.exporters.atomic import OutputError, atomic_open, atomic_path
 
 PY = [sys.executable, str(ROOT / "cli.py")]

@@ -9,9 +9,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 import cli
-from conftest import ROOT
 from validators.exporters.safety import markdown_text, terminal_text, xml_text
 
 VALUES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "![t](http://evil.example/t.png)",

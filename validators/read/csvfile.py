@@ -21,6 +21,7 @@ from validators.read.limits import current
 from validators.read.rules import ROW_MALFORMED
 from validators.report.findings import record
 
+
 def detect_encoding(path: str, head: bytes | None = None) -> str:
     """BOM → utf-8-sig; valid UTF-8 in the first MiB → utf-8; otherwise gb18030 (⊇ GBK).
 

@@ -7,7 +7,13 @@ import re
 from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
-from validators.read.base import CHUNK_ROWS, HEAD_BYTES, JSON_LIST_KEYS, InputError, Table
+from validators.read.base import (
+    CHUNK_ROWS,
+    HEAD_BYTES,
+    JSON_LIST_KEYS,
+    InputError,
+    Table,
+)
 from validators.read.csvfile import detect_encoding, normalise_encoding
 from validators.read.header import labels_problems
 from validators.read.rules import JSON_DUPLICATE_KEY, ROW_MALFORMED
@@ -203,7 +209,7 @@ def open_json(path: str, encoding: str | None, lines: bool, json_path: str | Non
         except ValueError as exc:
             raise InputError("bad-json", path, line="?", detail=_json_detail(exc))
         del text
-        data, where = _records_list(data, path, json_path)
+        data, _where = _records_list(data, path, json_path)
         records = list(enumerate(data, start=1))
     keys: list[str] = []
     seen = set()
