@@ -581,6 +581,7 @@ def certificates(guides, registry, kept_list, check_registry, fmt, output, lang,
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)
+    _refuse_clash([*guides, *registry, kept_list], [output], lang)
 
     def work():
         from validators.certification import check_certificates
@@ -698,6 +699,7 @@ def revoked(local, registry, permit_list, region, check_dirs, fmt, output, lang,
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)
+    _refuse_clash([*local, *registry, permit_list], [output], lang)
     from validators import revoked as run
 
     def work():

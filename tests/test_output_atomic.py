@@ -140,4 +140,6 @@ def test_output_equal_to_an_input_is_refused(tmp_path):
     base = ROOT / "catalogs" / "national_base_sample.csv"
     r = run("conform", src, "--base", base, "--matches", src, "--lang", "en")
     assert r.exit_code == 2 and "is also an input" in r.output
+    for command in ("revoked", "certificates"):
+        assert run(command, src, "--format", "markdown", "-o", src).exit_code == 2, command
     assert src.read_bytes() == before
