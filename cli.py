@@ -94,7 +94,9 @@ class Progress:
         if not self._bar:
             return
         if source not in self._tasks:
-            self._tasks[source] = self._bar.add_task(source, total=total or None, rows=0)
+            from validators.exporters.terminal import escape  # file names of a directory are data
+
+            self._tasks[source] = self._bar.add_task(escape(source), total=total or None, rows=0)
         self._bar.update(self._tasks[source], completed=done or 0, rows=rows)
 
     def __exit__(self, *exc):
