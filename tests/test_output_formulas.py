@@ -115,7 +115,9 @@ def test_cell_text_neutralises_every_prefix():
     for value in HOSTILE[:-1] + BASE_HOSTILE:
         out = cell_text(value)
         assert out.startswith("'") and not any(ch in out for ch in "\x01\x1b")
-    assert cell_text("正常") == "正常" and cell_text(-5) == -5 and cell_text(None) is None
+    assert cell_text("正常") == "正常" and cell_text(None) == "" and cell_text("-5") == "'-5"
+    assert len(cell_text("长" * 40_000)) == 32_767 and cell_text("长" * 40_000).endswith("…")
+    assert len(cell_text("长" * 40_000, limit=None)) == 40_000
 
 
 @pytest.mark.parametrize("ext", ["csv", "xlsx"])
@@ -132,8 +134,11 @@ def test_match_table_writers_are_linear(tmp_path, ext):
     timings = []
     for n in (20_000, 40_000):
         f = frame(n)
-        started = time.perf_counter()
-        write_frame(f, str(tmp_path / f"m{n}.{ext}"))
-        timings.append(time.perf_counter() - started)
+        best = float("inf")
+        for attempt in range(2):   # the best of two: a shared machine's load comes and goes
+            started = time.perf_counter()
+            write_frame(f, str(tmp_path / f"m{n}-{attempt}.{ext}"))
+            best = min(best, time.perf_counter() - started)
+        timings.append(best)
     # twice the rows: about twice the time (a quadratic writer would take four times)
     assert timings[1] < 3.2 * timings[0] + 0.2, timings

@@ -3,7 +3,9 @@
 Nothing from an input file may execute or change how an output is read:
 
 * ``cell_text``     spreadsheets and CSV: no formula (OWASP CSV-injection prefix ``'`` before
-                    ``= + - @``, tab, CR), control characters XLSX cannot hold shown as ``\\xNN``.
+                    ``= + - @``, tab, CR), control characters XLSX cannot hold shown as ``\\xNN``,
+                    at most 32,767 characters (Excel's cell limit).
+* ``sheet_title``   a legal, unique worksheet name.
 * ``xml_text``      XML 1.0 (JUnit, XLSX parts): characters XML cannot hold shown as ``\\xNN`` /
                     ``\\uXXXX``; escaping of ``< > &`` stays with the XML writer.
 * ``terminal_text`` the terminal: ESC/CSI/OSC, other C0/C1 controls and bidi overrides (U+202E …)
@@ -21,6 +23,7 @@ import re
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CELL_MAX = 32_767          # characters Excel keeps in one cell
 
 # Characters openpyxl refuses (IllegalCharacterError) and XML 1.0 cannot hold
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -56,18 +59,22 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_PREFIXES)
 
 
-def cell_text(value: Any) -> Any:
-    """A value safe for a spreadsheet or CSV cell.
+def cell_text(value: Any, limit: int | None = XLSX_CELL_MAX) -> str:
+    """Text for a spreadsheet or CSV cell that is text and nothing else.
 
     Strings starting with ``= + - @``, tab or CR get the ``'`` prefix (OWASP CSV injection);
-    characters XLSX cannot hold become ``\\xNN``.  Numbers, booleans and None pass unchanged so
-    that counts stay numbers.
+    characters XLSX cannot hold become ``\\xNN``; text longer than ``limit`` (Excel's 32,767
+    characters per cell; None: no limit) is cut with "…".  None is "".  Writers keep numbers
+    as numbers themselves and call this for text.
     """
-    if value is None or isinstance(value, (bool, int, float)):
-        return value
+    if value.__class__ is str and len(value) <= (limit or len(value)) and not value.startswith(FORMULA_PREFIXES) \
+            and not _CELL_ILLEGAL.search(value):
+        return value            # the common case: nothing to change
     text = _CELL_ILLEGAL.sub(_visible, _text(value))
     if is_formula_like(text):
-        return "'" + text
+        text = "'" + text
+    if limit and len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text
 
 
@@ -94,18 +101,21 @@ def html_text(value: Any) -> str:
 
 
 def sheet_title(value: Any, used: set[str] | None = None) -> str:
-    """A worksheet name: Excel's forbidden characters replaced, 31 characters, unique in ``used``."""
+    """A legal worksheet name: Excel's forbidden characters replaced, no formula prefix, at most 31
+    characters, unique (case-insensitively, as Excel compares them) among ``used``, which it joins."""
     text = xml_text(_text(value))
     for ch in "[]:*?/\\":
         text = text.replace(ch, "_")
     text = text.strip("'") or "sheet"
     if is_formula_like(text):
         text = "_" + text
-    base = text[:28]
+    base = text[:31]
+    taken = {u.lower() for u in used} if used is not None else set()
     title, n = base, 1
-    while used is not None and title in used:
+    while title.lower() in taken:
         n += 1
-        title = f"{base[:25]}_{n}"
+        suffix = f"_{n}"
+        title = base[: 31 - len(suffix)] + suffix
     if used is not None:
         used.add(title)
     return title

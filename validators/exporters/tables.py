@@ -5,14 +5,19 @@
   written with the string type; characters XLSX cannot hold are shown as ``\\xNN``
   (:func:`validators.exporters.safety.cell_text`).
 * Linear: text columns are neutralised with one vectorised regex test per column (only matching
-  cells are rewritten); CSV goes through pyarrow, XLSX through openpyxl's write-only (streaming)
-  mode, so a million-row table costs seconds, not the quadratic minutes of a normal workbook.
+  cells are rewritten); CSV goes through pyarrow, XLSX through XlsxWriter's constant-memory
+  (streaming) mode, so time and memory grow linearly with the rows.
 * Atomic: the file appears only when complete (:mod:`validators.exporters.atomic`).
 """
 from __future__ import annotations
 
+import contextlib
+import errno
+
+from numpy import bool_ as np_bool
+
 from validators.exporters.atomic import atomic_open, atomic_path
-from validators.exporters.safety import cell_text
+from validators.exporters.safety import XLSX_CELL_MAX, cell_text
 
 EXCEL_MAX_ROWS = 1_048_575
 # a formula prefix at the start, or a character XLSX cannot hold anywhere
@@ -20,8 +25,9 @@ _UNSAFE = "^[=+\\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 _UNSAFE_ARROW = "^[=+\\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
 
-def safe_frame(frame):
-    """A copy of ``frame`` whose text cells are safe to open in a spreadsheet program."""
+def safe_frame(frame, limit: int | None = None):
+    """A copy of ``frame`` whose text cells are safe to open in a spreadsheet program (and at most
+    ``limit`` characters long)."""
     import pandas as pd
 
     out = frame.copy()
@@ -33,11 +39,13 @@ def safe_frame(frame):
             pattern = _UNSAFE_ARROW  # Arrow strings cannot hold lone surrogates (nor can RE2 name them)
         else:
             continue
-        bad = s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+        bad = s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool, copy=True)
+        if limit:
+            bad |= (s.str.len() > limit).fillna(False).to_numpy(dtype=bool)
         if bad.any():
             obj = s.astype(object).where(s.notna(), None)
             idx = obj.index[bad]
-            obj.loc[idx] = [cell_text(v) for v in obj.loc[idx]]
+            obj.loc[idx] = [cell_text(v, limit) for v in obj.loc[idx]]
             out[col] = obj
     return out
 
@@ -47,7 +55,7 @@ def write_frame(frame, path: str, *, sheet_name: str = "matches") -> None:
     if path.lower().endswith((".xlsx", ".xlsm")):
         if len(frame) > EXCEL_MAX_ROWS:
             raise ValueError(f"{len(frame)} rows do not fit an Excel sheet; write CSV")
-        _write_xlsx(safe_frame(frame), path, sheet_name)
+        _write_xlsx(safe_frame(frame, XLSX_CELL_MAX), path, sheet_name)
     else:
         _write_csv(safe_frame(frame), path)
 
@@ -72,35 +80,60 @@ def _write_csv(frame, path: str) -> None:
 
 
 def _write_xlsx(frame, path: str, sheet_name: str) -> None:
+    """XlsxWriter in constant-memory mode: each row goes to disk as it is written (linear time,
+    flat memory); strings are never turned into formulas, numbers or links."""
     import math
 
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    import xlsxwriter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_name)
-    bold = Font(bold=True)
-    header = []
-    for name in frame.columns:
-        cell = WriteOnlyCell(ws, value=str(cell_text(str(name))))
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    ws.freeze_panes = "A2"
-
-    def cell_of(v):
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return None
-        if isinstance(v, str):
-            c = WriteOnlyCell(ws, value=v)
-            c.data_type = "s"  # text stays text, whatever it starts with
-            return c
-        if hasattr(v, "item"):  # numpy scalars
-            v = v.item()
-        return v
-
-    for row in frame.itertuples(index=False, name=None):
-        ws.append([cell_of(v) for v in row])
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_formulas": False,
+                                       "strings_to_numbers": False, "strings_to_urls": False,
+                                       "nan_inf_to_errors": True})
+        try:
+            ws = wb.add_worksheet(sheet_name)
+            bold = wb.add_format({"bold": True})
+            ws.write_row(0, 0, [str(cell_text(str(name))) for name in frame.columns], bold)
+            ws.freeze_panes(1, 0)
+            columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+            write_string, write_number, write_boolean = ws.write_string, ws.write_number, ws.write_boolean
+            for r in range(len(frame)):
+                row = r + 1
+                for c, col in enumerate(columns):
+                    v = col[r]
+                    if v is None:
+                        continue
+                    if isinstance(v, str):
+                        write_string(row, c, v)
+                    elif isinstance(v, (bool, np_bool)):
+                        write_boolean(row, c, bool(v))
+                    elif isinstance(v, (int, float)) or hasattr(v, "item"):
+                        v = v.item() if hasattr(v, "item") else v
+                        if isinstance(v, float) and math.isnan(v):
+                            continue
+                        if isinstance(v, bool):
+                            write_boolean(row, c, v)
+                        elif isinstance(v, (int, float)):
+                            write_number(row, c, v)
+                        else:
+                            write_string(row, c, str(cell_text(str(v))))
+                    else:
+                        write_string(row, c, str(cell_text(str(v))))
+        except BaseException:
+            with contextlib.suppress(Exception):
+                wb.close()   # release its temporary files; atomic_path discards the output
+            raise
+        _close(wb)
+
+
+def _close(wb) -> None:
+    """Close an XlsxWriter workbook; a failed write (full disk) is the OSError it wraps."""
+    from xlsxwriter.exceptions import FileCreateError
+
+    try:
+        wb.close()
+    except FileCreateError as exc:
+        inner = exc.args[0] if exc.args else None
+        if isinstance(inner, OSError):
+            raise inner from None
+        raise OSError(errno.EIO, str(exc)) from None
