@@ -142,3 +142,15 @@ def test_match_table_writers_are_linear(tmp_path, ext):
         timings.append(best)
     # twice the rows: about twice the time (a quadratic writer would take four times)
     assert timings[1] < 3.2 * timings[0] + 0.2, timings
+
+
+def test_fix_change_log_has_no_formula(tmp_path):
+    src = tmp_path / "local.csv"
+    src.write_text("事项名称,实施编码,事项类型,实施主体编码,法定办结时限\n"
+                   '"=HYPERLINK(""http://evil.example"",""x"")",11450721MB155808114000104002000,01,'
+                   "11450721mb15580811,=二十\n", encoding="utf-8")
+    log = tmp_path / "changes.csv"
+    r = run("fix", src, "-o", tmp_path / "fixed.csv", "--log", log)
+    assert r.exit_code == 0, r.output
+    assert "11450721MB15580811" in log.read_text(encoding="utf-8-sig")
+    assert formula_free_csv(log) == []
