@@ -107,9 +107,8 @@ def test_interrupted_large_write_leaves_nothing(tmp_path, sig):
     assert proc.poll() is None, "the write finished before it could be interrupted"
     proc.send_signal(sig)
     _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 3
-    assert err.strip() == "已中断"
-    assert not out.exists() and leftovers(out_dir) == []
+    assert (proc.returncode, err.strip()) == (3, "已中断")
+    assert not out.exists() and leftovers(out_dir) == [], (err, leftovers(out_dir))
 
 
 def test_atomic_writers_clean_up_on_error(tmp_path):

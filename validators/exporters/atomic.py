@@ -32,6 +32,21 @@ def _tmp_name(path: str) -> tuple[str, str]:
     return target, tmp
 
 
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT/SIGTERM for a few statements; a signal that came meanwhile is delivered after."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):  # no pthread_sigmask (Windows)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _discard(tmp: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(tmp)
@@ -61,20 +76,23 @@ def _umask() -> int:
 @contextlib.contextmanager
 def atomic_path(path: str) -> Iterator[str]:
     """Yield a temporary path in the target's directory; rename it onto ``path`` on success."""
+    tmp = None
     try:
-        target, tmp = _tmp_name(path)
-    except OSError as exc:
-        raise _fail(exc, os.path.abspath(path)) from None
-    try:
+        # signals held while the file is created and named: a Ctrl-C delivered right after
+        # still finds ``tmp`` set, and the file is removed
+        with _signals_held():
+            target, tmp = _tmp_name(path)
         yield tmp
         _commit(tmp, target)
     except OSError as exc:
-        _discard(tmp)
+        if tmp:
+            _discard(tmp)
         if isinstance(exc, OutputError):
             raise
-        raise _fail(exc, path) from None
+        raise _fail(exc, os.path.abspath(path) if tmp is None else path) from None
     except BaseException:
-        _discard(tmp)
+        if tmp:
+            _discard(tmp)
         raise
 
 
