@@ -99,8 +99,10 @@ def test_interrupted_large_write_leaves_nothing(tmp_path, sig):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "report.json"
+    # a shell's background job ignores SIGINT, and Python keeps an ignored SIGINT ignored: restore it
     proc = subprocess.Popen(PY + ["validate", str(src), "-q", "--format", "json", "-o", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not leftovers(out_dir) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)   # wait until the temporary output exists: the write is under way
