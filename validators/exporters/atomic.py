@@ -11,6 +11,7 @@ target file (not the temporary one) so the message a person sees is about the fi
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -28,6 +29,7 @@ def _tmp_name(path: str) -> tuple[str, str]:
     base, ext = os.path.splitext(os.path.basename(target))
     # same directory (rename stays atomic, same file system); same extension (writers pick by it)
     fd, tmp = tempfile.mkstemp(prefix=f".{base}.", suffix=f".part{ext}", dir=folder)
+    _PENDING.add(tmp)
     os.close(fd)
     return target, tmp
 
@@ -50,6 +52,19 @@ def _signals_held():
 def _discard(tmp: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(tmp)
+    _PENDING.discard(tmp)
+
+
+# Temporary files not yet renamed or removed.  An interrupt can land between two statements of
+# the context managers (after a generator yielded, before the ``with`` body took over); whatever
+# is still here when the interpreter exits is removed then.
+_PENDING: set[str] = set()
+
+
+@atexit.register
+def _discard_pending() -> None:
+    for tmp in list(_PENDING):
+        _discard(tmp)
 
 
 def _fail(exc: OSError, target: str) -> OutputError:
@@ -65,6 +80,7 @@ def _commit(tmp: str, target: str) -> None:
     except OSError:
         pass
     os.replace(tmp, target)
+    _PENDING.discard(tmp)
 
 
 def _umask() -> int:
