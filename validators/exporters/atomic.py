@@ -16,6 +16,7 @@ import contextlib
 import os
 import signal
 import tempfile
+import threading
 from typing import IO, Iterator
 
 
@@ -36,17 +37,31 @@ def _tmp_name(path: str) -> tuple[str, str]:
 
 @contextlib.contextmanager
 def _signals_held():
-    """Hold SIGINT/SIGTERM for a few statements; a signal that came meanwhile is delivered after."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError, OSError):  # no pthread_sigmask (Windows)
+    """Defer SIGINT/SIGTERM for a few statements; one that came meanwhile acts right after.
+
+    Python runs signal handlers in the main thread between bytecodes, whatever thread the signal
+    was delivered to, so blocking it (pthread_sigmask) is not enough: the handlers are swapped
+    for recorders instead.  Outside the main thread signals cannot arrive there anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    got: list[int] = []
+    saved = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):
+            saved[sig] = signal.signal(sig, lambda signum, frame: got.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+        for sig in got:
+            handler = saved.get(sig)
+            if callable(handler):
+                handler(sig, None)            # raises KeyboardInterrupt / Terminated here
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), sig)     # the default action, now that it is restored
 
 
 def _discard(tmp: str) -> None:
