@@ -49,7 +49,9 @@ def _ensure_own_package() -> None:
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    click.echo(message, err=True)
+    from validators.exporters.safety import terminal_text
+
+    click.echo(terminal_text(message), err=True)  # file and sheet names come from the data
     sys.exit(code)
 
 
@@ -93,12 +95,25 @@ class Progress:
         if not self._bar:
             return
         if source not in self._tasks:
-            self._tasks[source] = self._bar.add_task(source, total=total or None, rows=0)
+            from validators.exporters.terminal import escape  # file names of a directory are data
+
+            self._tasks[source] = self._bar.add_task(escape(source), total=total or None, rows=0)
         self._bar.update(self._tasks[source], completed=done or 0, rows=rows)
 
     def __exit__(self, *exc):
         if self._bar:
             self._bar.__exit__(*exc)
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout, stop Python retrying the flush at exit ("Exception ignored")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _guarded(lang: str, work):
@@ -111,20 +126,26 @@ def _guarded(lang: str, work):
     except InputError as exc:
         _fail(exc.render(lang))
     except BrokenPipeError:  # output piped into head & co.: not an error of ours
+        _silence_stdout()
         sys.stderr.close()
         sys.exit(EXIT_OK)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C and SIGTERM: outputs being written were discarded
         _fail(input_message("interrupted", lang))
     except OSError as exc:
-        _fail(input_message("io-error", lang, source=getattr(exc, "filename", "") or "",
-                            detail=exc.strerror or str(exc)))
+        name = getattr(exc, "filename", "") or ""
+        if not name:
+            _silence_stdout()
+            name = "<stdout>"
+        _fail(input_message("io-error", lang, source=name, detail=exc.strerror or str(exc)))
     except Exception as exc:  # never a traceback for the user
         _fail(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
 
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        with open(output, "w", encoding="utf-8") as fh:
+        from validators.exporters.atomic import atomic_open
+
+        with atomic_open(output, "w") as fh:
             fh.write(text)
     else:
         click.echo(text)
@@ -132,12 +153,18 @@ def _emit(text: str, output: str | None) -> None:
 
 def _export(report, fmt: str, lang: str, output: str | None, limit: int, encoding: str | None = None, *,
             split: bool = False) -> None:
+    """Write the report; a file output appears only when complete (temporary file + rename)."""
     from validators.exporters import export_text, print_table
+    from validators.exporters.atomic import atomic_open, atomic_path
 
     if fmt == "xlsx":
         from validators.exporters.xlsx import write_split, write_xlsx
 
-        (write_split if split else write_xlsx)(report, output, lang=lang)
+        if split:
+            write_split(report, output, lang=lang)
+        else:
+            with atomic_path(output) as tmp:
+                write_xlsx(report, tmp, lang=lang)
         return
     if fmt == "html":
         from validators.exporters.html import report_html
@@ -148,7 +175,7 @@ def _export(report, fmt: str, lang: str, output: str | None, limit: int, encodin
         from validators.exporters.json_report import write_json
 
         if output:
-            with open(output, "w", encoding="utf-8") as fh:
+            with atomic_open(output, "w") as fh:
                 write_json(report, fh, lang=lang)
         else:
             write_json(report, sys.stdout, lang=lang)
@@ -269,6 +296,14 @@ class _Group(_Command, click.Group):
                       help=_h("显示版本并退出。", "Show the version and exit."))
 def main() -> None:
     _ensure_own_package()
+    from validators.exporters.atomic import install_sigterm_handler
+
+    install_sigterm_handler()  # SIGTERM unwinds like Ctrl-C: no partial output file is left
+    for stream in (sys.stdout, sys.stderr):
+        try:  # a lone surrogate from the data is shown escaped, never a UnicodeEncodeError
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
 
 
 _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -298,6 +333,65 @@ _QUIET = click.option("--quiet", "-q", is_flag=True,
 _SEVERITY = click.option("--severity", multiple=True, metavar="CODE=LEVEL",
                          help=_h("调整规则级别，如 --severity legal-basis-no-article=info。",
                                  "Change a rule's level, e.g. --severity legal-basis-no-article=info."))
+
+
+def _read_opts(f):
+    """Input options shared by validate and conform, handed to the command as ``read_opts``."""
+    import functools
+
+    options = [
+        click.option("--json-path", metavar="PATH",
+                     help=_h("JSON 中事项数组的位置，如 data.list（默认自动查找 data.list、result.records 等）。",
+                             "Where the item array sits in a JSON envelope, e.g. data.list (default: found automatically).")),
+        click.option("--recursive", "-r", is_flag=True, help=_h("输入为目录时，同时检查其子目录中的文件。",
+                                                                 "With a directory as input, also check its sub-directories.")),
+        click.option("--max-cells", type=click.IntRange(min=1), metavar="N",
+                     help=_h("Excel 单个工作表读取时最多的单元格数（默认 5000 万）。",
+                             "Most cells one Excel sheet may need when read (default 50 million).")),
+        click.option("--max-uncompressed-mb", type=click.IntRange(min=1), metavar="MB",
+                     help=_h("XLSX 中单个部件解压后、以及共享字符串展开后的上限（默认 4096 MB）。",
+                             "Limit on one XLSX part expanded, and on the shared strings a sheet expands to (default 4096 MB).")),
+        click.option("--max-ratio", type=click.IntRange(min=1), metavar="N",
+                     help=_h("XLSX 中 16 MiB 以上部件的最大压缩比（默认 100）。",
+                             "Highest compression ratio of an XLSX part above 16 MiB (default 100).")),
+        click.option("--max-cell-mb", type=click.IntRange(min=1), metavar="MB",
+                     help=_h("CSV 单个单元格的上限（默认 64 MB）。", "Limit on one CSV cell (default 64 MB).")),
+    ]
+    names = ("json_path", "recursive", "max_cells", "max_uncompressed_mb", "max_ratio", "max_cell_mb")
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        opts = {k: kwargs.pop(k) for k in names}
+        cell = opts.pop("max_cell_mb")
+        opts["max_cell_kb"] = cell * 1024 if cell else None
+        opts["recursive"] = opts["recursive"] or None
+        return f(*args, read_opts=opts, **kwargs)
+
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _refuse_clash(inputs, outputs, lang: str) -> None:
+    """An output that is also an input would be overwritten: usage error (exit 2)."""
+    from validators.exporters.atomic import output_clash
+    from validators.report.messages import input_message
+
+    clash = output_clash(inputs, outputs)
+    if clash:
+        _fail(input_message("output-is-input", lang, source=clash), EXIT_USAGE)
+
+
+def _reading(read_opts: dict, outputs):
+    """Read options for the library call; our own outputs are never read back from a directory."""
+    import os
+
+    from validators.read import read_options
+
+    exclude = frozenset(os.path.realpath(o) for o in outputs if o)
+    return read_options(exclude=exclude, **read_opts)
+
+
 _LIMIT = click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
                       help=_h("终端表格中每条规则最多列出的发现数（JSON 等格式列出全部）。",
                               "Findings listed per rule in the terminal table (JSON and the others list all)."))
@@ -336,7 +430,7 @@ def _profile_names() -> list[str]:
   sxcheck validate export.csv --engine gx --gx-docs gx_docs/
   sxcheck validate export.xlsx --revoked --permit-list 行政许可事项清单.csv
 """)
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @_FORMAT
 @_OUTPUT
 @_LANG
@@ -372,9 +466,10 @@ def _profile_names() -> list[str]:
                       "With --revoked: extra decision registry (folder or .toml, repeatable; the built-in one "
                       "is always loaded)."))
 @_PERMIT_LIST
+@_read_opts
 def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, split_by, limit, quiet,
              with_certificates, registry, kept_list, revoked, revoked_registry, permit_list,
-             profile):
+             profile, read_opts):
     from validators import validate as run
 
     if (registry or kept_list) and not with_certificates:
@@ -394,9 +489,10 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
                   EXIT_USAGE)
     observers = _xlsx_observers(fmt, output, split_by)
     sev = _parse_severity(severity)
+    _refuse_clash(paths, [output], lang)
 
     def work():
-        with Progress(not quiet) as progress:
+        with Progress(not quiet) as progress, _reading(read_opts, [output]):
             report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
                          progress=progress, gx_docs_dir=gx_docs, revoked=rev, observers=observers,
                          profile=profile)
@@ -422,8 +518,8 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
   sxcheck conform local.xlsx --base base.csv --matches matches.xlsx --min-rate 0.95
   sxcheck conform local.csv --base base.csv --format json -o conform.json --fail-on never
 """)
-@click.argument("local", nargs=-1, required=True, type=click.Path())
-@click.option("--base", required=True, type=click.Path(), help=_h("国家基本目录文件（CSV/XLSX/JSON）。", "The national base catalog file (CSV/XLSX/JSON)."))
+@click.argument("local", nargs=-1, required=True, type=click.Path(readable=False))
+@click.option("--base", required=True, type=click.Path(readable=False), help=_h("国家基本目录文件（CSV/XLSX/JSON）。", "The national base catalog file (CSV/XLSX/JSON)."))
 @click.option("--base-encoding", help=_h("国家基本目录 CSV/JSON 的编码（默认自动识别）。", "Encoding of the base catalog CSV/JSON (default: detect)."))
 @click.option("--matches", type=click.Path(dir_okay=False), help=_h("写出匹配表（.csv 或 .xlsx）供人工复核。", "Write the match table (.csv or .xlsx) for review."))
 @_FORMAT
@@ -443,17 +539,24 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
 @_SPLIT
 @_LIMIT
 @_QUIET
+@_read_opts
 def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encoding, level, match_threshold,
-            review_threshold, min_rate, fail_on, severity, split_by, limit, quiet):
+            review_threshold, min_rate, fail_on, severity, split_by, limit, quiet, read_opts):
     from validators import conform as run
 
     if review_threshold > match_threshold:
         raise click.UsageError("--review-threshold 不能高于 --match-threshold")
     observers = _xlsx_observers(fmt, output, split_by)
     sev = _parse_severity(severity)
+    _refuse_clash([*local, base], [output, matches], lang)
+    if output and matches:
+        from validators.exporters.atomic import same_file
+
+        if output == matches or same_file(output, matches):
+            raise click.UsageError("--matches 与 --output 不能是同一个文件")
 
     def work():
-        with Progress(not quiet) as progress:
+        with Progress(not quiet) as progress, _reading(read_opts, [output, matches]):
             result = run(list(local), base, sheet=sheet, encoding=encoding, level=level,
                          match_threshold=match_threshold, review_threshold=review_threshold,
                          progress=progress, severity=sev, base_encoding=base_encoding, observers=observers)
@@ -529,6 +632,7 @@ def certificates(guides, registry, kept_list, check_registry, fmt, output, lang,
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)
+    _refuse_clash([*guides, *registry, kept_list], [output], lang)
 
     def work():
         from validators.certification import check_certificates
@@ -646,6 +750,7 @@ def revoked(local, registry, permit_list, region, check_dirs, fmt, output, lang,
     if fmt == "xlsx" and not output:
         raise click.UsageError("--format xlsx 需要 --output 文件名")
     sev = _parse_severity(severity)
+    _refuse_clash([*local, *registry, permit_list], [output], lang)
     from validators import revoked as run
 
     def work():

@@ -131,7 +131,7 @@ def test_every_workbook_and_csv_from_hostile_data_is_inert(hostile_csv, tmp_path
 
 
 def test_cell_text_neutralises_and_replaces_visibly():
-    from validators.exporters._neutral import cell_text, sheet_title
+    from validators.exporters.safety import cell_text, sheet_title
 
     assert cell_text("=1+1") == "'=1+1" and cell_text("\t=1") == "'\t=1" and cell_text("\r=1") == "'\r=1"
     assert cell_text("+1") == "'+1" and cell_text("-1") == "'-1" and cell_text("@x") == "'@x"

@@ -62,10 +62,12 @@ def _locate(frame, chunk, source: str, sheet: str | None):
 
 
 def _problem_frame(problems: Iterable[dict], source: str, sheet: str | None):
-    """The readers' finding records, located in their table."""
+    """The readers' finding records, located in their table (unless a record names its own file,
+    as ``file-skipped`` does for a file of a directory input)."""
     import pandas as pd
 
-    rows = [{**p, "source": source, "sheet": p.get("sheet") or sheet} for p in problems]
+    rows = [p if p.get("source") else {**p, "source": source, "sheet": p.get("sheet") or sheet}
+            for p in problems]
     return pd.DataFrame.from_records(rows) if rows else None
 
 

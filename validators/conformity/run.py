@@ -53,7 +53,6 @@ MATCH_COLUMNS = ["local_source", "local_sheet", "local_row", "local_code", "loca
                  "local_name", "local_type", "local_levels", "local_body", "base_code", "base_name",
                  "base_type", "base_levels", "method", "score", "band", "guards", "candidates",
                  "catalog_ok", "catalog_issues", "task_ok", "task_issues", "local_added"]
-EXCEL_MAX_ROWS = 1_048_575
 
 
 @dataclass
@@ -74,20 +73,11 @@ class ConformResult:
         return self.report.extra["coverage"]
 
     def write_matches(self, path: str) -> None:
-        """CSV (UTF-8 with BOM, so Excel opens it cleanly) or XLSX, chosen by the extension."""
-        if path.lower().endswith((".xlsx", ".xlsm")):
-            if len(self.matches) > EXCEL_MAX_ROWS:
-                raise ValueError(f"{len(self.matches)} rows do not fit an Excel sheet; write CSV")
-            self.matches.to_excel(path, index=False, sheet_name="matches", engine="openpyxl")
-        else:
-            import pyarrow as pa
-            import pyarrow.csv as pcsv
+        """CSV (UTF-8 with BOM, so Excel opens it cleanly) or XLSX, chosen by the extension; no
+        formula from the data, written atomically (:mod:`validators.exporters.tables`)."""
+        from validators.exporters.tables import write_frame
 
-            # pyarrow writes a million rows several times faster than DataFrame.to_csv
-            table = pa.Table.from_pandas(self.matches, preserve_index=False)
-            with open(path, "wb") as fh:
-                fh.write(b"\xef\xbb\xbf")
-                pcsv.write_csv(table, fh)
+        write_frame(self.matches, path, sheet_name="matches")
 
 
 def min_rate_ok(result: ConformResult, min_rate: float) -> bool:

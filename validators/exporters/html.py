@@ -92,7 +92,7 @@ def json_block(data) -> str:
 
 def page(data: dict, lang: str) -> str:
     """The whole HTML document for ``data`` (which the page script renders)."""
-    from validators.exporters._neutral import xml_text
+    from validators.exporters.safety import xml_text
 
     css, lib, app = _asset("report.css"), _asset("echarts.min.js"), _asset("report.js")
     csp = ("default-src 'none'; " f"script-src {_sha256(lib)} {_sha256(app)}; style-src {_sha256(css)}; "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from validators.exporters.safety import xml_text
 from validators.report.messages import rule_text
 
 
@@ -30,6 +31,7 @@ def to_junit(report, *, lang: str = "zh") -> str:
         else:
             part = df[(df["source"] == source) & ((df["sheet"] == sheet) if sheet else df["sheet"].isna())]
             name = f"{source}" + (f"[{sheet}]" if sheet else "")
+        name = xml_text(name)   # XML 1.0 cannot hold every character a file or sheet name can
         suite = ET.SubElement(root, "testsuite", name=name)
         tests = fails = 0
         ET.SubElement(suite, "testcase", classname=name, name="readable")
@@ -46,10 +48,10 @@ def to_junit(report, *, lang: str = "zh") -> str:
             if (g["severity"] == "error").any():
                 fails += 1
                 fail = ET.SubElement(case, "failure", type=code, message=f"{title}：{len(g)}")
-                fail.text = "\n".join(lines)
+                fail.text = xml_text("\n".join(lines))
             else:
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(lines)
+                out.text = xml_text("\n".join(lines))
         suite.set("tests", str(tests))
         suite.set("failures", str(fails))
         total_tests += tests

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from validators.core.rulebook import Severity
 from validators.core.schema import label
+from validators.exporters.safety import markdown_text
 from validators.report.messages import rule_text
 
 ICON = {"error": "❌", "warning": "⚠️", "info": "ℹ️"}
 
 
 def _cell(text) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+    """Data in a table cell: HTML/Markdown syntax escaped, no line break (CR included), no mention."""
+    return markdown_text(text)
 
 
 def to_markdown(report, *, lang: str = "zh", limit: int = 20) -> str:

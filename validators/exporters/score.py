@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from validators.exporters._neutral import cell_text, terminal_text
+from validators.exporters.safety import cell_text, terminal_text
 from validators.scoring.indices import index_label
 
 

@@ -25,9 +25,13 @@ def _sev(lang: str, sev: str) -> str:
 
 
 def escape(text: str) -> str:
+    """Data text for the terminal: escape sequences and bidi overrides shown escaped, then rich
+    markup escaped (a value like "[link=…]" stays text)."""
     from rich.markup import escape as _escape
 
-    return _escape(text)
+    from validators.exporters.safety import terminal_text
+
+    return _escape(terminal_text(text))
 
 
 def _console(file=None, width=None):

@@ -9,7 +9,7 @@ Every table has a bold frozen header, an autofilter and column widths; rates are
 Written with XlsxWriter in ``constant_memory`` mode: rows stream to disk as they are written, so
 time and memory grow linearly with the findings (openpyxl's write-only mode streams too, but is
 slower and turns any ``=…`` string into a formula unless each cell is built by hand).  Every text
-cell is an inline *string* cell after :func:`~validators.exporters._neutral.cell_text` (formula
+cell is an inline *string* cell after :func:`~validators.exporters.safety.cell_text` (formula
 prefixes neutralised, control characters shown visibly): nothing from the data is a formula.
 The 标注 rows come from :class:`~validators.report.marked.MarkedRows`, captured during the scan;
 the inputs are never opened again.
@@ -21,7 +21,7 @@ import unicodedata
 
 from validators.core.rulebook import Severity
 from validators.core.schema import label
-from validators.exporters._neutral import cell_text, sheet_title
+from validators.exporters.safety import cell_text, sheet_title
 from validators.report.messages import rule_text
 
 EXCEL_MAX_ROWS = 1_048_575          # data rows below one header row

@@ -208,7 +208,9 @@ def write_log(changes: list[Change], path: str | None, stream=None) -> None:
     rows = [[c.source, c.sheet or "", c.row, c.field, c.column, c.old or "", c.new, c.rule, c.confidence]
             for c in changes]
     if path:
-        with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        from validators.exporters.atomic import atomic_open
+
+        with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:   # no half-written log
             w = csv.writer(fh)
             w.writerow(header)
             w.writerows([[_csv_safe(v) for v in r] for r in rows])

@@ -17,12 +17,17 @@ from validators.read.base import (
     Table,
 )
 from validators.read.header import labels_problems, pick_header, unique_labels
+from validators.read.limits import current
 from validators.read.rules import ROW_MALFORMED
 from validators.report.findings import record
 
 
 def detect_encoding(path: str, head: bytes | None = None) -> str:
-    """BOM → utf-8-sig; valid UTF-8 in the first MiB → utf-8; otherwise gb18030 (⊇ GBK)."""
+    """BOM → utf-8-sig; valid UTF-8 in the first MiB → utf-8; otherwise gb18030 (⊇ GBK).
+
+    A head that is clearly UTF-8 (Chinese text decoded as UTF-8) up to one bad byte stays UTF-8:
+    the bad byte is then reported where it is, not blamed on GB18030.
+    """
     if head is None:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
@@ -33,8 +38,43 @@ def detect_encoding(path: str, head: bytes | None = None) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        if _mostly_utf8(head[:exc.start]):
+            return "utf-8"
         return "gb18030"
+
+
+def _mostly_utf8(prefix: bytes) -> bool:
+    """At least a few multi-byte UTF-8 characters: GBK text almost never decodes that far."""
+    text = prefix.decode("utf-8", errors="ignore")
+    return sum(1 for ch in text if ord(ch) > 0x7F) >= 4
+
+
+def locate_bad_bytes(path: str, enc: str) -> tuple[int | str, int | str]:
+    """Byte offset and (text) line of the first byte ``enc`` cannot decode; ("?", "?") if none."""
+    dec = codecs.getincrementaldecoder(enc)(errors="strict")
+    offset = 0
+    lines = 1
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                block = fh.read(1 << 20)
+                try:
+                    held = len(dec.getstate()[0])  # bytes of a character cut by the last block
+                except (AttributeError, TypeError):
+                    held = 0
+                try:
+                    dec.decode(block, final=not block)
+                except UnicodeDecodeError as exc:
+                    start = exc.start - held
+                    lines += block[:max(start, 0)].count(b"\n")
+                    return offset + start, lines
+                if not block:
+                    return "?", "?"
+                lines += block.count(b"\n")
+                offset += len(block)
+    except OSError:
+        return "?", "?"
 
 
 def normalise_encoding(enc: str) -> str:
@@ -47,52 +87,102 @@ def normalise_encoding(enc: str) -> str:
         raise
 
 
-def _sniff_delimiter(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
-    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+DELIMITERS = (",", "\t", ";", "|")
 
 
-def open_csv(path: str, encoding: str | None, profile: str = "guide") -> Table:
+def _sample(text: str, delim: str) -> list[list[str]]:
+    rows = []
     try:
-        with open(path, "rb") as fh:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delim):
+            rows.append(row)
+            if len(rows) >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter whose parse of the first rows gives the best header and the steadiest width.
+
+    Looking past line 1 matters: a title row ("灵山县, 2024年") can hold commas in a TSV.
+    """
+    best, best_key = ",", (-1, -1)
+    for delim in DELIMITERS:
+        rows = _sample(text, delim)
+        if not rows:
+            continue
+        try:
+            _i, mapping, _u, _d = pick_header(rows, "", None)
+            named = len(mapping)
+        except InputError:
+            named = 0
+        widths = [len(r) for r in rows if len(r) > 1]
+        steady = max((widths.count(w) for w in set(widths)), default=0)
+        key = (named, steady)
+        if key > best_key:
+            best, best_key = delim, key
+    return best
+
+
+def _cell_limit() -> int:
+    limit = current().max_cell_kb * 1024
+    csv.field_size_limit(limit)  # the module default (128 KiB) refuses real long 受理条件 cells
+    return limit
+
+
+def open_csv(path: str, encoding: str | None, profile: str = "guide", real_path: str | None = None) -> Table:
+    real_path = real_path or path
+    _cell_limit()
+    try:
+        with open(real_path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError as exc:
-        raise InputError("unreadable", path, detail=str(exc)) from exc
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc))
     if not head.strip():
         raise InputError("empty-file", path)
     if encoding:
         try:
             enc = normalise_encoding(encoding)
         except LookupError:
-            raise InputError("unknown-encoding", path, encoding=encoding) from None
+            raise InputError("unknown-encoding", path, encoding=encoding)
     else:
-        enc = detect_encoding(path, head)
+        enc = detect_encoding(real_path, head)
     try:
         text = codecs.getincrementaldecoder(enc)(errors="strict").decode(head, final=False)
-    except UnicodeDecodeError as exc:
-        raise InputError("bad-encoding", path, encoding=enc, offset=exc.start) from exc
+    except UnicodeDecodeError:
+        offset, line = locate_bad_bytes(real_path, enc)
+        raise InputError("bad-encoding", path, encoding=enc, offset=offset, line=line)
     if text.startswith("\ufeff"):
         text = text[1:]
     delim = _sniff_delimiter(text)
     try:
-        sample_rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))[:HEADER_SCAN_ROWS]
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        sample_rows = []
+        line_after = []   # physical lines consumed after each record (quoted newlines included)
+        for row in reader:
+            sample_rows.append(row)
+            line_after.append(reader.line_num)
+            if len(sample_rows) >= HEADER_SCAN_ROWS:
+                break
     except csv.Error as exc:
         raise InputError("unreadable", path, detail=str(exc)) from exc
     idx, mapping, unknown, dups = pick_header(sample_rows, path, None, profile)
     labels = unique_labels([str(v) for v in sample_rows[idx]])
     table = Table(path, None, mapping, unknown, idx + 1, _csv_chunks,
-                  problems=labels_problems(unknown, dups), size_bytes=os.path.getsize(path))
-    table.state = {"encoding": enc, "delimiter": delim, "labels": labels, "skip": idx + 1}
+                  problems=labels_problems(unknown, dups), size_bytes=os.path.getsize(real_path))
+    # pyarrow skips physical lines, the row numbers people see count records
+    table.state = {"encoding": enc, "delimiter": delim, "labels": labels, "skip": idx + 1,
+                   "skip_lines": line_after[idx], "path": real_path}
     return table
 
 
 class _Ragged(Exception):
-    pass
+    """pyarrow cannot go on (a ragged row, a cell larger than its block): args[0] records done."""
 
 
 def _csv_chunks(table: Table) -> Iterator[Any]:
-    """Stream with pyarrow; on a ragged row restart with the exact (slower) Python reader."""
+    """Stream with pyarrow; on a ragged row or a huge cell go on with the exact Python reader."""
     try:
         yield from _csv_chunks_arrow(table)
     except _Ragged as exc:
@@ -124,7 +214,7 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
     enc = cfg["encoding"]
     read_opts = pcsv.ReadOptions(
         encoding="utf8" if enc in ("utf-8", "utf-8-sig", "utf8") else enc,
-        skip_rows=cfg["skip"], column_names=labels, block_size=BLOCK_SIZE,
+        skip_rows=cfg["skip_lines"], column_names=labels, block_size=BLOCK_SIZE,
         use_threads=False)  # threads read ahead without bound: memory would grow with the file
     parse_opts = pcsv.ParseOptions(delimiter=cfg["delimiter"], newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=on_invalid)
@@ -141,7 +231,7 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
     previous_hook = sys.unraisablehook
     sys.unraisablehook = undecodable.append
     try:
-        with open(table.source, "rb") as fh:
+        with open(cfg["path"], "rb") as fh:
             if enc == "utf-8-sig":
                 fh.read(3)
             reader = pcsv.open_csv(fh, read_options=read_opts, parse_options=parse_opts,
@@ -152,31 +242,50 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
                 pending_rows += batch.num_rows
                 if pending_rows >= CHUNK_ROWS:
                     frame = _arrow_to_frame(pending)
-                    yield _canonical_frame(frame, table, header_rows + done + 1)
-                    done += pending_rows
+                    rows_in = pending_rows
                     pending, pending_rows = [], 0
+                    yield _canonical_frame(frame, table, header_rows + done + 1)
+                    done += rows_in
             if pending:
                 frame = _arrow_to_frame(pending)
+                rows_in = pending_rows
+                pending, pending_rows = [], 0
                 yield _canonical_frame(frame, table, header_rows + done + 1)
-                done += pending_rows
+                done += rows_in
         if undecodable:  # a row pyarrow could not hand over: refuse rather than lose it
-            raise InputError("bad-encoding", table.source, encoding=enc, offset="?")
+            _bad_encoding(table, enc)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        if ragged:
-            raise _Ragged(done) from exc
         msg = str(exc)
+        if ragged or "straddl" in msg:
+            # rows already yielded stay; the exact reader takes over from the first one not yet
+            raise _Ragged(done)
         if undecodable or "UTF8" in msg or "decode" in msg.lower() or isinstance(exc, UnicodeDecodeError):
-            raise InputError("bad-encoding", table.source, encoding=enc, offset="?") from exc
-        raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200]) from exc
+            _bad_encoding(table, enc)
+        raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200])
     finally:
         sys.unraisablehook = previous_hook
 
 
+def _bad_encoding(table: Table, enc: str):
+    offset, line = locate_bad_bytes(table.state["path"], enc)
+    raise InputError("bad-encoding", table.source, encoding=enc, offset=offset, line=line)
+
+
 def _arrow_to_frame(batches):
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     tbl = pa.Table.from_batches(batches)
-    return tbl.to_pandas()
+    # a line of spaces (or of blank cells) is a blank row, not a row missing every element
+    blank = None
+    for col in tbl.columns:
+        empty = pc.or_kleene(pc.is_null(col), pc.utf8_is_space(col))
+        empty = pc.fill_null(empty, True)
+        blank = empty if blank is None else pc.and_(blank, empty)
+    frame = tbl.to_pandas()
+    if blank is not None and pc.any(blank).as_py():
+        frame.loc[blank.to_numpy(zero_copy_only=False), :] = None
+    return frame
 
 
 def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
@@ -193,7 +302,8 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
     rownums: list[int] = []
     n_record = 0
     try:
-        with open(table.source, encoding=enc, newline="", errors="strict") as fh:
+        _cell_limit()
+        with open(cfg["path"], encoding=enc, newline="", errors="strict") as fh:
             reader = csv.reader(fh, delimiter=cfg["delimiter"])
             for i, cells in enumerate(reader):
                 if i < cfg["skip"]:
@@ -206,16 +316,21 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
                     table.problems.append(record(
                         ROW_MALFORMED, row=rownum, value=cfg["delimiter"].join(cells)[:200],
                         params={"expected": width, "actual": len(cells)}))
+                if not any(c.strip() for c in cells):
+                    cells = []   # spaces only: a blank row
                 cells = (cells + [""] * width)[:width]
                 buf.append([cells[j] if cells[j] != "" else None for j in wanted])
                 rownums.append(rownum)
                 if len(buf) >= CHUNK_ROWS:
                     yield _rows_frame(pd, buf, names, rownums, table)
                     buf, rownums = [], []
-    except UnicodeDecodeError as exc:
-        raise InputError("bad-encoding", table.source, encoding=enc, offset=exc.start) from exc
+    except UnicodeDecodeError:
+        _bad_encoding(table, enc)
     except csv.Error as exc:
-        raise InputError("unreadable", table.source, detail=f"{exc}（第 {cfg['skip'] + record} 行附近）") from exc
+        if "field limit" in str(exc):
+            raise InputError("cell-too-large", table.source, row=cfg["skip"] + n_record + 1,
+                             limit_mb=f"{current().max_cell_kb / 1024:g}")
+        raise InputError("unreadable", table.source, detail=f"{exc}（第 {cfg['skip'] + n_record} 行附近）")
     if buf:
         yield _rows_frame(pd, buf, names, rownums, table)
 
@@ -224,7 +339,7 @@ def _rows_frame(pd, buf, names, rownums, table: Table):
     import numpy as np
 
     frame = pd.DataFrame(buf, columns=names, dtype="str")
-    rename = dict(zip(names, table.columns.keys(), strict=True))
+    rename = dict(zip(names, table.columns.keys()))
     out = frame.rename(columns=rename)
     out["_row"] = np.asarray(rownums, dtype=np.int64)
     return out

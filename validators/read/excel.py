@@ -38,11 +38,16 @@ def cell_text(v: Any) -> Any:
     return str(v)
 
 
-def open_excel(path: str, sheet: str | None, profile: str = "guide") -> list[Table]:
+def open_excel(path: str, sheet: str | None, profile: str = "guide", real_path: str | None = None) -> list[Table]:
+    from validators.read.archive import check_archive
+    from validators.read.limits import current
+
+    real_path = real_path or path
+    check_archive(real_path, current(), path)  # before calamine allocates anything
     try:
         from python_calamine import CalamineWorkbook
 
-        wb = CalamineWorkbook.from_path(path)
+        wb = CalamineWorkbook.from_path(real_path)
         names = list(wb.sheet_names)
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise InputError("corrupt-excel", path, detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from exc
@@ -72,9 +77,9 @@ def open_excel(path: str, sheet: str | None, profile: str = "guide") -> list[Tab
         labels = [("" if v is None else str(v)) for v in rows[idx]]
         problems = labels_problems(unknown, dups)
         field_at = {labels.index(lbl): canon for canon, lbl in mapping.items()}
-        problems += fill_merged(rows, merged_ranges(wb, name, path), idx, field_at)
+        problems += fill_merged(rows, merged_ranges(wb, name, real_path), idx, field_at)
         t = Table(path, name, mapping, unknown, idx + 1, _excel_chunks,
-                  problems=problems, size_bytes=os.path.getsize(path))
+                  problems=problems, size_bytes=os.path.getsize(real_path))
         t.state = {"rows": rows, "labels": labels, "start": idx + 1}
         tables.append(t)
     if not tables:

@@ -17,3 +17,7 @@ MATERIALS_TABLE = declare("materials-table", "info", "input",
     f"{GBT_39046} 表4 申请材料信息：以实施编码关联事项的材料表不是办事指南，不按指南要素检查")
 MERGED_CELLS_FILLED = declare("merged-cells-filled", "info", "input",
     f"{HEURISTIC}ECMA-376 第 1 部分 18.3.1.55 节（mergeCell）：合并区域的值只存于左上角单元格，故按该值读入其覆盖的每一行")
+FILE_SKIPPED = declare("file-skipped", "warning", "input",
+    f"{HEURISTIC}目录中没有任何可识别要素列的文件（说明、对照表、报告）不是清单数据；跳过时须说明，不能悄悄少查一个文件")
+JSON_DUPLICATE_KEY = declare("json-duplicate-key", "warning", "input",
+    "RFC 8259 第 4 节（对象的名称应当唯一；名称重复时各实现的取值不一致，本工具与多数解析器一样保留最后一个）")
