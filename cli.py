@@ -1039,6 +1039,50 @@ def _export_score(result, fmt: str, lang: str, output: str | None) -> None:
     _emit(buf.getvalue().rstrip("\n"), output)
 
 
+@main.command(help=_h("启动本机网页：上传文件即可检查，查看、筛选问题并下载标注版 Excel（需 sxcheck[serve]）。",
+                      "Start a local web page: upload a file, browse and filter the findings, download the "
+                      "annotated Excel (needs sxcheck[serve]).") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck serve
+  sxcheck serve --port 8080 --max-upload-mb 500
+  sxcheck serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"
+""")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help=_h("监听地址；非本机回环地址时必须给出 --token。", "Address to bind; any non-loopback address needs --token."))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help=_h("端口。", "Port."))
+@click.option("--max-upload-mb", type=click.FloatRange(min=0, min_open=True), default=200, show_default=True,
+              help=_h("上传大小上限（MB），超过返回 413。", "Upload size limit in MB; larger uploads get 413."))
+@click.option("--token", envvar="SXCHECK_TOKEN",
+              help=_h("访问令牌（也可设环境变量 SXCHECK_TOKEN）：每个请求须带 Authorization: Bearer 令牌，或先打开 /?token=令牌。",
+                      "Access token (or SXCHECK_TOKEN): every request carries Authorization: Bearer TOKEN, or "
+                      "opens /?token=TOKEN first."))
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help=_h("同时运行的检查任务数（默认：CPU 核数），其余排队。", "Checks run at once (default: cores); the rest queue."))
+@click.option("--ttl-minutes", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              help=_h("结果和上传文件保留的分钟数，到期删除。", "Minutes results and uploads are kept before deletion."))
+@_LANG
+def serve(host, port, max_upload_mb, token, jobs, ttl_minutes, lang):
+    import ipaddress
+    import importlib.util
+
+    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
+        _fail(_say(lang, "sxcheck serve 需要网页组件，未安装：请运行 pip install 'sxcheck[serve]'",
+                   "sxcheck serve needs the web extra, which is not installed: pip install 'sxcheck[serve]'"), EXIT_USAGE)
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not token:
+        _fail(_say(lang, f"监听非本机地址 {host} 时必须给出 --token（或环境变量 SXCHECK_TOKEN）",
+                   f"binding to the non-loopback address {host} needs --token (or SXCHECK_TOKEN)"), EXIT_USAGE)
+    from validators.web.server import run_server
+
+    run_server(host=host, port=port, max_upload_mb=max_upload_mb, token=token, jobs=jobs or os.cpu_count() or 1,
+               ttl_minutes=ttl_minutes, lang=lang)
+
+
 @main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """
 
 \b

@@ -17,15 +17,24 @@ def to_json(report, *, lang: str = "zh") -> str:
     return buf.getvalue()
 
 
-def write_json(report, fh: TextIO, *, lang: str = "zh") -> None:
+def write_json(report, fh: TextIO, *, lang: str = "zh", rename: dict[str, str] | None = None) -> None:
+    """``rename`` maps a source path to the name shown instead (the web page stores uploads under
+    generated names and shows the user's own)."""
     doc = report.to_dict(lang, findings=False)
     dump = json.dumps
+    rename = rename or {}
+    for src in doc["stats"].get("sources", []):
+        src["source"] = rename.get(src["source"], src["source"])
+    if isinstance(doc["stats"].get("base"), dict) and doc["stats"]["base"].get("source") in rename:
+        doc["stats"]["base"]["source"] = rename[doc["stats"]["base"]["source"]]
     fh.write("{\n")
     for key in ("tool", "command", "lang", "summary"):
         fh.write(f" {dump(key)}: {dump(doc[key], ensure_ascii=False)},\n")
     fh.write(' "findings": [')
     first = True
     for finding in report.iter_findings(lang):
+        if finding["source"] in rename:
+            finding["source"] = rename[finding["source"]]
         fh.write(("\n  " if first else ",\n  ") + dump(finding, ensure_ascii=False))
         first = False
     fh.write("\n ],\n")

@@ -1,0 +1,303 @@
+"""Jobs: one upload checked by one library call in a bounded worker pool.
+
+Each job owns a private temporary directory (the upload, the base catalog or lists it came with,
+and the reports written from it) that is deleted when the job's results expire.  Jobs are found
+only by an unguessable id (``secrets.token_urlsafe``).  At most ``workers`` jobs run at once;
+the others wait in the pool's queue.  The library is imported inside the job, never at start.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+COMMANDS = ("validate", "conform", "revoked", "certificates")
+REPO_CATALOGS = Path(__file__).resolve().parents[2] / "catalogs"
+BUNDLED_BASE = REPO_CATALOGS / "national_base_sample.csv"
+
+
+@dataclass
+class Options:
+    """What a job runs with: the CLI's options as the form sends them (already checked)."""
+    command: str = "validate"
+    lang: str = "zh"
+    sheet: str | None = None
+    encoding: str | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_on: str = "error"
+    # conform
+    base_encoding: str | None = None
+    level: str | None = None
+    match_threshold: int = 95
+    review_threshold: int = 80
+    min_rate: float | None = None
+    # revoked
+    region: str | None = None
+    # validate add-ons
+    with_revoked: bool = False
+    with_certificates: bool = False
+
+
+@dataclass
+class Job:
+    id: str
+    dir: Path
+    options: Options
+    files: dict[str, Any]                 # form field → uploads.Upload
+    status: str = "queued"                # queued → running → done | failed
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    rows: int = 0
+    bytes_done: int | None = None
+    bytes_total: int | None = None
+    error: str | None = None
+    summary: dict | None = None
+    exit_code: int | None = None
+    report: Any = None                    # validators.report.Report, kept until the job expires
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    done_event: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def input_path(self) -> Path:
+        return self.files["file"].path
+
+    def rename(self) -> dict[str, str]:
+        """Stored path → the user's file name, for everything the user sees."""
+        return {str(u.path): u.name for u in self.files.values()}
+
+    def public(self) -> dict:
+        """The job's status as the API returns it."""
+        out = {"job": self.id, "status": self.status, "command": self.options.command,
+               "file": self.files["file"].name if "file" in self.files else None,
+               "progress": {"rows": self.rows, "bytes_done": self.bytes_done, "bytes_total": self.bytes_total},
+               "created": self.created, "finished": self.finished}
+        if self.status == "failed":
+            out["error"] = self.error
+        if self.status == "done":
+            out["summary"] = self.summary
+            out["exit_code"] = self.exit_code
+            base = f"/api/jobs/{self.id}"
+            out["downloads"] = {"json": f"{base}/report.json", "xlsx": f"{base}/report.xlsx"}
+            if html_exporter() is not None:
+                out["downloads"]["html"] = f"{base}/report.html"
+        return out
+
+    # ------------------------------------------------------------------ running
+    def progress(self, source=None, rows=0, done=None, total=None, *_rest) -> None:
+        self.rows, self.bytes_done, self.bytes_total = int(rows or 0), done, total
+
+    def run(self) -> None:
+        from validators.read import InputError
+        from validators.report.messages import input_message
+
+        self.status = "running"
+        lang = self.options.lang
+        try:
+            report, gate_ok = self._call()
+            self.report = report
+            self.summary = report.summary()
+            self.exit_code = 1 if report.fails(self.options.fail_on) or not gate_ok else 0
+            self.write_json(lang)
+            from validators.web.rowvalues import capture
+
+            capture(self, self.dir / "rows.json")
+            self.status = "done"
+        except InputError as exc:
+            self.error = self._shown(exc.render(lang))
+            self.status = "failed"
+        except OSError as exc:
+            self.error = self._shown(input_message("io-error", lang, source=self.files["file"].name,
+                                                   detail=exc.strerror or str(exc)))
+            self.status = "failed"
+        except Exception as exc:  # the server keeps serving; the user gets one line, never a traceback
+            self.error = self._shown(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
+            self.status = "failed"
+        finally:
+            self.finished = time.time()
+            self.done_event.set()
+
+    def _shown(self, message: str) -> str:
+        """A message with the job's stored paths replaced by the user's file names."""
+        for path, name in self.rename().items():
+            message = message.replace(path, name)
+        return message
+
+    def _call(self):
+        o = self.options
+        path = str(self.input_path)
+        other = {k: str(u.path) for k, u in self.files.items() if k != "file"}
+        common = dict(sheet=o.sheet, encoding=o.encoding, severity=o.severity)
+        if o.command == "validate":
+            from validators import validate
+
+            rev = {"registry": [], "permit_list": other.get("permit_list")} if o.with_revoked else None
+            report = validate([path], progress=self.progress, revoked=rev, **common)
+            if o.with_certificates:
+                from validators.certification.run import add_certificates
+
+                add_certificates(report, [path], kept_list=other.get("kept_list"), sheet=o.sheet,
+                                 encoding=o.encoding)
+            return report, True
+        if o.command == "conform":
+            from validators import conform
+            from validators.conformity.run import min_rate_ok
+
+            base = other.get("base") or str(BUNDLED_BASE)
+            result = conform([path], base, level=o.level, match_threshold=o.match_threshold,
+                             review_threshold=o.review_threshold, progress=self.progress,
+                             base_encoding=o.base_encoding, **common)
+            ok = True
+            if o.min_rate is not None:
+                ok = bool(min_rate_ok(result, o.min_rate))
+                name = result.rates["gate"]
+                result.report.extra["gate"] = {"rate_name": name, "min_rate": o.min_rate,
+                                               "rate": result.rates[name]["rate"], "passed": ok}
+            if "base" not in other:
+                self.files["_base"] = _Bundled(BUNDLED_BASE)
+            return result.report, ok
+        if o.command == "revoked":
+            from validators import revoked
+
+            report = revoked([path], permit_list=other.get("permit_list"), region=o.region,
+                             match_threshold=o.match_threshold, review_threshold=o.review_threshold,
+                             progress=self.progress, **common)
+            return report, True
+        if o.command == "certificates":
+            from validators.certification import check_certificates
+
+            report = check_certificates([path], kept_list=other.get("kept_list"),
+                                        match_threshold=o.match_threshold,
+                                        review_threshold=o.review_threshold, **common)
+            return report, True
+        raise ValueError(o.command)
+
+    # ------------------------------------------------------------- artefacts
+    def write_json(self, lang: str) -> Path:
+        """The JSON report of ``sxcheck <command> --format json`` in ``lang``, written once."""
+        from validators.exporters.json_report import write_json
+
+        path = self.dir / f"report.{'en' if lang == 'en' else 'zh'}.json"
+        with self.lock:
+            if not path.exists():
+                tmp = path.with_suffix(".part")
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    write_json(self.report, fh, lang=lang, rename=self.rename())
+                tmp.replace(path)
+        return path
+
+    def write_xlsx(self, lang: str) -> Path:
+        from validators.exporters.xlsx import write_xlsx
+
+        path = self.dir / f"report.{'en' if lang == 'en' else 'zh'}.xlsx"
+        with self.lock:
+            if not path.exists():
+                tmp = self.dir / f"part-{path.name}"
+                write_xlsx(self.report, str(tmp), lang=lang, encoding=self.options.encoding)
+                tmp.replace(path)
+        return path
+
+    def write_html(self, lang: str) -> Path | None:
+        mod = html_exporter()
+        if mod is None:
+            return None
+        path = self.dir / f"report.{'en' if lang == 'en' else 'zh'}.html"
+        with self.lock:
+            if not path.exists():
+                tmp = self.dir / f"part-{path.name}"
+                if hasattr(mod, "write_html"):
+                    mod.write_html(self.report, str(tmp), lang=lang)
+                else:
+                    tmp.write_text(mod.to_html(self.report, lang=lang), encoding="utf-8")
+                text = tmp.read_text(encoding="utf-8")
+                tmp.write_text(self._shown(text), encoding="utf-8")
+                tmp.replace(path)
+        return path
+
+
+@dataclass
+class _Bundled:
+    """The bundled base sample standing in for an uploaded base (shown by its own name)."""
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def html_exporter():
+    """``validators.exporters.html`` when that exporter is installed, else None."""
+    import importlib.util
+
+    if importlib.util.find_spec("validators.exporters.html") is None:
+        return None
+    import importlib
+
+    return importlib.import_module("validators.exporters.html")
+
+
+class JobStore:
+    """The jobs of one server: creation, lookup by id, the worker pool and expiry."""
+
+    def __init__(self, workers: int, ttl_seconds: float, root: Path | None = None):
+        self.ttl = float(ttl_seconds)
+        self.root = Path(root or tempfile.mkdtemp(prefix="sxcheck-serve-"))
+        os.chmod(self.root, 0o700)
+        self.pool = ThreadPoolExecutor(max_workers=max(1, int(workers)), thread_name_prefix="sxcheck-job")
+        self.workers = max(1, int(workers))
+        self.jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def new_dir(self) -> Path:
+        return Path(tempfile.mkdtemp(prefix="job-", dir=self.root))
+
+    def submit(self, directory: Path, options: Options, files: dict) -> Job:
+        job = Job(secrets.token_urlsafe(24), directory, options, files)
+        with self._lock:
+            self.jobs[job.id] = job
+        self.pool.submit(job.run)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self.jobs.get(job_id)
+
+    def queued_before(self, job: Job) -> int:
+        with self._lock:
+            return sum(1 for j in self.jobs.values() if j.status == "queued" and j.created < job.created)
+
+    def running(self) -> int:
+        with self._lock:
+            return sum(1 for j in self.jobs.values() if j.status == "running")
+
+    def sweep(self, now: float | None = None) -> int:
+        """Delete finished jobs older than the time to live, and their directories."""
+        now = time.time() if now is None else now
+        with self._lock:
+            old = [j for j in self.jobs.values() if j.finished is not None and now - j.finished >= self.ttl]
+            for j in old:
+                del self.jobs[j.id]
+        for j in old:
+            shutil.rmtree(j.dir, ignore_errors=True)
+            j.report = None
+        return len(old)
+
+    def discard(self, directory: Path) -> None:
+        """An upload that never became a job (rejected, too large)."""
+        shutil.rmtree(directory, ignore_errors=True)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def read_json(path: Path) -> Any:
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
