@@ -33,10 +33,24 @@ def write_json(report, fh: TextIO, *, lang: str = "zh", rename: dict[str, str] |
     fh.write(' "findings": [')
     first = True
     for finding in report.iter_findings(lang):
-        if finding["source"] in rename:
-            finding["source"] = rename[finding["source"]]
+        if rename:
+            finding = _renamed(finding, rename)
         fh.write(("\n  " if first else ",\n  ") + dump(finding, ensure_ascii=False))
         first = False
     fh.write("\n ],\n")
     fh.write(f' "findings_truncated": {dump(doc["findings_truncated"])},\n')
     fh.write(f' "stats": {dump(doc["stats"], ensure_ascii=False, indent=1)}\n}}\n')
+
+
+def _renamed(value, rename: dict[str, str]):
+    """``value`` with every path of ``rename`` replaced in its strings (messages cite paths too)."""
+    if isinstance(value, str):
+        for path, name in rename.items():
+            if path in value:
+                value = value.replace(path, name)
+        return value
+    if isinstance(value, dict):
+        return {k: _renamed(v, rename) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, rename) for v in value]
+    return value

@@ -248,8 +248,9 @@ class JobStore:
 
     def __init__(self, workers: int, ttl_seconds: float, root: Path | None = None):
         self.ttl = float(ttl_seconds)
-        self.root = Path(root or tempfile.mkdtemp(prefix="sxcheck-serve-"))
-        os.chmod(self.root, 0o700)
+        if root:
+            os.makedirs(root, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix="sxcheck-serve-", dir=root))   # mode 0700
         self.pool = ThreadPoolExecutor(max_workers=max(1, int(workers)), thread_name_prefix="sxcheck-job")
         self.workers = max(1, int(workers))
         self.jobs: dict[str, Job] = {}

@@ -1,0 +1,263 @@
+"""The JSON API of `sxcheck serve`, in process (Starlette's TestClient): same reports as the CLI,
+jobs, uploads under a limit, the token guard, expiry and input errors."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("starlette", reason="sxcheck[serve] is not installed")
+pytest.importorskip("httpx", reason="httpx (TestClient) is not installed")
+from starlette.testclient import TestClient  # noqa: E402
+
+import cli  # noqa: E402
+from conftest import CATALOGS  # noqa: E402
+from validators.web import create_app  # noqa: E402
+
+SAMPLE = CATALOGS / "sample_guides.xlsx"
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = create_app(jobs=2, ttl_minutes=60, root=str(tmp_path / "jobs"))
+    (tmp_path / "jobs").mkdir(exist_ok=True)
+    with TestClient(app) as c:
+        yield c
+
+
+def cli_json(*args) -> dict:
+    r = CliRunner().invoke(cli.main, [*args, "--format", "json", "-q"])
+    assert r.exit_code in (0, 1), r.output
+    return json.loads(r.stdout)
+
+
+def comparable(doc: dict, *paths) -> dict:
+    """A report without timings, with the inputs' paths shown by their names as the server shows them."""
+    text = json.dumps(doc, ensure_ascii=False)
+    for p in paths:
+        text = text.replace(json.dumps(str(p), ensure_ascii=False)[1:-1], os.path.basename(p))
+    doc = json.loads(text)
+    doc["summary"].pop("seconds")
+    for f in doc["findings"]:
+        if f["source"]:
+            f["source"] = os.path.basename(f["source"])
+    for s in doc["stats"].get("sources", []):
+        s["source"] = os.path.basename(s["source"])
+    doc["stats"].pop("timing", None)
+    if "base" in doc["stats"]:
+        doc["stats"]["base"]["source"] = os.path.basename(doc["stats"]["base"]["source"])
+    return doc
+
+
+def upload(client, command, path, data=None, name=None, field="file", **extra):
+    with open(path, "rb") as fh:
+        files = {field: (name or os.path.basename(path), fh.read())}
+    for k, p in extra.items():
+        files[k] = (os.path.basename(p), open(p, "rb").read())
+    return client.post(f"/api/{command}", files=files, data=data or {})
+
+
+def test_validate_returns_the_cli_json(client):
+    r = upload(client, "validate", SAMPLE)
+    assert r.status_code == 200
+    assert r.headers["x-sxcheck-exit-code"] == "1"
+    got = r.json()
+    assert comparable(got) == comparable(cli_json("validate", str(SAMPLE)), SAMPLE)
+    assert got["summary"]["errors"] == 28 and got["summary"]["warnings"] == 24
+    assert {f["source"] for f in got["findings"] if f["source"]} == {"sample_guides.xlsx"}
+    # English, as --lang en
+    r = upload(client, "validate", SAMPLE, data={"lang": "en"})
+    assert comparable(r.json()) == comparable(cli_json("validate", str(SAMPLE), "--lang", "en"), SAMPLE)
+
+
+def test_options_as_form_fields(client):
+    r = upload(client, "validate", SAMPLE, data={"severity": "legal-basis-no-article=info", "fail_on": "never"})
+    assert r.status_code == 200 and r.headers["x-sxcheck-exit-code"] == "0"
+    ref = cli_json("validate", str(SAMPLE), "--severity", "legal-basis-no-article=info")
+    assert r.json()["summary"]["infos"] == ref["summary"]["infos"] >= 1
+    gbk = CATALOGS / "sample_guides_gbk.csv"
+    r = upload(client, "validate", gbk, data={"encoding": "gbk"})
+    assert comparable(r.json()) == comparable(cli_json("validate", str(gbk), "--encoding", "gbk"), gbk)
+    for bad in ({"severity": "no-such-rule=info"}, {"fail_on": "sometimes"}, {"lang": "fr"},
+                {"encoding": "klingon"}, {"match_threshold": "80", "review_threshold": "90"}):
+        r = upload(client, "validate", SAMPLE, data=bad)
+        assert r.status_code == 400 and "无效" in r.json()["error"], bad
+
+
+def test_conform_revoked_certificates_match_the_cli(client):
+    local = CATALOGS / "local_catalog_sample.csv"
+    base = CATALOGS / "national_base_sample.csv"
+    r = upload(client, "conform", local)          # the bundled base sample by default
+    assert r.status_code == 200
+    assert comparable(r.json()) == comparable(cli_json("conform", str(local), "--base", str(base)), local, base)
+    assert r.json()["stats"]["rates"]["task_conformity"]["rate"] is not None
+    r = upload(client, "conform", local, base=str(base), data={"min_rate": "0.99"})
+    assert r.json()["stats"]["gate"]["passed"] is False and r.headers["x-sxcheck-exit-code"] == "1"
+
+    rev = CATALOGS / "revoked_sample.csv"
+    r = upload(client, "revoked", rev)
+    assert comparable(r.json()) == comparable(cli_json("revoked", str(rev)), rev)
+    assert any(f["code"] == "revoked-item-listed" for f in r.json()["findings"])
+
+    guides = CATALOGS / "certificate_samples" / "region_a_guides.xlsx"
+    r = upload(client, "certificates", guides)
+    assert comparable(r.json()) == comparable(cli_json("certificates", str(guides)), guides)
+
+
+def test_long_runs_are_jobs_with_status(client):
+    r = upload(client, "validate", SAMPLE, data={"wait": "0"})
+    assert r.status_code == 202
+    job = r.json()["job"]
+    assert len(job) >= 32 and r.headers["location"] == f"/api/jobs/{job}"
+    for _ in range(300):
+        st = client.get(f"/api/jobs/{job}").json()
+        if st["status"] == "done":
+            break
+        assert st["status"] in ("queued", "running")
+        time.sleep(0.05)
+    assert st["status"] == "done" and st["summary"]["errors"] == 28 and st["exit_code"] == 1
+    rep = client.get(st["downloads"]["json"]).json()
+    assert rep["summary"]["errors"] == 28
+    rows = client.get(f"/api/jobs/{job}/rows.json").json()
+    f = next(f for f in rep["findings"] if f["code"] == "onsite-reason-missing")
+    values = rows["rows"][f"{f['sheet']}\t{f['row']}"]
+    assert values["onsite_visits"] == f["value"] and values["implementing_body"]
+    x = client.get(st["downloads"]["xlsx"])
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(x.content))
+    assert len(wb.sheetnames) >= 3
+    assert client.get("/api/jobs/not-a-job").status_code == 404
+    assert client.get(f"/api/jobs/{job}x/report.json").status_code == 404
+
+
+def test_malformed_file_gets_the_cli_line_and_the_server_keeps_serving(client, tmp_path):
+    broken = tmp_path / "损坏.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not a workbook")
+    r = CliRunner().invoke(cli.main, ["validate", str(broken), "-q"])
+    assert r.exit_code == 3
+    expected = r.stderr.strip().replace(str(broken), "损坏.xlsx")
+    got = upload(client, "validate", broken)
+    assert got.status_code == 422
+    assert got.json()["error"] == expected and str(tmp_path) not in got.json()["error"]
+    assert upload(client, "validate", SAMPLE).status_code == 200
+
+
+def test_uploads_are_checked(client):
+    r = client.post("/api/validate", files={"file": ("../../etc/evil.exe", b"MZ")})
+    assert r.status_code == 400 and "evil.exe" in r.json()["error"]
+    r = client.post("/api/validate", data={"lang": "zh"})
+    assert r.status_code == 400
+    r = client.post("/api/validate", content=b"not a form", headers={"content-type": "text/plain"})
+    assert r.status_code == 400
+    r = client.post("/api/validate", files={"other": ("a.csv", b"x")})
+    assert r.status_code == 400
+    assert client.post("/api/nope", files={"file": ("a.csv", b"x")}).status_code in (404, 405)
+
+
+def test_client_paths_never_reach_the_file_system(client, tmp_path):
+    evil = "../../../../" + str(tmp_path / "escaped") + ".csv"
+    r = client.post("/api/validate", files={"file": (evil, SAMPLE.with_name("clean_guides.csv").read_bytes())},
+                    data={"wait": "30"})
+    assert r.status_code == 200
+    assert not (tmp_path / "escaped.csv").exists()
+    job = client.app.state.store.get(r.headers["x-sxcheck-job"])
+    assert job.input_path.parent == job.dir and job.input_path.name == "file0.csv"
+    assert r.json()["findings"] == [] or {f["source"] for f in r.json()["findings"] if f["source"]} == {"escaped.csv"}
+
+
+def test_too_large_is_413(tmp_path):
+    app = create_app(jobs=1, max_upload_mb=0.01, root=str(tmp_path))
+    with TestClient(app) as c:
+        big = b"a" * (2 * 1024 * 1024)
+        r = c.post("/api/validate", files={"file": ("big.csv", big)})
+        assert r.status_code == 413 and "MB" in r.json()["error"]
+        assert not any(tmp_path.glob("*/job-*/*"))          # nothing kept of it
+
+
+def test_jobs_expire_with_their_files(tmp_path):
+    app = create_app(jobs=1, ttl_minutes=1, root=str(tmp_path))
+    with TestClient(app) as c:
+        r = upload(c, "validate", SAMPLE)
+        job_id = r.headers["x-sxcheck-job"]
+        store = c.app.state.store
+        job = store.get(job_id)
+        assert job.dir.exists() and job.input_path.exists()
+        assert store.sweep(time.time() + 30) == 0
+        assert store.sweep(time.time() + 61) == 1
+        assert not job.dir.exists()
+        assert c.get(f"/api/jobs/{job_id}").status_code == 404
+
+
+def test_two_jobs_never_share_files(client):
+    a = upload(client, "validate", SAMPLE, data={"wait": "30"})
+    b = upload(client, "validate", CATALOGS / "sample_guides_gbk.csv", data={"wait": "30"})
+    store = client.app.state.store
+    ja, jb = store.get(a.headers["x-sxcheck-job"]), store.get(b.headers["x-sxcheck-job"])
+    assert ja.dir != jb.dir and not set(os.listdir(ja.dir)) & {str(jb.input_path)}
+    assert ja.input_path.parent == ja.dir and jb.input_path.parent == jb.dir
+    assert a.json()["stats"]["sources"][0]["source"] == "sample_guides.xlsx"
+    assert b.json()["stats"]["sources"][0]["source"] == "sample_guides_gbk.csv"
+
+
+def test_rules_and_health(client):
+    rules = client.get("/api/rules").json()["rules"]
+    by = {r["code"]: r for r in rules}
+    assert by["uscc-check-digit"]["title"] and by["uscc-check-digit"]["basis"]
+    en = client.get("/api/rules?lang=en").json()["rules"]
+    assert {r["code"] for r in en} == set(by)
+    h = client.get("/healthz").json()
+    assert h["status"] == "ok" and h["workers"] == 2
+
+
+def test_page_is_escaped_and_has_no_outside_resources(client):
+    r = client.get("/")
+    assert r.status_code == 200 and "办事指南" in r.text
+    assert "http://" not in r.text.replace("http://testserver", "") and "https://" not in r.text
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert "English" in r.text
+    en = client.get("/?lang=en")
+    assert "Drop a file here" in en.text
+    js = client.get("/static/app.js").text
+    for sink in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in js
+    assert "http" not in js
+
+
+def test_token_guard(tmp_path):
+    app = create_app(jobs=1, token="s3cret-token", root=str(tmp_path))
+    with TestClient(app) as c:
+        assert c.get("/healthz").status_code == 401
+        assert c.get("/").status_code == 401
+        assert c.get("/healthz", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert c.get("/healthz", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+        r = c.post("/api/validate", files={"file": ("a.csv", b"x")})
+        assert r.status_code == 401
+        r = c.get("/?token=s3cret-token&lang=en", follow_redirects=False)
+        assert r.status_code == 303 and "token" not in r.headers["location"]
+        assert "sxcheck_token" in r.headers["set-cookie"] and "HttpOnly" in r.headers["set-cookie"]
+        c.cookies.set("sxcheck_token", "s3cret-token")
+        assert c.get("/").status_code == 200
+        assert upload(c, "validate", SAMPLE).status_code == 200
+
+
+def test_serve_refuses_a_public_address_without_a_token():
+    r = CliRunner().invoke(cli.main, ["serve", "--host", "0.0.0.0"])
+    assert r.exit_code == 2 and "--token" in r.output
+    r = CliRunner().invoke(cli.main, ["serve", "--host", "192.0.2.1", "--lang", "en"])
+    assert r.exit_code == 2 and "needs --token" in r.output
+
+
+def test_serve_without_the_extra_says_how_to_install(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "uvicorn" else real(name, *a))
+    r = CliRunner().invoke(cli.main, ["serve"])
+    assert r.exit_code == 2 and "pip install 'sxcheck[serve]'" in r.output
+    assert len(r.output.strip().splitlines()) == 1
