@@ -287,6 +287,7 @@
     const values = rowValues(f);
     $("detail-norow").textContent = "";
     $("detail-rows-title").hidden = !values;
+    $("detail-box").hidden = !values;
     if (f.row === null || f.row === undefined) $("detail-norow").textContent = T.no_row;
     else if (!values) $("detail-norow").textContent = T.row_unavailable;
     if (values) {
@@ -298,14 +299,16 @@
         if (name === f.field) tr.className = "offending";
         const head = table && table.columns[name] ? table.columns[name] : label(name);
         tr.appendChild(el("th", head));
-        tr.appendChild(el("td", values[name] === undefined ? "" : values[name]));
+        const v = values[name];
+        tr.appendChild(v === undefined || v === "" ? el("td", T.empty, "empty") : el("td", v));
         tbody.appendChild(tr);
       });
     }
     show("detail");
     $("detail-close").focus();
-    const hit = tbody.querySelector(".offending");
-    if (hit) hit.scrollIntoView({ block: "center" });
+    // bring the offending cell into the row box's view, leaving the message and hint in place
+    const box = $("detail-box"), hit = tbody.querySelector(".offending");
+    box.scrollTop = hit ? Math.max(0, hit.offsetTop - box.clientHeight / 2) : 0;
   }
   function closeDetail() { hide("detail"); }
   $("detail-close").addEventListener("click", closeDetail);
