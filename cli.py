@@ -1064,8 +1064,8 @@ def _export_score(result, fmt: str, lang: str, output: str | None) -> None:
               help=_h("结果和上传文件保留的分钟数，到期删除。", "Minutes results and uploads are kept before deletion."))
 @_LANG
 def serve(host, port, max_upload_mb, token, jobs, ttl_minutes, lang):
-    import ipaddress
     import importlib.util
+    import ipaddress
 
     if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
         _fail(_say(lang, "sxcheck serve 需要网页组件，未安装：请运行 pip install 'sxcheck[serve]'",

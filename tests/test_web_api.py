@@ -12,11 +12,11 @@ from click.testing import CliRunner
 
 pytest.importorskip("starlette", reason="sxcheck[serve] is not installed")
 pytest.importorskip("httpx", reason="httpx (TestClient) is not installed")
-from starlette.testclient import TestClient  # noqa: E402
+from conftest import CATALOGS
+from starlette.testclient import TestClient
 
-import cli  # noqa: E402
-from conftest import CATALOGS  # noqa: E402
-from validators.web import create_app  # noqa: E402
+import cli
+from validators.web import create_app
 
 SAMPLE = CATALOGS / "sample_guides.xlsx"
 
@@ -57,7 +57,8 @@ def upload(client, command, path, data=None, name=None, field="file", **extra):
     with open(path, "rb") as fh:
         files = {field: (name or os.path.basename(path), fh.read())}
     for k, p in extra.items():
-        files[k] = (os.path.basename(p), open(p, "rb").read())
+        with open(p, "rb") as fh:
+            files[k] = (os.path.basename(p), fh.read())
     return client.post(f"/api/{command}", files=files, data=data or {})
 
 

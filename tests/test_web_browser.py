@@ -21,14 +21,14 @@ if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
 pytest.importorskip("selenium", reason="selenium is not installed (pip install 'sxcheck[dev]')")
 pytest.importorskip("uvicorn", reason="sxcheck[serve] is not installed")
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from conftest import CATALOGS
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from webserver import Server
 
-import cli  # noqa: E402
-from conftest import CATALOGS  # noqa: E402
-from webserver import Server  # noqa: E402
+import cli
 
 SAMPLE = CATALOGS / "sample_guides.xlsx"
 
@@ -53,7 +53,7 @@ def browser(tmp_path):
                                            "intl.accept_languages": "zh-CN,zh"})
     try:
         d = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    except Exception as exc:  # a chromium that cannot start here is a skip, not a failure
+    except Exception as exc:  # noqa: BLE001 — a chromium that cannot start here is a skip, not a failure
         pytest.skip(f"chromium did not start: {str(exc).splitlines()[0]}")
     d.downloads = downloads
     d.shots = [tmp_path] + ([Path(os.environ["SXCHECK_SCREENSHOTS"])] if os.environ.get("SXCHECK_SCREENSHOTS") else [])
@@ -187,7 +187,8 @@ def test_corrupt_workbook_shows_the_cli_message(server, browser, tmp_path):
 def test_markup_in_the_data_stays_text(server, browser, tmp_path):
     import csv
 
-    src = list(csv.DictReader(open(CATALOGS / "clean_guides.csv", encoding="utf-8-sig")))[:3]
+    with open(CATALOGS / "clean_guides.csv", encoding="utf-8-sig") as fh:
+        src = list(csv.DictReader(fh))[:3]
     evil = '<img src=x onerror="document.title=\'pwned\'">'
     src[0]["事项名称"] = evil
     src[1]["办理时间"] = evil        # a value that draws a finding, shown in the table and the detail

@@ -7,7 +7,6 @@ import json
 import os
 import select
 import socket
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +17,8 @@ import pytest
 pytest.importorskip("uvicorn", reason="sxcheck[serve] is not installed")
 psutil = pytest.importorskip("psutil")
 
-from conftest import CATALOGS  # noqa: E402
-from webserver import Server  # noqa: E402
+from conftest import CATALOGS
+from webserver import Server
 
 SAMPLE = CATALOGS / "sample_guides.xlsx"
 GBK = CATALOGS / "sample_guides_gbk.csv"

@@ -117,7 +117,7 @@ class Job:
             self.error = self._shown(input_message("io-error", lang, source=self.files["file"].name,
                                                    detail=exc.strerror or str(exc)))
             self.status = "failed"
-        except Exception as exc:  # the server keeps serving; the user gets one line, never a traceback
+        except Exception as exc:  # noqa: BLE001 — the server keeps serving; the user gets one line, never a traceback
             self.error = self._shown(input_message("internal", lang, detail=f"{type(exc).__name__}: {exc}"))
             self.status = "failed"
         finally:
@@ -134,7 +134,7 @@ class Job:
         o = self.options
         path = str(self.input_path)
         other = {k: str(u.path) for k, u in self.files.items() if k != "file"}
-        common = dict(sheet=o.sheet, encoding=o.encoding, severity=o.severity)
+        common = {"sheet": o.sheet, "encoding": o.encoding, "severity": o.severity}
         if o.command == "validate":
             from validators import validate
 

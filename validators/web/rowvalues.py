@@ -7,6 +7,7 @@ cut at ``MAX_CHARS`` characters, so the file stays small whatever the upload's s
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 MAX_ROWS = 20_000
@@ -41,7 +42,7 @@ def capture(job, out: Path) -> None:
                     values = {}
                     for f in fields:
                         v = rec.get(f)
-                        if v is None or (isinstance(v, float) and v != v):
+                        if v is None or (isinstance(v, float) and math.isnan(v)):
                             continue
                         values[f] = str(v)[:MAX_CHARS]
                     rows_out[f"{table.sheet or ''}\t{int(rec['_row'])}"] = values

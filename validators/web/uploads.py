@@ -121,7 +121,7 @@ async def receive_form(headers, stream, directory: Path, limit: int) -> Form:
             stem = "".join(ch for ch in name if ch.isascii() and ch.isalpha())[:16] or "file"
             path = directory / f"{stem}{len(form.files)}{ext}"
             form.files[name] = Upload(name, path, display_name(raw))
-            state["out"] = open(path, "wb")
+            state["out"] = open(path, "wb")  # noqa: SIM115 — closed in on_part_end or finally
         else:
             state["buf"] = bytearray()
 
