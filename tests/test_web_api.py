@@ -123,6 +123,9 @@ def test_long_runs_are_jobs_with_status(client):
     assert st["status"] == "done" and st["summary"]["errors"] == 28 and st["exit_code"] == 1
     rep = client.get(st["downloads"]["json"]).json()
     assert rep["summary"]["errors"] == 28
+    first = client.get(st["downloads"]["json"] + "?limit=5").json()
+    assert len(first["findings"]) == 5 and first["findings_truncated"] is True
+    assert first["findings"] == rep["findings"][:5] and first["summary"] == rep["summary"]
     rows = client.get(f"/api/jobs/{job}/rows.json").json()
     f = next(f for f in rep["findings"] if f["code"] == "onsite-reason-missing")
     values = rows["rows"][f"{f['sheet']}\t{f['row']}"]

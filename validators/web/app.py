@@ -14,6 +14,7 @@ import codecs
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -181,6 +182,9 @@ def build_app(config: ServeConfig) -> Starlette:
         except uploads.BadUpload as exc:
             store.discard(directory)
             return JSONResponse({"error": _say(ui, qlang, exc.key, **exc.params)}, status_code=400)
+        except BaseException:          # the client went away mid-upload (ClientDisconnect), or worse
+            store.discard(directory)
+            raise
         lang = lang_of(request, form)
         try:
             options, files = await run_in_threadpool(_options, command, form)
@@ -194,8 +198,9 @@ def build_app(config: ServeConfig) -> Starlette:
         except ValueError:
             wait = 30.0
         wait = max(0.0, min(wait, 600.0))
-        if wait:
-            await run_in_threadpool(job.done_event.wait, wait)
+        deadline = time.monotonic() + wait
+        while not job.done_event.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)     # waiting costs no thread, however many clients wait
         headers = {"Location": f"/api/jobs/{job.id}", "X-Sxcheck-Job": job.id}
         if job.status == "done":
             headers["X-Sxcheck-Exit-Code"] = str(job.exit_code)
@@ -229,6 +234,12 @@ def build_app(config: ServeConfig) -> Starlette:
         stem = os.path.splitext(job.files["file"].name)[0]
         if what == "rows.json":
             return FileResponse(job.dir / "rows.json", media_type="application/json")
+        if what == "report.json" and request.query_params.get("limit", "").isdigit():
+            # the page asks for the first findings only: a report with millions of findings stays
+            # a download, not a page
+            limit = int(request.query_params["limit"])
+            doc = await run_in_threadpool(job.limited_dict, lang, limit)
+            return JSONResponse(doc)
         if what == "report.json":
             path = await run_in_threadpool(job.write_json, lang)
             return FileResponse(path, media_type="application/json", filename=f"{stem}-sxcheck.json",

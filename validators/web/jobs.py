@@ -193,6 +193,14 @@ class Job:
                 tmp.replace(path)
         return path
 
+    def limited_dict(self, lang: str, limit: int) -> dict:
+        """The JSON report with at most ``limit`` findings (``findings_truncated`` says so)."""
+        from validators.exporters.json_report import _renamed
+
+        with self.lock:
+            doc = self.report.to_dict(lang, limit=limit)
+        return _renamed(doc, self.rename())
+
     def write_xlsx(self, lang: str) -> Path:
         from validators.exporters.xlsx import write_xlsx
 

@@ -26,6 +26,7 @@ def capture(job, out: Path) -> None:
         wanted.setdefault(None if not isinstance(sheet, str) else sheet, set()).add(int(row))
     name = job.files["file"].name
     tables_out, rows_out, kept, truncated = [], {}, 0, False
+    remaining = sum(len(v) for v in wanted.values())
     if wanted:
         for table in open_tables(src, sheet=job.options.sheet, encoding=job.options.encoding):
             rows = wanted.get(table.sheet)
@@ -47,7 +48,8 @@ def capture(job, out: Path) -> None:
                         values[f] = str(v)[:MAX_CHARS]
                     rows_out[f"{table.sheet or ''}\t{int(rec['_row'])}"] = values
                     kept += 1
-                if truncated:
+                    remaining -= 1
+                if truncated or remaining <= 0:     # every wanted row found: stop reading
                     break
     from validators.core.schema import label
 

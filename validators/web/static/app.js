@@ -5,6 +5,7 @@
   const T = JSON.parse(document.getElementById("ui").textContent);
   const LANG = document.body.dataset.lang === "en" ? "en" : "zh";
   const PAGE = 200;
+  const LIMIT = 20000; // findings brought into the page; the downloads have them all
   const $ = (id) => document.getElementById(id);
   const fmt = (s, p) => s.replace(/\{(\w+)\}/g, (m, k) => (k in p ? String(p[k]) : m));
   const el = (tag, text, cls) => {
@@ -138,7 +139,7 @@
     const base = "/api/jobs/" + encodeURIComponent(job.job) + "/";
     let report, rows, rules;
     try {
-      [report, rows, rules] = await Promise.all([getJSON(base + "report.json" + q), getJSON(base + "rows.json"),
+      [report, rows, rules] = await Promise.all([getJSON(base + "report.json" + q + "&limit=" + LIMIT), getJSON(base + "rows.json"),
         getJSON("/api/rules" + q)]);
     } catch (err) { fail(T.err_network); return; }
     const titles = {};
@@ -146,6 +147,8 @@
     state = { job, report, rows, titles, filtered: [], shown: 0 };
     report.findings.forEach((f, i) => { f._i = i; f._body = bodyOf(f); });
     hide("progress"); hide("form");
+    $("truncated").hidden = !report.findings_truncated;
+    if (report.findings_truncated) $("truncated").textContent = fmt(T.truncated, { n: LIMIT.toLocaleString(), total: report.summary.findings.toLocaleString() });
     renderSummary();
     renderRules();
     renderFilters();
