@@ -237,7 +237,8 @@ def test_token_guard(tmp_path):
     app = create_app(jobs=1, token="s3cret-token", root=str(tmp_path))
     with TestClient(app) as c:
         assert c.get("/healthz").status_code == 401
-        assert c.get("/").status_code == 401
+        page = c.get("/")
+        assert page.status_code == 401 and "令牌" in page.text and "token" in page.text
         assert c.get("/healthz", headers={"Authorization": "Bearer wrong"}).status_code == 401
         assert c.get("/healthz", headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
         r = c.post("/api/validate", files={"file": ("a.csv", b"x")})
@@ -265,3 +266,27 @@ def test_serve_without_the_extra_says_how_to_install(monkeypatch):
     r = CliRunner().invoke(cli.main, ["serve"])
     assert r.exit_code == 2 and "pip install 'sxcheck[serve]'" in r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+def test_status_as_server_sent_events(client):
+    r = upload(client, "validate", SAMPLE, data={"wait": "0"})
+    job = r.json()["job"]
+    with client.stream("GET", f"/api/jobs/{job}/events") as s:
+        assert s.headers["content-type"].startswith("text/event-stream")
+        text = "".join(s.iter_text())
+    events = [json.loads(line[len("data: "):]) for line in text.splitlines() if line.startswith("data: ")]
+    assert events and events[-1]["status"] == "done" and events[-1]["summary"]["errors"] == 28
+    assert all(e["status"] in ("queued", "running", "done") for e in events)
+
+
+def test_the_server_starts_without_the_library(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (f"import sys; from validators.web import create_app; app = create_app(jobs=1, root={str(tmp_path)!r}); "
+            "app.state.store.close(); "
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'openpyxl', 'great_expectations') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"

@@ -203,3 +203,25 @@ def test_markup_in_the_data_stays_text(server, browser, tmp_path):
     assert browser.title != "pwned"
     values = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#findings-table td.value")]
     assert evil in values
+
+
+def test_conform_against_the_bundled_base_shows_the_rates(server, browser):
+    local = CATALOGS / "local_catalog_sample.csv"
+    r = CliRunner().invoke(cli.main, ["conform", str(local), "--base", str(CATALOGS / "national_base_sample.csv"),
+                                      "--format", "json", "-q"])
+    ref = json.loads(r.stdout)
+    d = browser
+    d.get(server.url + "/")
+    d.find_element(By.CSS_SELECTOR, "input[name=command][value=conform]").click()
+    assert d.find_element(By.CSS_SELECTOR, ".sub-opts[data-for=conform]").is_displayed()
+    assert not d.find_element(By.CSS_SELECTOR, ".sub-opts[data-for=revoked]").is_displayed()
+    d.find_element(By.ID, "file").send_keys(str(local))
+    d.find_element(By.ID, "start").click()
+    wait(d, lambda d: visible(d, "result") or visible(d, "failure"))
+    assert visible(d, "result"), d.find_element(By.ID, "failure-text").text
+    rates = {t.find_element(By.CLASS_NAME, "tile-name").text: t.find_element(By.CLASS_NAME, "tile-value").text
+             for t in d.find_elements(By.CSS_SELECTOR, "#rates .tile")}
+    for key, name in (("catalog_conformity", "基本目录符合率"), ("task_conformity", "实施清单符合率")):
+        assert rates[name] == f"{ref['stats']['rates'][key]['rate'] * 100:.2f}%"
+    assert tiles(d)["错误"] == str(ref["summary"]["errors"])
+    shot(d, "conform")

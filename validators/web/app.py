@@ -2,7 +2,8 @@
 
 Routes: ``GET /`` (the page), ``GET /static/…``, ``GET /healthz``, ``GET /api/rules``,
 ``POST /api/{validate,conform,revoked,certificates}`` (multipart: ``file`` plus the CLI's options
-as form fields), ``GET /api/jobs/{id}`` (status), ``GET /api/jobs/{id}/report.json|report.xlsx|
+as form fields), ``GET /api/jobs/{id}`` (status), ``GET /api/jobs/{id}/events`` (the status as
+server-sent events), ``GET /api/jobs/{id}/report.json|report.xlsx|
 report.html|rows.json``.  A POST waits up to ``wait`` seconds (form field or query; default 30,
 the page sends 0): finished by then, it answers 200 with the report of ``sxcheck <command>
 --format json`` (or 422 with the one-line input error); otherwise 202 with the job's status.
@@ -25,8 +26,10 @@ from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
     JSONResponse,
+    PlainTextResponse,
     RedirectResponse,
     Response,
+    StreamingResponse,
 )
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -105,8 +108,11 @@ class TokenGuard:
                 resp.set_cookie(COOKIE, self.token.decode(), httponly=True, samesite="strict")
                 return await resp(scope, receive, send)
             return await self.app(scope, receive, send)
-        resp = JSONResponse({"error": _say(self.ui, "zh", "unauthorized")}, status_code=401,
-                            headers={"WWW-Authenticate": "Bearer"})
+        message = _say(self.ui, "zh", "unauthorized") + " / " + _say(self.ui, "en", "unauthorized")
+        if scope["path"].startswith("/api/"):
+            resp = JSONResponse({"error": message}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        else:                          # a person at the page reads one line, in both languages
+            resp = PlainTextResponse(message, status_code=401, headers={"WWW-Authenticate": "Bearer"})
         return await resp(scope, receive, send)
 
 
@@ -225,6 +231,25 @@ def build_app(config: ServeConfig) -> Starlette:
         job = _job(request)
         return _gone(request) if job is None else JSONResponse(_status(job))
 
+    async def events(request: Request):
+        """Server-sent events: the job's status whenever it changes, until it is done or failed."""
+        job = _job(request)
+        if job is None:
+            return _gone(request)
+
+        async def stream():
+            last = None
+            while True:
+                now = json.dumps(_status(job), ensure_ascii=False)
+                if now != last:
+                    yield f"event: status\ndata: {now}\n\n"
+                    last = now
+                if job.status in ("done", "failed"):
+                    return
+                await asyncio.sleep(0.3)
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
     async def artefact(request: Request):
         job = _job(request)
         what = request.path_params["what"]
@@ -275,6 +300,7 @@ def build_app(config: ServeConfig) -> Starlette:
         Route("/healthz", healthz),
         Route("/api/rules", rules),
         Route("/api/jobs/{job}", status),
+        Route("/api/jobs/{job}/events", events),
         Route("/api/jobs/{job}/{what}", artefact),
         Route("/api/{command}", submit, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
