@@ -128,8 +128,11 @@ def test_long_runs_are_jobs_with_status(client):
     assert first["findings"] == rep["findings"][:5] and first["summary"] == rep["summary"]
     rows = client.get(f"/api/jobs/{job}/rows.json").json()
     f = next(f for f in rep["findings"] if f["code"] == "onsite-reason-missing")
-    values = rows["rows"][f"{f['sheet']}\t{f['row']}"]
-    assert values["onsite_visits"] == f["value"] and values["implementing_body"]
+    values = client.get(f"/api/jobs/{job}/row", params={"sheet": f["sheet"], "row": f["row"]}).json()["values"]
+    assert values["onsite_visits"] == f["value"] and values["task_code"] == f["item"]
+    assert rows["bodies"][f"{f['sheet']}\t{f['row']}"] == values["implementing_body"] == "灵山县行政审批局"
+    assert rows["kept"] == len({(g["sheet"], g["row"]) for g in rep["findings"] if g["row"] is not None})
+    assert client.get(f"/api/jobs/{job}/row", params={"sheet": f["sheet"], "row": 99999}).status_code == 404
     x = client.get(st["downloads"]["xlsx"])
     assert x.status_code == 200 and x.content[:2] == b"PK"
     from openpyxl import load_workbook

@@ -134,7 +134,7 @@ def test_upload_filter_open_download(server, browser):
     # open a finding: the row's values, the offending cell marked, the fix hint
     finding = next(f for f in ref["findings"] if f["code"] == "onsite-reason-missing")
     d.find_element(By.CSS_SELECTOR, "#findings-table tbody tr").click()
-    wait(d, lambda d: visible(d, "detail"))
+    wait(d, lambda d: visible(d, "detail") and d.find_elements(By.CSS_SELECTOR, "#detail-row tr.offending"))
     assert d.find_element(By.ID, "detail-message").text == finding["message"]
     assert finding["hint"] in d.find_element(By.ID, "detail-hint").text
     marked = d.find_elements(By.CSS_SELECTOR, "#detail-row tr.offending")

@@ -3,9 +3,9 @@
 Routes: ``GET /`` (the page), ``GET /static/…``, ``GET /healthz``, ``GET /api/rules``,
 ``POST /api/{validate,conform,revoked,certificates}`` (multipart: ``file`` plus the CLI's options
 as form fields), ``GET /api/jobs/{id}`` (status), ``GET /api/jobs/{id}/events`` (the status as
-server-sent events), ``GET /api/jobs/{id}/report.json|report.xlsx|
-report.html|rows.json``.  A POST waits up to ``wait`` seconds (form field or query; default 30,
-the page sends 0): finished by then, it answers 200 with the report of ``sxcheck <command>
+server-sent events), ``GET /api/jobs/{id}/report.json|report.xlsx|report.html|rows.json`` and
+``GET /api/jobs/{id}/row?sheet=…&row=…`` (one row's values).  A POST waits up to ``wait`` seconds
+(form field or query; default 30, the page sends 0): finished by then, it answers 200 with the report of ``sxcheck <command>
 --format json`` (or 422 with the one-line input error); otherwise 202 with the job's status.
 """
 from __future__ import annotations
@@ -253,12 +253,22 @@ def build_app(config: ServeConfig) -> Starlette:
     async def artefact(request: Request):
         job = _job(request)
         what = request.path_params["what"]
-        if job is None or job.status != "done" or what not in ("report.json", "report.xlsx", "report.html", "rows.json"):
+        if job is None or job.status != "done" or what not in ("report.json", "report.xlsx", "report.html", "rows.json", "row"):
             return _gone(request)
         lang = lang_of(request)
         stem = os.path.splitext(job.files["file"].name)[0]
         if what == "rows.json":
             return FileResponse(job.dir / "rows.json", media_type="application/json")
+        if what == "row":
+            from validators.web.rowvalues import read_row
+
+            try:
+                row = int(request.query_params.get("row", ""))
+            except ValueError:
+                return _gone(request)
+            values = await run_in_threadpool(read_row, job.dir, job.row_index,
+                                             request.query_params.get("sheet") or None, row)
+            return _gone(request) if values is None else JSONResponse({"values": values})
         if what == "report.json" and request.query_params.get("limit", "").isdigit():
             # the page asks for the first findings only: a report with millions of findings stays
             # a download, not a page

@@ -62,6 +62,7 @@ class Job:
     summary: dict | None = None
     exit_code: int | None = None
     report: Any = None                    # validators.report.Report, kept until the job expires
+    row_index: dict = field(default_factory=dict)   # rows with findings: key → (offset, length)
     lock: threading.Lock = field(default_factory=threading.Lock)
     done_event: threading.Event = field(default_factory=threading.Event)
 
@@ -108,7 +109,7 @@ class Job:
             self.write_json(lang)
             from validators.web.rowvalues import capture
 
-            capture(self, self.dir / "rows.json")
+            self.row_index = capture(self, self.dir)
             self.status = "done"
         except InputError as exc:
             self.error = self._shown(exc.render(lang))

@@ -1,8 +1,10 @@
 """The values of the rows that have findings, so the page can show a row with its offending cell.
 
 After a job's run, the uploaded file (kept in the job's directory) is read once more with the
-same readers; only rows named by a finding are kept, at most ``MAX_ROWS`` of them and each value
-cut at ``MAX_CHARS`` characters, so the file stays small whatever the upload's size.
+same readers, stopping once every row named by a finding is found; at most ``MAX_ROWS`` rows are
+kept, each value cut at ``MAX_CHARS`` characters.  They go to ``rows.jsonl`` (one row a line; the
+job keeps only each line's offset, so a click reads one line) and ``rows.json`` gets what the
+page needs up front: the tables' columns, element labels and each row's 实施主体 (for the filter).
 """
 from __future__ import annotations
 
@@ -14,47 +16,59 @@ MAX_ROWS = 20_000
 MAX_CHARS = 1_000
 
 
-def capture(job, out: Path) -> None:
+def row_key(sheet: str | None, row: int) -> str:
+    return f"{sheet or ''}\t{int(row)}"
+
+
+def capture(job, directory: Path) -> dict[str, tuple[int, int]]:
+    """Write ``rows.json`` and ``rows.jsonl`` into ``directory``; return key → (offset, length)."""
+    from validators.core.schema import label
     from validators.read import open_tables
 
-    report = job.report
-    df = report.frame()
+    df = job.report.frame()
     src = str(job.input_path)
     hit = df[df["row"].notna() & (df["source"] == src)]
     wanted: dict[str | None, set[int]] = {}
     for sheet, row in zip(hit["sheet"], hit["row"], strict=True):
-        wanted.setdefault(None if not isinstance(sheet, str) else sheet, set()).add(int(row))
-    name = job.files["file"].name
-    tables_out, rows_out, kept, truncated = [], {}, 0, False
-    remaining = sum(len(v) for v in wanted.values())
-    if wanted:
-        for table in open_tables(src, sheet=job.options.sheet, encoding=job.options.encoding):
+        wanted.setdefault(sheet if isinstance(sheet, str) else None, set()).add(int(row))
+    tables, bodies, index, kept, truncated = [], {}, {}, 0, False
+    with open(directory / "rows.jsonl", "wb") as out:
+        for table in (open_tables(src, sheet=job.options.sheet, encoding=job.options.encoding) if wanted else []):
+            tables.append({"sheet": table.sheet, "columns": dict(table.columns)})
             rows = wanted.get(table.sheet)
-            tables_out.append({"sheet": table.sheet, "columns": dict(table.columns)})
-            if not rows:
-                continue
-            fields = [f for f in table.columns]
-            for chunk in table.chunks():
+            left = len(rows or ())
+            for chunk in (table.chunks() if rows else []):
                 sel = chunk[chunk["_row"].isin(rows)]
                 for rec in sel.to_dict("records"):
                     if kept >= MAX_ROWS:
                         truncated = True
                         break
-                    values = {}
-                    for f in fields:
-                        v = rec.get(f)
-                        if v is None or (isinstance(v, float) and math.isnan(v)):
-                            continue
-                        values[f] = str(v)[:MAX_CHARS]
-                    rows_out[f"{table.sheet or ''}\t{int(rec['_row'])}"] = values
+                    values = {f: str(v)[:MAX_CHARS] for f in table.columns
+                              if (v := rec.get(f)) is not None and not (isinstance(v, float) and math.isnan(v))}
+                    key = row_key(table.sheet, rec["_row"])
+                    line = json.dumps({"key": key, "values": values}, ensure_ascii=False).encode() + b"\n"
+                    index[key] = (out.tell(), len(line))
+                    out.write(line)
+                    if values.get("implementing_body"):
+                        bodies[key] = values["implementing_body"]
                     kept += 1
-                    remaining -= 1
-                if truncated or remaining <= 0:     # every wanted row found: stop reading
+                    left -= 1
+                if truncated or left <= 0:        # every wanted row of this table found: stop reading
                     break
-    from validators.core.schema import label
-
-    fields = {f for t in tables_out for f in t["columns"]} | {f for f in df["field"].dropna().unique()}
+    fields = {f for t in tables for f in t["columns"]} | set(df["field"].dropna().unique())
     labels = {f: {"zh": label(f, "zh"), "en": label(f, "en")} for f in sorted(fields)}
-    doc = {"source": name, "tables": tables_out, "rows": rows_out, "labels": labels, "truncated": truncated}
-    with open(out, "w", encoding="utf-8") as fh:
+    doc = {"source": job.files["file"].name, "tables": tables, "labels": labels, "bodies": bodies,
+           "kept": kept, "truncated": truncated}
+    with open(directory / "rows.json", "w", encoding="utf-8") as fh:
         json.dump(doc, fh, ensure_ascii=False)
+    return index
+
+
+def read_row(directory: Path, index: dict, sheet: str | None, row: int) -> dict | None:
+    """One kept row's values, or None when it was not kept."""
+    at = index.get(row_key(sheet, row))
+    if at is None:
+        return None
+    with open(directory / "rows.jsonl", "rb") as fh:
+        fh.seek(at[0])
+        return json.loads(fh.read(at[1]))["values"]

@@ -162,13 +162,19 @@
   }
 
   function rowKey(f) { return (f.sheet || "") + "\t" + f.row; }
-  function rowValues(f) {
-    if (f.row === null || f.row === undefined || f.source !== state.rows.source) return null;
-    return state.rows.rows[rowKey(f)] || null;
+  function ownRow(f) {
+    return f.row !== null && f.row !== undefined && f.source === state.rows.source;
+  }
+  async function rowValues(f) {
+    if (!ownRow(f)) return null;
+    const url = "/api/jobs/" + encodeURIComponent(state.job.job) + "/row?sheet=" +
+      encodeURIComponent(f.sheet || "") + "&row=" + encodeURIComponent(f.row);
+    const resp = await fetch(url, { credentials: "same-origin" });
+    if (!resp.ok) return null;
+    return (await resp.json()).values;
   }
   function bodyOf(f) {
-    const v = rowValues(f);
-    return v && v.implementing_body ? v.implementing_body : "";
+    return ownRow(f) ? state.rows.bodies[rowKey(f)] || "" : "";
   }
   function label(field) {
     const l = state.rows.labels[field];
@@ -280,15 +286,22 @@
   $("more").addEventListener("click", more);
 
   // ----------------------------------------------------------------- detail
-  function openDetail(f) {
+  let opened = 0;
+  async function openDetail(f) {
+    const ticket = ++opened;
     $("detail-title").textContent = f.code + (f.row !== null ? " · " + (f.sheet ? f.sheet + " " : "") + T.row + " " + f.row : "");
     $("detail-message").textContent = f.message;
     $("detail-hint").textContent = f.hint ? T.hint + f.hint : "";
     const sug = f.suggestion && (f.suggestion.value || (f.suggestion.candidates || []).join(" / "));
     $("detail-suggestion").textContent = sug ? T.suggestion + sug : "";
     const tbody = $("detail-row").tBodies[0]; tbody.replaceChildren();
-    const values = rowValues(f);
+    $("detail-rows-title").hidden = true;
+    $("detail-box").hidden = true;
     $("detail-norow").textContent = "";
+    show("detail");
+    $("detail-close").focus();
+    const values = await rowValues(f);
+    if (ticket !== opened) return; // another finding was opened meanwhile
     $("detail-rows-title").hidden = !values;
     $("detail-box").hidden = !values;
     if (f.row === null || f.row === undefined) $("detail-norow").textContent = T.no_row;
@@ -307,8 +320,6 @@
         tbody.appendChild(tr);
       });
     }
-    show("detail");
-    $("detail-close").focus();
     // bring the offending cell into the row box's view, leaving the message and hint in place
     const box = $("detail-box"), hit = tbody.querySelector(".offending");
     box.scrollTop = hit ? Math.max(0, hit.offsetTop - box.clientHeight / 2) : 0;
