@@ -48,6 +48,7 @@ def comparable(doc: dict, *paths) -> dict:
     for s in doc["stats"].get("sources", []):
         s["source"] = os.path.basename(s["source"])
     doc["stats"].pop("timing", None)
+    doc["stats"].get("same_source", {}).pop("seconds", None)
     if "base" in doc["stats"]:
         doc["stats"]["base"]["source"] = os.path.basename(doc["stats"]["base"]["source"])
     return doc
@@ -128,9 +129,10 @@ def test_long_runs_are_jobs_with_status(client):
     assert first["findings"] == rep["findings"][:5] and first["summary"] == rep["summary"]
     rows = client.get(f"/api/jobs/{job}/rows.json").json()
     f = next(f for f in rep["findings"] if f["code"] == "onsite-reason-missing")
-    values = client.get(f"/api/jobs/{job}/row", params={"sheet": f["sheet"], "row": f["row"]}).json()["values"]
+    values = client.get(f"/api/jobs/{job}/row", params={"source": f["source"], "sheet": f["sheet"],
+                                                         "row": f["row"]}).json()["values"]
     assert values["onsite_visits"] == f["value"] and values["task_code"] == f["item"]
-    assert rows["bodies"][f"{f['sheet']}\t{f['row']}"] == values["implementing_body"] == "灵山县行政审批局"
+    assert rows["bodies"][f"sample_guides.xlsx\t{f['sheet']}\t{f['row']}"] == values["implementing_body"] == "灵山县行政审批局"
     assert rows["kept"] == len({(g["sheet"], g["row"]) for g in rep["findings"] if g["row"] is not None})
     assert client.get(f"/api/jobs/{job}/row", params={"sheet": f["sheet"], "row": 99999}).status_code == 404
     x = client.get(st["downloads"]["xlsx"])
@@ -138,7 +140,10 @@ def test_long_runs_are_jobs_with_status(client):
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(x.content))
-    assert len(wb.sheetnames) >= 3
+    assert len(wb.sheetnames) >= 3 and "标注-sample_guides-办事指南" in wb.sheetnames
+    cells = [str(c) for r in wb["问题清单"].iter_rows(values_only=True) for c in r if c is not None]
+    assert "sample_guides.xlsx" in cells
+    assert not [c for c in cells if "file0" in c or "job-" in c]          # no stored name or path
     assert client.get("/api/jobs/not-a-job").status_code == 404
     assert client.get(f"/api/jobs/{job}x/report.json").status_code == 404
 
@@ -293,3 +298,32 @@ def test_the_server_starts_without_the_library(tmp_path):
             "print(sorted(m for m in ('pandas', 'pyarrow', 'openpyxl', 'great_expectations') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_sources_compares_channels_like_the_cli(client):
+    pytest.importorskip("validators.channels")
+    ref, app, hall = (CATALOGS / "sources_reference.csv", CATALOGS / "sources_channel_app.json",
+                      CATALOGS / "sources_channel_hall.xlsx")
+    files = [("file", (ref.name, ref.read_bytes())), ("channel", (app.name, app.read_bytes())),
+             ("channel", (hall.name, hall.read_bytes()))]
+    r = client.post("/api/sources", files=files, data={"min_rate": "0.98"})
+    assert r.status_code == 200, r.text
+    expected = cli_json("sources", str(ref), str(app), str(hall), "--min-rate", "0.98", "--fail-on", "never")
+    got = r.json()
+    assert comparable(got) == comparable(expected, ref, app, hall)
+    rates = {c["channel"]: c["same_source_rate"]["rate"] for c in got["stats"]["same_source"]["channels"]}
+    assert rates == {app.name: 0.973684, hall.name: 0.981481}
+    assert got["stats"]["gate"]["passed"] is False and r.headers["x-sxcheck-exit-code"] == "1"
+    # a channel finding's row is shown from the channel file it is in
+    job = r.headers["x-sxcheck-job"]
+    f = next(f for f in got["findings"] if f["source"] == hall.name and f["row"] is not None)
+    values = client.get(f"/api/jobs/{job}/row", params={"source": f["source"], "sheet": f["sheet"] or "",
+                                                         "row": f["row"]})
+    assert values.status_code == 200 and values.json()["values"]
+    x = client.get(f"/api/jobs/{job}/report.xlsx")
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    # a channel is needed; the reference cannot repeat
+    r = client.post("/api/sources", files=[("file", (ref.name, ref.read_bytes()))])
+    assert r.status_code == 400 and "channel" in r.json()["error"]
+    r = client.post("/api/validate", files=[("file", (ref.name, b"a")), ("file", (ref.name, b"b"))])
+    assert r.status_code == 400

@@ -225,3 +225,21 @@ def test_conform_against_the_bundled_base_shows_the_rates(server, browser):
         assert rates[name] == f"{ref['stats']['rates'][key]['rate'] * 100:.2f}%"
     assert tiles(d)["错误"] == str(ref["summary"]["errors"])
     shot(d, "conform")
+
+
+def test_sources_with_two_channels_shows_each_same_source_rate(server, browser):
+    pytest.importorskip("validators.channels")
+    ref, app, hall = (CATALOGS / "sources_reference.csv", CATALOGS / "sources_channel_app.json",
+                      CATALOGS / "sources_channel_hall.xlsx")
+    d = browser
+    d.get(server.url + "/")
+    d.find_element(By.CSS_SELECTOR, "input[name=command][value=sources]").click()
+    d.find_element(By.ID, "file").send_keys(str(ref))
+    d.find_element(By.CSS_SELECTOR, "input[name=channel]").send_keys(f"{app}\n{hall}")
+    d.find_element(By.ID, "start").click()
+    wait(d, lambda d: visible(d, "result") or visible(d, "failure"))
+    assert visible(d, "result"), d.find_element(By.ID, "failure-text").text
+    rates = {t.find_element(By.CLASS_NAME, "tile-name").text: t.find_element(By.CLASS_NAME, "tile-value").text
+             for t in d.find_elements(By.CSS_SELECTOR, "#rates .tile")}
+    assert rates == {f"{app.name} 同源率": "97.37%", f"{hall.name} 同源率": "98.15%"}
+    shot(d, "sources")

@@ -23,10 +23,8 @@ def write_json(report, fh: TextIO, *, lang: str = "zh", rename: dict[str, str] |
     doc = report.to_dict(lang, findings=False)
     dump = json.dumps
     rename = rename or {}
-    for src in doc["stats"].get("sources", []):
-        src["source"] = rename.get(src["source"], src["source"])
-    if isinstance(doc["stats"].get("base"), dict) and doc["stats"]["base"].get("source") in rename:
-        doc["stats"]["base"]["source"] = rename[doc["stats"]["base"]["source"]]
+    if rename:
+        doc["stats"] = _renamed(doc["stats"], rename)
     fh.write("{\n")
     for key in ("tool", "command", "lang", "summary"):
         fh.write(f" {dump(key)}: {dump(doc[key], ensure_ascii=False)},\n")

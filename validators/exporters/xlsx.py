@@ -22,6 +22,7 @@ import unicodedata
 from validators.core.rulebook import Severity
 from validators.core.schema import label
 from validators.exporters.safety import cell_text, sheet_title
+from validators.exporters.json_report import _renamed
 from validators.report.messages import rule_text
 
 EXCEL_MAX_ROWS = 1_048_575          # data rows below one header row
@@ -207,8 +208,10 @@ class Book:
 
 # ---------------------------------------------------------------------------- the workbook
 def write_xlsx(report, path: str, *, lang: str = "zh", min_rate: float | None = None,
-               unit: str | None = None, unit_frame=None) -> None:
+               unit: str | None = None, unit_frame=None, rename: dict[str, str] | None = None) -> None:
     """Write the annotated workbook of ``report`` to ``path``.
+
+    ``rename`` maps a source path to the name shown instead (as in :func:`json_report.write_json`).
 
     ``unit`` restricts it to one unit's rows and findings (``unit_frame``: the findings frame with
     a ``_unit`` column, see :func:`write_split`).
@@ -233,7 +236,7 @@ def write_xlsx(report, path: str, *, lang: str = "zh", min_rate: float | None = 
                 for r in rows.tolist():
                     notes[(tr.source, tr.sheet or "", int(r))] = []
         _summary(book, report, lang, min_rate, df if unit is not None else None, unit)
-        _findings(book, report, df, lang, notes)
+        _findings(book, report, df, lang, notes, rename)
         _rules(book, report, df, lang)
         if unit is None:
             stats = report.stats(lang)
@@ -242,7 +245,7 @@ def write_xlsx(report, path: str, *, lang: str = "zh", min_rate: float | None = 
             _conformity(book, report, lang, min_rate)
         if marked is not None:
             for tr in marked.tables.values():
-                _marked_sheet(book, df, tr, marked, lang, unit, notes)
+                _marked_sheet(book, df, tr, marked, lang, unit, notes, rename)
     finally:
         book.close()
 
@@ -342,7 +345,7 @@ def _summary(book: Book, report, lang: str, min_rate, unit_df, unit) -> None:
     ws.close()
 
 
-def _findings(book: Book, report, df, lang: str, notes: dict) -> None:
+def _findings(book: Book, report, df, lang: str, notes: dict, rename: dict | None = None) -> None:
     header = [_t(lang, "文件", "file"), _t(lang, "工作表", "sheet"), _t(lang, "行", "row"),
               _t(lang, "要素", "element"), _t(lang, "事项", "item"), _t(lang, "级别", "level"),
               _t(lang, "规则", "rule"), _t(lang, "当前值", "value"), _t(lang, "说明", "message"),
@@ -350,11 +353,13 @@ def _findings(book: Book, report, df, lang: str, notes: dict) -> None:
     ws = book.sheet(_t(lang, "问题清单", "Findings"), header, freeze_cols=0)
     for f in report.iter_findings(lang, limit=EXCEL_MAX_ROWS - 1, frame=df):
         src = f["source"]
+        if rename:
+            f = _renamed(f, rename)
         if f["row"] is not None and notes:
             kept = notes.get((src, f["sheet"] or "", f["row"]))
             if kept is not None:
                 kept.append((f["field"], f["severity"], f["message"], f["hint"]))
-        ws.append([src and os.path.basename(src), f["sheet"], f["row"], label(f["field"], lang), f["item"],
+        ws.append([f["source"] and os.path.basename(f["source"]), f["sheet"], f["row"], label(f["field"], lang), f["item"],
                    level(f["severity"], lang), f["code"], f["value"], f["message"], f["hint"]],
                   {5: book.fill[f["severity"]]})
     if len(df) > EXCEL_MAX_ROWS - 1:
@@ -429,7 +434,7 @@ def _conformity(book: Book, report, lang: str, min_rate) -> None:
     ws.close()
 
 
-def _marked_sheet(book: Book, df, tr, marked, lang: str, unit, notes: dict) -> None:
+def _marked_sheet(book: Book, df, tr, marked, lang: str, unit, notes: dict, rename: dict | None = None) -> None:
     """The rows of one table that have findings, offending cells coloured and commented."""
     kept = tr.frame()
     if kept is None:
@@ -440,7 +445,8 @@ def _marked_sheet(book: Book, df, tr, marked, lang: str, unit, notes: dict) -> N
             return
     sheet_key = tr.sheet or ""
     columns = [c for c in tr.columns if c in kept.columns]
-    name = os.path.splitext(os.path.basename(tr.source))[0] + (f"-{tr.sheet}" if tr.sheet else "")
+    shown = (rename or {}).get(tr.source, tr.source)
+    name = os.path.splitext(os.path.basename(shown))[0] + (f"-{tr.sheet}" if tr.sheet else "")
     ws = book.sheet(_t(lang, "标注-", "marked-") + name,
                     [_t(lang, "原行号", "row")] + [tr.columns[c] for c in columns] + [_t(lang, "问题", "problems")],
                     freeze_cols=1)

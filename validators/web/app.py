@@ -1,8 +1,8 @@
 """The Starlette application of ``sxcheck serve``: the page, the JSON API and the token guard.
 
 Routes: ``GET /`` (the page), ``GET /static/…``, ``GET /healthz``, ``GET /api/rules``,
-``POST /api/{validate,conform,revoked,certificates}`` (multipart: ``file`` plus the CLI's options
-as form fields), ``GET /api/jobs/{id}`` (status), ``GET /api/jobs/{id}/events`` (the status as
+``POST /api/{validate,conform,revoked,certificates,sources}`` (multipart: ``file`` plus the CLI's
+options as form fields; ``sources`` takes the reference as ``file`` and each channel as ``channel``), ``GET /api/jobs/{id}`` (status), ``GET /api/jobs/{id}/events`` (the status as
 server-sent events), ``GET /api/jobs/{id}/report.json|report.xlsx|report.html|rows.json`` and
 ``GET /api/jobs/{id}/row?sheet=…&row=…`` (one row's values).  A POST waits up to ``wait`` seconds
 (form field or query; default 30, the page sends 0): finished by then, it answers 200 with the report of ``sxcheck <command>
@@ -35,7 +35,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from validators.web import uploads
-from validators.web.jobs import BUNDLED_BASE, COMMANDS, JobStore, Options
+from validators.web.jobs import BUNDLED_BASE, COMMANDS, JobStore, Options, have_sources
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "sxcheck_token"
@@ -152,7 +152,8 @@ def build_app(config: ServeConfig) -> Starlette:
         t = ui[lang]
         html = page.render(lang=lang, t=t, ui_json=json.dumps(t, ensure_ascii=False),
                            mb=int(config.max_upload_mb), ttl=int(config.ttl_minutes), version=__version__,
-                           bundled_base=BUNDLED_BASE.exists(), other_lang="zh" if lang == "en" else "en")
+                           bundled_base=BUNDLED_BASE.exists(), sources=have_sources(),
+                           other_lang="zh" if lang == "en" else "en")
         resp = Response(html, media_type="text/html; charset=utf-8")
         if "lang" in request.query_params:
             resp.set_cookie("sxcheck_lang", lang, samesite="strict")
@@ -175,7 +176,7 @@ def build_app(config: ServeConfig) -> Starlette:
 
     async def submit(request: Request):
         command = request.path_params["command"]
-        if command not in COMMANDS:
+        if command not in COMMANDS or (command == "sources" and not have_sources()):
             return JSONResponse({"error": "not found"}, status_code=404)
         qlang = lang_of(request)
         directory = store.new_dir()
@@ -266,7 +267,8 @@ def build_app(config: ServeConfig) -> Starlette:
                 row = int(request.query_params.get("row", ""))
             except ValueError:
                 return _gone(request)
-            values = await run_in_threadpool(read_row, job.dir, job.row_index,
+            source = request.query_params.get("source") or job.files["file"].name
+            values = await run_in_threadpool(read_row, job.dir, job.row_index, source,
                                              request.query_params.get("sheet") or None, row)
             return _gone(request) if values is None else JSONResponse({"values": values})
         if what == "report.json" and request.query_params.get("limit", "").isdigit():
@@ -281,7 +283,13 @@ def build_app(config: ServeConfig) -> Starlette:
                                 content_disposition_type="inline" if "download" not in request.query_params
                                 else "attachment")
         if what == "report.xlsx":
-            path = await run_in_threadpool(job.write_xlsx, lang)
+            try:
+                path = await run_in_threadpool(job.write_xlsx, lang)
+            except Exception as exc:  # noqa: BLE001 — one line for the user, the server keeps serving
+                from validators.report.messages import input_message
+
+                detail = job._shown(f"{type(exc).__name__}: {exc}")
+                return JSONResponse({"error": input_message("internal", lang, detail=detail)}, status_code=500)
             return FileResponse(path, filename=f"{stem}-sxcheck.xlsx",
                                 media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         path = await run_in_threadpool(job.write_html, lang)
@@ -400,14 +408,25 @@ def _options(command: str, form: uploads.Form):
         if not 0 <= o.min_rate <= 1:
             bad("min_rate", rate)
     o.region = text("region")
+    if command == "sources":
+        o.key = choice("key", ("auto", "task_code", "catalog_code+body", "name+body"), "auto")
+        if text("fields"):
+            from validators.channels.fields import parse_fields
+
+            try:
+                o.fields = parse_fields(text("fields"))
+            except ValueError:
+                bad("fields", text("fields"))
     o.with_revoked = flag("revoked")
     o.with_certificates = flag("certificates")
 
     allowed = {"validate": {"file", "permit_list", "kept_list"}, "conform": {"file", "base"},
-               "revoked": {"file", "permit_list"}, "certificates": {"file", "kept_list"}}[command]
+               "revoked": {"file", "permit_list"}, "certificates": {"file", "kept_list"},
+               "sources": {"file", "channel"}}[command]
     files = {}
     for name, up in form.files.items():
-        if name not in allowed:
+        field, _, nth = name.partition("#")
+        if field not in allowed or (nth and field != "channel"):     # only channels repeat
             bad("file field", name)
         ext = os.path.splitext(up.name)[1].lower()
         if ext not in (LIST_EXT if name == "kept_list" else DATA_EXT):
@@ -415,4 +434,6 @@ def _options(command: str, form: uploads.Form):
         files[name] = up
     if "file" not in files:
         raise OptionError("no-file")
+    if command == "sources" and "channel" not in files:
+        raise OptionError("no-channel")
     return o, files

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-COMMANDS = ("validate", "conform", "revoked", "certificates")
+COMMANDS = ("validate", "conform", "revoked", "certificates", "sources")
+
+
+def have_sources() -> bool:
+    """The cross-channel comparison (``validators.channels``) is installed."""
+    import importlib.util
+
+    return importlib.util.find_spec("validators.channels") is not None
 REPO_CATALOGS = Path(__file__).resolve().parents[2] / "catalogs"
 BUNDLED_BASE = REPO_CATALOGS / "national_base_sample.csv"
 
@@ -41,6 +48,9 @@ class Options:
     min_rate: float | None = None
     # revoked
     region: str | None = None
+    # sources
+    key: str = "auto"
+    fields: list[str] | None = None
     # validate add-ons
     with_revoked: bool = False
     with_certificates: bool = False
@@ -71,8 +81,11 @@ class Job:
         return self.files["file"].path
 
     def rename(self) -> dict[str, str]:
-        """Stored path → the user's file name, for everything the user sees."""
-        return {str(u.path): u.name for u in self.files.values()}
+        """Stored path → the user's file name, for everything the user sees: full paths first, then
+        the generated base names (some messages cite a file by its base name)."""
+        out = {str(u.path): u.name for u in self.files.values()}
+        out.update({u.path.name: u.name for u in self.files.values() if u.path.parent == self.dir})
+        return out
 
     def public(self) -> dict:
         """The job's status as the API returns it."""
@@ -178,6 +191,21 @@ class Job:
                                         match_threshold=o.match_threshold,
                                         review_threshold=o.review_threshold, **common)
             return report, True
+        if o.command == "sources":
+            from validators.channels.run import compare_sources
+
+            channels = [str(u.path) for k, u in self.files.items() if k.split("#")[0] == "channel"]
+            result = compare_sources(path, channels, key=o.key, fields=o.fields, sheet=o.sheet,
+                                     encoding=o.encoding, progress=self.progress)
+            result.report.severity_overrides.update(o.severity)     # as `sxcheck sources` does
+            ok = True
+            if o.min_rate is not None:
+                ok = bool(result.min_rate_ok(o.min_rate))
+                rates = [c["same_source_rate"]["rate"] for c in result.channels
+                         if c["same_source_rate"]["rate"] is not None]
+                result.report.extra["gate"] = {"rate_name": "same_source_rate", "min_rate": o.min_rate,
+                                               "rate": min(rates) if rates else None, "passed": ok}
+            return result.report, ok
         raise ValueError(o.command)
 
     # ------------------------------------------------------------- artefacts
@@ -209,7 +237,7 @@ class Job:
         with self.lock:
             if not path.exists():
                 tmp = self.dir / f"part-{path.name}"
-                write_xlsx(self.report, str(tmp), lang=lang, encoding=self.options.encoding)
+                write_xlsx(self.report, str(tmp), lang=lang, encoding=self.options.encoding, rename=self.rename())
                 tmp.replace(path)
         return path
 

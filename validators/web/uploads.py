@@ -14,7 +14,7 @@ from pathlib import Path
 ALLOWED_EXT = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".tsv", ".json", ".jsonl", ".toml")
 FIELD_MAX = 64 * 1024          # a text field (lang, sheet, severity …) is small
 FORM_SLACK = 1024 * 1024       # headers and text fields on top of the file bytes
-MAX_FILES = 4
+MAX_FILES = 8
 
 
 class TooLarge(Exception):
@@ -113,12 +113,18 @@ async def receive_form(headers, stream, directory: Path, limit: int) -> Form:
             if ext is None:
                 errors.append(BadUpload("bad-type", name=display_name(raw), allowed=" ".join(ALLOWED_EXT)))
                 return
-            if name in form.files or len(form.files) >= MAX_FILES:
+            if len(form.files) >= MAX_FILES:
                 errors.append(BadUpload("bad-form"))
                 return
+            if name in form.files:            # a repeated field (several channel files): name#2, name#3 …
+                n = 2
+                while f"{name}#{n}" in form.files:
+                    n += 1
+                name = f"{name}#{n}"
+                state["name"] = name
             # the generated name: the form field (from our own fixed set, checked by the caller)
             # is not trusted either, so it is reduced to letters
-            stem = "".join(ch for ch in name if ch.isascii() and ch.isalpha())[:16] or "file"
+            stem = "".join(ch for ch in name.split("#")[0] if ch.isascii() and ch.isalpha())[:16] or "file"
             path = directory / f"{stem}{len(form.files)}{ext}"
             form.files[name] = Upload(name, path, display_name(raw))
             state["out"] = open(path, "wb")  # noqa: SIM115 — closed in on_part_end or finally

@@ -68,6 +68,11 @@
       if (form.elements.permit_list.files.length) data.append("permit_list", form.elements.permit_list.files[0]);
       if (form.elements.region.value) data.append("region", form.elements.region.value);
     }
+    if (cmd === "sources") {
+      Array.from(form.elements.channel.files).forEach((f) => data.append("channel", f));
+      if (form.elements.key.value) data.append("key", form.elements.key.value);
+      if (form.elements.fields.value) data.append("fields", form.elements.fields.value);
+    }
     if (cmd === "certificates" && form.elements.kept_list.files.length) {
       data.append("kept_list", form.elements.kept_list.files[0]);
     }
@@ -161,14 +166,14 @@
     $("start").disabled = false;
   }
 
-  function rowKey(f) { return (f.sheet || "") + "\t" + f.row; }
+  function rowKey(f) { return f.source + "\t" + (f.sheet || "") + "\t" + f.row; }
   function ownRow(f) {
-    return f.row !== null && f.row !== undefined && f.source === state.rows.source;
+    return f.row !== null && f.row !== undefined && state.rows.sources.indexOf(f.source) >= 0;
   }
   async function rowValues(f) {
     if (!ownRow(f)) return null;
-    const url = "/api/jobs/" + encodeURIComponent(state.job.job) + "/row?sheet=" +
-      encodeURIComponent(f.sheet || "") + "&row=" + encodeURIComponent(f.row);
+    const url = "/api/jobs/" + encodeURIComponent(state.job.job) + "/row?source=" +
+      encodeURIComponent(f.source) + "&sheet=" + encodeURIComponent(f.sheet || "") + "&row=" + encodeURIComponent(f.row);
     const resp = await fetch(url, { credentials: "same-origin" });
     if (!resp.ok) return null;
     return (await resp.json()).values;
@@ -201,6 +206,10 @@
     tile(tiles, T.infos, s.infos.toLocaleString());
     tile(tiles, T.clean_rate, pct(s.rows_clean_rate));
     const rates = $("rates"); rates.replaceChildren();
+    const same = state.report.stats.same_source;
+    if (same && same.channels) {
+      same.channels.forEach((c) => tile(rates, c.channel + " " + T.same_source, pct(c.same_source_rate.rate), "rate"));
+    }
     const r = state.report.stats.rates;
     if (r) {
       ["catalog_conformity", "task_conformity"].forEach((k) => {
@@ -307,7 +316,7 @@
     if (f.row === null || f.row === undefined) $("detail-norow").textContent = T.no_row;
     else if (!values) $("detail-norow").textContent = T.row_unavailable;
     if (values) {
-      const table = (state.rows.tables || []).find((t) => (t.sheet || "") === (f.sheet || ""));
+      const table = (state.rows.tables || []).find((t) => t.source === f.source && (t.sheet || "") === (f.sheet || ""));
       const fields = table ? Object.keys(table.columns) : Object.keys(values);
       if (f.field && fields.indexOf(f.field) < 0) fields.unshift(f.field);
       fields.forEach((name) => {
