@@ -327,3 +327,19 @@ def test_sources_compares_channels_like_the_cli(client):
     assert r.status_code == 400 and "channel" in r.json()["error"]
     r = client.post("/api/validate", files=[("file", (ref.name, b"a")), ("file", (ref.name, b"b"))])
     assert r.status_code == 400
+
+
+def test_loopback_server_answers_only_its_own_names(tmp_path):
+    app = create_app(jobs=1, root=str(tmp_path), allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/healthz", headers={"Host": "localhost:8000"}).status_code == 200
+        assert c.get("/healthz", headers={"Host": "evil.example:8000"}).status_code == 400
+
+
+def test_a_full_queue_is_503(tmp_path):
+    app = create_app(jobs=1, root=str(tmp_path), max_queued=0)
+    with TestClient(app) as c:
+        r = upload(c, "validate", SAMPLE)
+        assert r.status_code == 503 and r.headers["retry-after"] == "30"
+        assert not any(tmp_path.glob("*/job-*"))

@@ -55,6 +55,10 @@ class ServeConfig:
     jobs: int = os.cpu_count() or 1
     ttl_minutes: float = 60
     root: str | None = None          # where job directories go (default: a new temporary directory)
+    # Host headers accepted (None: any).  On loopback only the machine's own names are, so a web
+    # page elsewhere cannot reach the server through a name it resolves to 127.0.0.1 (DNS rebinding).
+    allowed_hosts: tuple[str, ...] | None = None
+    max_queued: int = 100            # jobs waiting beyond this get 503
 
     @property
     def limit(self) -> int:
@@ -193,6 +197,10 @@ def build_app(config: ServeConfig) -> Starlette:
             store.discard(directory)
             raise
         lang = lang_of(request, form)
+        if store.queued() >= config.max_queued:
+            store.discard(directory)
+            return JSONResponse({"error": _say(ui, lang, "busy", n=config.max_queued)}, status_code=503,
+                                headers={"Retry-After": "30"})
         try:
             options, files = await run_in_threadpool(_options, command, form)
         except OptionError as exc:
@@ -329,6 +337,10 @@ def build_app(config: ServeConfig) -> Starlette:
     wrapped = SecurityHeaders(app)
     if config.token:
         wrapped = TokenGuard(wrapped, config.token, ui)
+    if config.allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        wrapped = TrustedHostMiddleware(wrapped, allowed_hosts=list(config.allowed_hosts), www_redirect=False)
     wrapped.state = app.state           # tests reach the store through the wrapper
     return wrapped
 

@@ -311,6 +311,10 @@ class JobStore:
         with self._lock:
             return sum(1 for j in self.jobs.values() if j.status == "queued" and j.created < job.created)
 
+    def queued(self) -> int:
+        with self._lock:
+            return sum(1 for j in self.jobs.values() if j.status == "queued")
+
     def running(self) -> int:
         with self._lock:
             return sum(1 for j in self.jobs.values() if j.status == "running")

@@ -10,8 +10,15 @@ def run_server(*, host: str, port: int, max_upload_mb: float, token: str | None,
 
     from validators.web.app import ServeConfig, build_app
 
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    hosts = ("127.0.0.1", "localhost", "::1", host) if loopback else None
     app = build_app(ServeConfig(host=host, port=port, max_upload_mb=max_upload_mb, token=token,
-                                jobs=jobs, ttl_minutes=ttl_minutes))
+                                jobs=jobs, ttl_minutes=ttl_minutes, allowed_hosts=hosts))
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     zh = f"sxcheck 网页已启动：{url}（同时检查 {jobs} 个，上传上限 {max_upload_mb:g} MB，结果保留 {ttl_minutes:g} 分钟；Ctrl+C 停止）"
