@@ -6,11 +6,11 @@ import sys
 
 def run_server(*, host: str, port: int, max_upload_mb: float, token: str | None, jobs: int,
                ttl_minutes: float, lang: str = "zh") -> None:
+    import ipaddress
+
     import uvicorn
 
     from validators.web.app import ServeConfig, build_app
-
-    import ipaddress
 
     try:
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
