@@ -77,6 +77,9 @@ def test_starts_fast_and_idles_small(tmp_path):
     with Server(tmp_path) as srv:
         idle = rss(srv.proc)
         modules = srv.get_json("/healthz")
+        assert post(srv, "/api/validate", SAMPLE)[0] == 200
+        assert list(tmp_path.glob("sxcheck-serve-*/job-*"))
+    assert not list(tmp_path.glob("sxcheck-serve-*"))     # stopping the server deletes every job's files
     print(f"start-up {srv.started_in:.2f} s, idle RSS {idle / MB:.0f} MB")
     assert modules["status"] == "ok"
     # 2 s on an idle machine; the margin is for a CI machine shared by other work
