@@ -343,3 +343,17 @@ def test_a_full_queue_is_503(tmp_path):
         r = upload(c, "validate", SAMPLE)
         assert r.status_code == 503 and r.headers["retry-after"] == "30"
         assert not any(tmp_path.glob("*/job-*"))
+
+
+def test_html_report_download(client):
+    pytest.importorskip("validators.exporters.html", reason="the HTML exporter is not on this branch")
+    hostile = '<img src=x onerror=alert(1)>".xlsx'
+    r = client.post("/api/validate", files={"file": (hostile, SAMPLE.read_bytes())})
+    job = r.headers["x-sxcheck-job"]
+    st = client.get(f"/api/jobs/{job}").json()
+    assert st["downloads"]["html"] == f"/api/jobs/{job}/report.html"
+    h = client.get(st["downloads"]["html"])
+    assert h.status_code == 200 and h.headers["content-type"].startswith("text/html")
+    assert "attachment" in h.headers["content-disposition"]
+    assert "file0" not in h.text and "<img src=x" not in h.text
+    assert "_img src=x onerror=alert(1)_" in h.text          # the name, defused

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -242,19 +243,21 @@ class Job:
         return path
 
     def write_html(self, lang: str) -> Path | None:
+        """The offline HTML report (``--format html``) when that exporter is installed."""
         mod = html_exporter()
-        if mod is None:
+        render = mod and (getattr(mod, "report_html", None) or getattr(mod, "to_html", None))
+        if render is None:
             return None
         path = self.dir / f"report.{'en' if lang == 'en' else 'zh'}.html"
         with self.lock:
             if not path.exists():
+                text = render(self.report, lang=lang)
+                # the page embeds names in HTML text and in a JSON block: the user's names go in
+                # without the characters either could read as markup or as the end of a string
+                for stored, name in self.rename().items():
+                    text = text.replace(stored, re.sub(r"[<>&\"'\\]", "_", name))
                 tmp = self.dir / f"part-{path.name}"
-                if hasattr(mod, "write_html"):
-                    mod.write_html(self.report, str(tmp), lang=lang)
-                else:
-                    tmp.write_text(mod.to_html(self.report, lang=lang), encoding="utf-8")
-                text = tmp.read_text(encoding="utf-8")
-                tmp.write_text(self._shown(text), encoding="utf-8")
+                tmp.write_text(text, encoding="utf-8")
                 tmp.replace(path)
         return path
 
