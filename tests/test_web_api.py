@@ -357,3 +357,23 @@ def test_html_report_download(client):
     assert "attachment" in h.headers["content-disposition"]
     assert "file0" not in h.text and "<img src=x" not in h.text
     assert "_img src=x onerror=alert(1)_" in h.text          # the name, defused
+
+
+def test_jobs_beyond_the_pool_wait_in_the_queue(tmp_path):
+    app = create_app(jobs=1, root=str(tmp_path))
+    with TestClient(app) as c:
+        store = c.app.state.store
+        gate = __import__("threading").Event()
+        store.pool.submit(gate.wait, 30)            # the only worker is busy
+        try:
+            r = upload(c, "validate", SAMPLE, data={"wait": "0"})
+            st = c.get(f"/api/jobs/{r.json()['job']}").json()
+            assert st["status"] == "queued" and st["queued_before"] == 0
+        finally:
+            gate.set()
+        for _ in range(300):
+            st = c.get(f"/api/jobs/{r.json()['job']}").json()
+            if st["status"] == "done":
+                break
+            time.sleep(0.05)
+        assert st["status"] == "done"

@@ -228,6 +228,7 @@ def build_app(config: ServeConfig) -> Starlette:
         out = job.public()
         if job.status == "queued":
             out["queued_before"] = store.queued_before(job)
+            out["running"] = store.running()
         return out
 
     def _job(request: Request):

@@ -123,7 +123,7 @@
       if (job.status === "done") { await load(job); return; }
       const p = job.progress || {};
       if (job.status === "queued") {
-        $("progress-text").textContent = fmt(T.queued, { n: (job.queued_before || 0) + 1 });
+        $("progress-text").textContent = fmt(T.queued, { n: job.queued_before || 0, running: job.running || 0 });
       } else {
         $("progress-text").textContent = fmt(T.running, { rows: (p.rows || 0).toLocaleString() });
       }
