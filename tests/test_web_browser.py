@@ -126,10 +126,13 @@ def test_upload_filter_open_download(server, browser):
     chosen = body.first_selected_option.text
     rows = d.find_elements(By.CSS_SELECTOR, "#findings-table tbody tr")
     assert rows and {tr.find_elements(By.TAG_NAME, "td")[5].text for tr in rows} == {chosen}
-    body.select_by_value("")
-    Select(d.find_element(By.ID, "f-rule")).select_by_value("onsite-reason-missing")
-    d.execute_script("document.getElementById('findings-table').scrollIntoView()")
+    body.select_by_value("灵山县行政审批局")
+    Select(d.find_element(By.ID, "f-severity")).select_by_value("error")
+    d.execute_script("document.getElementById('findings-table').closest('.card').scrollIntoView()")
     shot(d, "filter")
+    body.select_by_value("")
+    Select(d.find_element(By.ID, "f-severity")).select_by_value("")
+    Select(d.find_element(By.ID, "f-rule")).select_by_value("onsite-reason-missing")
 
     # open a finding: the row's values, the offending cell marked, the fix hint
     finding = next(f for f in ref["findings"] if f["code"] == "onsite-reason-missing")
