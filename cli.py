@@ -1067,7 +1067,7 @@ def serve(host, port, max_upload_mb, token, jobs, ttl_minutes, lang):
     import importlib.util
     import ipaddress
 
-    if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
+    if any(importlib.util.find_spec(m) is None for m in ("starlette", "uvicorn", "python_multipart", "jinja2")):
         _fail(_say(lang, "sxcheck serve 需要网页组件，未安装：请运行 pip install 'sxcheck[serve]'",
                    "sxcheck serve needs the web extra, which is not installed: pip install 'sxcheck[serve]'"), EXIT_USAGE)
     try:
