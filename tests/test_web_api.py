@@ -71,9 +71,12 @@ def test_validate_returns_the_cli_json(client):
     assert comparable(got) == comparable(cli_json("validate", str(SAMPLE)), SAMPLE)
     assert got["summary"]["errors"] == 28 and got["summary"]["warnings"] == 24
     assert {f["source"] for f in got["findings"] if f["source"]} == {"sample_guides.xlsx"}
-    # English, as --lang en
+    # English, as --lang en (a form field, or ?lang=en)
     r = upload(client, "validate", SAMPLE, data={"lang": "en"})
     assert comparable(r.json()) == comparable(cli_json("validate", str(SAMPLE), "--lang", "en"), SAMPLE)
+    with open(SAMPLE, "rb") as fh:
+        r2 = client.post("/api/validate?lang=en", files={"file": (SAMPLE.name, fh.read())})
+    assert comparable(r2.json()) == comparable(r.json())
 
 
 def test_options_as_form_fields(client):

@@ -219,7 +219,8 @@ def build_app(config: ServeConfig) -> Starlette:
         headers = {"Location": f"/api/jobs/{job.id}", "X-Sxcheck-Job": job.id}
         if job.status == "done":
             headers["X-Sxcheck-Exit-Code"] = str(job.exit_code)
-            return FileResponse(job.dir / f"report.{lang}.json", media_type="application/json", headers=headers)
+            path = await run_in_threadpool(job.write_json, lang)
+            return FileResponse(path, media_type="application/json", headers=headers)
         if job.status == "failed":
             return JSONResponse({"error": job.error, "job": job.id}, status_code=422, headers=headers)
         return JSONResponse(_status(job), status_code=202, headers=headers)
