@@ -202,7 +202,7 @@ def build_app(config: ServeConfig) -> Starlette:
             return JSONResponse({"error": _say(ui, lang, "busy", n=config.max_queued)}, status_code=503,
                                 headers={"Retry-After": "30"})
         try:
-            options, files = await run_in_threadpool(_options, command, form)
+            options, files = await run_in_threadpool(_options, command, form, lang)
         except OptionError as exc:
             store.discard(directory)
             return JSONResponse({"error": _say(ui, lang, exc.key, **exc.params)}, status_code=400)
@@ -347,7 +347,7 @@ def build_app(config: ServeConfig) -> Starlette:
     return wrapped
 
 
-def _options(command: str, form: uploads.Form):
+def _options(command: str, form: uploads.Form, lang: str = "zh"):
     """Check the form's options the way the CLI checks its own; the files each field may carry."""
     def bad(name, value):
         raise OptionError("bad-option", name=name, value=str(value)[:80])
@@ -378,7 +378,7 @@ def _options(command: str, form: uploads.Form):
         return (form.get(name) or "").strip().lower() in ("1", "true", "on", "yes")
 
     o = Options(command=command)
-    o.lang = choice("lang", ("zh", "en"), "zh")
+    o.lang = choice("lang", ("zh", "en"), lang)
     o.fail_on = choice("fail_on", ("error", "warning", "never"), "error")
     o.sheet = text("sheet")
     for name in ("encoding", "base_encoding"):
