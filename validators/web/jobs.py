@@ -145,6 +145,14 @@ class Job:
             message = message.replace(path, name)
         return message
 
+    @staticmethod
+    def observers() -> list:
+        """The rows behind the findings, kept during the scan for the annotated workbook's 标注
+        sheets and the HTML report's 实施主体 filter (bounded by MarkedRows)."""
+        from validators.report.marked import MarkedRows
+
+        return [MarkedRows(unit_field="implementing_body")]
+
     def _call(self):
         o = self.options
         path = str(self.input_path)
@@ -154,7 +162,7 @@ class Job:
             from validators import validate
 
             rev = {"registry": [], "permit_list": other.get("permit_list")} if o.with_revoked else None
-            report = validate([path], progress=self.progress, revoked=rev, **common)
+            report = validate([path], progress=self.progress, revoked=rev, observers=self.observers(), **common)
             if o.with_certificates:
                 from validators.certification.run import add_certificates
 
@@ -168,7 +176,7 @@ class Job:
             base = other.get("base") or str(BUNDLED_BASE)
             result = conform([path], base, level=o.level, match_threshold=o.match_threshold,
                              review_threshold=o.review_threshold, progress=self.progress,
-                             base_encoding=o.base_encoding, **common)
+                             base_encoding=o.base_encoding, observers=self.observers(), **common)
             ok = True
             if o.min_rate is not None:
                 ok = bool(min_rate_ok(result, o.min_rate))
@@ -238,7 +246,7 @@ class Job:
         with self.lock:
             if not path.exists():
                 tmp = self.dir / f"part-{path.name}"
-                write_xlsx(self.report, str(tmp), lang=lang, encoding=self.options.encoding, rename=self.rename())
+                write_xlsx(self.report, str(tmp), lang=lang, min_rate=self.options.min_rate, rename=self.rename())
                 tmp.replace(path)
         return path
 
