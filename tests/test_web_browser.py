@@ -149,6 +149,10 @@ def test_upload_filter_open_download(server, browser):
     d.find_element(By.ID, "detail-close").click()
     assert not visible(d, "detail")
 
+    import importlib.util
+
+    assert visible(d, "dl-html") == (importlib.util.find_spec("validators.exporters.html") is not None)
+
     # the annotated workbook, downloaded by the browser and opened with openpyxl
     d.find_element(By.ID, "dl-xlsx").click()
     target = None
