@@ -219,6 +219,16 @@ def _say(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+def _check_usage(lang: str, fmt: str | None = None, output: str | None = None,
+                 match_threshold: float | None = None, review_threshold: float | None = None) -> None:
+    """Usage errors shared by the checking commands (exit 2)."""
+    if match_threshold is not None and review_threshold is not None and review_threshold > match_threshold:
+        raise click.UsageError(_say(lang, "--review-threshold 不能高于 --match-threshold",
+                                    "--review-threshold cannot exceed --match-threshold"))
+    if fmt == "xlsx" and not output:
+        raise click.UsageError(_say(lang, "--format xlsx 需要 --output 文件名", "--format xlsx needs --output"))
+
+
 def outcome(report, *, lang: str, fmt: str, output: str | None, fail_on: str, quiet: bool,
             gate: dict | None = None) -> int:
     """The exit code; unless ``quiet``, one line on stderr saying what was written and found, and a
@@ -544,8 +554,7 @@ def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encod
             review_threshold, min_rate, fail_on, severity, split_by, limit, quiet, read_opts):
     from validators import conform as run
 
-    if review_threshold > match_threshold:
-        raise click.UsageError("--review-threshold 不能高于 --match-threshold")
+    _check_usage(lang, match_threshold=match_threshold, review_threshold=review_threshold)
     observers = _xlsx_observers(fmt, output, split_by)
     sev = _parse_severity(severity)
     _refuse_clash([*local, base], [output, matches], lang)
@@ -627,10 +636,7 @@ def certificates(guides, registry, kept_list, check_registry, fmt, output, lang,
             sys.exit(EXIT_OK)
     if not guides:
         raise click.UsageError("需要至少一个办事指南文件（或 --check-registry）")
-    if review_threshold > match_threshold:
-        raise click.UsageError("--review-threshold 不能高于 --match-threshold")
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    _check_usage(lang, fmt, output, match_threshold, review_threshold)
     sev = _parse_severity(severity)
     _refuse_clash([*guides, *registry, kept_list], [output], lang)
 
@@ -745,10 +751,7 @@ def revoked(local, registry, permit_list, region, check_dirs, fmt, output, lang,
             sys.exit(EXIT_OK)
     if not local:
         raise click.UsageError("请给出要检查的清单文件（LOCAL...），或用 --check-registry 只校验登记表")
-    if review_threshold > match_threshold:
-        raise click.UsageError("--review-threshold 不能高于 --match-threshold")
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    _check_usage(lang, fmt, output, match_threshold, review_threshold)
     sev = _parse_severity(severity)
     _refuse_clash([*local, *registry, permit_list], [output], lang)
     from validators import revoked as run
@@ -892,8 +895,7 @@ def cases(cases, catalogs, as_of, near_days, min_link_rate, catalog_encoding, fm
           sheet, encoding, severity, limit, quiet):
     from validators import check_cases as run
 
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    _check_usage(lang, fmt, output)
     if as_of is not None:
         from validators.caserecords.dates import parse_day
 
@@ -976,8 +978,7 @@ def score(paths, base, base_encoding, by, by_region, weights, fmt, output, lang,
           revoked, revoked_registry, permit_list, channels):
     from validators.scoring.weights import load_weights
 
-    if fmt == "xlsx" and not output:
-        raise click.UsageError("--format xlsx 需要 --output 文件名")
+    _check_usage(lang, fmt, output)
     if by and by_region:
         raise click.UsageError("--by 与 --by-region 只能选一个")
     if (revoked_registry or permit_list) and not revoked:
