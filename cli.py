@@ -570,7 +570,7 @@ def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encod
                          match_threshold=match_threshold, review_threshold=review_threshold,
                          progress=progress, severity=sev, base_encoding=base_encoding, observers=observers)
         if matches:
-            result.write_matches(matches)
+            result.write_matches(matches, lang)
         gate = _rate_gate(result, min_rate)
         _export(result.report, fmt, lang, output, limit, encoding, split=bool(split_by))
         return result, gate

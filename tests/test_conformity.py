@@ -243,6 +243,11 @@ def test_write_matches(sample, tmp_path):
                                            "base_type", "base_levels", "method"]
     raw = open(str(tmp_path / "m.csv"), "rb").read(3)
     assert raw == b"\xef\xbb\xbf"
+    zh = str(tmp_path / "zh.csv")
+    sample.write_matches(zh, "zh")                      # the CLI's default language: Chinese headers
+    cols = list(pd.read_csv(zh, dtype=str, encoding="utf-8-sig").columns)
+    assert cols[:6] == ["本地文件", "工作表", "行", "基本编码", "实施编码", "事项名称"]
+    assert not [c for c in cols if c.isascii()], cols
 
 
 # ----------------------------------------------------------------- codes first

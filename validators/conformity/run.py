@@ -72,12 +72,31 @@ class ConformResult:
     def coverage(self) -> dict:
         return self.report.extra["coverage"]
 
-    def write_matches(self, path: str) -> None:
+    def write_matches(self, path: str, lang: str | None = None) -> None:
         """CSV (UTF-8 with BOM, so Excel opens it cleanly) or XLSX, chosen by the extension; no
-        formula from the data, written atomically (:mod:`validators.exporters.tables`)."""
+        formula from the data, written atomically (:mod:`validators.exporters.tables`).
+
+        ``lang`` "zh" or "en" gives the columns headers in that language (the CLI passes --lang);
+        None keeps the field names of :attr:`matches`.  Values (bands, methods, issue names) stay
+        the documented codes."""
         from validators.exporters.tables import write_frame
 
-        write_frame(self.matches, path, sheet_name="matches")
+        frame, sheet = self.matches, "matches"
+        if lang == "zh":
+            frame, sheet = frame.rename(columns=MATCH_COLUMNS_ZH), "匹配表"
+        write_frame(frame, path, sheet_name=sheet)
+
+
+MATCH_COLUMNS_ZH = {
+    "local_source": "本地文件", "local_sheet": "工作表", "local_row": "行", "local_code": "基本编码",
+    "local_task_code": "实施编码", "local_name": "事项名称", "local_type": "事项类型",
+    "local_levels": "行使层级", "local_body": "实施主体", "base_code": "国家目录基本编码",
+    "base_name": "国家目录事项名称", "base_type": "国家目录事项类型", "base_levels": "国家目录行使层级",
+    "method": "匹配方式", "score": "相似度", "band": "匹配结论（matched/review/unmatched）",
+    "guards": "关键词保护", "candidates": "候选事项", "catalog_ok": "符合基本目录",
+    "catalog_issues": "基本目录问题", "task_ok": "符合实施清单", "task_issues": "实施清单问题",
+    "local_added": "地方增设事项",
+}
 
 
 def min_rate_ok(result: ConformResult, min_rate: float) -> bool:
