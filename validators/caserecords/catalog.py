@@ -174,7 +174,7 @@ def load_catalog(paths, *, encoding: str | None = None, sheet: str | None = None
     cat.code_bounds = np.searchsorted(row_code[cat.by_code], np.arange(len(code_index) + 1))
     body_codes = df["body_code"].where(df["body_code"].notna(), df["task_code"].str.slice(0, 18))
     names = pd.DataFrame({"c": body_codes, "n": df["body"]}).dropna().drop_duplicates("c")
-    cat.body_names = dict(zip(names["c"], names["n"]))
+    cat.body_names = dict(zip(names["c"], names["n"], strict=False))
     return cat
 
 

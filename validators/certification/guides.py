@@ -86,7 +86,7 @@ def collect(paths, *, sheet=None, encoding=None, tables=None,
             names = rows.text("item_name").to_numpy(dtype=object, na_value=None) if rows.has("item_name") else [None] * n
             codes = rows.code("task_code").to_numpy(dtype=object, na_value=None) if rows.has("task_code") else [None] * n
             mats = rows.text("materials").to_numpy(dtype=object, na_value=None) if rows.has("materials") else [None] * n
-            for name, code, text, row in zip(names, codes, mats, chunk["_row"].tolist()):
+            for name, code, text, row in zip(names, codes, mats, chunk["_row"].tolist(), strict=False):
                 parsed = parse_cell(text) if isinstance(text, str) else ()
                 gs.materials += len(parsed)
                 keep = [Material(m, k, src, sh, row) for m, k in parsed if wanted(k)]

@@ -44,7 +44,7 @@ def _text_rows(path: str, ext: str) -> list[list[list[str]]]:
     try:
         text = raw.decode(detect_encoding(path, raw[: 1 << 20]))
     except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError("unreadable", path, detail=str(exc))
+        raise InputError("unreadable", path, detail=str(exc)) from exc
     text = text.lstrip("\ufeff")
     if ext == ".txt":
         return [[[line] for line in text.splitlines()]]
@@ -59,7 +59,7 @@ def _excel_rows(path: str) -> list[list[list[str]]]:
         return [[[("" if c is None else str(c)) for c in r] for r in wb.get_sheet_by_name(n).to_python()]
                 for n in wb.sheet_names]
     except Exception as exc:  # any parser failure is unreadable input, one line
-        raise InputError("unreadable", path, detail=f"{type(exc).__name__}: {exc}")
+        raise InputError("unreadable", path, detail=f"{type(exc).__name__}: {exc}") from exc
 
 
 def _names(sheets, plain: bool) -> set[str]:

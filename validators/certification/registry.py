@@ -130,15 +130,15 @@ def load_file(path: str | Path) -> tuple[Decision, list[Entry]]:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise InputError("unreadable", path, detail=exc.strerror or str(exc))
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError("bad-encoding", path, encoding="utf-8", offset=exc.start)
+        raise InputError("bad-encoding", path, encoding="utf-8", offset=exc.start) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError("certificate-registry-syntax", path, detail=str(exc))
+        raise InputError("certificate-registry-syntax", path, detail=str(exc)) from exc
     lines = _entry_lines(text)
     validator, schema = _validator()
     errors = sorted(validator.iter_errors(data),

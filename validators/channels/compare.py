@@ -281,7 +281,7 @@ class ChannelDiff:
             sp = self.specs[f]
             chan_vals = display(frame, sp, sel)
             ref_vals = display(self.ref.frame, sp, pos[sel])
-            for i, cv, rv in zip(sel.tolist(), chan_vals, ref_vals):
+            for i, cv, rv in zip(sel.tolist(), chan_vals, ref_vals, strict=False):
                 self._mismatch(sp, at, int(i), int(pos[i]), kind, rv, cv)
         self._stale(frame, pos, kind, at)
 
@@ -344,7 +344,7 @@ class ChannelDiff:
         if rest is not None and len(rest):
             cols = {c: text_array(rest[c]).to_pylist() for c in IDENTITY if c in rest}
             srcs, rows = rest["_src"].to_numpy().tolist(), rest["_row"].to_numpy().tolist()
-            for i, (src, row) in enumerate(zip(srcs, rows)):
+            for i, (src, row) in enumerate(zip(srcs, rows, strict=False)):
                 rec = {c: v[i] for c, v in cols.items()}
                 self.pending.append(Pending(
                     EXTRA, -1, self.src.where(int(src)), int(row), None, key_display(rec, None),

@@ -138,7 +138,7 @@ class KeyIndex:
         pos = np.asarray(positions).tolist()
         self._map: dict[str, int] = {}
         self._groups: dict[str, list[int]] = {}
-        for k, p in zip(values, pos):
+        for k, p in zip(values, pos, strict=False):
             if k is None:
                 continue
             first = self._map.setdefault(k, p)

@@ -58,7 +58,7 @@ def summarise(diff) -> dict:
         else:
             body = pd.Series(UNKNOWN_BODY, index=range(len(pos)))
         table = pd.DataFrame({"body": body, "c": comp.sum(1), "i": ident.sum(1), "n": 1}).groupby("body").sum()
-        for b, (c, i, n) in zip(table.index, table[["c", "i", "n"]].to_numpy()):
+        for b, (c, i, n) in zip(table.index, table[["c", "i", "n"]].to_numpy(), strict=False):
             per_body[str(b)] = {"items": int(n), **rate(i, c)}
     return {
         "channel": diff.channel, "source": diff.src.path,

@@ -83,7 +83,7 @@ def compare_sources(reference: str, others: Iterable[str] | str, *, key: str = "
     _add_reading(report, ref_src)
     summaries = []
     tables = []
-    for ch, fs, skip in zip(chans, per_channel, skipped):
+    for ch, fs, skip in zip(chans, per_channel, skipped, strict=False):
         diff = ChannelDiff(ref, ch, fs, key, progress=progress).run()
         if pairs:
             from validators.channels.pairs import pairs_frame

@@ -141,5 +141,5 @@ def display(frame, spec: FieldSpec, positions) -> list:
     if spec.unit:
         units = (text_array(frame[spec.unit]).take(idx).to_pylist()
                  if spec.unit in frame else [None] * len(positions))
-        return [limit_display(v, u) for v, u in zip(vals, units)]
+        return [limit_display(v, u) for v, u in zip(vals, units, strict=False)]
     return vals

@@ -148,7 +148,7 @@ def _common_ancestor(codes: list[str]) -> str | None:
             c = divs[c].parent if c in divs else ""
         chains.append(chain[::-1])
     common = None
-    for level in zip(*chains):
+    for level in zip(*chains, strict=False):
         if len(set(level)) != 1:
             break
         common = level[0]

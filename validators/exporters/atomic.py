@@ -137,10 +137,10 @@ def atomic_open(path: str, mode: str = "w", *, encoding: str | None = "utf-8",
     """
     binary = "b" in mode
     with atomic_path(path) as tmp:
-        if binary:
-            fh = open(tmp, mode)
-        else:
-            fh = open(tmp, mode, encoding=encoding, errors=errors, newline=newline)
+        # closed explicitly below, not by ``with``: an error while closing after a failed write
+        # must not replace the first error, and ENOSPC on the final close must be reported
+        kwargs = {} if binary else {"encoding": encoding, "errors": errors, "newline": newline}
+        fh = open(tmp, mode, **kwargs)  # noqa: SIM115
         try:
             yield fh
             fh.flush()

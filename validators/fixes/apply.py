@@ -9,6 +9,7 @@ a value that looks like a formula stays text.  The input itself is never written
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import tempfile
@@ -129,29 +130,25 @@ def _fix_csv(path: str, output: str | None, p: FixPlan, report, dry_run: bool) -
     header_idx = info.header_row - 1
     tmp = None if dry_run else _atomic_target(output)
     try:
-        with open(path, encoding=enc, newline="") as src:
+        with open(path, encoding=enc, newline="") as src, contextlib.ExitStack() as stack:
             reader = csv.reader(src, delimiter=delim)
-            out = open(tmp, "w", encoding=enc, newline="") if tmp else None
-            try:
-                writer = csv.writer(out, delimiter=delim, lineterminator=newline,
-                                    quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL) if out else None
-                labels: list[str] = []
-                for i, cells in enumerate(reader):
-                    rownum = i + 1
-                    if i == header_idx:
-                        labels = cells
-                    elif i > header_idx and (None, rownum) in p.cells:
-                        cols = {canon: labels.index(lbl) for canon, lbl in info.columns.items() if lbl in labels}
-                        row = {c: (cells[j] if j < len(cells) else "") for c, j in cols.items()}
-                        for fld, new in _decide(p, path, None, rownum, row).items():
-                            j = cols[fld]
-                            cells = cells + [""] * (j + 1 - len(cells))
-                            cells[j] = new
-                    if writer:
-                        writer.writerow(cells)
-            finally:
-                if out:
-                    out.close()
+            out = stack.enter_context(open(tmp, "w", encoding=enc, newline="")) if tmp else None
+            writer = csv.writer(out, delimiter=delim, lineterminator=newline,
+                                quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL) if out else None
+            labels: list[str] = []
+            for i, cells in enumerate(reader):
+                rownum = i + 1
+                if i == header_idx:
+                    labels = cells
+                elif i > header_idx and (None, rownum) in p.cells:
+                    cols = {canon: labels.index(lbl) for canon, lbl in info.columns.items() if lbl in labels}
+                    row = {c: (cells[j] if j < len(cells) else "") for c, j in cols.items()}
+                    for fld, new in _decide(p, path, None, rownum, row).items():
+                        j = cols[fld]
+                        cells = cells + [""] * (j + 1 - len(cells))
+                        cells[j] = new
+                if writer:
+                    writer.writerow(cells)
         if tmp:
             os.replace(tmp, output)
             tmp = None

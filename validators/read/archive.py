@@ -112,7 +112,7 @@ def _shared_lengths(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> array:
             if not block:
                 break
     ends = starts[1:] + array("q", [offset])
-    return array("q", (e - s for s, e in zip(starts, ends)))
+    return array("q", (e - s for s, e in zip(starts, ends, strict=False)))
 
 
 def _check_sheet(zf, info, path: str, opts: ReadOptions, lengths: array, longest: int, cells_bound: int) -> None:

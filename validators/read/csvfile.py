@@ -138,21 +138,21 @@ def open_csv(path: str, encoding: str | None, profile: str = "guide", real_path:
         with open(real_path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError as exc:
-        raise InputError("unreadable", path, detail=exc.strerror or str(exc))
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
     if not head.strip():
         raise InputError("empty-file", path)
     if encoding:
         try:
             enc = normalise_encoding(encoding)
         except LookupError:
-            raise InputError("unknown-encoding", path, encoding=encoding)
+            raise InputError("unknown-encoding", path, encoding=encoding) from None
     else:
         enc = detect_encoding(real_path, head)
     try:
         text = codecs.getincrementaldecoder(enc)(errors="strict").decode(head, final=False)
     except UnicodeDecodeError:
         offset, line = locate_bad_bytes(real_path, enc)
-        raise InputError("bad-encoding", path, encoding=enc, offset=offset, line=line)
+        raise InputError("bad-encoding", path, encoding=enc, offset=offset, line=line) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     delim = _sniff_delimiter(text)
@@ -258,10 +258,10 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
         msg = str(exc)
         if ragged or "straddl" in msg:
             # rows already yielded stay; the exact reader takes over from the first one not yet
-            raise _Ragged(done)
+            raise _Ragged(done) from exc
         if undecodable or "UTF8" in msg or "decode" in msg.lower() or isinstance(exc, UnicodeDecodeError):
             _bad_encoding(table, enc)
-        raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200])
+        raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200]) from exc
     finally:
         sys.unraisablehook = previous_hook
 
@@ -329,8 +329,8 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise InputError("cell-too-large", table.source, row=cfg["skip"] + n_record + 1,
-                             limit_mb=f"{current().max_cell_kb / 1024:g}")
-        raise InputError("unreadable", table.source, detail=f"{exc}（第 {cfg['skip'] + n_record} 行附近）")
+                             limit_mb=f"{current().max_cell_kb / 1024:g}") from exc
+        raise InputError("unreadable", table.source, detail=f"{exc}（第 {cfg['skip'] + n_record} 行附近）") from exc
     if buf:
         yield _rows_frame(pd, buf, names, rownums, table)
 
@@ -339,7 +339,7 @@ def _rows_frame(pd, buf, names, rownums, table: Table):
     import numpy as np
 
     frame = pd.DataFrame(buf, columns=names, dtype="str")
-    rename = dict(zip(names, table.columns.keys()))
+    rename = dict(zip(names, table.columns.keys(), strict=False))
     out = frame.rename(columns=rename)
     out["_row"] = np.asarray(rownums, dtype=np.int64)
     return out

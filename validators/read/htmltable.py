@@ -135,7 +135,7 @@ def open_html(path: str, encoding: str | None, sheet: str | None, real_path: str
         if sheet not in names:
             raise InputError("sheet-not-found", path, sheet=sheet, sheets="、".join(n or "" for n in names))
     tables: list[Table] = []
-    for name, rows in zip(names, found):
+    for name, rows in zip(names, found, strict=False):
         if sheet is not None and name != sheet:
             continue
         while rows and not any(c.strip() for c in rows[-1]):

@@ -163,18 +163,18 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
         with open(real_path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
-        raise InputError("unreadable", path, detail=exc.strerror or str(exc))
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
     if not raw.strip():
         raise InputError("empty-file", path)
     try:
         enc = normalise_encoding(encoding) if encoding else detect_encoding(real_path, raw[:HEAD_BYTES])
     except LookupError:
-        raise InputError("unknown-encoding", path, encoding=encoding)
+        raise InputError("unknown-encoding", path, encoding=encoding) from None
     try:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise InputError("bad-encoding", path, encoding=enc, offset=exc.start, line=line)
+        raise InputError("bad-encoding", path, encoding=enc, offset=exc.start, line=line) from exc
     del raw
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -203,11 +203,11 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
         try:
             data = _loads(text, seen_dups)
         except json.JSONDecodeError as exc:
-            raise InputError("bad-json", path, line=exc.lineno, detail=exc.msg)
+            raise InputError("bad-json", path, line=exc.lineno, detail=exc.msg) from exc
         except RecursionError:
-            raise InputError("json-too-deep", path)
+            raise InputError("json-too-deep", path) from None
         except ValueError as exc:
-            raise InputError("bad-json", path, line="?", detail=_json_detail(exc))
+            raise InputError("bad-json", path, line="?", detail=_json_detail(exc)) from exc
         del text
         data, _where = _records_list(data, path, json_path)
         records = list(enumerate(data, start=1))

@@ -60,14 +60,14 @@ def inspect(path: str) -> os.stat_result | None:
         return os.stat(path)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise InputError("symlink-loop", path)
+            raise InputError("symlink-loop", path) from exc
         if exc.errno == errno.EACCES:
-            raise InputError("dir-not-searchable", path, folder=_blocked_parent(path) or os.path.dirname(path))
+            raise InputError("dir-not-searchable", path, folder=_blocked_parent(path) or os.path.dirname(path)) from exc
         if os.path.islink(path):
-            raise InputError("symlink-dangling", path, target=os.readlink(path))
+            raise InputError("symlink-dangling", path, target=os.readlink(path)) from exc
         if exc.errno == errno.ENAMETOOLONG:
-            raise InputError("unreadable", path, detail=exc.strerror)
-        raise InputError("file-not-found", path)
+            raise InputError("unreadable", path, detail=exc.strerror) from exc
+        raise InputError("file-not-found", path) from exc
 
 
 def expand(path: str, st: os.stat_result, recursive: bool, exclude: frozenset = frozenset()) -> list[str]:
@@ -112,7 +112,7 @@ def materialise(path: str, st: os.stat_result | None, wait: float) -> str:
         try:
             fd = os.open(path, os.O_RDONLY | (os.O_NONBLOCK if named_fifo else 0))
         except OSError as exc:
-            raise InputError("unreadable", path, detail=exc.strerror or str(exc))
+            raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
         fd_owned = True
         if named_fifo:
             _wait_for_writer(fd, path, wait)
@@ -131,7 +131,7 @@ def materialise(path: str, st: os.stat_result | None, wait: float) -> str:
                 out.write(block)
     except OSError as exc:
         os.unlink(tmp)
-        raise InputError("unreadable", path, detail=exc.strerror or str(exc))
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
     finally:
         if fd_owned:
             os.close(fd)
@@ -167,7 +167,7 @@ def sniff(path: str) -> str | None:
         with open(path, "rb") as fh:
             head = fh.read(1 << 16)
     except OSError as exc:
-        raise InputError("unreadable", path, detail=exc.strerror or str(exc))
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
     if not head.strip():
         return None
     if head.startswith(b"PK\x03\x04"):

@@ -90,7 +90,7 @@ class Detector:
     def _matches(self, uniq: list[str]) -> list[Match | None]:
         todo = [u for u in uniq if u not in self.names]
         if todo:
-            for u, m in zip(todo, self.matcher.resolve(todo)):
+            for u, m in zip(todo, self.matcher.resolve(todo), strict=False):
                 self.names[u] = m
         return [self.names[u] for u in uniq]
 

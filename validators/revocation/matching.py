@@ -111,7 +111,7 @@ class RegistryMatcher:
         self.fuzzy_candidates += len(cand)
         if cand:
             res = self.matcher.resolve([names[i] for i in cand], [None] * len(cand))
-            for i, r in zip(cand, res):
+            for i, r in zip(cand, res, strict=False):
                 out[i] = self._judge(r)
         return out
 

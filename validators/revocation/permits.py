@@ -65,7 +65,7 @@ class PermitList:
     def listed(self, names: list[str]) -> list[bool]:
         todo = [n for n in names if n not in self.cache]
         if todo:
-            for n, r in zip(todo, self.matcher.resolve(todo, [None] * len(todo))):
+            for n, r in zip(todo, self.matcher.resolve(todo, [None] * len(todo)), strict=False):
                 self.cache[n] = r.band != "unmatched" or self._prefix(r.key)
         return [self.cache[n] for n in names]
 
