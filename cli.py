@@ -12,8 +12,14 @@ import sys
 import click
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
-FORMATS = ("table", "json", "junit", "sarif", "markdown", "xlsx", "html")
+FORMATS = ("table", "json", "junit", "sarif", "markdown", "codequality", "xlsx", "html")
 SCORE_FORMATS = ("table", "json", "csv", "html", "xlsx")
+# formats written piece by piece into the output (never one big string)
+STREAMED = {"json": ("validators.exporters.json_report", "write_json"),
+            "junit": ("validators.exporters.junit", "write_junit"),
+            "sarif": ("validators.exporters.sarif", "write_sarif"),
+            "codequality": ("validators.exporters.codequality", "write_codequality"),
+            "markdown": ("validators.exporters.markdown", "write_markdown")}
 
 
 def _help_lang(argv: list[str]) -> str:
@@ -171,14 +177,17 @@ def _export(report, fmt: str, lang: str, output: str | None, limit: int, encodin
 
         _emit(report_html(report, lang=lang), output)
         return
-    if fmt == "json":
-        from validators.exporters.json_report import write_json
+    if fmt in STREAMED:
+        import importlib
 
+        module, name = STREAMED[fmt]
+        writer = getattr(importlib.import_module(module), name)
+        kw = {"limit": limit} if fmt == "markdown" else {}
         if output:
             with atomic_open(output, "w") as fh:
-                write_json(report, fh, lang=lang)
+                writer(report, fh, lang=lang, **kw)
         else:
-            write_json(report, sys.stdout, lang=lang)
+            writer(report, sys.stdout, lang=lang, **kw)
         return
     if fmt == "table" and not output:
         print_table(report, lang=lang, limit=limit)
@@ -230,12 +239,13 @@ def _check_usage(lang: str, fmt: str | None = None, output: str | None = None,
 
 
 def outcome(report, *, lang: str, fmt: str, output: str | None, fail_on: str, quiet: bool,
-            gate: dict | None = None) -> int:
+            gate: dict | None = None, gates: list[dict] | None = None) -> int:
     """The exit code; unless ``quiet``, one line on stderr saying what was written and found, and a
-    last line naming the gate that decided the exit code and by how much."""
+    last line naming the gate that decided the exit code and by how much.  ``gates`` are the
+    threshold gates of ``sxcheck check`` (report.extra["gates"] entries)."""
     c = report.counts()
     by_findings = report.fails(fail_on)
-    gate_failed = bool(gate) and not gate["ok"]
+    gate_failed = (bool(gate) and not gate["ok"]) or any(not g["passed"] for g in gates or [])
     code = EXIT_FINDINGS if by_findings or gate_failed else EXIT_OK
     if quiet:
         return code
@@ -263,6 +273,14 @@ def outcome(report, *, lang: str, fmt: str, output: str | None, fail_on: str, qu
                                 f"{'通过' if gate['ok'] else '未通过'}",
                           f"{opt} {gate['min']:.2%}: {gate['label_en']} {shown} ({diff} points), "
                           f"{'passed' if gate['ok'] else 'failed'}"))
+    for g in gates or []:
+        rate = g["rate"]
+        shown = "—" if rate is None else f"{rate:.2%}"
+        verdict = (_say(lang, "跳过", "skipped") if g.get("skipped") else
+                   _say(lang, "通过", "passed") if g["passed"] else _say(lang, "未通过", "failed"))
+        where = f" [{g['source']}]" if g.get("source") else ""
+        lines.append(_say(lang, f"{g['option']} {g['min_rate']:.2%}：{g['label_zh']}{where} {shown}，{verdict}",
+                          f"{g['option']} {g['min_rate']:.2%}: {g['label_en']}{where} {shown}, {verdict}"))
     lines.append(_say(lang, f"退出码 {code}", f"exit code {code}"))
     click.echo("；".join(lines) if lang != "en" else "; ".join(lines), err=True)
     return code
@@ -320,9 +338,9 @@ _LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sh
                      envvar="SXCHECK_LANG",
                      help=_h("消息语言（也可设环境变量 SXCHECK_LANG）。", "Message language (or set SXCHECK_LANG)."))
 _FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                       help=_h("输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown、标注版 Excel（xlsx，需 --output）、"
+                       help=_h("输出格式：终端表格、JSON、JUnit XML、SARIF 2.1.0、Markdown、GitLab Code Quality、标注版 Excel（xlsx，需 --output）、"
                                "离线 HTML 报告（html）。",
-                               "Output format: terminal table, JSON, JUnit XML, SARIF 2.1.0, Markdown, annotated "
+                               "Output format: terminal table, JSON, JUnit XML, SARIF 2.1.0, Markdown, GitLab Code Quality, annotated "
                                "Excel (xlsx, needs --output), offline HTML report (html)."))
 _OUTPUT = click.option("--output", "-o", type=click.Path(writable=True),
                        help=_h("写入文件而不是标准输出（--split-by 时为文件夹）。",
@@ -343,6 +361,13 @@ _QUIET = click.option("--quiet", "-q", is_flag=True,
 _SEVERITY = click.option("--severity", multiple=True, metavar="CODE=LEVEL",
                          help=_h("调整规则级别，如 --severity legal-basis-no-article=info。",
                                  "Change a rule's level, e.g. --severity legal-basis-no-article=info."))
+_SELECT = click.option("--select", multiple=True, metavar="RULE|CATEGORY",
+                       help=_h("只报告这些规则或类别（可多次，同 ruff）。", "Report only these rules or categories (repeatable, as in ruff)."))
+_IGNORE = click.option("--ignore", multiple=True, metavar="RULE|CATEGORY",
+                       help=_h("不报告这些规则或类别（可多次）。", "Never report these rules or categories (repeatable)."))
+_PER_FILE = click.option("--per-file/--one-catalog", "per_file", default=None,
+                         help=_h("每个文件作为独立清单检查（默认：全部输入为一个清单）。",
+                                 "Check every file as its own catalog (default: all inputs are one catalog)."))
 
 
 def _read_opts(f):
@@ -477,9 +502,12 @@ def _profile_names() -> list[str]:
                       "is always loaded)."))
 @_PERMIT_LIST
 @_read_opts
+@_SELECT
+@_IGNORE
+@_PER_FILE
 def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs, severity, split_by, limit, quiet,
              with_certificates, registry, kept_list, revoked, revoked_registry, permit_list,
-             profile, read_opts):
+             profile, read_opts, select, ignore, per_file):
     from validators import validate as run
 
     if (registry or kept_list) and not with_certificates:
@@ -502,15 +530,30 @@ def validate(paths, fmt, output, lang, fail_on, sheet, encoding, engine, gx_docs
     _refuse_clash(paths, [output], lang)
 
     def work():
+        from validators.gate.select import apply_selection, check_names
+
+        check_names(select, "--select", "--select")
+        check_names(ignore, "--ignore", "--ignore")
         with Progress(not quiet) as progress, _reading(read_opts, [output]):
-            report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
-                         progress=progress, gx_docs_dir=gx_docs, revoked=rev, observers=observers,
-                         profile=profile)
+            if per_file and len(paths) > 1:
+                from validators.gate.run import merge
+                from validators.report.report import Report
+
+                report = Report(severity_overrides=sev)
+                for p in paths:
+                    merge(report, run([p], sheet=sheet, encoding=encoding, engine=engine, severity=sev,
+                                      progress=progress, gx_docs_dir=gx_docs, revoked=rev, observers=observers,
+                                      profile=profile), p)
+            else:
+                report = run(list(paths), sheet=sheet, encoding=encoding, engine=engine, severity=sev,
+                             progress=progress, gx_docs_dir=gx_docs, revoked=rev, observers=observers,
+                             profile=profile)
         if with_certificates:
             from validators.certification.run import add_certificates
 
             add_certificates(report, list(paths), registry=list(registry) or None, kept_list=kept_list,
                              sheet=sheet, encoding=encoding)
+        apply_selection(report, select, ignore)
         _export(report, fmt, lang, output, limit, encoding, split=bool(split_by))
         return report
 
@@ -1082,6 +1125,147 @@ def serve(host, port, max_upload_mb, token, jobs, ttl_minutes, lang):
 
     run_server(host=host, port=port, max_upload_mb=max_upload_mb, token=token, jobs=jobs or os.cpu_count() or 1,
                ttl_minutes=ttl_minutes, lang=lang)
+
+
+@main.command(help=_h("按配置文件（sxcheck.toml 或 pyproject.toml 的 [tool.sxcheck]）一次运行全部检查，写出全部报告，"
+                      "对照基线和豁免，判定门禁。",
+                      "Run every configured check in one pass (sxcheck.toml or [tool.sxcheck] in pyproject.toml), "
+                      "write every configured report, apply the baseline and waivers, and decide the gates.") + """
+
+\b
+""" + _h("示例", "Examples") + """:
+  sxcheck init
+  sxcheck check
+  sxcheck check --write-baseline
+  sxcheck check --changed-since origin/main --output-dir reports/
+""")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help=_h("配置文件（默认当前目录的 sxcheck.toml，或带 [tool.sxcheck] 的 pyproject.toml）。",
+                      "Configuration file (default: sxcheck.toml in the current directory, or pyproject.toml "
+                      "with [tool.sxcheck])."))
+@click.option("--output-dir", type=click.Path(file_okay=False),
+              help=_h("报告写入该目录（默认配置文件所在目录）。", "Write the reports here (default: beside the configuration)."))
+@click.option("--write-baseline", is_flag=True,
+              help=_h("把当前全部发现记为基线（.sxcheck-baseline.json），之后只有新发现使检查失败。",
+                      "Record every current finding as the baseline; later runs fail only on new findings."))
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help=_h("基线文件（默认配置文件旁的 .sxcheck-baseline.json）。",
+                      "Baseline file (default: .sxcheck-baseline.json beside the configuration)."))
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
+              help=_h("另外写出该格式的报告（可多次），如 --report sarif=out.sarif。",
+                      "Also write this report (repeatable), e.g. --report sarif=out.sarif."))
+@click.option("--no-outputs", is_flag=True,
+              help=_h("不写配置的 outputs 报告文件（如 pre-commit 钩子）。",
+                      "Do not write the configured report files (e.g. in a pre-commit hook)."))
+@click.option("--changed-since", metavar="REV",
+              help=_h("只检查自该 git 版本以来改动的输入文件。", "Check only the inputs changed in git since REV."))
+@_SELECT
+@_IGNORE
+@_PER_FILE
+@click.option("--format", "fmt", type=click.Choice(FORMATS[:6]), default="table", show_default=True,
+              help=_h("标准输出的格式（配置的 outputs 另外写入文件）。",
+                      "Format on standard output (the configured outputs are written as well)."))
+@_LANG
+@_LIMIT
+@_QUIET
+def check(paths, config_path, output_dir, write_baseline, baseline, reports, no_outputs, changed_since, select,
+          ignore, per_file, fmt, lang, limit, quiet):
+    from pathlib import Path
+
+    extra_reports = []
+    for spec in reports:
+        rfmt, _, rpath = spec.partition("=")
+        if rfmt not in FORMATS[1:] or not rpath:
+            raise click.BadParameter(f"{spec!r}: FORMAT=PATH, FORMAT = {' | '.join(FORMATS[1:])}",
+                                     param_hint="--report")
+        extra_reports.append((rfmt, rpath))
+
+    if write_baseline and (paths or changed_since):
+        raise click.UsageError(_say(lang, "--write-baseline 需检查全部输入（不能与文件参数或 --changed-since 同用）",
+                                    "--write-baseline needs a run over every input (no PATHS, no --changed-since)"))
+    from validators.gate.config import find_config, load_config
+    from validators.read import InputError
+
+    def work():
+        path = config_path or find_config(".")
+        if path is None:
+            raise InputError("config-not-found", os.getcwd())
+        cfg = load_config(path)
+        nonlocal lang
+        if cfg.lang and click.get_current_context().get_parameter_source("lang").name == "DEFAULT":
+            lang = cfg.lang
+        from validators.gate.run import check as run
+
+        with Progress(not quiet) as progress:
+            result = run(cfg, paths=list(paths) or None, changed_since=changed_since,
+                         select=list(select) or None, ignore=list(ignore) or None, per_file=per_file,
+                         write_baseline=write_baseline, baseline=baseline, progress=progress)
+        out_dir = Path(output_dir) if output_dir else cfg.root
+        written = []
+        configured = [] if no_outputs else [(f, out_dir / p) for f, p in cfg.outputs.items()]
+        for ofmt, target in configured + [(f, Path(p)) for f, p in extra_reports]:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _export(result.report, ofmt, lang, str(target), limit)
+            written.append(f"{target} ({ofmt})")
+        _export(result.report, fmt, lang, None, limit)
+        return result, written
+
+    result, written = _guarded(lang, work)
+    if not quiet:
+        for line in written:
+            click.echo(_say(lang, f"已写入 {line}", f"wrote {line}"), err=True)
+        for line in _gate_notes(result.report.extra, lang):
+            click.echo(line, err=True)
+    sys.exit(outcome(result.report, lang=lang, fmt=fmt, output=None, fail_on=result.fail_on, quiet=quiet,
+                     gates=result.gates))
+
+
+def _gate_notes(extra: dict, lang: str) -> list[str]:
+    """What check did besides the findings: scope, skipped capabilities, baseline and waivers."""
+    out = []
+    sc = extra.get("scope") or {}
+    if sc.get("changed_since"):
+        out.append(_say(lang, f"--changed-since {sc['changed_since']}：检查 {sc['checked']}/{sc['inputs']} 个改动的文件",
+                        f"--changed-since {sc['changed_since']}: {sc['checked']} of {sc['inputs']} files changed"))
+    if sc.get("catalog_wide") == "whole-catalog":
+        out.append(_say(lang, "清单级检查（重复编码、期望、符合率）在全部输入上运行，只列出改动文件中的行级发现",
+                        "catalog-wide checks (duplicates, expectations, conformity) ran on the whole catalog; "
+                        "row findings are listed for the changed files only"))
+    for s in extra.get("skipped", []):
+        out.append(_say(lang, f"已跳过 {s['label_zh']}（{s['config_key']}）：{s['reason_zh']}",
+                        f"skipped {s['label_en']} ({s['config_key']}): {s['reason_en']}"))
+    b = extra.get("baseline")
+    if b and "written" in b:
+        out.append(_say(lang, f"已写入基线 {b['file']}：{b['written']:,} 条发现",
+                        f"wrote baseline {b['file']}: {b['written']:,} findings"))
+    elif b:
+        fixed = "—" if b["fixed"] is None else f"{b['fixed']:,}"
+        out.append(_say(lang, f"基线 {b['file']}：新增 {b['new']:,} 条，已知 {b['known']:,} 条，已修复 {fixed} 条",
+                        f"baseline {b['file']}: {b['new']:,} new, {b['known']:,} known, {fixed} fixed"))
+    w = extra.get("waivers")
+    if w:
+        out.append(_say(lang, f"豁免 {w['file']}：接受 {w['accepted']:,} 条发现，过期 {w['expired']} 条，未用 {w['unused']} 条",
+                        f"waivers {w['file']}: {w['accepted']:,} findings accepted, {w['expired']} expired, "
+                        f"{w['unused']} unused"))
+    return out
+
+
+@main.command(help=_h("在当前目录写出带注释的 sxcheck.toml 起始配置（已存在则不覆盖）。",
+                      "Write a commented starter sxcheck.toml in the current directory (never overwrites)."))
+@_LANG
+def init(lang):
+    from pathlib import Path
+
+    from validators.gate.config import CONFIG_NAME, STARTER
+
+    target = Path(CONFIG_NAME)
+    if target.exists():
+        _fail(_say(lang, f"{CONFIG_NAME} 已存在，未覆盖", f"{CONFIG_NAME} exists, not overwritten"), EXIT_USAGE)
+    with open(target, "x", encoding="utf-8") as fh:
+        fh.write(STARTER)
+    click.echo(_say(lang, f"已写入 {CONFIG_NAME}：编辑 inputs 后运行 sxcheck check",
+                    f"wrote {CONFIG_NAME}: edit inputs, then run sxcheck check"), err=True)
 
 
 @main.command(help=_h("列出全部规则代码、级别和标题。", "List every rule code, level and title.") + """

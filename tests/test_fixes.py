@@ -171,3 +171,35 @@ def test_legal_basis_hygiene_is_fixed_safely(code, value, expected):
 
     s = suggest(code, value, {})
     assert (s.value, s.confidence) == (expected, "safe")
+
+
+def test_uscc_corrections_equal_the_brute_force_search():
+    """The incremental check-sum search finds exactly the codes a full recomputation finds."""
+    import random
+    import re
+
+    from validators.checks.codes import USCC_ALPHABET, uscc_check_char
+    from validators.core.schema import USCC_PATTERN
+
+    shape = re.compile(f"^{USCC_PATTERN}$")
+
+    def brute(code):
+        out = []
+        if all(c in USCC_ALPHABET for c in code[:17]) and uscc_check_char(code[:17]) != code[17]:
+            out.append(code[:17] + uscc_check_char(code[:17]))
+        for i in range(17):
+            for c in USCC_ALPHABET:
+                cand = code[:i] + c + code[i + 1:]
+                if c != code[i] and shape.match(cand) and uscc_check_char(cand[:17]) == cand[17]:
+                    out.append(cand)
+        return out
+
+    rng = random.Random(7)
+    found = 0
+    for _ in range(1500):
+        code = "".join(rng.choice(USCC_ALPHABET + "IOSZ-" if rng.random() < 0.05 else USCC_ALPHABET)
+                       for _ in range(18))
+        code = code[:2] + "".join(rng.choice("0123456789") for _ in range(6)) + code[8:]
+        assert uscc_corrections(code) == brute(code), code
+        found += len(brute(code))
+    assert found > 1000

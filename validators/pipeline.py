@@ -19,6 +19,7 @@ from validators.checks.expectations import (
     expectation_findings,
     normalised_columns,
     suite_columns,
+    suite_with,
 )
 from validators.core.rows import Rows
 from validators.read import Table, open_tables
@@ -165,14 +166,17 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
              engine: str = "native", severity: dict[str, str] | None = None,
              progress: Callable[[str, int, int | None, int | None], None] | None = None,
              gx_docs_dir: str | None = None, revoked: dict | None = None,
-             profile: str | None = None, observers: Iterable = ()) -> Report:
+             profile: str | None = None, observers: Iterable = (),
+             mostly: dict | None = None) -> Report:
     """Validate guide / 实施清单 exports and return the Report.
 
     ``revoked`` (a dict of :class:`validators.revocation.run.RevokedPass` options, ``{}`` for the
     defaults) also runs the revoked-permit check in the same pass.  ``profile`` names a coding
     scheme of ``schemas/profiles`` (default: detected per table).  ``observers`` see every chunk
     during the scan (``observe(report, table, rows, found)``), so other capabilities (scoring, the
-    annotated workbook) gather what they need in the same pass.
+    annotated workbook) gather what they need in the same pass.  ``mostly`` overrides expectation
+    fractions: ``{(rule, element or None): fraction}``.
+
     Raises :class:`validators.io.InputError` when an input cannot be read at all.
     """
     import pandas as pd
@@ -194,7 +198,7 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
 
         rev = RevokedPass(**revoked)
     tables = [t for p in paths for t in open_tables(p, sheet=sheet, encoding=encoding)]
-    suite = NativeSuite()
+    suite = NativeSuite(specs=suite_with(mostly))
     gx_frames: list = []
     keep = (lambda rows, _found: gx_frames.append(normalised_columns(rows, suite_columns()))) if engine == "gx" else None
     for table in tables:

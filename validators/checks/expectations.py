@@ -85,6 +85,20 @@ def build_suite() -> tuple[ExpectationSpec, ...]:
     return tuple(specs)
 
 
+def suite_with(mostly: dict[tuple[str, str | None], float] | None) -> tuple[ExpectationSpec, ...]:
+    """The suite with ``mostly`` overridden per (rule, element), or per (rule, None) for all its
+    elements (sxcheck.toml ``[mostly]``)."""
+    if not mostly:
+        return build_suite()
+    from dataclasses import replace
+
+    out = []
+    for s in build_suite():
+        m = mostly.get((str(s.rule), s.column), mostly.get((str(s.rule), None)))
+        out.append(s if m is None or s.mostly is None else replace(s, mostly=m))
+    return tuple(out)
+
+
 def suite_columns() -> list[str]:
     return sorted({s.column for s in build_suite()})
 

@@ -35,6 +35,7 @@ CATEGORIES = {
     "revoked": ("已取消/下放事项", "revoked permits"),
     "sources": ("渠道同源", "same source"),
     "case": ("办件", "cases"),
+    "gate": ("门禁", "gate"),
 }
 
 # Every module that declares rules.  Order is the order of `sxcheck rules` and the README table.
@@ -51,6 +52,7 @@ RULE_MODULES = (
     "validators.revocation.rules",
     "validators.channels.findings",
     "validators.caserecords.rules",
+    "validators.gate.rules",
 )
 
 

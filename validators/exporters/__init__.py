@@ -1,4 +1,4 @@
-"""Report exporters: terminal (rich), JSON, JUnit XML, SARIF 2.1.0, Markdown.
+"""Report exporters: terminal (rich), JSON, JUnit XML, SARIF 2.1.0, Markdown, GitLab Code Quality.
 
 Each exporter renders a :class:`~validators.report.Report` in one language; messages come from the
 locale catalogs at this point, never earlier.
@@ -19,6 +19,10 @@ def export_text(report, fmt: str, *, lang: str = "zh", limit: int = 20) -> str:
         from validators.exporters.sarif import to_sarif
 
         return to_sarif(report, lang=lang)
+    if fmt == "codequality":
+        from validators.exporters.codequality import to_codequality
+
+        return to_codequality(report, lang=lang)
     if fmt == "markdown":
         from validators.exporters.markdown import to_markdown
 

@@ -109,7 +109,7 @@ def _zeros(value, params, row):
 
 def uscc_corrections(code: str) -> list[str]:
     """Every code that differs from ``code`` in one character and passes the GB 32100 check."""
-    from validators.checks.codes import USCC_ALPHABET, uscc_check_char
+    from validators.checks.codes import USCC_ALPHABET, USCC_WEIGHTS, uscc_check_char
     from validators.core.schema import USCC_PATTERN
 
     if len(code) != 18:
@@ -119,13 +119,23 @@ def uscc_corrections(code: str) -> list[str]:
     expected = uscc_check_char(code[:17]) if all(c in USCC_ALPHABET for c in code[:17]) else None
     if expected and expected != code[17]:
         out.append(code[:17] + expected)
+    # the check sum is linear: changing position i moves it by weight × (new − old), so each of the
+    # 17 × 30 candidates costs one addition, not a 17-character sum (a findings report lists many)
+    idx = [USCC_ALPHABET.find(c) for c in code[:17]]
+    bad = [i for i, v in enumerate(idx) if v < 0]
+    total = sum(max(v, 0) * w for v, w in zip(idx, USCC_WEIGHTS, strict=True))
     for i in range(17):
-        for c in USCC_ALPHABET:
+        if bad and bad != [i]:
+            continue                      # another position is outside the alphabet: no candidate passes
+        rest = total - (idx[i] * USCC_WEIGHTS[i] if idx[i] >= 0 else 0)
+        for k, c in enumerate(USCC_ALPHABET):
             if c == code[i]:
                 continue
-            cand = code[:i] + c + code[i + 1 :]
-            if shape.match(cand) and uscc_check_char(cand[:17]) == cand[17]:
-                out.append(cand)
+            s = rest + k * USCC_WEIGHTS[i]
+            if USCC_ALPHABET[(31 - s % 31) % 31] == code[17]:
+                cand = code[:i] + c + code[i + 1 :]
+                if shape.match(cand):
+                    out.append(cand)
     return out
 
 

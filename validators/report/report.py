@@ -127,6 +127,12 @@ class Report:
             self._frames = [self._frame.drop(columns=["severity"])]
         return self._frame
 
+    def keep(self, mask) -> None:
+        """Keep only the findings of :meth:`frame` where ``mask`` (a boolean array) is true."""
+        kept = self.frame()[mask].reset_index(drop=True)
+        self._frame = kept
+        self._frames = [kept.drop(columns=["severity"])]
+
     def findings(self) -> list[Finding]:
         df = self.frame()
         out = []
@@ -198,9 +204,10 @@ class Report:
                 "expectations": self.expectations,
                 "engine": self.engine, "sources": [s.to_dict() for s in self.sources], **self.extra}
 
-    def iter_findings(self, lang: str = "zh", limit: int | None = None, frame=None):
+    def iter_findings(self, lang: str = "zh", limit: int | None = None, frame=None, suggestions: bool = True):
         """The findings (or the rows of ``frame``, a slice of :meth:`frame`) as JSON-ready dicts
-        with their messages and hints, one at a time.  Every exporter reads findings this way."""
+        with their messages and hints, one at a time.  Every exporter reads findings this way;
+        those that show no suggestion pass ``suggestions=False`` (``"suggestion"`` is then None)."""
         df = self.frame() if frame is None else frame
         if limit is not None:
             df = df.head(limit)
@@ -214,7 +221,7 @@ class Report:
                 "message": render(rec.code, lang, field_label=label(fld, lang), value=_none(rec.value),
                                   params=params),
                 "hint": hint(rec.code, lang, params),
-                "suggestion": _suggestion(rec.code, _none(rec.value), params),
+                "suggestion": _suggestion(rec.code, _none(rec.value), params) if suggestions else None,
                 "params": {k: _json_safe(v) for k, v in params.items()},
             }
 

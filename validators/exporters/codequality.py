@@ -1,0 +1,48 @@
+"""GitLab Code Quality report (``--format codequality``), streamed: a JSON array of issues.
+
+Each finding is ``{description, check_name, fingerprint, severity, location: {path, lines: {begin}}}``
+with severity error → major, warning → minor, info → info; the fingerprint is the baseline
+fingerprint (a repeated one gets ``-2``, ``-3`` … so GitLab keeps them apart).  Catalog-level findings
+are located on the first input file.  Every gate is an issue too: ``blocker`` when it failed,
+``info`` when it passed or was skipped, so the merge-request widget states each gate's result.
+"""
+from __future__ import annotations
+
+import io
+import json
+from typing import TextIO
+
+from validators.exporters.gates import gate_list, gate_text, input_files
+
+SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def to_codequality(report, *, lang: str = "zh") -> str:
+    buf = io.StringIO()
+    write_codequality(report, buf, lang=lang)
+    return buf.getvalue()
+
+
+def write_codequality(report, fh: TextIO, *, lang: str = "zh") -> None:
+    from validators.gate.baseline import fingerprints
+
+    df = report.frame()
+    files = input_files(report)
+    fallback = files[0] if files else "sxcheck.toml"
+    seen: dict[str, int] = {}
+    first = True
+    fh.write("[")
+    for fp, f in zip(fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True):
+        n = seen[fp] = seen.get(fp, 0) + 1
+        issue = {"description": f"{f['code']}: {f['message']}", "check_name": f["code"],
+                 "fingerprint": fp if n == 1 else f"{fp}-{n}", "severity": SEVERITY[f["severity"]],
+                 "location": {"path": f["source"] or fallback, "lines": {"begin": f["row"] or 1}}}
+        fh.write(("\n " if first else ",\n ") + json.dumps(issue, ensure_ascii=False))
+        first = False
+    for g in gate_list(report):
+        issue = {"description": gate_text(g, lang), "check_name": "sxcheck-gate", "fingerprint": g["id"],
+                 "severity": "blocker" if not g["passed"] else "info",
+                 "location": {"path": g.get("source") or fallback, "lines": {"begin": 1}}}
+        fh.write(("\n " if first else ",\n ") + json.dumps(issue, ensure_ascii=False))
+        first = False
+    fh.write("\n]\n")
