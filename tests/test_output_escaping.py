@@ -43,7 +43,7 @@ def test_markdown_escapes_markup_and_keeps_rows(hostile):
     table = [line for line in md.splitlines() if line.startswith("| ") and "item-type-unknown" in line
              and "hostile.json" in line]
     assert len(table) == len(VALUES)                      # one line per finding: nothing split a row
-    assert all(line.count(" | ") == 4 for line in table)   # five cells: escaped pipes split nothing
+    assert all(line.count(" | ") == 5 for line in table)   # six cells (with the fix hint): escaped pipes split nothing
 
 
 def test_junit_is_well_formed_xml_1_0(hostile, tmp_path):
