@@ -353,3 +353,16 @@ def test_partial_runs_neither_write_the_baseline_nor_count_fixed(repo):
     assert run(repo, "check", "--write-baseline", "-q").exit_code == 0
     r = run(repo, "check", "depts/甲局.csv")
     assert r.exit_code == 0 and "新增 0 条，已知 1 条，已修复 — 条" in r.output
+
+
+def test_profile_from_config_is_applied(tmp_path):
+    from pathlib import Path
+
+    names = sorted(p.stem for p in (Path(ROOT) / "schemas" / "profiles").glob("*.json"))
+    if not names:
+        pytest.skip("no coding profiles shipped")
+    write_dept(tmp_path / "a.csv", depts()[0])
+    (tmp_path / "sxcheck.toml").write_text(f'inputs = ["*.csv"]\nprofile = "{names[0]}"\n', encoding="utf-8")
+    r = run(tmp_path, "check", "--format", "json", "-q")
+    assert r.exit_code in (0, 1), r.output
+    assert "skipped" not in json.loads(r.stdout)["stats"]

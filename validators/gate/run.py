@@ -27,7 +27,6 @@ OPTIONAL = {
     "revoked": ("validators.revocation", "revocations", "取消事项检查", "revoked-items check"),
     "sources": ("validators.channels", "channels", "多渠道同源检查", "same-source check"),
     "score": ("validators.scoring", "min_accuracy", "评分（准确率）", "scoring (accuracy)"),
-    "profile": ("validators.profiles", "profile", "省级配置档", "province profile"),
 }
 THRESHOLD_CAPABILITY = {"min_accuracy": "score", "min_same_source_rate": "sources"}
 GATE_LABELS = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
@@ -121,7 +120,7 @@ def _run_group(cfg: Config, paths: list[str], severity: dict, mostly, progress=N
     from validators.pipeline import validate
 
     return validate(paths, sheet=cfg.sheet, encoding=cfg.encoding, severity=severity, mostly=mostly,
-                    revoked=revoked, progress=progress), None
+                    revoked=revoked, progress=progress, profile=cfg.profile), None
 
 
 def _rate_gates(rates: dict | None, thresholds: dict, source: str | None) -> list[dict]:
@@ -235,8 +234,8 @@ def _rename_sources(report: Report, names: dict[str, str]) -> None:
 def _optional(cfg: Config, report: Report, gates: list[dict]) -> None:
     """Capabilities other branches provide: run when installed, else say they were skipped."""
     skipped = []
-    wanted = {"revoked": cfg.revocations is not None, "sources": bool(cfg.channels) or "min_same_source_rate" in cfg.thresholds,
-              "profile": bool(cfg.profile),
+    wanted = {"revoked": cfg.revocations is not None,
+              "sources": bool(cfg.channels) or "min_same_source_rate" in cfg.thresholds,
               "score": "min_accuracy" in cfg.thresholds}
     for cap, on in wanted.items():
         if not on:
