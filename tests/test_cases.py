@@ -239,7 +239,7 @@ def test_no_personal_data_in_any_output(tmp_path):
     runner = CliRunner()
     outputs = {}
     for src in (ragged, CASES_XLSX):
-        for fmt in ("table", "json", "junit", "sarif", "markdown", "xlsx"):
+        for fmt in ("table", "json", "junit", "sarif", "markdown", "codequality", "xlsx", "html"):
             for lang in ("zh", "en"):
                 out = tmp_path / f"{src.stem}.{fmt}.{lang}"
                 args = ["cases", str(src), "--catalog", str(CATALOG), "--as-of", AS_OF, "--format", fmt,
