@@ -203,3 +203,15 @@ def test_uscc_corrections_equal_the_brute_force_search():
         assert uscc_corrections(code) == brute(code), code
         found += len(brute(code))
     assert found > 1000
+
+
+def test_csv_with_a_line_break_inside_a_cell_takes_the_record_path(tmp_path):
+    """A quoted line break: records are not lines, so the file is rewritten record by record."""
+    rec = dict(GUANGXI["A"], implementing_body_code=GUANGXI["A"]["implementing_body_code"].lower(),
+               acceptance_conditions="项目已按规定编制节能报告\n（第二行）")
+    src = write_csv(tmp_path / "in.csv", [GUANGXI["B"], rec])
+    out = tmp_path / "out.csv"
+    assert run("fix", src, "-o", out).exit_code == 0
+    rows = list(csv.reader(open(out, encoding="utf-8-sig", newline="")))
+    assert len(rows) == 3 and "（第二行）" in "".join(rows[2])
+    assert GUANGXI["A"]["implementing_body_code"] in rows[2]

@@ -128,13 +128,17 @@ def _fix_csv(path: str, output: str | None, p: FixPlan, report, dry_run: bool) -
     newline = "\r\n" if b"\r\n" in head else "\n"
     quote_all = text_head.startswith('"')
     header_idx = info.header_row - 1
+    fmt = {"delimiter": delim, "lineterminator": newline,
+           "quoting": csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL}
+    if enc != "utf-16" and _one_line_per_record(path, info):
+        _fix_csv_lines(path, output, p, info, enc, fmt, dry_run)
+        return
     tmp = None if dry_run else _atomic_target(output)
     try:
         with open(path, encoding=enc, newline="") as src, contextlib.ExitStack() as stack:
             reader = csv.reader(src, delimiter=delim)
             out = stack.enter_context(open(tmp, "w", encoding=enc, newline="")) if tmp else None
-            writer = csv.writer(out, delimiter=delim, lineterminator=newline,
-                                quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL) if out else None
+            writer = csv.writer(out, **fmt) if out else None
             labels: list[str] = []
             for i, cells in enumerate(reader):
                 rownum = i + 1
@@ -149,6 +153,58 @@ def _fix_csv(path: str, output: str | None, p: FixPlan, report, dry_run: bool) -
                         cells[j] = new
                 if writer:
                     writer.writerow(cells)
+        if tmp:
+            os.replace(tmp, output)
+            tmp = None
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _one_line_per_record(path: str, info) -> bool:
+    """No quoted line break anywhere: physical lines and CSV records coincide."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    lines += last != b"\n"
+    return lines == info.header_row + info.rows
+
+
+def _fix_csv_lines(path: str, output: str | None, p: FixPlan, info, enc: str, fmt: dict, dry_run: bool) -> None:
+    """The fast path: every record is one line, so untouched lines are copied as bytes and only
+    the lines with a change are parsed and written again (same delimiter and quoting)."""
+    import io
+
+    cols: dict[str, int] = {}
+    tmp = None if dry_run else _atomic_target(output)
+    try:
+        with open(path, "rb", buffering=1 << 22) as src, contextlib.ExitStack() as stack:
+            out = stack.enter_context(open(tmp, "wb", buffering=1 << 22)) if tmp else None
+            wanted = {r for (_sh, r) in p.cells} | {info.header_row}
+            for rownum, raw in enumerate(src, start=1):
+                if rownum in wanted:
+                    body = raw.rstrip(b"\r\n")
+                    ending = raw[len(body):]
+                    text = body.decode(enc)
+                    bom = text.startswith("\ufeff")
+                    cells = next(csv.reader([text.lstrip("\ufeff")], delimiter=fmt["delimiter"]), [])
+                    if rownum == info.header_row:
+                        cols = {canon: cells.index(lbl) for canon, lbl in info.columns.items() if lbl in cells}
+                    else:
+                        row = {c: (cells[j] if j < len(cells) else "") for c, j in cols.items()}
+                        changes = _decide(p, path, None, rownum, row)
+                        if changes:
+                            for fld, new in changes.items():
+                                j = cols[fld]
+                                cells = cells + [""] * (j + 1 - len(cells))
+                                cells[j] = new
+                            buf = io.StringIO()
+                            csv.writer(buf, **{**fmt, "lineterminator": ""}).writerow(cells)
+                            raw = (("\ufeff" if bom else "") + buf.getvalue()).encode(enc) + ending
+                if out:
+                    out.write(raw)
         if tmp:
             os.replace(tmp, output)
             tmp = None
