@@ -631,10 +631,17 @@ def _rate_gate(result, min_rate: float | None) -> dict | None:
     name = result.rates["gate"]
     labels = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
               "catalog_conformity": ("基本目录符合率", "catalog conformity")}[name]
-    gate = {"min": min_rate, "rate": result.rates[name]["rate"], "ok": bool(min_rate_ok(result, min_rate)),
-            "label_zh": labels[0], "label_en": labels[1]}
-    result.report.extra["gate"] = {"rate_name": name, "min_rate": min_rate, "rate": gate["rate"],
-                                   "passed": gate["ok"]}
+    return _record_gate(result.report, name, min_rate, result.rates[name]["rate"], min_rate_ok(result, min_rate),
+                        *labels)
+
+
+def _record_gate(report, rate_name: str, min_rate: float, rate, ok, label_zh: str, label_en: str,
+                 option: str | None = None) -> dict:
+    """A rate gate for :func:`outcome`, also recorded in the report (stats.gate) so every format shows it."""
+    gate = {"min": min_rate, "rate": rate, "ok": bool(ok), "label_zh": label_zh, "label_en": label_en}
+    if option:
+        gate["option"] = option
+    report.extra["gate"] = {"rate_name": rate_name, "min_rate": min_rate, "rate": rate, "passed": gate["ok"]}
     return gate
 
 
@@ -892,11 +899,8 @@ def _same_source_gate(result, min_rate: float | None) -> dict | None:
     if min_rate is None:
         return None
     rates = [ch["same_source_rate"]["rate"] for ch in result.channels if ch["same_source_rate"]["rate"] is not None]
-    gate = {"min": min_rate, "rate": min(rates) if rates else None, "ok": result.min_rate_ok(min_rate),
-            "label_zh": "最低渠道同源率", "label_en": "lowest channel same-source rate"}
-    result.report.extra["gate"] = {"rate_name": "same_source_rate", "min_rate": min_rate, "rate": gate["rate"],
-                                   "passed": gate["ok"]}
-    return gate
+    return _record_gate(result.report, "same_source_rate", min_rate, min(rates) if rates else None,
+                        result.min_rate_ok(min_rate), "最低渠道同源率", "lowest channel same-source rate")
 
 
 @main.command(help=_h("将办件数据（GB/T 39046-2020 表5/表6/表8 要素）与实施清单比对：办件信息与事项关联比率、"
@@ -965,12 +969,11 @@ def _link_gate(report, min_rate: float | None) -> dict | None:
         return None
     from validators.caserecords.run import min_link_rate_ok
 
-    gate = {"min": min_rate, "rate": report.extra["rates"]["link_rate"]["rate"],
-            "ok": bool(min_link_rate_ok(report, min_rate)),
-            "label_zh": "办件信息与事项关联比率", "label_en": "case link rate", "option": "--min-link-rate"}
-    report.extra["gate"] = {"rate_name": "link_rate", "min_rate": min_rate, "rate": gate["rate"],
-                            "passed": gate["ok"]}
-    return gate
+    return _record_gate(report, "link_rate", min_rate, report.extra["rates"]["link_rate"]["rate"],
+                        min_link_rate_ok(report, min_rate), "办件信息与事项关联比率", "case link rate",
+                        option="--min-link-rate")
+
+
 @main.command(help=_h("按单位（实施主体、任一列或区划）计算办事指南准确度等指数、综合得分、等级和排名。",
                       "Score each unit (实施主体, any column or a region): guide accuracy and the other indices, "
                       "a composite out of 100, tiers and ranks.") + """
