@@ -146,11 +146,7 @@ def _fix_csv(path: str, output: str | None, p: FixPlan, report, dry_run: bool) -
                     labels = cells
                 elif i > header_idx and (None, rownum) in p.cells:
                     cols = {canon: labels.index(lbl) for canon, lbl in info.columns.items() if lbl in labels}
-                    row = {c: (cells[j] if j < len(cells) else "") for c, j in cols.items()}
-                    for fld, new in _decide(p, path, None, rownum, row).items():
-                        j = cols[fld]
-                        cells = cells + [""] * (j + 1 - len(cells))
-                        cells[j] = new
+                    cells = _fixed_record(p, path, rownum, cells, cols) or cells
                 if writer:
                     writer.writerow(cells)
         if tmp:
@@ -159,6 +155,18 @@ def _fix_csv(path: str, output: str | None, p: FixPlan, report, dry_run: bool) -
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _fixed_record(p: FixPlan, path: str, rownum: int, cells: list[str], cols: dict[str, int]) -> list[str] | None:
+    """The CSV record with its accepted changes (padded when short), or None when nothing changes."""
+    row = {c: (cells[j] if j < len(cells) else "") for c, j in cols.items()}
+    changes = _decide(p, path, None, rownum, row)
+    if not changes:
+        return None
+    out = cells + [""] * (max(cols[f] for f in changes) + 1 - len(cells))
+    for fld, new in changes.items():
+        out[cols[fld]] = new
+    return out
 
 
 def _one_line_per_record(path: str, info) -> bool:
@@ -193,13 +201,8 @@ def _fix_csv_lines(path: str, output: str | None, p: FixPlan, info, enc: str, fm
                     if rownum == info.header_row:
                         cols = {canon: cells.index(lbl) for canon, lbl in info.columns.items() if lbl in cells}
                     else:
-                        row = {c: (cells[j] if j < len(cells) else "") for c, j in cols.items()}
-                        changes = _decide(p, path, None, rownum, row)
-                        if changes:
-                            for fld, new in changes.items():
-                                j = cols[fld]
-                                cells = cells + [""] * (j + 1 - len(cells))
-                                cells[j] = new
+                        cells = _fixed_record(p, path, rownum, cells, cols)
+                        if cells is not None:
                             buf = io.StringIO()
                             csv.writer(buf, **{**fmt, "lineterminator": ""}).writerow(cells)
                             raw = (("\ufeff" if bom else "") + buf.getvalue()).encode(enc) + ending
