@@ -1,11 +1,13 @@
 """Compare the JSON reports of the bundled samples between a git revision and the working tree.
 
     python benchmarks/compare_reports.py a2c9fda            # findings, summary and stats
+    python benchmarks/compare_reports.py a2c9fda --generated 100000   # + a generated file
 
 A refactoring must leave every finding identical: this runs `validate` on the bundled samples and
 `conform` on the conformity samples with both trees (the revision is checked out into a temporary
 git worktree) and prints, per report, whether findings, summary and stats (timings aside) agree.
-Exit 1 when anything differs.
+``--generated N`` adds a generated N-row guide CSV (``guidegen``, fixed seed) and, with
+``--formats``, the same rows as a JSON array, JSONL and XLSX.  Exit 1 when anything differs.
 """
 from __future__ import annotations
 
@@ -24,10 +26,10 @@ RUNS = {
 }
 
 
-def reports(tree: Path, out: Path) -> dict[str, dict]:
+def reports(tree: Path, out: Path, runs: dict) -> dict[str, dict]:
     out.mkdir(parents=True, exist_ok=True)
     got = {}
-    for name, args in RUNS.items():
+    for name, args in runs.items():
         target = out / f"{name}.json"
         subprocess.run([sys.executable, "cli.py", *args, "--format", "json", "-o", str(target), "-q",
                         "--fail-on", "never"], cwd=tree, env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
@@ -40,18 +42,50 @@ def _strip(stats: dict) -> dict:
     return {k: v for k, v in stats.items() if k not in ("timing", "seconds")}
 
 
+def generated_inputs(n: int, work: Path, formats: bool) -> dict[str, list[str]]:
+    """A generated guide CSV (and, with ``formats``, the same rows as JSON, JSONL and XLSX)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import guidegen
+
+    csv_path = work / f"generated_{n}.csv"
+    guidegen.write_csv(csv_path, n, 0.05)
+    runs = {csv_path.name: ["validate", str(csv_path)]}
+    if formats:
+        import pandas as pd
+
+        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+        records = frame.to_dict(orient="records")
+        json_path, jsonl_path, xlsx_path = (work / f"generated_{n}.{ext}" for ext in ("json", "jsonl", "xlsx"))
+        json_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+        with open(jsonl_path, "w", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        frame.to_excel(xlsx_path, index=False, engine="xlsxwriter")
+        for p in (json_path, jsonl_path, xlsx_path):
+            runs[p.name] = ["validate", str(p)]
+    return runs
+
+
 def main() -> int:
-    rev = sys.argv[1] if len(sys.argv) > 1 else "HEAD"
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("rev", nargs="?", default="HEAD")
+    ap.add_argument("--generated", type=int, default=0, metavar="N", help="also a generated N-row CSV")
+    ap.add_argument("--formats", action="store_true", help="with --generated: also as JSON, JSONL, XLSX")
+    a = ap.parse_args()
+    runs = dict(RUNS)
     with tempfile.TemporaryDirectory() as tmp:
+        if a.generated:
+            runs.update(generated_inputs(a.generated, Path(tmp), a.formats))
         old_tree = Path(tmp) / "old"
-        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(old_tree), rev], cwd=ROOT, check=True)
+        subprocess.run(["git", "worktree", "add", "-q", "--detach", str(old_tree), a.rev], cwd=ROOT, check=True)
         try:
-            old = reports(old_tree, Path(tmp) / "old-out")
-            new = reports(ROOT, Path(tmp) / "new-out")
+            old = reports(old_tree, Path(tmp) / "old-out", runs)
+            new = reports(ROOT, Path(tmp) / "new-out", runs)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=ROOT, check=False)
     same_all = True
-    for name in RUNS:
+    for name in runs:
         a, b = old[name], new[name]
         checks = {"findings": a["findings"] == b["findings"],
                   "summary": {k: v for k, v in a["summary"].items() if k != "seconds"}
