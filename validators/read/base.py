@@ -49,5 +49,65 @@ class Table:
     bytes_done: int | None = None      # progress of the streaming CSV reader
     state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
 
+    read_ahead: bool = True            # parse the next chunk in a thread while this one is checked
+
     def chunks(self) -> Iterator[Any]:
-        return self._chunker(self)
+        if not self.read_ahead:
+            return self._chunker(self)
+        return read_ahead(self._chunker(self))
+
+
+_DONE = object()
+
+
+def read_ahead(chunks: Iterator[Any], depth: int = 1) -> Iterator[Any]:
+    """Yield ``chunks`` while a thread produces the next ``depth`` of them.
+
+    pyarrow parses with the GIL released, so reading the next chunk overlaps with the checks of
+    this one on a second core; memory grows by at most ``depth`` chunks.  An exception of the
+    reader (an :class:`InputError`, a ragged row …) is raised here, in the consumer, at the point
+    where its chunk would have come; closing this generator early stops the reader.
+    """
+    import contextvars
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for chunk in chunks:
+                if not put((chunk, None)):
+                    return
+            put((_DONE, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put((None, exc))
+        finally:
+            if stop.is_set() and hasattr(chunks, "close"):
+                chunks.close()
+
+    # the reader sees this run's read limits (context variables), as it would without the thread
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(produce,),
+                              name="sxcheck-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            chunk, exc = box.get()
+            if exc is not None:
+                raise exc
+            if chunk is _DONE:
+                return
+            yield chunk
+    finally:
+        stop.set()
+        worker.join()

@@ -1,0 +1,67 @@
+"""The read-ahead thread: same chunks in the same order, reader errors raised in the consumer,
+the run's read limits seen by the reader, and an early stop ends the reader."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from validators.read.base import InputError, read_ahead
+from validators.read.limits import current, read_options
+
+
+def test_chunks_arrive_in_order_and_complete():
+    assert list(read_ahead(iter(range(500)))) == list(range(500))
+    assert list(read_ahead(iter([]))) == []
+
+
+def test_a_reader_error_is_raised_where_its_chunk_would_come():
+    def chunks():
+        yield "first"
+        yield "second"
+        raise InputError("unreadable", "x.csv", detail="broken")
+
+    got = []
+    with pytest.raises(InputError) as info:
+        for c in read_ahead(chunks()):
+            got.append(c)
+    assert got == ["first", "second"] and info.value.source == "x.csv"
+
+
+def test_the_reader_sees_the_read_limits_of_the_run():
+    def chunks():
+        yield current().max_cell_kb
+
+    with read_options(max_cell_kb=7):
+        assert list(read_ahead(chunks())) == [7]
+
+
+def test_stopping_early_closes_the_reader():
+    closed = threading.Event()
+
+    def chunks():
+        try:
+            for i in range(10_000):
+                yield i
+        finally:
+            closed.set()
+
+    it = read_ahead(chunks())
+    assert next(it) == 0
+    it.close()
+    assert closed.wait(5)
+    deadline = time.monotonic() + 5
+    while any(t.name == "sxcheck-read-ahead" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not any(t.name == "sxcheck-read-ahead" for t in threading.enumerate())
+
+
+def test_a_validate_run_leaves_no_reader_thread(tmp_path):
+    from validators.pipeline import validate
+
+    path = tmp_path / "g.csv"
+    path.write_text("事项名称,事项类型\n" + "".join(f"事项{i},01\n" for i in range(120_000)), encoding="utf-8")
+    report = validate(str(path))
+    assert report.rows_read == 120_000
+    assert not any(t.name == "sxcheck-read-ahead" for t in threading.enumerate())
