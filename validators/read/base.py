@@ -64,34 +64,34 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1) -> Iterator[Any]:
     """Yield ``chunks`` while a thread produces the next ``depth`` of them.
 
     pyarrow parses with the GIL released, so reading the next chunk overlaps with the checks of
-    this one on a second core; memory grows by at most ``depth`` chunks.  An exception of the
-    reader (an :class:`InputError`, a ragged row …) is raised here, in the consumer, at the point
-    where its chunk would have come; closing this generator early stops the reader.
+    this one on a second core.  The reader starts a chunk only when the consumer has taken the
+    one before, so memory grows by at most ``depth`` chunks.  An exception of the reader (an
+    :class:`InputError`, a ragged row …) is raised here, in the consumer, at the point where its
+    chunk would have come; closing this generator early stops the reader.
     """
     import contextvars
     import queue
     import threading
 
-    box: queue.Queue = queue.Queue(maxsize=depth)
+    box: queue.Queue = queue.Queue()
+    slots = threading.Semaphore(depth)
     stop = threading.Event()
 
-    def put(item) -> bool:
+    def wait_slot() -> bool:
         while not stop.is_set():
-            try:
-                box.put(item, timeout=0.1)
+            if slots.acquire(timeout=0.1):
                 return True
-            except queue.Full:
-                continue
         return False
 
     def produce():
         try:
-            for chunk in chunks:
-                if not put((chunk, None)):
+            while wait_slot():
+                chunk = next(chunks, _DONE)
+                box.put((chunk, None))
+                if chunk is _DONE:
                     return
-            put((_DONE, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            put((None, exc))
+            box.put((None, exc))
         finally:
             if stop.is_set() and hasattr(chunks, "close"):
                 chunks.close()
@@ -103,6 +103,7 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1) -> Iterator[Any]:
     try:
         while True:
             chunk, exc = box.get()
+            slots.release()
             if exc is not None:
                 raise exc
             if chunk is _DONE:

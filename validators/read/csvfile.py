@@ -219,7 +219,8 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
     parse_opts = pcsv.ParseOptions(delimiter=cfg["delimiter"], newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=on_invalid)
     conv_opts = pcsv.ConvertOptions(
-        column_types={c: pa.string() for c in labels}, include_columns=list(table.columns.values()),
+        # large_string is what pandas' str columns hold: to_pandas then shares the buffers
+        column_types={c: pa.large_string() for c in labels}, include_columns=list(table.columns.values()),
         strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
     header_rows = cfg["skip"]
     done = 0
