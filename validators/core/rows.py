@@ -287,10 +287,11 @@ class Rows:
         trimmed = pc.utf8_trim_whitespace(raw)
         nbytes = pc.fill_null(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
         absent = nbytes == 0
-        short = np.flatnonzero((nbytes <= _longest_placeholder()) & ~absent)
-        if len(short):
-            whole = 2 * len(short) > len(nbytes)
-            looked = pc.is_in(trimmed if whole else trimmed.take(short), value_set=_absent_values(flag))
+        short = (nbytes <= _longest_placeholder()) & ~absent
+        count = int(short.sum())
+        if count:
+            whole = 2 * count > len(nbytes)
+            looked = pc.is_in(trimmed if whole else trimmed.filter(pa.array(short)), value_set=_absent_values(flag))
             looked = looked.to_numpy(zero_copy_only=False)
             if whole:
                 absent |= looked
@@ -373,7 +374,7 @@ class Rows:
             if view == "text":
                 self.present(col)
             if view == "code" and (col, "text") in self._distinct:
-                self.code(col)
+                self.code_arrow(col)
             if key not in self._distinct:
                 arr = self.text_arrow(col) if view == "text" else self.code_arrow(col)
                 if isinstance(arr, pa.ChunkedArray):
@@ -409,56 +410,51 @@ class Rows:
         digits count as digits.
         """
         if col not in self._code:
-            import pyarrow as pa
-
-            el = elements()[col]
+            arr = self.code_arrow(col)
             if not self.has(col):
                 self._code[col] = self.text(col)
-                return self._code[col]
-            self.present(col)
-            dist = self._distinct.get((col, "text"))
-            if el.codelist:
-                fn = lambda v: normalise_code(v, el.codelist, el.kind == "multi")
-                if col == "item_type" and self.profile is not None and self.profile.item_type:
-                    plain, profile = fn, self.profile
-                    fn = lambda v: profile.item_type_code(v) or plain(v)
-                if dist is None:
-                    dist = self.distinct(col)
-                codes = dist.map(fn)
-                changed = codes != dist.values
-                arrow = pa.array(codes, type=pa.large_string()) if changed else dist.arrow
-            elif dist is not None:
-                fixed = _nfkc_code(dist.arrow)
-                changed = fixed is not None
-                arrow = fixed if changed else dist.arrow
-                codes = arrow.to_pylist() if changed else dist.values
-            else:
-                fixed = _nfkc_code(self.text_arrow(col))
-                if fixed is None:
-                    self._code_arrow[col] = self.text_arrow(col)
-                    self._code[col] = self.text(col).copy(deep=False)
-                else:
-                    self._code_arrow[col] = fixed
-                    self._code[col] = self._series(fixed)
-                return self._code[col]
-            self._distinct[(col, "code")] = Distinct(dist.codes, codes, arrow)
-            if changed:
-                self._code_arrow[col] = dist.rows(arrow)
-                self._code[col] = self._series(self._code_arrow[col])
-            else:
-                self._code_arrow[col] = self.text_arrow(col)
+            elif arr is self.text_arrow(col):
                 self._code[col] = self.text(col).copy(deep=False)
+            else:
+                self._code[col] = self._series(arr)
         return self._code[col]
 
     def code_arrow(self, col: str):
         """:meth:`code` as an arrow array."""
         if col not in self._code_arrow:
-            self.code(col)
-            if col not in self._code_arrow:
-                import pyarrow as pa
-
-                self._code_arrow[col] = pa.array(self._code[col].array)
+            self._load_code(col)
         return self._code_arrow[col]
+
+    def _load_code(self, col: str) -> None:
+        import pyarrow as pa
+
+        el = elements()[col]
+        text = self.text_arrow(col)
+        if not self.has(col):
+            self._code_arrow[col] = text
+            return
+        dist = self._distinct.get((col, "text"))
+        if el.codelist:
+            fn = lambda v: normalise_code(v, el.codelist, el.kind == "multi")
+            if col == "item_type" and self.profile is not None and self.profile.item_type:
+                plain, profile = fn, self.profile
+                fn = lambda v: profile.item_type_code(v) or plain(v)
+            if dist is None:
+                dist = self.distinct(col)
+            codes = dist.map(fn)
+            changed = codes != dist.values
+            arrow = pa.array(codes, type=pa.large_string()) if changed else dist.arrow
+        elif dist is not None:
+            fixed = _nfkc_code(dist.arrow)
+            changed = fixed is not None
+            arrow = fixed if changed else dist.arrow
+            codes = arrow.to_pylist() if changed else dist.values
+        else:
+            fixed = _nfkc_code(text)
+            self._code_arrow[col] = text if fixed is None else fixed
+            return
+        self._distinct[(col, "code")] = Distinct(dist.codes, codes, arrow)
+        self._code_arrow[col] = dist.rows(arrow) if changed else text
 
     def value(self, col: str):
         """The value as the JSON Schema sees it (see :func:`normalised_record`)."""
@@ -491,9 +487,11 @@ class Rows:
         arr = self.value_arrow(col)
         nbytes = pc.fill_null(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
         out = np.zeros(len(nbytes), dtype=np.int64)
-        over = np.flatnonzero(nbytes > limit)
-        if len(over):
-            chars = pc.utf8_length(arr.take(over)).to_numpy(zero_copy_only=False)
+        over = nbytes > limit
+        if over.any():
+            import pyarrow as pa
+
+            chars = pc.utf8_length(arr.filter(pa.array(over))).to_numpy(zero_copy_only=False)
             out[over] = np.where(chars > limit, chars, 0)
         return out
 
@@ -509,13 +507,12 @@ class Rows:
                 nums = pc.cast(pc.if_else(digits, arr, pa.scalar(None, arr.type)), pa.float64())
                 return pc.fill_null(nums, np.nan).to_numpy(zero_copy_only=False)
 
-            if self.has(col):
-                self.code(col)
+            arr = self.code_arrow(col)
             dist = self._distinct.get((col, "code"))
             if dist is not None:
                 self._num[col] = _broadcast(dist.codes, numbers(dist.arrow), np.nan)
             else:
-                self._num[col] = numbers(pa.array(self.code(col).array))
+                self._num[col] = numbers(arr)
         return self._num[col]
 
 

@@ -174,7 +174,15 @@ def _at(values, pos) -> list:
 
         arr = pa.array(values.array)
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            return arr.take(pos).to_pylist()
+            if isinstance(arr, pa.Array):
+                return arr.take(pos).to_pylist()
+            # one take per chunk: a take across chunks would first concatenate the column
+            out: list = []
+            starts = np.cumsum([0] + [len(c) for c in arr.chunks])
+            which = np.searchsorted(starts, pos, side="right") - 1
+            for i in np.unique(which).tolist():
+                out += arr.chunk(i).take(pos[which == i] - starts[i]).to_pylist()
+            return out
     return list(values.iloc[pos])
 
 
