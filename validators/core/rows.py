@@ -192,6 +192,27 @@ def _broadcast(codes, per_value, missing):
     return table[codes]
 
 
+def _dictionary(raw):
+    """(dictionary, numpy int32 indices) of an arrow text array; a null is a dictionary entry."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(raw, pa.ChunkedArray) and raw.num_chunks == 1:
+        raw = raw.chunk(0)
+    if isinstance(raw, pa.ChunkedArray) and raw.num_chunks > 1:
+        chunks = pc.dictionary_encode(raw, null_encoding="encode").chunks
+        dictionary = chunks[-1].dictionary
+        # arrow encodes a chunked array with one dictionary shared by every chunk
+        if all(len(c.dictionary) == len(dictionary) for c in chunks):
+            indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+            return dictionary, indices.astype(np.int32, copy=False)
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks() if raw.num_chunks else pa.array([], raw.type)
+    encoded = pc.dictionary_encode(raw, null_encoding="encode")
+    return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+
+
 class Distinct:
     """A column as distinct values: ``codes`` (numpy int32, one per row, -1 where absent) index
     ``values`` (a list of the distinct present values, each once for the text view)."""
@@ -308,10 +329,7 @@ class Rows:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        if isinstance(raw, pa.ChunkedArray):
-            raw = raw.combine_chunks() if raw.num_chunks != 1 else raw.chunk(0)
-        encoded = pc.dictionary_encode(raw, null_encoding="encode")
-        dictionary = encoded.dictionary
+        dictionary, indices = _dictionary(raw)
         trimmed = pc.utf8_trim_whitespace(dictionary)
         absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values(flag))).to_pylist()
         remap = np.full(len(dictionary), -1, dtype=np.int32)
@@ -324,8 +342,8 @@ class Rows:
                     j = seen[text] = len(values)
                     values.append(text)
                 remap[i] = j
-        codes = remap[encoded.indices.to_numpy(zero_copy_only=False)]
         unchanged = values == [v for v in dictionary.to_pylist() if v is not None]
+        codes = indices if unchanged and raw.null_count == 0 else remap[indices]
         dist = Distinct(codes, values)
         self._distinct[(col, "text")] = dist
         self._present[col] = codes >= 0
@@ -363,7 +381,6 @@ class Rows:
         Values of the code view are aligned with the text view where both come from it, so they
         may repeat (two spellings of one code)."""
         import numpy as np
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         if view == "value":
@@ -376,12 +393,14 @@ class Rows:
             if view == "code" and (col, "text") in self._distinct:
                 self.code_arrow(col)
             if key not in self._distinct:
-                arr = self.text_arrow(col) if view == "text" else self.code_arrow(col)
-                if isinstance(arr, pa.ChunkedArray):
-                    arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
-                encoded = pc.dictionary_encode(arr)
-                codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-                self._distinct[key] = Distinct(codes, encoded.dictionary.to_pylist(), encoded.dictionary)
+                dictionary, codes = _dictionary(self.text_arrow(col) if view == "text" else self.code_arrow(col))
+                if dictionary.null_count:
+                    valid = pc.is_valid(dictionary).to_numpy(zero_copy_only=False)
+                    remap = (np.cumsum(valid) - 1).astype(np.int32)
+                    remap[~valid] = -1
+                    codes = remap[codes]
+                    dictionary = dictionary.drop_null()
+                self._distinct[key] = Distinct(codes, dictionary.to_pylist(), dictionary)
         return self._distinct[key]
 
     def map_values(self, col: str, fn: Callable[[str], Any], out: str = "object", view: str = "text"):
