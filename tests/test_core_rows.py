@@ -13,7 +13,13 @@ import pyarrow as pa
 import pytest
 
 from validators.core import rows as rows_module
-from validators.core.rows import Rows, is_ascii, map_distinct, nfkc_arrow, normalised_record
+from validators.core.rows import (
+    Rows,
+    is_ascii,
+    map_distinct,
+    nfkc_arrow,
+    normalised_record,
+)
 from validators.core.schema import ElementPlan, element_plans, elements
 from validators.report.findings import Hits, hits
 
@@ -118,7 +124,7 @@ def test_flag_element_reads_wu_as_an_answer():
 def test_map_values_equals_map_distinct():
     frame = _frame(EDGE, seed=3)
     rows = Rows(frame)
-    fn = lambda v: v[:1] + str(len(v))  # noqa: E731
+    fn = lambda v: v[:1] + str(len(v))
     for c in ("item_type", "item_name", "exercise_levels", "handling_location", "legal_time_limit"):
         for out in ("object", "str", "bool"):
             f = (lambda v: v.isdigit()) if out == "bool" else fn

@@ -217,7 +217,7 @@ class Distinct:
     """A column as distinct values: ``codes`` (numpy int32, one per row, -1 where absent) index
     ``values`` (a list of the distinct present values, each once for the text view)."""
 
-    __slots__ = ("codes", "values", "_arrow")
+    __slots__ = ("_arrow", "codes", "values")
 
     def __init__(self, codes, values, arrow=None):
         self.codes = codes
@@ -301,7 +301,6 @@ class Rows:
 
     def _load_trimmed(self, col: str, raw, flag: bool) -> None:
         """Trim every value; look placeholders up among the values short enough to be one."""
-        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
