@@ -33,7 +33,7 @@ def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
     import numpy as np
     import pandas as pd
 
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    codes, uniques = _factorize(series)
     values = [fn(u) for u in uniques]
     if out == "str":
         import pyarrow as pa
@@ -49,6 +49,21 @@ def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
     results[:-1] = values
     results[-1] = None  # code -1 (missing) picks the last slot
     return pd.Series(results[codes], index=series.index, dtype=object)
+
+
+def _factorize(series):
+    """(numpy codes, -1 where missing; the distinct values) of a Series, as ``pd.factorize``;
+    an arrow-backed text Series is encoded by arrow without a round trip through pandas."""
+    import pandas as pd
+
+    if getattr(series.dtype, "storage", None) == "pyarrow":
+        import pyarrow as pa
+
+        arr = pa.array(series.array)
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            codes, dictionary = _factorized(arr)
+            return codes, dictionary.to_pylist()
+    return pd.factorize(series, use_na_sentinel=True)
 
 
 def map_pairs(a, b, fn: Callable[[Any, Any], bool]):
@@ -211,6 +226,21 @@ def _dictionary(raw):
         raw = raw.combine_chunks() if raw.num_chunks else pa.array([], raw.type)
     encoded = pc.dictionary_encode(raw, null_encoding="encode")
     return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+
+
+def _factorized(arr):
+    """(numpy int32 codes, -1 where null; the dictionary of distinct non-null values)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    dictionary, codes = _dictionary(arr)
+    if dictionary.null_count:
+        valid = pc.is_valid(dictionary).to_numpy(zero_copy_only=False)
+        remap = (np.cumsum(valid) - 1).astype(np.int32)
+        remap[~valid] = -1
+        codes = remap[codes]
+        dictionary = dictionary.drop_null()
+    return codes, dictionary
 
 
 class Distinct:
@@ -379,9 +409,6 @@ class Rows:
         Free for elements read on distinct values; otherwise one dictionary encoding, cached.
         Values of the code view are aligned with the text view where both come from it, so they
         may repeat (two spellings of one code)."""
-        import numpy as np
-        import pyarrow.compute as pc
-
         if view == "value":
             el = elements()[col]
             view = "code" if el.codelist or el.kind in ("code", "integer", "date") else "text"
@@ -392,13 +419,7 @@ class Rows:
             if view == "code" and (col, "text") in self._distinct:
                 self.code_arrow(col)
             if key not in self._distinct:
-                dictionary, codes = _dictionary(self.text_arrow(col) if view == "text" else self.code_arrow(col))
-                if dictionary.null_count:
-                    valid = pc.is_valid(dictionary).to_numpy(zero_copy_only=False)
-                    remap = (np.cumsum(valid) - 1).astype(np.int32)
-                    remap[~valid] = -1
-                    codes = remap[codes]
-                    dictionary = dictionary.drop_null()
+                codes, dictionary = _factorized(self.text_arrow(col) if view == "text" else self.code_arrow(col))
                 self._distinct[key] = Distinct(codes, dictionary.to_pylist(), dictionary)
         return self._distinct[key]
 
