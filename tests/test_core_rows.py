@@ -200,3 +200,15 @@ def test_element_checks_equal_jsonschema_on_edge_values():
     normative = {(p, c, f) for p, c, f in normative
                  if not (c == "element-too-long" and els[f].codes and els[f].kind != "multi")}
     assert fast == normative
+
+
+@pytest.mark.parametrize("wide_share", [0.01, 0.5])
+def test_nfkc_arrow_equals_unicodedata(wide_share):
+    import unicodedata
+
+    rnd = random.Random(7)
+    wide = ["１２", "℃", "Ⅳ", "汉字", "ＡＢＣ", "a\u3000b", "①", "㈠", "\u00a0x", "é"]
+    vals = [rnd.choice(wide) if rnd.random() < wide_share else rnd.choice(["ab", "12", None, ""])
+            for _ in range(400)]
+    got = nfkc_arrow(pa.chunked_array([vals[:150], vals[150:]])).to_pylist()
+    assert got == [None if v is None else unicodedata.normalize("NFKC", v) for v in vals]

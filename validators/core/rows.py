@@ -174,7 +174,17 @@ def _nfkc(arr):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if is_ascii(arr):
         return arr, False
-    needs = pc.fill_null(pc.match_substring_regex(arr, _NFKC_NEEDED), False)
+    # ASCII values never need NFKC: run the pattern on the others only
+    wide = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
+    if (pc.sum(wide).as_py() or 0) * 4 < len(arr):
+        import numpy as np
+
+        found = pc.fill_null(pc.match_substring_regex(arr.filter(wide), _NFKC_NEEDED), False)
+        mask = np.zeros(len(arr), dtype=bool)
+        mask[np.flatnonzero(wide.to_numpy(zero_copy_only=False))[found.to_numpy(zero_copy_only=False)]] = True
+        needs = pa.array(mask)
+    else:
+        needs = pc.fill_null(pc.match_substring_regex(arr, _NFKC_NEEDED), False)
     count = pc.sum(needs).as_py() or 0
     if count == 0:
         return arr, False
