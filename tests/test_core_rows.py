@@ -212,3 +212,19 @@ def test_nfkc_arrow_equals_unicodedata(wide_share):
             for _ in range(400)]
     got = nfkc_arrow(pa.chunked_array([vals[:150], vals[150:]])).to_pylist()
     assert got == [None if v is None else unicodedata.normalize("NFKC", v) for v in vals]
+
+
+def test_map_pairs_on_arrow_and_object_series():
+    from validators.core.rows import map_pairs
+
+    frame = _frame(EDGE, seed=8)
+    obj = _frame(EDGE, seed=8, arrow=False)
+    rows, rows_obj = Rows(frame), Rows(obj)
+    fn = lambda a, b: (a or "") < (b or "")
+    got = map_pairs(rows.text("item_name"), rows.text("legal_basis"), fn)
+    want = [fn(a, b) for a, b in zip(_plain(rows.text("item_name").tolist()),
+                                     _plain(rows.text("legal_basis").tolist()), strict=True)]
+    assert got.tolist() == want
+    assert map_pairs(obj["item_name"], obj["legal_basis"], fn).tolist() == \
+        [fn(a, b) for a, b in zip(obj["item_name"], obj["legal_basis"], strict=True)]
+    assert _plain(rows_obj.text("item_name").tolist()) == _plain(rows.text("item_name").tolist())

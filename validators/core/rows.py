@@ -30,25 +30,29 @@ def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
     Series, so later string operations stay vectorised; missing or None → NA) or ``"bool"``
     (missing → False).  Factorising is one hash pass; ``fn`` runs once per distinct value.
     """
+    codes, uniques = _factorize(series)
+    return _spread(codes, [fn(u) for u in uniques], out, series.index)
+
+
+def _spread(codes, values: list, out: str, index):
+    """The Series of :func:`map_distinct`: ``values[code]`` per row, typed by ``out``."""
     import numpy as np
     import pandas as pd
 
-    codes, uniques = _factorize(series)
-    values = [fn(u) for u in uniques]
     if out == "str":
         import pyarrow as pa
 
         table = pa.array(values, type=pa.string())
         taken = table.take(pa.array(codes, mask=codes < 0))
-        return pd.Series(taken.to_pandas(), index=series.index)
+        return pd.Series(taken.to_pandas(), index=index)
     if out == "bool":
-        results = np.zeros(len(uniques) + 1, dtype=bool)
+        results = np.zeros(len(values) + 1, dtype=bool)
         results[:-1] = np.asarray(values, dtype=bool) if values else results[:-1]
-        return pd.Series(results[codes], index=series.index)
-    results = np.empty(len(uniques) + 1, dtype=object)
+        return pd.Series(results[codes], index=index)
+    results = np.empty(len(values) + 1, dtype=object)
     results[:-1] = values
     results[-1] = None  # code -1 (missing) picks the last slot
-    return pd.Series(results[codes], index=series.index, dtype=object)
+    return pd.Series(results[codes], index=index, dtype=object)
 
 
 def _factorize(series):
@@ -69,12 +73,11 @@ def _factorize(series):
 def map_pairs(a, b, fn: Callable[[Any, Any], bool]):
     """numpy bool array of ``fn(a_i, b_i)``, evaluated once per distinct pair (missing → None)."""
     import numpy as np
-    import pandas as pd
 
-    ca, ua = pd.factorize(a, use_na_sentinel=True)
-    cb, ub = pd.factorize(b, use_na_sentinel=True)
+    ca, ua = _factorize(a)
+    cb, ub = _factorize(b)
     width = len(ub) + 1
-    keys, inverse = np.unique((ca.astype(np.int64) + 1) * width + (cb + 1), return_inverse=True)
+    keys, inverse = np.unique((ca.astype(np.int64) + 1) * width + (cb.astype(np.int64) + 1), return_inverse=True)
     results = np.empty(len(keys), dtype=bool)
     for i, k in enumerate(keys.tolist()):
         ia, ib = divmod(k, width)
@@ -436,20 +439,8 @@ class Rows:
     def map_values(self, col: str, fn: Callable[[str], Any], out: str = "object", view: str = "text"):
         """:func:`map_distinct` of the ``view`` of ``col`` (same result), on the cached distinct
         values."""
-        import numpy as np
-        import pandas as pd
-
         dist = self.distinct(col, view)
-        results = dist.map(fn)
-        if out == "str":
-            import pyarrow as pa
-
-            return self._series(dist.rows(pa.array(results, type=pa.string())))
-        if out == "bool":
-            return pd.Series(_broadcast(dist.codes, np.asarray(results, dtype=bool), False), index=self.frame.index)
-        per = np.empty(len(results), dtype=object)
-        per[:] = results
-        return pd.Series(_broadcast(dist.codes, per, None), index=self.frame.index, dtype=object)
+        return _spread(dist.codes, dist.map(fn), out, self.frame.index)
 
     # -------------------------------------------------------------- codes and numbers
     def code(self, col: str):
