@@ -4,7 +4,13 @@
 value is *present* (not empty and not a placeholder such as 无 or /), the normalised code of a
 code-list element (labels and vendor aliases → codes) and the number of an integer element.
 Work is done on distinct values and broadcast back, because exports repeat the same few values
-(行使层级, 办理时间, 办理地点 …) across thousands of rows.
+(行使层级, 办理时间, 办理地点 …) across thousands of rows: elements whose values repeat by
+construction (code lists, integers, two-character codes; ``schema.element_plans``) are
+dictionary-encoded once per chunk and trimmed, looked up and normalised on the dictionary; the
+others are trimmed as whole columns, with placeholders looked up among the short values only.
+For checks that stay in arrow or numpy, ``Rows.text_arrow``/``code_arrow``/``value_arrow``,
+``Rows.distinct`` (codes + distinct values, cached), ``Rows.map_values`` and
+``Rows.length_over`` give the same views without pandas Series.
 """
 from __future__ import annotations
 
