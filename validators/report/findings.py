@@ -1,8 +1,9 @@
 """The finding model: one immutable record for everything any check reports.
 
 Checks working on a chunk of rows do not build Python objects per row; they return a small
-columnar frame of hits (see :func:`hits`, or :class:`Hits` to gather many rules into one frame).  The pipeline adds location columns and the report
-turns the frames into :class:`Finding` records only when someone asks for them.
+columnar frame of hits (see :func:`hits`, or :class:`Hits` to gather many rules into one frame).
+The pipeline adds location columns and the report turns the frames into :class:`Finding` records
+only when someone asks for them.
 """
 from __future__ import annotations
 
