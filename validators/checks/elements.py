@@ -6,10 +6,10 @@ test proves both report the same findings.
 """
 from __future__ import annotations
 
-from validators.core.rows import Rows, map_distinct
+from validators.core.rows import Rows
 from validators.core.rulebook import C0109_2, GBT_39046, declare
-from validators.core.schema import elements, families, family_of_type
-from validators.report.findings import hits
+from validators.core.schema import element_plans, elements, families, family_of_type
+from validators.report.findings import Hits
 
 ELEMENT_MISSING = declare("element-missing", "error", "element",
     f"{C0109_2} 要素必填要求；{GBT_39046} 数据项约束（必选）", task_issue="elements")
@@ -26,25 +26,30 @@ ELEMENT_TOO_LONG = declare("element-too-long", "warning", "element",
 
 def family_series(rows: Rows):
     """The 事项类型 family of each row (None when the type is absent or unknown)."""
-    fam = family_of_type()
-    return map_distinct(rows.code("item_type"), fam.get).to_numpy()
+    return rows.map_values("item_type", family_of_type().get, view="code").to_numpy()
 
 
 def check_elements(rows: Rows, ctx):
-    out = []
-    fam = family_series(rows)
+    """Every element check as whole-column masks; code lists, integers and patterns of repeating
+    elements are evaluated once per distinct value (:meth:`Rows.distinct`)."""
+    import numpy as np
+
+    found = Hits(rows.frame)
+    plans = element_plans()
+    item_types = rows.distinct("item_type", "code")
+    fam_of = family_of_type()
+    type_family = [fam_of.get(v) for v in item_types.values]
     for family in families().values():
-        in_family = fam == family.name
+        in_family = item_types.broadcast(np.array([f == family.name for f in type_family], dtype=bool), False)
         if not in_family.any():
             continue
         for name in family.required:
             if not rows.has(name):
                 ctx.column_missing(name, family.name, int(in_family.sum()))
                 continue
-            out.append(hits(rows.frame, in_family & ~rows.present(name), ELEMENT_MISSING, name,
-                            params={"family": family.title}))
+            found.add(in_family & ~rows.present(name), ELEMENT_MISSING, name, params={"family": family.title})
     if rows.has("item_type"):
-        out.append(hits(rows.frame, ~rows.present("item_type"), ELEMENT_MISSING, "item_type"))
+        found.add(~rows.present("item_type"), ELEMENT_MISSING, "item_type")
     else:
         ctx.column_missing("item_type", None, rows.n)
 
@@ -52,29 +57,43 @@ def check_elements(rows: Rows, ctx):
         if not rows.has(name):
             continue
         present = rows.present(name)
+        repeats = plans[name].distinct
         if el.pattern:
-            matches = rows.value(name).str.fullmatch(el.pattern).fillna(False).to_numpy(dtype=bool)
-            out.append(hits(rows.frame, present & ~matches, ELEMENT_WRONG_TYPE, name,
-                            params={"expected": el.expected, "kind": el.kind}))
-        if el.codes:
-            code = rows.code(name)
-            if el.kind == "multi":
-                allowed = el.codes
-                bad_tokens = map_distinct(code, lambda v, allowed=allowed: ",".join(
-                    t for t in v.split(",") if t not in allowed) or None, out="str")
-                out.append(hits(rows.frame, present & bad_tokens.notna().to_numpy(), ELEMENT_NOT_IN_CODELIST,
-                                name, value=bad_tokens, params={"codelist": el.codelist}))
+            if repeats:
+                dist = rows.distinct(name, "value")
+                matches = dist.broadcast(_fullmatch(dist.arrow.to_pandas(), el.pattern), False)
             else:
-                inside = code.isin(el.codes).to_numpy(dtype=bool)
+                matches = _fullmatch(rows.value(name), el.pattern)
+            found.add(present & ~matches, ELEMENT_WRONG_TYPE, name,
+                      params={"expected": el.expected, "kind": el.kind})
+        if el.codes:
+            dist = rows.distinct(name, "code")
+            if el.kind == "multi":
+                bad = np.empty(len(dist.values), dtype=object)   # the tokens outside the list
+                bad[:] = [",".join(t for t in v.split(",") if t not in el.codes) or None for v in dist.values]
+                listed = dist.broadcast(np.array([b is None for b in bad], dtype=bool), True)
+                found.add(present & ~listed, ELEMENT_NOT_IN_CODELIST, name,
+                          value=dist.broadcast(bad, None), params={"codelist": el.codelist})
+            else:
+                inside = dist.broadcast(np.array([v in el.codes for v in dist.values], dtype=bool), False)
                 rule = ITEM_TYPE_UNKNOWN if name == "item_type" else ELEMENT_NOT_IN_CODELIST
                 params = {"codelist": el.codelist}
                 if rule == ITEM_TYPE_UNKNOWN:  # say which coding scheme the code was read under
                     params["scheme"] = rows.profile.name if rows.profile is not None else "national"
-                out.append(hits(rows.frame, present & ~inside, rule, name, params=params))
+                found.add(present & ~inside, rule, name, params=params)
         # a single-valued code-list element is either a listed code (short by construction) or
         # reported as outside the list: a length warning would only repeat that
         if el.max_length and not (el.codes and el.kind != "multi"):
-            length = rows.length(name)
-            out.append(hits(rows.frame, present & (length > el.max_length), ELEMENT_TOO_LONG, name,
-                            params={"max": el.max_length, "length": length}))
-    return out
+            length = rows.length_over(name, el.max_length)
+            found.add(present & (length > 0), ELEMENT_TOO_LONG, name,
+                      params={"max": el.max_length, "length": length})
+    return [found.frame()]
+
+
+def _fullmatch(values, pattern: str):
+    """numpy bool array: the text Series ``values`` matches ``pattern`` whole (missing: False)."""
+    import pandas as pd
+
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values)
+    return values.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)

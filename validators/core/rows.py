@@ -4,7 +4,13 @@
 value is *present* (not empty and not a placeholder such as 无 or /), the normalised code of a
 code-list element (labels and vendor aliases → codes) and the number of an integer element.
 Work is done on distinct values and broadcast back, because exports repeat the same few values
-(行使层级, 办理时间, 办理地点 …) across thousands of rows.
+(行使层级, 办理时间, 办理地点 …) across thousands of rows: elements whose values repeat by
+construction (code lists, integers, two-character codes; ``schema.element_plans``) are
+dictionary-encoded once per chunk and trimmed, looked up and normalised on the dictionary; the
+others are trimmed as whole columns, with placeholders looked up among the short values only.
+For checks that stay in arrow or numpy, ``Rows.text_arrow``/``code_arrow``/``value_arrow``,
+``Rows.distinct`` (codes + distinct values, cached), ``Rows.map_values`` and
+``Rows.length_over`` give the same views without pandas Series.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from validators.core.schema import (
     FLAG_ANSWERS,
     PLACEHOLDERS,
     code_lookup,
+    element_plans,
     elements,
     split_multi,
 )
@@ -29,36 +36,54 @@ def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
     Series, so later string operations stay vectorised; missing or None → NA) or ``"bool"``
     (missing → False).  Factorising is one hash pass; ``fn`` runs once per distinct value.
     """
+    codes, uniques = _factorize(series)
+    return _spread(codes, [fn(u) for u in uniques], out, series.index)
+
+
+def _spread(codes, values: list, out: str, index):
+    """The Series of :func:`map_distinct`: ``values[code]`` per row, typed by ``out``."""
     import numpy as np
     import pandas as pd
 
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    values = [fn(u) for u in uniques]
     if out == "str":
         import pyarrow as pa
 
         table = pa.array(values, type=pa.string())
         taken = table.take(pa.array(codes, mask=codes < 0))
-        return pd.Series(taken.to_pandas(), index=series.index)
+        return pd.Series(taken.to_pandas(), index=index)
     if out == "bool":
-        results = np.zeros(len(uniques) + 1, dtype=bool)
+        results = np.zeros(len(values) + 1, dtype=bool)
         results[:-1] = np.asarray(values, dtype=bool) if values else results[:-1]
-        return pd.Series(results[codes], index=series.index)
-    results = np.empty(len(uniques) + 1, dtype=object)
+        return pd.Series(results[codes], index=index)
+    results = np.empty(len(values) + 1, dtype=object)
     results[:-1] = values
     results[-1] = None  # code -1 (missing) picks the last slot
-    return pd.Series(results[codes], index=series.index, dtype=object)
+    return pd.Series(results[codes], index=index, dtype=object)
+
+
+def _factorize(series):
+    """(numpy codes, -1 where missing; the distinct values) of a Series, as ``pd.factorize``;
+    an arrow-backed text Series is encoded by arrow without a round trip through pandas."""
+    import pandas as pd
+
+    if getattr(series.dtype, "storage", None) == "pyarrow":
+        import pyarrow as pa
+
+        arr = pa.array(series.array)
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            codes, dictionary = _factorized(arr)
+            return codes, dictionary.to_pylist()
+    return pd.factorize(series, use_na_sentinel=True)
 
 
 def map_pairs(a, b, fn: Callable[[Any, Any], bool]):
     """numpy bool array of ``fn(a_i, b_i)``, evaluated once per distinct pair (missing → None)."""
     import numpy as np
-    import pandas as pd
 
-    ca, ua = pd.factorize(a, use_na_sentinel=True)
-    cb, ub = pd.factorize(b, use_na_sentinel=True)
+    ca, ua = _factorize(a)
+    cb, ub = _factorize(b)
     width = len(ub) + 1
-    keys, inverse = np.unique((ca.astype(np.int64) + 1) * width + (cb + 1), return_inverse=True)
+    keys, inverse = np.unique((ca.astype(np.int64) + 1) * width + (cb.astype(np.int64) + 1), return_inverse=True)
     results = np.empty(len(keys), dtype=bool)
     for i, k in enumerate(keys.tolist()):
         ia, ib = divmod(k, width)
@@ -103,6 +128,12 @@ def _absent_values(flag: bool = False):
     return pa.array(sorted(placeholders(flag) | {""}), type=pa.string())
 
 
+@lru_cache(maxsize=1)
+def _longest_placeholder() -> int:
+    """Bytes (UTF-8) of the longest placeholder: longer trimmed values cannot be one."""
+    return max(len(p.encode("utf-8")) for p in PLACEHOLDERS)
+
+
 def _is_flag(col: str) -> bool:
     el = elements().get(col)
     return el is not None and el.codelist == "flag"
@@ -121,21 +152,149 @@ _NFKC_NEEDED = ("[\u00a0\u2000-\u218f\u2460-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33
                 "\uf900-\ufaff\ufe10-\ufe6f\uff01-\uffee]")
 
 
-def nfkc_arrow(arr):
-    """NFKC-normalise an arrow text array, touching only the values that need it."""
+def is_ascii(arr) -> bool:
+    """True when every value of an arrow text array is ASCII (a test of the data bytes in use,
+    no per-value work): NFKC and trimming change nothing there, and bytes count characters."""
+    import numpy as np
+    import pyarrow as pa
+
+    for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else (arr,)):
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return False
+        if len(chunk) == 0:
+            continue
+        _validity, offsets, data = chunk.buffers()
+        if data is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        bounds = np.frombuffer(offsets, dtype=width, count=len(chunk) + 1, offset=chunk.offset * width().itemsize)
+        used = np.frombuffer(data, dtype=np.uint8)[bounds[0]:bounds[-1]]
+        if used.size and used.max() >= 0x80:
+            return False
+    return True
+
+
+def _nfkc(arr):
+    """(the NFKC form of an arrow text array, whether any value needed it)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
-    needs = pc.fill_null(pc.match_substring_regex(arr, _NFKC_NEEDED), False)
+    if is_ascii(arr):
+        return arr, False
+    # ASCII values never need NFKC: run the pattern on the others only
+    wide = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
+    if (pc.sum(wide).as_py() or 0) * 4 < len(arr):
+        import numpy as np
+
+        found = pc.fill_null(pc.match_substring_regex(arr.filter(wide), _NFKC_NEEDED), False)
+        mask = np.zeros(len(arr), dtype=bool)
+        mask[np.flatnonzero(wide.to_numpy(zero_copy_only=False))[found.to_numpy(zero_copy_only=False)]] = True
+        needs = pa.array(mask)
+    else:
+        needs = pc.fill_null(pc.match_substring_regex(arr, _NFKC_NEEDED), False)
     count = pc.sum(needs).as_py() or 0
     if count == 0:
-        return arr
+        return arr, False
     if count > len(arr) // 4:
-        return pc.utf8_normalize(arr, "NFKC")
+        return pc.utf8_normalize(arr, "NFKC"), True
     fixed = pc.utf8_normalize(arr.filter(needs), "NFKC")
-    return pc.replace_with_mask(arr, needs, fixed.cast(arr.type))
+    return pc.replace_with_mask(arr, needs, fixed.cast(arr.type)), True
+
+
+def nfkc_arrow(arr):
+    """NFKC-normalise an arrow text array, touching only the values that need it."""
+    return _nfkc(arr)[0]
+
+
+def _nfkc_code(arr):
+    """The code form of trimmed text (NFKC, trimmed again), or None when it is the text itself."""
+    import pyarrow.compute as pc
+
+    fixed, changed = _nfkc(arr)
+    return pc.utf8_trim_whitespace(fixed) if changed else None
+
+
+def _broadcast(codes, per_value, missing):
+    """``per_value[codes]`` (a numpy array of its dtype) with ``missing`` where the code is -1."""
+    import numpy as np
+
+    table = np.empty(len(per_value) + 1, dtype=per_value.dtype)
+    table[:-1] = per_value
+    table[-1] = missing
+    return table[codes]
+
+
+def _dictionary(raw):
+    """(dictionary, numpy int32 indices) of an arrow text array; a null is a dictionary entry."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(raw, pa.ChunkedArray) and raw.num_chunks == 1:
+        raw = raw.chunk(0)
+    if isinstance(raw, pa.ChunkedArray) and raw.num_chunks > 1:
+        chunks = pc.dictionary_encode(raw, null_encoding="encode").chunks
+        dictionary = chunks[-1].dictionary
+        # arrow encodes a chunked array with one dictionary shared by every chunk
+        if all(len(c.dictionary) == len(dictionary) for c in chunks):
+            indices = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+            return dictionary, indices.astype(np.int32, copy=False)
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks() if raw.num_chunks else pa.array([], raw.type)
+    encoded = pc.dictionary_encode(raw, null_encoding="encode")
+    return encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+
+
+def _factorized(arr):
+    """(numpy int32 codes, -1 where null; the dictionary of distinct non-null values)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    dictionary, codes = _dictionary(arr)
+    if dictionary.null_count:
+        valid = pc.is_valid(dictionary).to_numpy(zero_copy_only=False)
+        remap = (np.cumsum(valid) - 1).astype(np.int32)
+        remap[~valid] = -1
+        codes = remap[codes]
+        dictionary = dictionary.drop_null()
+    return codes, dictionary
+
+
+class Distinct:
+    """A column as distinct values: ``codes`` (numpy int32, one per row, -1 where absent) index
+    ``values`` (a list of the distinct present values, each once for the text view)."""
+
+    __slots__ = ("_arrow", "codes", "values")
+
+    def __init__(self, codes, values, arrow=None):
+        self.codes = codes
+        self.values = values
+        self._arrow = arrow
+
+    @property
+    def arrow(self):
+        """``values`` as an arrow text array."""
+        if self._arrow is None:
+            import pyarrow as pa
+
+            self._arrow = pa.array(self.values, type=pa.large_string())
+        return self._arrow
+
+    def map(self, fn: Callable[[str], Any]) -> list:
+        return [fn(v) for v in self.values]
+
+    def broadcast(self, per_value, missing):
+        """One entry per row: ``per_value[i]`` (a numpy array) for rows of value i, ``missing``
+        for absent rows."""
+        return _broadcast(self.codes, per_value, missing)
+
+    def rows(self, values_arrow):
+        """An arrow array with one entry per row, taken from per-value ``values_arrow``."""
+        import pyarrow as pa
+
+        return values_arrow.take(pa.array(self.codes, mask=self.codes < 0))
 
 
 class Rows:
@@ -143,16 +302,22 @@ class Rows:
 
     ``text``/``code``/``value`` are arrow-backed text Series (missing where absent); ``present``
     is a numpy bool array; ``num`` a float array.  Heavy lifting is done by pyarrow compute
-    kernels (trim, NFKC, membership) or once per distinct value.
+    kernels (trim, NFKC, membership) or once per distinct value: elements whose values repeat by
+    construction (:func:`validators.core.schema.element_plans`) are dictionary-encoded once and
+    every view of them is computed on the dictionary.  ``text_arrow``, ``distinct`` and
+    ``map_values`` give the same views without pandas for checks that stay in arrow or numpy.
     """
 
     def __init__(self, frame, profile=None):
         self.frame = frame
         self.profile = profile    # the province coding scheme (validators.core.profiles), if any
         self.n = len(frame)
+        self._arrow: dict[str, Any] = {}       # trimmed text, absent → null
         self._text: dict[str, Any] = {}
         self._present: dict[str, Any] = {}
+        self._distinct: dict[tuple[str, str], Distinct] = {}
         self._code: dict[str, Any] = {}
+        self._code_arrow: dict[str, Any] = {}
         self._num: dict[str, Any] = {}
 
     def has(self, col: str) -> bool:
@@ -166,38 +331,124 @@ class Rows:
 
         return pd.Series(arr.to_pandas(), index=self.frame.index)
 
-    def _arrow_text(self, col: str):
-        """(trimmed arrow text with absent values nulled, absent mask)."""
+    # -------------------------------------------------------------- text and presence
+    def _load(self, col: str) -> None:
+        """Compute the trimmed text (arrow) and presence of a column once."""
+        import numpy as np
+        import pyarrow as pa
+
+        if not self.has(col):
+            self._arrow[col] = pa.nulls(self.n, pa.large_string())
+            self._present[col] = np.zeros(self.n, dtype=bool)
+            return
+        plan = element_plans().get(col)
+        raw = pa.array(self.frame[col].array)
+        if plan is not None and plan.distinct and (pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type)):
+            self._load_distinct(col, raw, plan.flag)
+        else:
+            self._load_trimmed(col, raw, _is_flag(col))
+
+    def _load_trimmed(self, col: str, raw, flag: bool) -> None:
+        """Trim every value; look placeholders up among the values short enough to be one."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        trimmed = pc.utf8_trim_whitespace(pa.array(self.frame[col].array))
-        absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values(_is_flag(col))))
-        if pc.any(pc.and_(absent, pc.is_valid(trimmed))).as_py():
-            trimmed = pc.if_else(absent, pa.scalar(None, pa.string()), trimmed)
-        return trimmed, absent
+        trimmed = pc.utf8_trim_whitespace(raw)
+        nbytes = pc.fill_null(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
+        absent = nbytes == 0
+        short = (nbytes <= _longest_placeholder()) & ~absent
+        count = int(short.sum())
+        if count:
+            whole = 2 * count > len(nbytes)
+            looked = pc.is_in(trimmed if whole else trimmed.filter(pa.array(short)), value_set=_absent_values(flag))
+            looked = looked.to_numpy(zero_copy_only=False)
+            if whole:
+                absent |= looked
+            else:
+                absent[short] |= looked
+        if int(absent.sum()) > trimmed.null_count:
+            trimmed = pc.if_else(pa.array(absent), pa.scalar(None, trimmed.type), trimmed)
+        self._arrow[col] = trimmed
+        self._present[col] = ~absent
+
+    def _load_distinct(self, col: str, raw, flag: bool) -> None:
+        """Dictionary-encode once; trim and look placeholders up on the dictionary."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        dictionary, indices = _dictionary(raw)
+        trimmed = pc.utf8_trim_whitespace(dictionary)
+        absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values(flag))).to_pylist()
+        remap = np.full(len(dictionary), -1, dtype=np.int32)
+        values: list[str] = []
+        seen: dict[str, int] = {}
+        for i, (text, gone) in enumerate(zip(trimmed.to_pylist(), absent, strict=True)):
+            if not gone:
+                j = seen.get(text)
+                if j is None:
+                    j = seen[text] = len(values)
+                    values.append(text)
+                remap[i] = j
+        unchanged = values == [v for v in dictionary.to_pylist() if v is not None]
+        codes = indices if unchanged and raw.null_count == 0 else remap[indices]
+        dist = Distinct(codes, values)
+        self._distinct[(col, "text")] = dist
+        self._present[col] = codes >= 0
+        # nothing trimmed, nothing a placeholder: the text is the column itself
+        self._arrow[col] = raw if unchanged else dist.rows(pa.array(values, type=raw.type))
+
+    def text_arrow(self, col: str):
+        """Trimmed text as an arrow array (null where the cell is empty or a placeholder)."""
+        if col not in self._arrow:
+            self._load(col)
+        return self._arrow[col]
 
     def text(self, col: str):
         """Trimmed text, missing where the cell is empty or a placeholder."""
         if col not in self._text:
-            import numpy as np
-            import pandas as pd
-
             if not self.has(col):
+                import pandas as pd
+
                 self._text[col] = pd.Series([None] * self.n, index=self.frame.index, dtype="str")
-                self._present[col] = np.zeros(self.n, dtype=bool)
             else:
-                text, absent = self._arrow_text(col)
-                self._text[col] = self._series(text)
-                self._present[col] = ~absent.to_numpy(zero_copy_only=False)
+                self._text[col] = self._series(self.text_arrow(col))
         return self._text[col]
 
     def present(self, col: str):
         """numpy bool array: the element has a real value (not empty, not a placeholder)."""
         if col not in self._present:
-            self.text(col)
+            self._load(col)
         return self._present[col]
 
+    # -------------------------------------------------------------- distinct values
+    def distinct(self, col: str, view: str = "text") -> Distinct:
+        """The column's ``view`` (``"text"``, ``"code"`` or ``"value"``) as distinct values.
+
+        Free for elements read on distinct values; otherwise one dictionary encoding, cached.
+        Values of the code view are aligned with the text view where both come from it, so they
+        may repeat (two spellings of one code)."""
+        if view == "value":
+            el = elements()[col]
+            view = "code" if el.codelist or el.kind in ("code", "integer", "date") else "text"
+        key = (col, view)
+        if key not in self._distinct:
+            if view == "text":
+                self.present(col)
+            if view == "code" and (col, "text") in self._distinct:
+                self.code_arrow(col)
+            if key not in self._distinct:
+                codes, dictionary = _factorized(self.text_arrow(col) if view == "text" else self.code_arrow(col))
+                self._distinct[key] = Distinct(codes, dictionary.to_pylist(), dictionary)
+        return self._distinct[key]
+
+    def map_values(self, col: str, fn: Callable[[str], Any], out: str = "object", view: str = "text"):
+        """:func:`map_distinct` of the ``view`` of ``col`` (same result), on the cached distinct
+        values."""
+        dist = self.distinct(col, view)
+        return _spread(dist.codes, dist.map(fn), out, self.frame.index)
+
+    # -------------------------------------------------------------- codes and numbers
     def code(self, col: str):
         """Normalised code of a code-list element (multi-valued: ``"2,3"``), missing if absent.
 
@@ -205,22 +456,51 @@ class Rows:
         digits count as digits.
         """
         if col not in self._code:
-            el = elements()[col]
-            t = self.text(col)
-            if el.codelist:
-                fn = lambda v: normalise_code(v, el.codelist, el.kind == "multi")
-                if col == "item_type" and self.profile is not None and self.profile.item_type:
-                    plain, profile = fn, self.profile
-                    fn = lambda v: profile.item_type_code(v) or plain(v)
-                self._code[col] = map_distinct(t, fn, out="str")
-            elif self.has(col):
-                import pyarrow as pa
-                import pyarrow.compute as pc
-
-                self._code[col] = self._series(pc.utf8_trim_whitespace(nfkc_arrow(pa.array(t.array))))
+            arr = self.code_arrow(col)
+            if not self.has(col):
+                self._code[col] = self.text(col)
+            elif arr is self.text_arrow(col):
+                self._code[col] = self.text(col).copy(deep=False)
             else:
-                self._code[col] = t
+                self._code[col] = self._series(arr)
         return self._code[col]
+
+    def code_arrow(self, col: str):
+        """:meth:`code` as an arrow array."""
+        if col not in self._code_arrow:
+            self._load_code(col)
+        return self._code_arrow[col]
+
+    def _load_code(self, col: str) -> None:
+        import pyarrow as pa
+
+        el = elements()[col]
+        text = self.text_arrow(col)
+        if not self.has(col):
+            self._code_arrow[col] = text
+            return
+        dist = self._distinct.get((col, "text"))
+        if el.codelist:
+            fn = lambda v: normalise_code(v, el.codelist, el.kind == "multi")
+            if col == "item_type" and self.profile is not None and self.profile.item_type:
+                plain, profile = fn, self.profile
+                fn = lambda v: profile.item_type_code(v) or plain(v)
+            if dist is None:
+                dist = self.distinct(col)
+            codes = dist.map(fn)
+            changed = codes != dist.values
+            arrow = pa.array(codes, type=pa.large_string()) if changed else dist.arrow
+        elif dist is not None:
+            fixed = _nfkc_code(dist.arrow)
+            changed = fixed is not None
+            arrow = fixed if changed else dist.arrow
+            codes = arrow.to_pylist() if changed else dist.values
+        else:
+            fixed = _nfkc_code(text)
+            self._code_arrow[col] = text if fixed is None else fixed
+            return
+        self._distinct[(col, "code")] = Distinct(dist.codes, codes, arrow)
+        self._code_arrow[col] = dist.rows(arrow) if changed else text
 
     def value(self, col: str):
         """The value as the JSON Schema sees it (see :func:`normalised_record`)."""
@@ -229,13 +509,37 @@ class Rows:
             return self.code(col)
         return self.text(col)
 
+    def value_arrow(self, col: str):
+        """:meth:`value` as an arrow array."""
+        el = elements()[col]
+        if el.codelist or el.kind in ("code", "integer", "date"):
+            return self.code_arrow(col)
+        return self.text_arrow(col)
+
     def length(self, col: str):
         """numpy int array: characters in :meth:`value` (0 where absent)."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        lengths = pc.utf8_length(pa.array(self.value(col).array))
+        arr = self.value_arrow(col)
+        lengths = pc.binary_length(arr) if is_ascii(arr) else pc.utf8_length(arr)
         return pc.fill_null(lengths, 0).to_numpy(zero_copy_only=False)
+
+    def length_over(self, col: str, limit: int):
+        """numpy int array: characters in :meth:`value` where there are more than ``limit``,
+        0 elsewhere (characters are counted only where the bytes exceed the limit)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        arr = self.value_arrow(col)
+        nbytes = pc.fill_null(pc.binary_length(arr), 0).to_numpy(zero_copy_only=False)
+        out = np.zeros(len(nbytes), dtype=np.int64)
+        over = nbytes > limit
+        if over.any():
+            import pyarrow as pa
+
+            chars = pc.utf8_length(arr.filter(pa.array(over))).to_numpy(zero_copy_only=False)
+            out[over] = np.where(chars > limit, chars, 0)
+        return out
 
     def num(self, col: str):
         """Integer elements as floats (NaN where absent or not a non-negative integer)."""
@@ -244,10 +548,17 @@ class Rows:
             import pyarrow as pa
             import pyarrow.compute as pc
 
-            arr = pa.array(self.code(col).array)
-            digits = pc.fill_null(pc.match_substring_regex(arr, r"^[0-9]+$"), False)
-            nums = pc.cast(pc.if_else(digits, arr, pa.scalar(None, pa.string())), pa.float64())
-            self._num[col] = pc.fill_null(nums, np.nan).to_numpy(zero_copy_only=False)
+            def numbers(arr):
+                digits = pc.fill_null(pc.match_substring_regex(arr, r"^[0-9]+$"), False)
+                nums = pc.cast(pc.if_else(digits, arr, pa.scalar(None, arr.type)), pa.float64())
+                return pc.fill_null(nums, np.nan).to_numpy(zero_copy_only=False)
+
+            arr = self.code_arrow(col)
+            dist = self._distinct.get((col, "code"))
+            if dist is not None:
+                self._num[col] = _broadcast(dist.codes, numbers(dist.arrow), np.nan)
+            else:
+                self._num[col] = numbers(arr)
         return self._num[col]
 
 

@@ -52,6 +52,23 @@ def elements() -> dict[str, Element]:
     return out
 
 
+@dataclass(frozen=True)
+class ElementPlan:
+    """How the fast path reads one element, derived once per run from its :class:`Element`."""
+    element: Element
+    flag: bool       # a 是/否 element: 无 is an answer (否), not a placeholder
+    distinct: bool   # values repeat by construction (code lists, integers, two-character codes):
+                     # trim, placeholders, codes and patterns are evaluated once per distinct value
+
+
+@lru_cache(maxsize=1)
+def element_plans() -> dict[str, ElementPlan]:
+    return {name: ElementPlan(el, el.codelist == "flag",
+                              bool(el.codelist) or el.kind == "integer"
+                              or (el.kind == "code" and el.max_length is not None and el.max_length <= 2))
+            for name, el in elements().items()}
+
+
 @lru_cache(maxsize=1)
 def families() -> dict[str, Family]:
     return {name: Family(name, f["title"], tuple(f["item_types"]), tuple(f["required"]))

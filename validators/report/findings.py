@@ -1,8 +1,9 @@
 """The finding model: one immutable record for everything any check reports.
 
 Checks working on a chunk of rows do not build Python objects per row; they return a small
-columnar frame of hits (see :func:`hits`).  The pipeline adds location columns and the report
-turns the frames into :class:`Finding` records only when someone asks for them.
+columnar frame of hits (see :func:`hits`, or :class:`Hits` to gather many rules into one frame).
+The pipeline adds location columns and the report turns the frames into :class:`Finding` records
+only when someone asks for them.
 """
 from __future__ import annotations
 
@@ -94,37 +95,96 @@ def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
     The returned frame has columns ``_pos`` (position in the chunk), ``code``, ``field``,
     ``value`` and ``params``; it is empty when nothing is hit.
     """
-    import numpy as np
-    import pandas as pd
+    found = Hits(chunk)
+    found.add(mask, code, field, value=value, params=params)
+    return found.frame()
 
-    rule_of(code)
-    m = np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool)
-    pos = np.flatnonzero(m)
-    if len(pos) == 0:
-        return None
-    if value is None and field is not None and field in chunk.columns:
-        value = chunk[field]
-    if value is not None and hasattr(value, "iloc"):
-        vals = [clip(v) for v in value.iloc[pos]]
-    elif isinstance(value, np.ndarray):
-        vals = [clip(v) for v in value[pos]]
-    else:
-        vals = [clip(value)] * len(pos)
-    if params is None:
-        prm = [None] * len(pos)
-    elif isinstance(params, dict):
-        series = {k: v for k, v in params.items() if hasattr(v, "iloc") or isinstance(v, np.ndarray)}
-        if not series:
-            prm = [params] * len(pos)
+
+class Hits:
+    """The hits of many checks on one chunk, built as one frame.
+
+    ``add`` takes the arguments of :func:`hits`; :meth:`frame` returns the rows, in the order
+    added, that concatenating one :func:`hits` frame per call would give (None when nothing was
+    hit).  One frame instead of one per rule saves building and concatenating small frames.
+    """
+
+    def __init__(self, chunk):
+        self.chunk = chunk
+        self._parts: list[tuple] = []
+
+    def add(self, mask, code: str, field: str | None, value=None, params=None) -> None:
+        import numpy as np
+
+        rule_of(code)
+        m = np.asarray(mask.fillna(False) if hasattr(mask, "fillna") else mask, dtype=bool)
+        pos = np.flatnonzero(m)
+        if len(pos) == 0:
+            return
+        if value is None and field is not None and field in self.chunk.columns:
+            value = self.chunk[field]
+        if value is not None and (hasattr(value, "iloc") or isinstance(value, np.ndarray)):
+            vals = [clip(v) for v in _at(value, pos)]
         else:
-            cols = {k: list(v.iloc[pos] if hasattr(v, "iloc") else v[pos]) for k, v in series.items()}
-            prm = [{k: (_plain(cols[k][i]) if k in cols else v) for k, v in params.items()}
-                   for i in range(len(pos))]
-    else:
-        prm = list(params.iloc[pos])
-    return pd.DataFrame(
-        {"_pos": pos, "code": str(code), "field": field, "value": vals, "params": prm}
-    )
+            vals = [clip(value)] * len(pos)
+        if params is None:
+            prm = [None] * len(pos)
+        elif isinstance(params, dict):
+            series = {k: v for k, v in params.items() if hasattr(v, "iloc") or isinstance(v, np.ndarray)}
+            if not series:
+                prm = [params] * len(pos)
+            else:
+                cols = {k: _at(v, pos) for k, v in series.items()}
+                prm = [{k: (_plain(cols[k][i]) if k in cols else v) for k, v in params.items()}
+                       for i in range(len(pos))]
+        else:
+            prm = _at(params, pos)
+        self._parts.append((pos, str(code), field, vals, prm))
+
+    def frame(self):
+        import numpy as np
+        import pandas as pd
+
+        if not self._parts:
+            return None
+        if len(self._parts) == 1:
+            pos, code, field, vals, prm = self._parts[0]
+            return pd.DataFrame({"_pos": pos, "code": code, "field": field, "value": vals, "params": prm})
+        codes, fields, vals, prm = [], [], [], []
+        for pos, code, field, v, p in self._parts:
+            codes += [code] * len(pos)
+            fields += [field] * len(pos)
+            vals += v
+            prm += p
+        return pd.DataFrame({"_pos": np.concatenate([part[0] for part in self._parts]), "code": codes,
+                             "field": fields, "value": pd.Series(vals, dtype=object),
+                             "params": pd.Series(prm, dtype=object)})
+
+
+def _at(values, pos) -> list:
+    """The entries of a Series or numpy array at positions ``pos``, as ``iloc`` gives them; an
+    arrow-backed text Series is read with one arrow ``take`` (None where missing)."""
+    import numpy as np
+
+    if isinstance(values, np.ndarray):
+        return list(values[pos])
+    dtype = values.dtype
+    if dtype == object:
+        return list(values.to_numpy()[pos])
+    if getattr(dtype, "storage", None) == "pyarrow":
+        import pyarrow as pa
+
+        arr = pa.array(values.array)
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            if isinstance(arr, pa.Array):
+                return arr.take(pos).to_pylist()
+            # one take per chunk: a take across chunks would first concatenate the column
+            out: list = []
+            starts = np.cumsum([0] + [len(c) for c in arr.chunks])
+            which = np.searchsorted(starts, pos, side="right") - 1
+            for i in np.unique(which).tolist():
+                out += arr.chunk(i).take(pos[which == i] - starts[i]).to_pylist()
+            return out
+    return list(values.iloc[pos])
 
 
 def _plain(v):
