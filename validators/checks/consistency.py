@@ -10,7 +10,14 @@ from functools import partial
 
 import numpy as np
 
-from validators.checks.clarity import CAP, Memo, broadcast, distinct, online_only, per_value
+from validators.checks.clarity import (
+    CAP,
+    Memo,
+    broadcast,
+    distinct,
+    online_only,
+    per_value,
+)
 from validators.checks.phones import scan as scan_phones
 from validators.core.rows import Rows
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
@@ -142,10 +149,10 @@ def check_rules(rows: Rows, ctx):
     for col in TEXT_BLOCK_FIELDS:
         if rows.has(col):
             codes, segments = per_value(rows, col, _REPEATS[col == "legal_basis"])
-            if any(s is not None for s in segments):
-                rep = broadcast(segments, codes)
-                out.append(hits(f, rep != None, DUPLICATED_TEXT_BLOCK, col,  # noqa: E711 (elementwise)
-                                params={"segment": rep}))
+            found = np.array([s is not None for s in segments] + [False], dtype=bool)
+            if found.any():
+                out.append(hits(f, found[codes], DUPLICATED_TEXT_BLOCK, col,
+                                params={"segment": broadcast(segments, codes)}))
     # 36 name vs type
     if rows.has("item_name") and rows.has("item_type"):
         codes, kinds = per_value(rows, "item_name", _NAME_KIND)
@@ -298,26 +305,27 @@ def phone_numbers(text: str) -> tuple[frozenset[str], bool]:
 _SCANS = Memo(scan_phones)
 
 
-def _phone_views(rows: Rows, col: str):
-    """Per row, from one scan per distinct text: bare (bool), invalid fragments, numbers key."""
-    codes, scans = per_value(rows, col, _SCANS)
-    bare = np.array([s.bare for s in scans] + [False], dtype=bool)[codes]
-    invalid = broadcast(["、".join(s.invalid) or None for s in scans], codes)
-    keys = broadcast([",".join(sorted(s.numbers)) or None for s in scans], codes)
-    return bare, invalid, keys
-
-
 def _check_phones(rows: Rows):
     out = []
     keys = {}
     for col in ("consultation_channel", "complaint_channel"):
         if rows.has(col):
-            bare, invalid, keys[col] = _phone_views(rows, col)
+            codes, scans = per_value(rows, col, _SCANS)   # one scan per distinct text
+            bare = np.array([s.bare for s in scans] + [False], dtype=bool)[codes]
+            invalid = ["、".join(s.invalid) or None for s in scans]
+            has_invalid = np.array([x is not None for x in invalid] + [False], dtype=bool)[codes]
             out.append(hits(rows.frame, bare, PHONE_FORMAT_INVALID, col))
-            out.append(hits(rows.frame, invalid != None, PHONE_NUMBER_INVALID, col,  # noqa: E711
-                            params={"number": invalid}))
+            out.append(hits(rows.frame, has_invalid, PHONE_NUMBER_INVALID, col,
+                            params={"number": broadcast(invalid, codes)}))
+            keys[col] = codes, [",".join(sorted(s.numbers)) or None for s in scans]
     if len(keys) == 2:
-        c, s = keys["consultation_channel"], keys["complaint_channel"]
-        same = (c != None) & (c == s)  # noqa: E711 (elementwise)
+        # the same numbers in both: compare per row through one id per distinct numbers text
+        ids: dict[str, int] = {}
+        per_col = []
+        for codes, numbers in keys.values():
+            table = np.array([-1 if n is None else ids.setdefault(n, len(ids)) for n in numbers] + [-1])
+            per_col.append(table[codes])
+        c, s = per_col
+        same = (c >= 0) & (c == s)
         out.append(hits(rows.frame, same, CONSULT_EQUALS_COMPLAINT_PHONE, "complaint_channel"))
     return out
