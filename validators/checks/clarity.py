@@ -9,7 +9,8 @@ and 令号 but no 《》, located by 第N条, 第N款 or 附件第N项.
 Patterns run as RE2 (linear time) in pyarrow kernels where a verdict is a pattern test; the
 verdicts that need Python (clock arithmetic, step order) run once per distinct value, on at most
 :data:`CAP` characters and with patterns that cannot backtrack catastrophically, so no value costs
-more than milliseconds.
+more than milliseconds.  Each column is encoded once per chunk (:func:`distinct`) for clarity and
+consistency alike, and Python verdicts are remembered across chunks (:class:`Memo`).
 """
 from __future__ import annotations
 
@@ -260,7 +261,7 @@ class Memo:
     emptied when the characters it holds reach ``budget``.
     """
 
-    def __init__(self, fn, budget: int = 4_000_000):
+    def __init__(self, fn, budget: int = 1_000_000):
         self.fn, self.budget = fn, budget
         self._results: dict = {}
         self._chars = 0

@@ -1,6 +1,8 @@
 """Cross-field consistency rules (domain.md §4): time limits, 即办件, on-site visits, fees, online.
 
-Each rule is a vectorised mask over one chunk; text-heavy rules run on distinct values.
+Each rule is a vectorised mask over one chunk.  Text rules run once per distinct value, on the
+codes :func:`validators.checks.clarity.distinct` computes once per column and chunk, and their
+per-value results are remembered across chunks (:class:`validators.checks.clarity.Memo`).
 """
 from __future__ import annotations
 
