@@ -192,3 +192,21 @@ def test_check_clarity_verdicts_equal_per_row_functions():
             verdicts = [clarity.limit_note_verdict(v) if v else None for v in raw]
             for code in ("time-limit-unclear", "time-limit-unit-vague"):
                 assert hit_rows(out, code, col) == {i for i, v in enumerate(verdicts) if v == code}, (col, code)
+
+
+def test_flag_rules_with_optional_columns_absent():
+    def run(**cols):
+        out = consistency.check_rules(Rows(frame(**cols)), None)
+        return sorted((int(p), c, fl) for fr in out if fr is not None
+                      for p, c, fl in zip(fr["_pos"], fr["code"], fr["field"]))
+
+    assert run(onsite_visits=["0", "0", "1", None], is_online=["0", "1", "0", "0"]) == [
+        (0, "zero-visit-without-channel", "onsite_visits"), (1, "online-without-url", "online_url"),
+        (2, "onsite-reason-missing", "onsite_reason")]
+    assert run(is_online=["1", "0", None, "是"]) == [(0, "online-without-url", "online_url"),
+                                                     (3, "online-without-url", "online_url")]
+    assert run(is_online=["1", "0", None, "是"], mobile_url=["www.a", "x", None, " http://b"]) == []
+    assert run(is_fee_charged=["1", "0", "是", None], is_online_payment_supported=["1", "1", "0", "1"],
+               fee_basis=["x", None, "", "无"]) == [
+        (0, "fee-details-missing", "fee_standard"), (1, "online-payment-without-fee", "is_online_payment_supported"),
+        (2, "fee-details-missing", "fee_basis"), (2, "fee-details-missing", "fee_standard")]

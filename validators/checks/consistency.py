@@ -69,7 +69,13 @@ TEXT_BLOCK_FIELDS = ("acceptance_conditions", "handling_process", "legal_basis",
 
 
 def _eq(rows: Rows, col: str, code: str):
-    return (rows.code(col) == code).fillna(False) if rows.has(col) else None
+    """numpy bool per row: the element's code is ``code`` (None when the column is absent)."""
+    if not rows.has(col):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.equal(pa.array(rows.code(col).array), code), False).to_numpy(zero_copy_only=False)
 
 
 def check_rules(rows: Rows, ctx):
@@ -217,9 +223,9 @@ def _note_contradicts(rows: Rows, note_col: str, limit):
     candidates = named & ~np.isnan(limit)
     bad = np.zeros(len(codes), dtype=bool)
     if candidates.any():
-        c, lim = codes[candidates], limit[candidates]
-        lims, lim_codes = np.unique(lim, return_inverse=True)
-        pairs, firsts = pd.factorize(c.astype(np.int64) * len(lims) + lim_codes.reshape(-1))
+        c = codes[candidates]
+        lim_codes, lims = pd.factorize(limit[candidates])
+        pairs, firsts = pd.factorize(c.astype(np.int64) * len(lims) + lim_codes)
         verdict = np.array([_contradicts(numbers[k // len(lims)], lims[k % len(lims)])
                             for k in firsts.tolist()], dtype=bool)
         bad[candidates] = verdict[pairs]
