@@ -36,7 +36,7 @@ def hit_rows(frames, code, field):
 
 def present_texts(rows, col):
     text, present = rows.text(col), rows.present(col)
-    return [t if p else None for t, p in zip(text.tolist(), present)]
+    return [t if p else None for t, p in zip(text.tolist(), present, strict=True)]
 
 
 def test_distinct_codes_round_trip_over_chunks_and_missing():
@@ -138,7 +138,7 @@ def test_check_rules_text_rules_equal_per_row_functions():
             assert hit_rows(out, "phone-format-invalid", col) == {i for i, s in enumerate(scans) if s and s.bare}
             assert hit_rows(out, "phone-number-invalid", col) == {i for i, s in enumerate(scans) if s and s.invalid}
             keys[col] = [",".join(sorted(s.numbers)) if s and s.numbers else None for s in scans]
-        same = {i for i, (a, b) in enumerate(zip(keys["consultation_channel"], keys["complaint_channel"]))
+        same = {i for i, (a, b) in enumerate(zip(keys["consultation_channel"], keys["complaint_channel"], strict=True))
                 if a is not None and a == b}
         assert hit_rows(out, "consult-equals-complaint-phone", "complaint_channel") == same
         for num_col, note_col in (("legal_time_limit", "legal_time_limit_note"),
@@ -182,7 +182,7 @@ def test_check_clarity_verdicts_equal_per_row_functions():
             assert hit_rows(out, code, "handling_hours") == {i for i, v in enumerate(verdicts) if v == code}
         permit = (rows.code("item_type") == "01").fillna(False).tolist()
         verdicts = []
-        for t, p in zip(present_texts(rows, "handling_process"), permit):
+        for t, p in zip(present_texts(rows, "handling_process"), permit, strict=True):
             key = None if t is None else ("\x01" + t if p else t)
             verdicts.append(None if key is None else clarity.process_verdict(key.lstrip("\x01"), key.startswith("\x01")))
         for code in ("process-steps-unclear", "process-steps-order", "process-steps-permit-incomplete"):
@@ -198,7 +198,7 @@ def test_flag_rules_with_optional_columns_absent():
     def run(**cols):
         out = consistency.check_rules(Rows(frame(**cols)), None)
         return sorted((int(p), c, fl) for fr in out if fr is not None
-                      for p, c, fl in zip(fr["_pos"], fr["code"], fr["field"]))
+                      for p, c, fl in zip(fr["_pos"], fr["code"], fr["field"], strict=True))
 
     assert run(onsite_visits=["0", "0", "1", None], is_online=["0", "1", "0", "0"]) == [
         (0, "zero-visit-without-channel", "onsite_visits"), (1, "online-without-url", "online_url"),

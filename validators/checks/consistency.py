@@ -12,14 +12,7 @@ from functools import partial
 
 import numpy as np
 
-from validators.checks.clarity import (
-    CAP,
-    Memo,
-    broadcast,
-    distinct,
-    online_only,
-    per_value,
-)
+from validators.checks.clarity import CAP, Memo, broadcast, online_only, per_value
 from validators.checks.phones import scan as scan_phones
 from validators.core.rows import Rows
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
@@ -197,10 +190,11 @@ def _url_mask(rows: Rows, col: str):
     ok = pc.fill_null(pc.match_substring_regex(arr, _URL_ASCII), False).to_numpy(zero_copy_only=False)
     other = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True)).to_numpy(zero_copy_only=False)
     if other.any():
+        sub = arr.filter(pa.array(other))
+        values = pc.unique(sub)
+        matched = values.filter(pa.array([_URL.match(v) is not None for v in values.to_pylist()], type=pa.bool_()))
         ok = ok.copy()
-        codes, values = distinct(rows, col)
-        matched = np.array([_URL.match(v) is not None for v in values.to_pylist()] + [False])
-        ok[other] = matched[codes[other]]
+        ok[other] = pc.is_in(sub, value_set=matched).to_numpy(zero_copy_only=False)
     return ok
 
 
