@@ -9,7 +9,8 @@ and 令号 but no 《》, located by 第N条, 第N款 or 附件第N项.
 Patterns run as RE2 (linear time) in pyarrow kernels where a verdict is a pattern test; the
 verdicts that need Python (clock arithmetic, step order) run once per distinct value, on at most
 :data:`CAP` characters and with patterns that cannot backtrack catastrophically, so no value costs
-more than milliseconds.
+more than milliseconds.  Each column is encoded once per chunk (:func:`distinct`) for clarity and
+consistency alike, and Python verdicts are remembered across chunks (:class:`Memo`).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import unicodedata
 import weakref
 from itertools import pairwise
 
-from validators.core.rows import Rows, map_distinct, nfkc_arrow
+from validators.core.rows import Rows, nfkc_arrow
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.report.findings import hits
 
@@ -251,10 +252,141 @@ def process_verdict(text: str, permit: bool = False) -> str | None:
 # ----------------------------------------------------------------- vectorised application
 
 
-def _verdicts(rows: Rows, col: str, fn, out: list):
-    v = map_distinct(rows.text(col), fn)
-    for code in v.dropna().unique():
-        out.append(hits(rows.frame, v == code, code, col))
+class Memo:
+    """The results of a pure per-value function, kept across chunks and runs.
+
+    A national export repeats the same few thousand 设定依据, 办理流程 and 咨询方式 in every chunk, so
+    each distinct value is judged once.  Memory stays flat: values longer than :data:`MEMO_VALUE_MAX`
+    characters are never kept (a hostile value is judged every time, as before), and the memo is
+    emptied when the characters it holds reach ``budget``.
+    """
+
+    def __init__(self, fn, budget: int = 1_000_000):
+        self.fn, self.budget = fn, budget
+        self._results: dict = {}
+        self._chars = 0
+
+    def many(self, values) -> list:
+        results, fn, out = self._results, self.fn, []
+        for v in values:
+            r = results.get(v, _MISSING)
+            if r is _MISSING:
+                r = fn(v)
+                if len(v) <= MEMO_VALUE_MAX:
+                    if self._chars > self.budget:
+                        results.clear()
+                        self._chars = 0
+                    results[v] = r
+                    self._chars += len(v)
+            out.append(r)
+        return out
+
+
+MEMO_VALUE_MAX = 2 * CAP
+_MISSING = object()
+
+
+def _encode(arr):
+    """(int codes per row with -1 where null, distinct values) of an arrow text array."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.Array):
+        arr = pa.chunked_array([arr])
+    # a chunked encode shares one dictionary across chunks, so the chunks need no copying together
+    enc = pc.dictionary_encode(arr)
+    if enc.num_chunks == 0:
+        return np.full(len(arr), -1, dtype=np.intp), pa.array([], type=arr.type)
+    dictionary = enc.chunk(enc.num_chunks - 1).dictionary
+    if any(len(c.dictionary) != len(dictionary) for c in enc.chunks):
+        enc = pa.chunked_array([pc.dictionary_encode(arr.combine_chunks())])
+        dictionary = enc.chunk(0).dictionary
+    indices = pa.chunked_array([c.indices for c in enc.chunks], type=enc.type.index_type)
+    codes = pc.fill_null(indices, -1).to_numpy().astype(np.intp, copy=False)
+    return codes, dictionary
+
+
+_CHUNK_CACHE: weakref.WeakKeyDictionary[Rows, dict] = weakref.WeakKeyDictionary()
+
+
+def distinct(rows: Rows, col: str, view: str = "text"):
+    """(codes, distinct values) of ``rows.text(col)`` (``view="code"``: ``rows.code(col)``).
+
+    ``codes`` is a numpy int per row (-1 where the value is missing) indexing the distinct values,
+    an arrow text array in order of first appearance.  Computed once per chunk and shared by every
+    clarity and consistency rule that reads the column.
+    """
+    import pyarrow as pa
+
+    cache = _CHUNK_CACHE.setdefault(rows, {})
+    key = ("distinct", view, col)
+    if key not in cache:
+        series = rows.code(col) if view == "code" else rows.text(col)
+        cache[key] = _encode(pa.array(series.array))
+    return cache[key]
+
+
+def distinct_list(rows: Rows, col: str, view: str = "text") -> list:
+    """The distinct values of :func:`distinct` as Python strings (kept for the chunk)."""
+    cache = _CHUNK_CACHE.setdefault(rows, {})
+    key = ("list", view, col)
+    if key not in cache:
+        cache[key] = distinct(rows, col, view)[1].to_pylist()
+    return cache[key]
+
+
+def per_value(rows: Rows, col: str, memo: Memo, view: str = "text"):
+    """(codes, results): ``memo.fn`` of each distinct value of the column, codes as in :func:`distinct`."""
+    return distinct(rows, col, view)[0], memo.many(distinct_list(rows, col, view))
+
+
+def broadcast(results: list, codes, missing=None):
+    """numpy object array with ``results[code]`` per row (``missing`` where the code is -1)."""
+    import numpy as np
+
+    table = np.empty(len(results) + 1, dtype=object)
+    table[:-1] = results
+    table[-1] = missing
+    return table[codes]
+
+
+def _verdict_hits(rows: Rows, codes, results: list, col: str, out: list, value=None):
+    """One hit frame per verdict code (in order of first appearance) from per-distinct verdicts."""
+    import numpy as np
+
+    labels: list[str] = []
+    index = np.zeros(len(results) + 1, dtype=np.int16)
+    for i, r in enumerate(results):
+        if r is not None:
+            if r not in labels:
+                labels.append(r)
+            index[i] = labels.index(r) + 1
+    if not labels:
+        return
+    per_row = index[codes]
+    for k, code in enumerate(labels, 1):
+        out.append(hits(rows.frame, per_row == k, code, col, value=value))
+
+
+_HOURS = Memo(hours_verdict)
+_LIMIT_NOTE = Memo(limit_note_verdict)
+_PROCESS = Memo(lambda k: process_verdict(k.lstrip("\x01"), k.startswith("\x01")))
+
+
+def _limit_note_verdicts(raw):
+    """(codes, verdicts) of a 办结时限说明 column as written, stripped: a placeholder such as 无 is
+    vague here, not absent (domain.md §5.4)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    stripped = pd.Series(uniques).str.strip()
+    stripped = stripped.mask(stripped == "")
+    keep = stripped.notna().to_numpy(dtype=bool)
+    verdicts = np.full(len(uniques), None, dtype=object)
+    verdicts[keep] = _LIMIT_NOTE.many(stripped[keep].tolist())
+    return codes, verdicts.tolist()
 
 
 def _matches(arr, pattern: re.Pattern):
@@ -264,9 +396,6 @@ def _matches(arr, pattern: re.Pattern):
     return pc.fill_null(pc.match_substring_regex(arr, pattern.pattern), False).to_numpy(zero_copy_only=False)
 
 
-_CHUNK_CACHE: weakref.WeakKeyDictionary[Rows, dict] = weakref.WeakKeyDictionary()
-
-
 def _mask(rows: Rows, col: str, pattern: re.Pattern):
     """numpy bool per row: ``pattern`` found in the NFKC-normalised value.
 
@@ -274,17 +403,14 @@ def _mask(rows: Rows, col: str, pattern: re.Pattern):
     of rows) and each result is kept for the chunk, so clarity and consistency share the work.
     """
     import numpy as np
-    import pandas as pd
-    import pyarrow as pa
 
     cache = _CHUNK_CACHE.setdefault(rows, {})
-    if col not in cache:
-        codes, uniques = pd.factorize(rows.text(col), use_na_sentinel=True)
-        cache[col] = (codes, nfkc_arrow(pa.array(np.asarray(uniques, dtype=object), type=pa.string())))
+    if ("nfkc", col) not in cache:
+        cache["nfkc", col] = nfkc_arrow(distinct(rows, col)[1])
     if (col, pattern) not in cache:
-        codes, arr = cache[col]
+        arr = cache["nfkc", col]
         found = np.append(_matches(arr, pattern) if len(arr) else np.zeros(0, dtype=bool), False)
-        cache[col, pattern] = found[codes]  # code -1 (absent) picks the trailing False
+        cache[col, pattern] = found[distinct(rows, col)[0]]  # code -1 (absent) picks the trailing False
     return cache[col, pattern]
 
 
@@ -322,7 +448,8 @@ def check_clarity(rows: Rows, ctx):
     out: list = []
     f = rows.frame
     if rows.has("handling_hours"):
-        _verdicts(rows, "handling_hours", hours_verdict, out)
+        codes, verdicts = per_value(rows, "handling_hours", _HOURS)
+        _verdict_hits(rows, codes, verdicts, "handling_hours", out)
     if rows.has("handling_location"):
         out.append(hits(f, location_unclear(rows), HANDLING_LOCATION_UNCLEAR, "handling_location"))
     if rows.has("legal_basis"):
@@ -333,19 +460,20 @@ def check_clarity(rows: Rows, ctx):
             out.append(hits(f, mask, rule, "legal_basis"))
     for col in ("legal_time_limit_note", "promised_time_limit_note"):
         if rows.has(col):
-            # a placeholder such as 无 is vague here, not absent (domain.md §5.4)
-            raw = rows.raw(col).str.strip()
-            v = map_distinct(raw.mask(raw == ""), limit_note_verdict)
-            for code in v.dropna().unique():
-                out.append(hits(rows.frame, v == code, code, col))
+            codes, verdicts = _limit_note_verdicts(rows.raw(col))
+            _verdict_hits(rows, codes, verdicts, col, out)
     if rows.has("handling_process"):
-        permit = (rows.code("item_type") == "01").fillna(False) if rows.has("item_type") else None
-        text = rows.text("handling_process")
-        if permit is not None:
-            key = text.where(~permit, "\x01" + text)
-        else:
-            key = text
-        v = map_distinct(key, lambda k: process_verdict(k.lstrip("\x01"), k.startswith("\x01")))
-        for code in v.dropna().unique():
-            out.append(hits(rows.frame, v == code, code, "handling_process", value=text))
+        codes, keys = distinct(rows, "handling_process")[0], distinct_list(rows, "handling_process")
+        if rows.has("item_type"):  # judged per distinct (text, 许可 or not) pair
+            import numpy as np
+            import pandas as pd
+
+            permit = (rows.code("item_type") == "01").fillna(False).to_numpy(dtype=bool)
+            present = codes >= 0
+            pairs, firsts = pd.factorize(codes[present] * 2 + permit[present])
+            codes = np.full(len(codes), -1, dtype=np.intp)
+            codes[present] = pairs
+            keys = ["\x01" + keys[k // 2] if k % 2 else keys[k // 2] for k in firsts.tolist()]
+        _verdict_hits(rows, codes, _PROCESS.many(keys), "handling_process", out,
+                      value=rows.text("handling_process"))
     return out

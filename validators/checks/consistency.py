@@ -1,6 +1,8 @@
 """Cross-field consistency rules (domain.md §4): time limits, 即办件, on-site visits, fees, online.
 
-Each rule is a vectorised mask over one chunk; text-heavy rules run on distinct values.
+Each rule is a vectorised mask over one chunk.  Text rules run once per distinct value, on the
+codes :func:`validators.checks.clarity.distinct` computes once per column and chunk, and their
+per-value results are remembered across chunks (:class:`validators.checks.clarity.Memo`).
 """
 from __future__ import annotations
 
@@ -10,9 +12,9 @@ from functools import partial
 
 import numpy as np
 
-from validators.checks.clarity import CAP, online_only
+from validators.checks.clarity import CAP, Memo, broadcast, online_only, per_value
 from validators.checks.phones import scan as scan_phones
-from validators.core.rows import Rows, map_distinct, map_pairs
+from validators.core.rows import Rows
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.core.textnum import day_numbers
 from validators.report.findings import hits
@@ -60,7 +62,13 @@ TEXT_BLOCK_FIELDS = ("acceptance_conditions", "handling_process", "legal_basis",
 
 
 def _eq(rows: Rows, col: str, code: str):
-    return (rows.code(col) == code).fillna(False) if rows.has(col) else None
+    """numpy bool per row: the element's code is ``code`` (None when the column is absent)."""
+    if not rows.has(col):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.equal(pa.array(rows.code(col).array), code), False).to_numpy(zero_copy_only=False)
 
 
 def check_rules(rows: Rows, ctx):
@@ -105,8 +113,7 @@ def check_rules(rows: Rows, ctx):
         not_online = _eq(rows, "is_online", "0")
         if not_online is not None:
             express = _eq(rows, "is_express_supported", "1")
-            by_post = rows.code("handling_forms").str.contains("3").fillna(False) \
-                if rows.has("handling_forms") else False
+            by_post = _by_post(rows) if rows.has("handling_forms") else False
             channel = (express if express is not None else False) | by_post
             out.append(hits(f, zero & not_online & ~channel, ZERO_VISIT_WITHOUT_CHANNEL,
                             "onsite_visits"))
@@ -125,7 +132,7 @@ def check_rules(rows: Rows, ctx):
         has_url = None
         for col in ("online_url", "pc_online_url", "mobile_url"):
             if rows.has(col):
-                ok = rows.text(col).str.match(_URL).fillna(False)
+                ok = _url_mask(rows, col)
                 has_url = ok if has_url is None else (has_url | ok)
         value = rows.raw("online_url") if rows.has("online_url") else None
         out.append(hits(f, online & ~(has_url if has_url is not None else False),
@@ -136,25 +143,26 @@ def check_rules(rows: Rows, ctx):
     for num_col, note_col in (("legal_time_limit", "legal_time_limit_note"),
                               ("promised_time_limit", "promised_time_limit_note")):
         if rows.has(num_col) and rows.has(note_col):
-            numbers = map_distinct(rows.text(note_col), day_numbers)
             limit = rows.num(num_col)
-            bad = map_pairs(numbers, limit, _contradicts)
+            bad = _note_contradicts(rows, note_col, limit)
             out.append(hits(f, bad, TIME_LIMIT_NOTE_MISMATCH, note_col, params={"limit": limit}))
     # 35 repeated paragraphs
     for col in TEXT_BLOCK_FIELDS:
         if rows.has(col):
-            rep = map_distinct(rows.text(col), partial(repeated_segment, statute=col == "legal_basis"))
-            out.append(hits(f, rep.notna(), DUPLICATED_TEXT_BLOCK, col,
-                            params={"segment": rep}))
+            codes, segments = per_value(rows, col, _REPEATS[col == "legal_basis"])
+            found = np.array([s is not None for s in segments] + [False], dtype=bool)
+            if found.any():
+                out.append(hits(f, found[codes], DUPLICATED_TEXT_BLOCK, col,
+                                params={"segment": broadcast(segments, codes)}))
     # 36 name vs type
     if rows.has("item_name") and rows.has("item_type"):
-        name = rows.text("item_name")
+        codes, kinds = per_value(rows, "item_name", _NAME_KIND)
+        kind = np.array(kinds + [0], dtype=np.int8)[codes]
         it = rows.code("item_type")
-        permit_like = name.str.contains(r"(?:许可|审批|核准)$").fillna(False)
-        punish_like = name.str.contains(r"^对.+的(?:行政)?处罚$").fillna(False)
+        permit_like, punish_like = (kind & 1).astype(bool), (kind & 2).astype(bool)
         bad = (permit_like & (it == "20")) | (punish_like & it.notna() & (it != "02"))
         out.append(hits(f, bad.fillna(False), TYPE_NAME_MISMATCH, "item_type",
-                        params={"name": name}))
+                        params={"name": rows.text("item_name")}))
     # 权力来源 委托 → 委托部门
     if rows.has("power_source"):
         entrusted = rows.code("power_source").isin(["5", "6"]).fillna(False)
@@ -163,6 +171,62 @@ def check_rules(rows: Rows, ctx):
     return out
 
 
+_PERMIT_NAME = re.compile(r"(?:许可|审批|核准)$")
+_PUNISH_NAME = re.compile(r"^对.+的(?:行政)?处罚$")
+_NAME_KIND = Memo(lambda name: (1 if _PERMIT_NAME.search(name) else 0) | (2 if _PUNISH_NAME.search(name) else 0))
+"""事项名称 → bit 1: reads as a permit (…许可/审批/核准), bit 2: reads as a penalty (对…的处罚)."""
+
+# _URL as RE2, exact on ASCII text: Python's \s there is [\t-\r\x1c-\x20] (RE2's \s lacks \v, \x1c-\x1f)
+_URL_ASCII = r"(?i)^[\t-\r\x1c-\x20]*(?:https?://|www\.)[^\t-\r\x1c-\x20]"
+
+
+def _url_mask(rows: Rows, col: str):
+    """numpy bool per row: ``_URL.match(rows.text(col))``; RE2 on ASCII values, Python ``re`` on the
+    distinct others (Unicode whitespace and case folding differ between the engines)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(rows.text(col).array)
+    ok = pc.fill_null(pc.match_substring_regex(arr, _URL_ASCII), False).to_numpy(zero_copy_only=False)
+    other = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True)).to_numpy(zero_copy_only=False)
+    if other.any():
+        sub = arr.filter(pa.array(other))
+        values = pc.unique(sub)
+        matched = values.filter(pa.array([_URL.match(v) is not None for v in values.to_pylist()], type=pa.bool_()))
+        ok = ok.copy()
+        ok[other] = pc.is_in(sub, value_set=matched).to_numpy(zero_copy_only=False)
+    return ok
+
+
+def _by_post(rows: Rows):
+    """办理形式 includes 3 (快递/邮寄), per row."""
+    codes, found = per_value(rows, "handling_forms", _HAS_POST, view="code")
+    return np.array(found + [False], dtype=bool)[codes]
+
+
+_HAS_POST = Memo(lambda forms: "3" in forms)
+
+
+def _note_contradicts(rows: Rows, note_col: str, limit):
+    """numpy bool per row: :func:`_contradicts` of the note's day counts and the numeric limit,
+    judged once per distinct (note, limit) pair."""
+    import pandas as pd
+
+    codes, numbers = per_value(rows, note_col, _DAY_NUMBERS)
+    named = np.array([n is not None for n in numbers] + [False], dtype=bool)[codes]
+    candidates = named & ~np.isnan(limit)
+    bad = np.zeros(len(codes), dtype=bool)
+    if candidates.any():
+        c = codes[candidates]
+        lim_codes, lims = pd.factorize(limit[candidates])
+        pairs, firsts = pd.factorize(c.astype(np.int64) * len(lims) + lim_codes)
+        verdict = np.array([_contradicts(numbers[k // len(lims)], lims[k % len(lims)])
+                            for k in firsts.tolist()], dtype=bool)
+        bad[candidates] = verdict[pairs]
+    return bad
+
+
+_DAY_NUMBERS = Memo(day_numbers)
 def _contradicts(numbers: str | None, limit: float | None) -> bool:
     """The note names day counts and none of them is the numeric limit."""
     if numbers is None or limit is None:
@@ -230,23 +294,17 @@ def repeated_segment(text: str, statute: bool = False) -> str | None:
     return None
 
 
+_REPEATS = (Memo(repeated_segment), Memo(partial(repeated_segment, statute=True)))
+"""repeated_segment of a text block; [True]: in statute text (设定依据)."""
+
+
 def phone_numbers(text: str) -> tuple[frozenset[str], bool]:
     """(normalised numbers found, whether a local number lacks its area code)."""
     found = scan_phones(text)
     return found.numbers, found.bare
 
 
-def _phone_views(series):
-    """Per row, from one scan per distinct text: bare (bool), invalid fragments, numbers key."""
-    import numpy as np
-    import pandas as pd
-
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    scans = [scan_phones(u) for u in uniques]
-    bare = np.array([s.bare for s in scans] + [False], dtype=bool)[codes]
-    invalid = np.array(["、".join(s.invalid) or None for s in scans] + [None], dtype=object)[codes]
-    keys = np.array([",".join(sorted(s.numbers)) or None for s in scans] + [None], dtype=object)[codes]
-    return bare, pd.Series(invalid, index=series.index), pd.Series(keys, index=series.index)
+_SCANS = Memo(scan_phones)
 
 
 def _check_phones(rows: Rows):
@@ -254,12 +312,22 @@ def _check_phones(rows: Rows):
     keys = {}
     for col in ("consultation_channel", "complaint_channel"):
         if rows.has(col):
-            bare, invalid, keys[col] = _phone_views(rows.text(col))
+            codes, scans = per_value(rows, col, _SCANS)   # one scan per distinct text
+            bare = np.array([s.bare for s in scans] + [False], dtype=bool)[codes]
+            invalid = ["、".join(s.invalid) or None for s in scans]
+            has_invalid = np.array([x is not None for x in invalid] + [False], dtype=bool)[codes]
             out.append(hits(rows.frame, bare, PHONE_FORMAT_INVALID, col))
-            out.append(hits(rows.frame, invalid.notna().to_numpy(), PHONE_NUMBER_INVALID, col,
-                            params={"number": invalid}))
+            out.append(hits(rows.frame, has_invalid, PHONE_NUMBER_INVALID, col,
+                            params={"number": broadcast(invalid, codes)}))
+            keys[col] = codes, [",".join(sorted(s.numbers)) or None for s in scans]
     if len(keys) == 2:
-        c, s = keys["consultation_channel"], keys["complaint_channel"]
-        same = (c.notna() & (c == s)).fillna(False).to_numpy(dtype=bool)
+        # the same numbers in both: compare per row through one id per distinct numbers text
+        ids: dict[str, int] = {}
+        per_col = []
+        for codes, numbers in keys.values():
+            table = np.array([-1 if n is None else ids.setdefault(n, len(ids)) for n in numbers] + [-1])
+            per_col.append(table[codes])
+        c, s = per_col
+        same = (c >= 0) & (c == s)
         out.append(hits(rows.frame, same, CONSULT_EQUALS_COMPLAINT_PHONE, "complaint_channel"))
     return out
