@@ -1,9 +1,11 @@
 """JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text."""
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
+from itertools import islice
 from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
@@ -79,6 +81,11 @@ def _loads(text: str, seen_dups: list[int]):
     value is compared as text anyway); objects that repeat a key are marked.  RecursionError
     (nesting thousands deep) is left to the caller.
     """
+    return json.loads(text, parse_int=str, object_pairs_hook=_pairs_hook(seen_dups))
+
+
+def _pairs_hook(seen_dups: list[int]):
+    """An object_pairs_hook that marks objects repeating a key and counts them in ``seen_dups``."""
     def pairs_hook(pairs):
         d = dict(pairs)
         if len(d) != len(pairs):
@@ -91,7 +98,7 @@ def _loads(text: str, seen_dups: list[int]):
             return marked
         return d
 
-    return json.loads(text, parse_int=str, object_pairs_hook=pairs_hook)
+    return pairs_hook
 
 
 def _find_lists(data: Any, path: str = "", depth: int = 0, out: list | None = None) -> list[tuple[str, list]]:
@@ -136,18 +143,7 @@ def _records_list(data: Any, path: str, json_path: str | None) -> tuple[list, st
     if not candidates:
         raise InputError("json-not-a-list", path)
 
-    def score(item):
-        where, records = item
-        keys: dict[str, None] = {}
-        for rec in records[:100]:
-            if isinstance(rec, dict):
-                keys.update(dict.fromkeys(rec))
-        mapping, _u, _d = map_columns(list(keys))
-        last = where.rsplit(".", 1)[-1]
-        usual = JSON_LIST_KEYS.index(last) if last in JSON_LIST_KEYS else len(JSON_LIST_KEYS)
-        return (-len(mapping), where.count("."), usual)
-
-    where, records = min(candidates, key=score)
+    where, records = min(candidates, key=lambda item: _score(item[0], item[1][:100]))
     return records, where
 
 
@@ -156,9 +152,372 @@ def _split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
+class _Fallback(Exception):
+    """The streaming read met something only the whole-document read reports exactly (a syntax or
+    encoding error, an envelope that repeats a key, a ``json_path`` through a list index)."""
+
+
 def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guide",
               json_path: str | None = None, real_path: str | None = None) -> Table:
+    """Open a JSON or JSONL file: one streaming pass learns the keys and the reading problems,
+    ``chunks()`` streams the records again (memory stays flat in the file size).  Files the
+    streaming read cannot take as they are fall back to reading the whole document, which raises
+    the exact error (or reads the rare shapes it leaves out)."""
     real_path = real_path or path
+    try:
+        with open(real_path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
+    try:
+        enc = normalise_encoding(encoding) if encoding else detect_encoding(real_path, head)
+    except LookupError:
+        raise InputError("unknown-encoding", path, encoding=encoding) from None
+    if head.strip():
+        try:
+            return _open_streaming(path, real_path, enc, lines, profile, json_path)
+        except (_Fallback, UnicodeError, OSError, RecursionError, ValueError):
+            pass
+    return _open_loaded(path, real_path, enc, lines, profile, json_path)
+
+
+class _Survey:
+    """What the first pass keeps of the records: key order, the first 100 records, the problems."""
+
+    def __init__(self):
+        self.keys: dict[str, None] = {}
+        self.head: list[tuple[int, Any]] = []
+        self.malformed: list[dict] = []            # JSONL lines that are no JSON (in line order)
+        self.odd: list[tuple] = []                 # (n, value) not an object / (n, key, where_key) repeats
+        self.seen_dups = [0]
+        self.count = 0
+
+    def add(self, n: int, rec: Any) -> None:
+        self.count += 1
+        self.last = (n, rec)
+        if len(self.head) < 100:
+            self.head.append((n, rec))
+        if isinstance(rec, dict):
+            if not self.keys.keys() >= rec.keys():
+                self.keys.update(dict.fromkeys(rec))
+            if self.seen_dups[0]:
+                self.odd.extend((n, key, where) for key, where in _duplicates(rec))
+        else:
+            self.odd.append((n, str(rec)[:200]))
+
+    def line(self, n: int, line: str, decoder) -> None:
+        """One JSON Lines record (line ``n``): the record, or a malformed-row finding and {}."""
+        try:
+            self.add(n, decoder(line))
+        except json.JSONDecodeError as exc:
+            self.malformed.append(record(ROW_MALFORMED, row=n, value=line[:200], params={"detail": exc.msg}))
+            self.add(n, {})
+        except (RecursionError, ValueError) as exc:  # nesting too deep / a number too long
+            self.malformed.append(record(ROW_MALFORMED, row=n, value=line[:200],
+                                         params={"detail": _json_detail(exc)}))
+            self.add(n, {})
+
+    def table(self, path: str, real_path: str, profile: str, surrogates: bool) -> Table:
+        mapping, unknown, dups = map_columns(list(self.keys), profile)
+        if len(mapping) < 2:
+            raise InputError("no-element-columns", path, sheet="")
+        loc = mapping.get("handling_location")
+        if loc and "handling_hours" not in mapping and any(
+                isinstance(r, dict) and isinstance(r.get(loc), list) for _n, r in self.head):
+            mapping["handling_hours"] = f"{loc}[].time"
+        field_of = {label: canon for canon, label in mapping.items()}
+        problems = list(self.malformed)
+        for item in self.odd:
+            if len(item) == 2:
+                problems.append(record(ROW_MALFORMED, row=item[0], value=item[1], params={"detail": "not an object"}))
+            else:
+                n, key, where_key = item
+                problems.append(record(JSON_DUPLICATE_KEY, row=n, field=field_of.get(where_key),
+                                       value=key, params={"key": key}))
+        return Table(path, None, mapping, unknown, 0, _json_chunks,
+                     problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+
+
+def _hooked_loads(seen_dups: list[int]):
+    return lambda text: _loads(text, seen_dups)
+
+
+_PLAIN = json.JSONDecoder(parse_int=str)
+
+
+def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
+    survey = _Survey()
+    flag = _SurrogateFlag()
+    if lines:
+        loads = _hooked_loads(survey.seen_dups)
+        for n, line in _jsonl_lines(real_path, enc, flag):
+            survey.line(n, line, loads)
+        if not survey.count:
+            raise _Fallback()
+        where = None
+    else:
+        decoder = json.JSONDecoder(parse_int=str, object_pairs_hook=_pairs_hook(survey.seen_dups))
+        scan = _Scanner(real_path, enc, decoder, flag, survey.seen_dups)
+        lists = scan.survey(json_path)
+        if json_path:
+            if json_path not in lists:
+                raise _Fallback()   # not found, or not a list: the whole read says which
+            where = json_path
+        elif "" in lists:
+            where = ""
+        else:
+            if not lists:
+                raise _Fallback()
+            where = min(lists, key=lambda w: _score(w, [r for _n, r in lists[w].head]))
+        survey = lists[where]
+    t = survey.table(path, real_path, profile, flag.found)
+    t.state = {"path": real_path, "encoding": enc, "lines": lines, "where": where, "surrogates": flag.found}
+    return t
+
+
+def _score(where: str, head: list) -> tuple:
+    """How well the list at ``where`` (its first 100 records ``head``) looks like the records:
+    most elements named, then the shallower, then the usual key names."""
+    keys: dict[str, None] = {}
+    for rec in head:
+        if isinstance(rec, dict):
+            keys.update(dict.fromkeys(rec))
+    mapping, _u, _d = map_columns(list(keys))
+    last = where.rsplit(".", 1)[-1]
+    usual = JSON_LIST_KEYS.index(last) if last in JSON_LIST_KEYS else len(JSON_LIST_KEYS)
+    return (-len(mapping), where.count("."), usual)
+
+
+class _SurrogateFlag:
+    """Whether the text holds a ``\\ud800``-style escape, looked for block by block."""
+
+    def __init__(self):
+        self.found = False
+        self._tail = ""
+
+    def see(self, text: str) -> None:
+        if not self.found:
+            self.found = _ESCAPED_SURROGATE.search(self._tail + text) is not None
+            self._tail = text[-5:]
+
+
+def _open_text(real_path: str, enc: str, newline: str):
+    fh = open(real_path, encoding=enc, errors="strict", newline=newline)  # noqa: SIM115 - closed by callers
+    return fh
+
+
+def _jsonl_lines(real_path: str, enc: str, flag: _SurrogateFlag | None) -> Iterator[tuple[int, str]]:
+    """(record number, line) of each non-blank line; records end at \n only (U+2028, U+0085,
+    \x1c… are legal inside JSON strings), a \r before it is dropped."""
+    n = 0
+    with _open_text(real_path, enc, "\n") as fh:
+        first = True
+        for line in fh:
+            if first:
+                first = False
+                if line.startswith("\ufeff"):
+                    line = line[1:]
+            if line.endswith("\n"):
+                line = line[:-1]
+            if line.endswith("\r"):
+                line = line[:-1]
+            if flag is not None:
+                flag.see(line)
+            if not line.strip():
+                continue
+            n += 1
+            yield n, line
+
+
+_WS = " \t\n\r"
+_READ = 1 << 20
+
+
+def _drain(_path: str, elements) -> None:
+    for _ in elements:
+        pass
+
+
+class _Scanner:
+    """A JSON document read incrementally: containers of the envelope walked one token at a time,
+    each record (an element of a list) decoded on its own with ``raw_decode``.
+
+    The walk follows ``_find_lists``: a list found through objects (up to four levels down) is a
+    candidate; lists inside lists are not.  Anything irregular raises :class:`_Fallback`.
+    """
+
+    def __init__(self, real_path: str, enc: str, decoder: json.JSONDecoder, flag: _SurrogateFlag | None,
+                 seen_dups: list[int] | None = None):
+        self.fh = _open_text(real_path, enc, "")
+        self.decoder = decoder
+        self.seen_dups = seen_dups if seen_dups is not None else [0]
+        self.flag = flag
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.first = True
+
+    def close(self):
+        self.fh.close()
+
+    def _fill(self, want: int = _READ) -> bool:
+        if self.eof:
+            return False
+        block = self.fh.read(max(want, _READ))
+        if not block:
+            self.eof = True
+            return False
+        if self.first:
+            self.first = False
+            if block.startswith("\ufeff"):
+                block = block[1:]
+        if self.flag is not None:
+            self.flag.see(block)
+        self.buf = self.buf[self.pos:] + block
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next non-blank character ("" at the end)."""
+        while True:
+            buf, pos, n = self.buf, self.pos, len(self.buf)
+            while pos < n and buf[pos] in _WS:
+                pos += 1
+            self.pos = pos
+            if pos < n:
+                return buf[pos]
+            if not self._fill():
+                return ""
+
+    def value(self) -> Any:
+        """Decode the value starting at the next non-blank character.
+
+        A value cut by the end of the buffer fails to decode (or, a number, decodes short): the
+        buffer then grows by at least its own size and the value is decoded again."""
+        self.peek()
+        while True:
+            try:
+                obj, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError:
+                if not self._fill(len(self.buf) - self.pos):
+                    raise _Fallback() from None
+                continue
+            if end < len(self.buf) or not self._fill(len(self.buf) - self.pos):
+                self.pos = end
+                return obj
+
+    def expect(self, ch: str) -> None:
+        if self.peek() != ch:
+            raise _Fallback()
+        self.pos += 1
+
+    def elements(self) -> Iterator[Any]:
+        """The elements of the list whose "[" comes next."""
+        self.expect("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            c = self.peek()
+            self.pos += 1
+            if c == "]":
+                return
+            if c != ",":
+                raise _Fallback()
+
+    def walk(self, visit, path: str = "", depth: int = 0, json_path: str | None = None) -> None:
+        """Walk the value that comes next; ``visit(path, elements)`` for each candidate list."""
+        c = self.peek()
+        if c == "[":
+            visit(path, self.elements())
+            return
+        on_path = json_path is not None and (json_path == path or json_path.startswith(path + ".") or not path)
+        if c != "{" or (depth >= 4 and not on_path):
+            self.value()
+            return
+        self.pos += 1
+        seen = set()
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise _Fallback()
+            key = self.value()
+            if key in seen or "." in key:
+                raise _Fallback()   # the last value wins at the first key's place; "a.b" is no path
+            seen.add(key)
+            self.expect(":")
+            self.walk(visit, f"{path}.{key}" if path else key, depth + 1, json_path)
+            c = self.peek()
+            self.pos += 1
+            if c == "}":
+                return
+            if c != ",":
+                raise _Fallback()
+
+    def finish(self) -> None:
+        if self.peek() != "":
+            raise _Fallback()   # extra data after the document
+
+    def survey(self, json_path: str | None) -> dict[str, _Survey]:
+        """Every candidate list (path → its survey), or with ``json_path`` the list it names."""
+        lists: dict[str, _Survey] = {}
+        top = self.peek()
+        if top not in "[{" or (json_path and top != "{"):
+            raise _Fallback()
+
+        def visit(where: str, elements) -> None:
+            s = _Survey()
+            s.seen_dups = self.seen_dups
+            for n, rec in enumerate(elements, start=1):
+                s.add(n, rec)
+            if where == "" or where == json_path or (
+                    s.count and any(isinstance(r, dict) for _n, r in s.head)):
+                lists[where] = s
+
+        try:
+            self.walk(visit, json_path=json_path or None)
+            self.finish()
+        finally:
+            self.close()
+        return lists
+
+    def records(self, where: str) -> Iterator[tuple[int, Any]]:
+        """(record number, record) of the list at ``where`` (a path the survey found), the values
+        before it on the way read past."""
+        try:
+            yield from self._walk_to(where)
+        finally:
+            self.close()
+
+    def _walk_to(self, where: str) -> Iterator[tuple[int, Any]]:
+        if where == "":
+            yield from enumerate(self.elements(), start=1)
+            return
+        self.expect("{")
+        parts = where.split(".")
+        for depth, part in enumerate(parts):
+            while True:
+                if self.peek() != '"':
+                    raise _Fallback()
+                key = self.value()
+                self.expect(":")
+                if key == part:
+                    break
+                self.walk(_drain)
+                c = self.peek()
+                self.pos += 1
+                if c != ",":
+                    raise _Fallback()
+            if depth < len(parts) - 1:
+                self.expect("{")
+        yield from enumerate(self.elements(), start=1)
+
+
+def _open_loaded(path, real_path, enc, lines, profile, json_path) -> Table:
+    """The whole-document read: exact errors for any file, and the shapes streaming leaves out."""
     try:
         with open(real_path, "rb") as fh:
             raw = fh.read()
@@ -167,10 +526,6 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
     if not raw.strip():
         raise InputError("empty-file", path)
     try:
-        enc = normalise_encoding(encoding) if encoding else detect_encoding(real_path, raw[:HEAD_BYTES])
-    except LookupError:
-        raise InputError("unknown-encoding", path, encoding=encoding) from None
-    try:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
@@ -178,30 +533,22 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
     del raw
     if text.startswith("\ufeff"):
         text = text[1:]
-    problems: list[dict] = []
-    records: list[tuple[int, Any]] = []
-    seen_dups = [0]
+    survey = _Survey()
     # "\ud800" escapes decode to lone surrogates, which no UTF-8 writer (nor Arrow) can hold
     surrogates = _ESCAPED_SURROGATE.search(text) is not None
     if lines:
+        records = []
+        loads = _hooked_loads(survey.seen_dups)
         n = 0
         for line in _split_lines(text):
             if not line.strip():
                 continue
             n += 1
-            try:
-                records.append((n, _loads(line, seen_dups)))
-            except json.JSONDecodeError as exc:
-                problems.append(record(ROW_MALFORMED, row=n, value=line[:200],
-                                        params={"detail": exc.msg}))
-                records.append((n, {}))
-            except (RecursionError, ValueError) as exc:  # nesting too deep / a number too long
-                problems.append(record(ROW_MALFORMED, row=n, value=line[:200],
-                                        params={"detail": _json_detail(exc)}))
-                records.append((n, {}))
+            survey.line(n, line, loads)
+            records.append(survey.last)
     else:
         try:
-            data = _loads(text, seen_dups)
+            data = _loads(text, survey.seen_dups)
         except json.JSONDecodeError as exc:
             raise InputError("bad-json", path, line=exc.lineno, detail=exc.msg) from exc
         except RecursionError:
@@ -211,32 +558,9 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
         del text
         data, _where = _records_list(data, path, json_path)
         records = list(enumerate(data, start=1))
-    keys: list[str] = []
-    seen = set()
-    for _n, rec in records:
-        if isinstance(rec, dict):
-            for k in rec:
-                if k not in seen:
-                    seen.add(k)
-                    keys.append(k)
-    mapping, unknown, dups = map_columns(keys, profile)
-    if len(mapping) < 2:
-        raise InputError("no-element-columns", path, sheet="")
-    loc = mapping.get("handling_location")
-    if loc and "handling_hours" not in mapping and any(
-            isinstance(r, dict) and isinstance(r.get(loc), list) for _n, r in records[:100]):
-        mapping["handling_hours"] = f"{loc}[].time"
-    field_of = {label: canon for canon, label in mapping.items()}
-    for n, rec in records:
-        if not isinstance(rec, dict):
-            problems.append(record(ROW_MALFORMED, row=n, value=str(rec)[:200],
-                                    params={"detail": "not an object"}))
-        elif seen_dups[0]:
-            for key, where_key in _duplicates(rec):
-                problems.append(record(JSON_DUPLICATE_KEY, row=n, field=field_of.get(where_key),
-                                        value=key, params={"key": key}))
-    t = Table(path, None, mapping, unknown, 0, _json_chunks,
-              problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+        for n, rec in records:
+            survey.add(n, rec)
+    t = survey.table(path, real_path, profile, surrogates)
     t.state = {"records": records, "surrogates": surrogates}
     return t
 
@@ -287,25 +611,51 @@ def _json_value(canonical: str, v: Any) -> Any:
 
 
 def _json_chunks(table: Table) -> Iterator[Any]:
-    import numpy as np
-    import pandas as pd
+    from validators.read.frames import SLICE_ROWS, TextFrames, texts
 
-    records = table.state["records"]
+    cfg = table.state
+    if "records" in cfg:
+        records = iter(cfg["records"])
+    elif cfg["lines"]:
+        records = ((n, _jsonl_record(line)) for n, line in _jsonl_lines(cfg["path"], cfg["encoding"], None))
+    else:
+        records = _Scanner(cfg["path"], cfg["encoding"], _PLAIN, None).records(cfg["where"])
     hours_from_lobby = table.columns.get("handling_hours", "").endswith("[].time")
     items = [(c, lbl) for c, lbl in table.columns.items() if not (hours_from_lobby and c == "handling_hours")]
-    for lo in range(0, len(records), CHUNK_ROWS):
-        part = records[lo: lo + CHUNK_ROWS]
-        data = []
-        for _n, rec in part:
-            rec = rec if isinstance(rec, dict) else {}
-            row = [_json_value(c, rec.get(lbl)) for c, lbl in items]
-            if table.state.get("surrogates"):
-                row = [_visible_surrogates(v) for v in row]
-            if hours_from_lobby:
-                lob = rec.get(table.columns["handling_location"])
-                row.append(_lobby_hours(lob) if isinstance(lob, list) else None)
-            data.append(row)
-        names = [c for c, _ in items] + (["handling_hours"] if hours_from_lobby else [])
-        frame = pd.DataFrame(data, columns=names, dtype="str")
-        frame["_row"] = np.asarray([n for n, _ in part], dtype=np.int64)
-        yield frame
+    surrogates = cfg.get("surrogates")
+    names = [c for c, _ in items] + (["handling_hours"] if hours_from_lobby else [])
+    frames = TextFrames(names)
+    while part := list(islice(records, min(SLICE_ROWS, CHUNK_ROWS - len(frames)))):
+        recs = [rec if isinstance(rec, dict) else {} for _n, rec in part]
+        columns = {}
+        for c, lbl in items:
+            convert = functools.partial(_json_value, c)
+            if surrogates:
+                convert = functools.partial(_visible_value, convert)
+            columns[c] = texts([rec.get(lbl) for rec in recs], convert)
+        if hours_from_lobby:
+            loc = table.columns["handling_location"]
+            hours = [_lobby_hours(lob) if isinstance(lob := rec.get(loc), list) else None for rec in recs]
+            columns["handling_hours"] = texts(hours, _visible_surrogates if surrogates else _same)
+        frames.add(columns, [n for n, _ in part])
+        if len(frames) >= CHUNK_ROWS:
+            yield frames.frame()
+            frames = TextFrames(names)
+    if len(frames):
+        yield frames.frame()
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def _visible_value(convert, v: Any) -> Any:
+    return _visible_surrogates(convert(v))
+
+
+def _jsonl_record(line: str) -> Any:
+    """A line's record for the frames (a malformed line, already reported, is a row of nothing)."""
+    try:
+        return _PLAIN.decode(line)
+    except (ValueError, RecursionError):
+        return {}
