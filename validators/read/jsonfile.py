@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
 from validators.read.base import (
+    BLOCK_SIZE,
     CHUNK_ROWS,
     HEAD_BYTES,
     JSON_LIST_KEYS,
@@ -191,6 +192,7 @@ class _Survey:
         self.odd: list[tuple] = []                 # (n, value) not an object / (n, key, where_key) repeats
         self.seen_dups = [0]
         self.count = 0
+        self.plain = True                          # every record an object of strings and nulls
 
     def add(self, n: int, rec: Any) -> None:
         self.count += 1
@@ -198,11 +200,14 @@ class _Survey:
         if len(self.head) < 100:
             self.head.append((n, rec))
         if isinstance(rec, dict):
+            if self.plain and not _PLAIN_TYPES.issuperset(map(type, rec.values())):
+                self.plain = False
             if not self.keys.keys() >= rec.keys():
                 self.keys.update(dict.fromkeys(rec))
             if self.seen_dups[0]:
                 self.odd.extend((n, key, where) for key, where in _duplicates(rec))
         else:
+            self.plain = False
             self.odd.append((n, str(rec)[:200]))
 
     def line(self, n: int, line: str, decoder) -> None:
@@ -238,23 +243,35 @@ class _Survey:
                      problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
 
 
-def _hooked_loads(seen_dups: list[int]):
-    return lambda text: _loads(text, seen_dups)
+def _hooked_loads(survey: "_Survey"):
+    """``_loads`` for the survey's records: repeated keys counted, and a number (kept as text)
+    marks the file as not plain (Arrow would refuse a number in a string column)."""
+    def number(text: str) -> str:
+        survey.plain = False
+        return text
+
+    hook = _pairs_hook(survey.seen_dups)
+    return lambda text: json.loads(text, parse_int=number, object_pairs_hook=hook)  # json.loads: its BOM message
 
 
 _PLAIN = json.JSONDecoder(parse_int=str)
+_PLAIN_TYPES = frozenset((str, type(None)))
 
 
 def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
+    arrow = False
     survey = _Survey()
     flag = _SurrogateFlag()
     if lines:
-        loads = _hooked_loads(survey.seen_dups)
-        for n, line in _jsonl_lines(real_path, enc, flag):
+        loads = _hooked_loads(survey)
+        stats = {"odd": False, "longest": 0}
+        for n, line in _jsonl_lines(real_path, enc, flag, stats):
             survey.line(n, line, loads)
         if not survey.count:
             raise _Fallback()
         where = None
+        arrow = (survey.plain and not survey.malformed and not survey.seen_dups[0] and not flag.found
+                 and not stats["odd"] and enc == "utf-8")
     else:
         decoder = json.JSONDecoder(parse_int=str, object_pairs_hook=_pairs_hook(survey.seen_dups))
         scan = _Scanner(real_path, enc, decoder, flag, survey.seen_dups)
@@ -272,6 +289,8 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         survey = lists[where]
     t = survey.table(path, real_path, profile, flag.found)
     t.state = {"path": real_path, "encoding": enc, "lines": lines, "where": where, "surrogates": flag.found}
+    if lines and arrow:
+        t.state["arrow_block"] = max(BLOCK_SIZE, 4 * stats["longest"] + 64)
     return t
 
 
@@ -306,10 +325,13 @@ def _open_text(real_path: str, enc: str, newline: str):
     return fh
 
 
-def _jsonl_lines(real_path: str, enc: str, flag: _SurrogateFlag | None) -> Iterator[tuple[int, str]]:
+def _jsonl_lines(real_path: str, enc: str, flag: _SurrogateFlag | None,
+                 stats: dict | None = None) -> Iterator[tuple[int, str]]:
     """(record number, line) of each non-blank line; records end at \n only (U+2028, U+0085,
-    \x1c… are legal inside JSON strings), a \r before it is dropped."""
+    \x1c… are legal inside JSON strings), a \r before it is dropped.  ``stats`` learns the
+    longest line and whether a BOM or a line blank only to Python (U+3000…) was met."""
     n = 0
+    longest = 0
     with _open_text(real_path, enc, "\n") as fh:
         first = True
         for line in fh:
@@ -317,6 +339,10 @@ def _jsonl_lines(real_path: str, enc: str, flag: _SurrogateFlag | None) -> Itera
                 first = False
                 if line.startswith("\ufeff"):
                     line = line[1:]
+                    if stats is not None:
+                        stats["odd"] = True
+            if stats is not None and len(line) > longest:
+                longest = stats["longest"] = len(line)
             if line.endswith("\n"):
                 line = line[:-1]
             if line.endswith("\r"):
@@ -324,6 +350,8 @@ def _jsonl_lines(real_path: str, enc: str, flag: _SurrogateFlag | None) -> Itera
             if flag is not None:
                 flag.see(line)
             if not line.strip():
+                if stats is not None and line.strip(" \t\r"):
+                    stats["odd"] = True
                 continue
             n += 1
             yield n, line
@@ -538,7 +566,7 @@ def _open_loaded(path, real_path, enc, lines, profile, json_path) -> Table:
     surrogates = _ESCAPED_SURROGATE.search(text) is not None
     if lines:
         records = []
-        loads = _hooked_loads(survey.seen_dups)
+        loads = _hooked_loads(survey)
         n = 0
         for line in _split_lines(text):
             if not line.strip():
@@ -614,10 +642,20 @@ def _json_chunks(table: Table) -> Iterator[Any]:
     from validators.read.frames import SLICE_ROWS, TextFrames, texts
 
     cfg = table.state
+    done = 0
+    if cfg.get("arrow_block"):
+        try:
+            for frame in _jsonl_arrow_chunks(table):
+                done += len(frame)
+                yield frame
+            return
+        except Exception:  # noqa: BLE001 - Arrow refused a line Python reads: Python reads on from there
+            pass
     if "records" in cfg:
         records = iter(cfg["records"])
     elif cfg["lines"]:
-        records = ((n, _jsonl_record(line)) for n, line in _jsonl_lines(cfg["path"], cfg["encoding"], None))
+        records = ((n, _jsonl_record(line)) for n, line in _jsonl_lines(cfg["path"], cfg["encoding"], None)
+                   if n > done)
     else:
         records = _Scanner(cfg["path"], cfg["encoding"], _PLAIN, None).records(cfg["where"])
     hours_from_lobby = table.columns.get("handling_hours", "").endswith("[].time")
@@ -643,6 +681,45 @@ def _json_chunks(table: Table) -> Iterator[Any]:
             frames = TextFrames(names)
     if len(frames):
         yield frames.frame()
+
+
+def _jsonl_arrow_chunks(table: Table) -> Iterator[Any]:
+    """A JSONL file whose every line is an object of strings and nulls (the survey said so), read
+    by Arrow's streaming JSON reader: an explicit string schema of the element keys, "" as null."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+
+    cfg = table.state
+    labels = list(table.columns.values())
+    schema = pa.schema([(lbl, pa.string()) for lbl in labels])
+    reader = pj.open_json(cfg["path"], read_options=pj.ReadOptions(block_size=cfg["arrow_block"]),
+                          parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
+    names = list(table.columns)
+    start = 1
+
+    def frame(tbl):
+        nonlocal start
+        cols = []
+        for col in tbl.columns:
+            empty = pc.equal(col, "")
+            cols.append(pc.if_else(empty, None, col) if pc.any(empty).as_py() else col)
+        out = pa.table(cols, names=names).to_pandas()
+        if len(out) != tbl.num_rows:
+            raise ValueError("rows lost")  # never expected: the Python read takes over
+        out["_row"] = np.arange(start, start + tbl.num_rows, dtype=np.int64)
+        start += tbl.num_rows
+        return out
+
+    pending = pa.Table.from_batches([], schema=schema)
+    for batch in reader:
+        pending = pa.concat_tables([pending, pa.Table.from_batches([batch], schema=schema)])
+        while pending.num_rows >= CHUNK_ROWS:
+            yield frame(pending.slice(0, CHUNK_ROWS))
+            pending = pending.slice(CHUNK_ROWS)
+    if pending.num_rows:
+        yield frame(pending)
 
 
 def _same(v: Any) -> Any:
