@@ -256,3 +256,23 @@ def test_jsonl_line_with_a_bom_keeps_its_message(tmp_path):
     path.write_text(json.dumps(REC, ensure_ascii=False) + "\n\ufeff" + json.dumps(REC, ensure_ascii=False),
                     encoding="utf-8")
     _same_tables(_streamed(path, True), _loaded(path, True))
+
+
+@pytest.mark.parametrize("envelope", [False, True])
+def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, envelope):
+    import gc
+    import os
+
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": ["01", "", None, "  ", "无"][i % 5],
+             "实施主体": "灵山县\u2028行政审批局"} for i in range(23)]
+    doc = {"code": "200", "data": {"list": recs}} if envelope else recs
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    got = _streamed(path, False)
+    spill = got.state["path"]
+    assert got.state.get("arrow_block") and spill != str(path) and not spill.startswith(str(tmp_path))
+    _same_tables(got, _loaded(path, False))
+    del got
+    gc.collect()
+    assert not os.path.exists(spill), "the spilled records go with the table"

@@ -1,10 +1,12 @@
 """JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import re
+import weakref
 from itertools import islice
 from typing import Any, Iterator
 
@@ -259,23 +261,52 @@ _PLAIN_TYPES = frozenset((str, type(None)))
 
 
 def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
-    arrow = False
-    survey = _Survey()
     flag = _SurrogateFlag()
+    spill = None
     if lines:
+        survey = _Survey()
         loads = _hooked_loads(survey)
         stats = {"odd": False, "longest": 0}
         for n, line in _jsonl_lines(real_path, enc, flag, stats):
             survey.line(n, line, loads)
         if not survey.count:
             raise _Fallback()
-        where = None
-        arrow = (survey.plain and not survey.malformed and not survey.seen_dups[0] and not flag.found
-                 and not stats["odd"] and enc == "utf-8")
+        arrow = (survey.plain and not survey.malformed and not stats["odd"] and enc == "utf-8")
+        longest = stats["longest"]
     else:
-        decoder = json.JSONDecoder(parse_int=str, object_pairs_hook=_pairs_hook(survey.seen_dups))
-        scan = _Scanner(real_path, enc, decoder, flag, survey.seen_dups)
-        lists = scan.survey(json_path)
+        survey, spill = _survey_document(real_path, enc, json_path, flag)
+        arrow, longest = survey.plain, spill.longest
+        # the chosen list, one record a line, is read on as JSON Lines
+        real_path, enc = spill.path, "utf-8"
+    try:
+        t = survey.table(path, real_path, profile, flag.found)
+    except BaseException:
+        if spill is not None:
+            spill.remove()
+        raise
+    t.state = {"path": real_path, "encoding": enc, "lines": True, "surrogates": flag.found}
+    if spill is not None:
+        t.state["spill"] = spill    # the file goes when no table (nor copy of one) holds it
+    if arrow and not survey.seen_dups[0] and not flag.found:
+        t.state["arrow_block"] = max(BLOCK_SIZE, 4 * longest + 64)
+    return t
+
+
+def _survey_document(real_path: str, enc: str, json_path: str | None,
+                     flag: _SurrogateFlag) -> tuple[_Survey, "_Spill"]:
+    """The records list of a JSON document (the one ``json_path`` names, else the best candidate)
+    with its survey and its records spilled to a JSON Lines file."""
+    seen_dups = [0]
+
+    def number(text: str) -> str:
+        if scan.current is not None:
+            scan.current.plain = False
+        return text
+
+    decoder = json.JSONDecoder(parse_int=number, object_pairs_hook=_pairs_hook(seen_dups))
+    scan = _Scanner(real_path, enc, decoder, flag, seen_dups)
+    lists = scan.survey(json_path)
+    try:
         if json_path:
             if json_path not in lists:
                 raise _Fallback()   # not found, or not a list: the whole read says which
@@ -286,12 +317,46 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
             if not lists:
                 raise _Fallback()
             where = min(lists, key=lambda w: _score(w, [r for _n, r in lists[w].head]))
-        survey = lists[where]
-    t = survey.table(path, real_path, profile, flag.found)
-    t.state = {"path": real_path, "encoding": enc, "lines": lines, "where": where, "surrogates": flag.found}
-    if lines and arrow:
-        t.state["arrow_block"] = max(BLOCK_SIZE, 4 * stats["longest"] + 64)
-    return t
+        survey = lists.pop(where)
+    finally:
+        for other in lists.values():
+            other.spill.remove()
+    return survey, survey.spill
+
+
+class _Spill:
+    """A temporary JSON Lines file holding one list's records, one a line.
+
+    Line breaks between the tokens of a record become spaces (inside a JSON string a raw line
+    break is no JSON, and such a document never gets here)."""
+
+    def __init__(self):
+        import tempfile
+
+        fd, self.path = tempfile.mkstemp(prefix="sxcheck-json-", suffix=".jsonl")
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.longest = 0
+        self._gone = weakref.finalize(self, _unlink, self.path)
+
+    def write(self, text: str) -> None:
+        if "\n" in text or "\r" in text:
+            text = text.replace("\r", " ").replace("\n", " ")
+        if len(text) > self.longest:
+            self.longest = len(text)
+        self.fh.write(text)
+        self.fh.write("\n")
+
+    def close(self) -> None:
+        self.fh.close()
+
+    def remove(self) -> None:
+        self.fh.close()
+        self._gone()
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _score(where: str, head: list) -> tuple:
@@ -384,6 +449,9 @@ class _Scanner:
         self.pos = 0
         self.eof = False
         self.first = True
+        self.raw = (0, 0)
+        self.sink = None          # called with each list element's JSON text
+        self.current = None       # the survey being filled
 
     def close(self):
         self.fh.close()
@@ -431,6 +499,7 @@ class _Scanner:
                     raise _Fallback() from None
                 continue
             if end < len(self.buf) or not self._fill(len(self.buf) - self.pos):
+                self.raw = (self.pos, end)
                 self.pos = end
                 return obj
 
@@ -446,7 +515,11 @@ class _Scanner:
             self.pos += 1
             return
         while True:
-            yield self.value()
+            obj = self.value()
+            if self.sink is not None:
+                a, b = self.raw
+                self.sink(self.buf[a:b])
+            yield obj
             c = self.peek()
             self.pos += 1
             if c == "]":
@@ -497,51 +570,35 @@ class _Scanner:
             raise _Fallback()
 
         def visit(where: str, elements) -> None:
-            s = _Survey()
+            s = self.current = _Survey()
             s.seen_dups = self.seen_dups
-            for n, rec in enumerate(elements, start=1):
-                s.add(n, rec)
+            s.spill = _Spill()
+            self.sink = s.spill.write
+            try:
+                for n, rec in enumerate(elements, start=1):
+                    s.add(n, rec)
+            except BaseException:
+                s.spill.remove()
+                raise
+            finally:
+                self.sink = self.current = None
+                s.spill.close()
             if where == "" or where == json_path or (
                     s.count and any(isinstance(r, dict) for _n, r in s.head)):
                 lists[where] = s
+            else:
+                s.spill.remove()
 
         try:
             self.walk(visit, json_path=json_path or None)
             self.finish()
+        except BaseException:
+            for s in lists.values():
+                s.spill.remove()
+            raise
         finally:
             self.close()
         return lists
-
-    def records(self, where: str) -> Iterator[tuple[int, Any]]:
-        """(record number, record) of the list at ``where`` (a path the survey found), the values
-        before it on the way read past."""
-        try:
-            yield from self._walk_to(where)
-        finally:
-            self.close()
-
-    def _walk_to(self, where: str) -> Iterator[tuple[int, Any]]:
-        if where == "":
-            yield from enumerate(self.elements(), start=1)
-            return
-        self.expect("{")
-        parts = where.split(".")
-        for depth, part in enumerate(parts):
-            while True:
-                if self.peek() != '"':
-                    raise _Fallback()
-                key = self.value()
-                self.expect(":")
-                if key == part:
-                    break
-                self.walk(_drain)
-                c = self.peek()
-                self.pos += 1
-                if c != ",":
-                    raise _Fallback()
-            if depth < len(parts) - 1:
-                self.expect("{")
-        yield from enumerate(self.elements(), start=1)
 
 
 def _open_loaded(path, real_path, enc, lines, profile, json_path) -> Table:
@@ -653,11 +710,9 @@ def _json_chunks(table: Table) -> Iterator[Any]:
             pass
     if "records" in cfg:
         records = iter(cfg["records"])
-    elif cfg["lines"]:
+    else:
         records = ((n, _jsonl_record(line)) for n, line in _jsonl_lines(cfg["path"], cfg["encoding"], None)
                    if n > done)
-    else:
-        records = _Scanner(cfg["path"], cfg["encoding"], _PLAIN, None).records(cfg["where"])
     hours_from_lobby = table.columns.get("handling_hours", "").endswith("[].time")
     items = [(c, lbl) for c, lbl in table.columns.items() if not (hours_from_lobby and c == "handling_hours")]
     surrogates = cfg.get("surrogates")
