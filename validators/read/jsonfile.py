@@ -253,7 +253,14 @@ def _hooked_loads(survey: "_Survey"):
         return text
 
     hook = _pairs_hook(survey.seen_dups)
-    return lambda text: json.loads(text, parse_int=number, object_pairs_hook=hook)  # json.loads: its BOM message
+    decode = json.JSONDecoder(parse_int=number, object_pairs_hook=hook).decode
+
+    def loads(text: str) -> Any:
+        if text.startswith("\ufeff"):   # json.loads has its own message for this one
+            return json.loads(text, parse_int=number, object_pairs_hook=hook)
+        return decode(text)
+
+    return loads
 
 
 _PLAIN = json.JSONDecoder(parse_int=str)
