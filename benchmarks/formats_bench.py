@@ -41,7 +41,7 @@ def convert(csv_path: Path, work: Path, formats) -> dict[str, Path]:
         rows = list(reader)
     out = {"csv": csv_path}
     if "json" in formats or "jsonl" in formats:
-        records = [dict(zip(header, r)) for r in rows]
+        records = [dict(zip(header, r, strict=True)) for r in rows]
         if "json" in formats:
             out["json"] = work / "guides.json"
             out["json"].write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

@@ -276,3 +276,11 @@ def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, e
     del got
     gc.collect()
     assert not os.path.exists(spill), "the spilled records go with the table"
+
+
+def test_json_table_states_the_input_size(tmp_path):
+    import os
+
+    path = tmp_path / "size.json"
+    path.write_text(json.dumps([REC] * 3, ensure_ascii=False, indent=4), encoding="utf-8")
+    assert _streamed(path, False).size_bytes == os.path.getsize(path) == _loaded(path, False).size_bytes

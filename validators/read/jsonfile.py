@@ -283,8 +283,6 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
     else:
         survey, spill = _survey_document(real_path, enc, json_path, flag)
         arrow, longest = survey.plain, spill.longest
-        # the chosen list, one record a line, is read on as JSON Lines
-        real_path, enc = spill.path, "utf-8"
     try:
         t = survey.table(path, real_path, profile, flag.found)
     except BaseException:
@@ -293,7 +291,9 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         raise
     t.state = {"path": real_path, "encoding": enc, "lines": True, "surrogates": flag.found}
     if spill is not None:
-        t.state["spill"] = spill    # the file goes when no table (nor copy of one) holds it
+        # the chosen list, one record a line, is read on as JSON Lines; the file goes when no
+        # table (nor a copy of one) holds it
+        t.state.update(path=spill.path, encoding="utf-8", spill=spill)
     if arrow and not survey.seen_dups[0] and not flag.found:
         t.state["arrow_block"] = max(BLOCK_SIZE, 4 * longest + 64)
     return t
@@ -431,11 +431,6 @@ def _jsonl_lines(real_path: str, enc: str, flag: _SurrogateFlag | None,
 
 _WS = " \t\n\r"
 _READ = 1 << 20
-
-
-def _drain(_path: str, elements) -> None:
-    for _ in elements:
-        pass
 
 
 class _Scanner:
