@@ -343,17 +343,25 @@ class _Spill:
         fd, self.path = tempfile.mkstemp(prefix="sxcheck-json-", suffix=".jsonl")
         self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.longest = 0
+        self.pending: list[str] = []
         self._gone = weakref.finalize(self, _unlink, self.path)
 
     def write(self, text: str) -> None:
         if "\n" in text or "\r" in text:
             text = text.replace("\r", " ").replace("\n", " ")
-        if len(text) > self.longest:
-            self.longest = len(text)
-        self.fh.write(text)
-        self.fh.write("\n")
+        self.longest = max(self.longest, len(text))
+        self.pending.append(text)
+        if len(self.pending) >= 1024:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.fh.write("\n".join(self.pending) + "\n")
+            self.pending = []
 
     def close(self) -> None:
+        if not self.fh.closed:
+            self._flush()
         self.fh.close()
 
     def remove(self) -> None:
@@ -443,7 +451,7 @@ class _Scanner:
 
     def __init__(self, real_path: str, enc: str, decoder: json.JSONDecoder, flag: _SurrogateFlag | None,
                  seen_dups: list[int] | None = None):
-        self.fh = _open_text(real_path, enc, "")
+        self.fh = _open_text(real_path, enc, "\n")   # no newline translation: the text as it is
         self.decoder = decoder
         self.seen_dups = seen_dups if seen_dups is not None else [0]
         self.flag = flag
