@@ -3,6 +3,10 @@
 Merged cells: Excel keeps a merged block's value only in its top-left cell, so a 实施主体 merged over
 five rows would read as four empty cells.  Vertical merges below the header are filled with the
 block's value on every row, and each block becomes one ``merged-cells-filled`` reading note.
+
+A sheet is parsed once by calamine and held as its compact range; rows become Python objects only
+while they pass: one survey at opening (header rows, last non-empty row, merged blocks' values),
+then a few thousand at a time in ``chunks()``, turned into Arrow text columns.
 """
 from __future__ import annotations
 

@@ -1,4 +1,15 @@
-"""JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text."""
+"""JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text.
+
+Memory stays flat in the file size.  A first pass reads the records one at a time (JSONL line by
+line; a JSON document with an incremental scanner that walks the envelope and decodes each element
+of a list with ``raw_decode``) and keeps only what opening needs: the key order, the first 100
+records, the reading problems.  A JSON document's records are spilled meanwhile to a temporary
+JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both cases: with Arrow's
+streaming JSON reader (an explicit string schema) when every record is an object of strings and
+nulls, else line by line in Python.  Whatever the streaming read cannot take as it is (a syntax or
+encoding error, an envelope repeating a key, a ``json_path`` through a list index) is read whole,
+as before, which raises the exact error.
+"""
 from __future__ import annotations
 
 import contextlib
