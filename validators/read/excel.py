@@ -3,6 +3,10 @@
 Merged cells: Excel keeps a merged block's value only in its top-left cell, so a 实施主体 merged over
 five rows would read as four empty cells.  Vertical merges below the header are filled with the
 block's value on every row, and each block becomes one ``merged-cells-filled`` reading note.
+
+A sheet is parsed once by calamine and held as its compact range; rows become Python objects only
+while they pass: one survey at opening (header rows, last non-empty row, merged blocks' values),
+then a few thousand at a time in ``chunks()``, turned into Arrow text columns.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import os
 import re
 from typing import Any, Iterator
 
-from validators.read.base import CHUNK_ROWS, InputError, Table
+from validators.read.base import CHUNK_ROWS, HEADER_SCAN_ROWS, InputError, Table
 from validators.read.header import labels_problems, pick_header
 from validators.read.rules import MERGED_CELLS_FILLED, SHEET_SKIPPED
 from validators.report.findings import record
@@ -59,28 +63,27 @@ def open_excel(path: str, sheet: str | None, profile: str = "guide", real_path: 
     skipped: list[str] = []
     for name in names:
         try:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            ws = wb.get_sheet_by_name(name)
+            height, head, tops = _survey(ws, merges := merged_ranges(ws, name, real_path))
         except Exception as exc:
             raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200]) from exc
-        while rows and all(v is None or v == "" for v in rows[-1]):
-            rows.pop()  # formatted but empty rows below the data are not rows of the export
-        if not rows:
+        if not height:
             skipped.append(name)
             continue
         try:
-            idx, mapping, unknown, dups = pick_header(rows, path, name, profile)
+            idx, mapping, unknown, dups = pick_header(head, path, name, profile)
         except InputError:
             if sheet is not None:
                 raise
             skipped.append(name)
             continue
-        labels = [("" if v is None else str(v)) for v in rows[idx]]
+        labels = [("" if v is None else str(v)) for v in head[idx]]
         problems = labels_problems(unknown, dups)
         field_at = {labels.index(lbl): canon for canon, lbl in mapping.items()}
-        problems += fill_merged(rows, merged_ranges(wb, name, real_path), idx, field_at)
+        fills, notes = merged_fills(merges, height, idx, field_at, tops)
         t = Table(path, name, mapping, unknown, idx + 1, _excel_chunks,
-                  problems=problems, size_bytes=os.path.getsize(real_path))
-        t.state = {"rows": rows, "labels": labels, "start": idx + 1}
+                  problems=problems + notes, size_bytes=os.path.getsize(real_path))
+        t.state = {"sheet": ws, "height": height, "fills": fills, "labels": labels, "start": idx + 1}
         tables.append(t)
     if not tables:
         raise InputError("no-element-columns", path, sheet="、".join(skipped))
@@ -89,14 +92,44 @@ def open_excel(path: str, sheet: str | None, profile: str = "guide", real_path: 
     return tables
 
 
-def merged_ranges(wb, name: str, path: str) -> list[tuple[int, int, int, int]]:
-    """Merged blocks of a sheet as 0-based ``(row0, col0, row1, col1)``, inclusive.
+def sheet_rows(ws) -> Iterator[list]:
+    """The rows of a calamine sheet from A1, as ``to_python(skip_empty_area=False)`` gives them,
+    one list at a time (calamine pads the rows above the used area but not the columns left of it)."""
+    left = ws.start[1] if ws.start else 0
+    if not left:
+        yield from ws.iter_rows()
+        return
+    pad = [""] * left
+    for row in ws.iter_rows():
+        yield pad + row
+
+
+def _survey(ws, merges) -> tuple[int, list, dict]:
+    """One pass over a sheet without keeping it: (rows up to the last non-empty one, the first
+    rows where the header is looked for, the top-left value of each merged block)."""
+    want = {(r0, c0) for r0, c0, _r1, _c1 in merges}
+    want_rows = {r for r, _c in want}
+    head: list = []
+    tops: dict = {}
+    height = 0
+    for i, row in enumerate(sheet_rows(ws)):
+        if i < HEADER_SCAN_ROWS:
+            head.append(row)
+        if row.count("") + row.count(None) != len(row):
+            height = i + 1
+        if i in want_rows:
+            tops.update({(i, c): row[c] if c < len(row) else None for r, c in want if r == i})
+    return height, head[:height], tops
+
+
+def merged_ranges(ws, name: str, path: str) -> list[tuple[int, int, int, int]]:
+    """Merged blocks of a sheet (a calamine sheet) as 0-based ``(row0, col0, row1, col1)``, inclusive.
 
     python-calamine reports them for XLSX; older versions do not, and then the sheet XML's
     ``<mergeCells>`` is read from the zip with the standard library.
     """
     try:
-        found = wb.get_sheet_by_name(name).merged_cell_ranges
+        found = ws.merged_cell_ranges
     except AttributeError:
         found = None
     except Exception:  # noqa: BLE001 - calamine's own error types; merges are a courtesy, never fatal
@@ -153,49 +186,60 @@ def _column_letters(col: int) -> str:
     return out
 
 
-def fill_merged(rows: list, ranges, header: int, field_at: dict[int, str]) -> list[dict]:
-    """Copy each vertical merged block's value down its first column, below the header row.
+def merged_fills(ranges, height: int, header: int, field_at: dict[int, str],
+                 tops: dict) -> tuple[list[tuple[int, int, int, Any]], list[dict]]:
+    """Which cells each vertical merged block fills, and one reading note per block.
 
-    Only blocks in an element column are filled (a merged title or note is no data); one
-    reading note (a :func:`record`) per block names the range and the number of rows it covers.
+    A block's value (``tops[(row0, col0)]``) is copied down its first column, below the header
+    row, over the sheet's ``height`` rows: ``(first row, last row, column, value)``, 0-based.  Only
+    blocks in an element column are filled (a merged title or note is no data); the note (a
+    :func:`record`) names the range and the number of rows it covers.
     """
-    problems = []
+    fills, problems = [], []
     for r0, c0, r1, c1 in ranges:
-        r1 = min(r1, len(rows) - 1)
+        r1 = min(r1, height - 1)
         if r0 <= header or r1 <= r0 or c0 not in field_at:
             continue
-        top = rows[r0]
-        value = top[c0] if c0 < len(top) else None
+        value = tops.get((r0, c0))
         if value is None or value == "":
             continue
-        for r in range(r0 + 1, r1 + 1):
-            row = rows[r]
-            if not isinstance(row, list):
-                row = rows[r] = list(row)
-            if len(row) <= c0:
-                row.extend([None] * (c0 + 1 - len(row)))
-            row[c0] = value
+        fills.append((r0 + 1, r1, c0, value))
         ref = f"{_column_letters(c0)}{r0 + 1}:{_column_letters(c1)}{r1 + 1}"
         problems.append(record(MERGED_CELLS_FILLED, row=r0 + 1, field=field_at[c0],
                                 value=cell_text(value), params={"range": ref, "rows": r1 - r0 + 1}))
-    return problems
+    return fills, problems
 
 
 def _excel_chunks(table: Table) -> Iterator[Any]:
-    import numpy as np
-    import pandas as pd
+    """Frames of CHUNK_ROWS rows below the header: from the calamine sheet (``state["sheet"]``,
+    merged blocks filled as the rows pass) or from a list of rows (``state["rows"]``, HTML)."""
+    from itertools import islice
+
+    from validators.read.frames import SLICE_ROWS, TextFrames, texts
 
     cfg = table.state
-    rows, labels, start = cfg["rows"], cfg["labels"], cfg["start"]
+    labels, start = cfg["labels"], cfg["start"]
     pos = [labels.index(lbl) for lbl in table.columns.values()]
     names = list(table.columns.keys())
     width = len(labels)
-    for lo in range(start, len(rows), CHUNK_ROWS):
-        part = rows[lo: lo + CHUNK_ROWS]
-        data = []
-        for r in part:
-            r = list(r) + [None] * (width - len(r))
-            data.append([cell_text(r[p]) for p in pos])
-        frame = pd.DataFrame(data, columns=names, dtype="str")
-        frame["_row"] = np.arange(lo + 1, lo + 1 + len(part), dtype=np.int64)
-        yield frame
+    if "sheet" in cfg:
+        height, fills = cfg["height"], cfg["fills"]
+        source = islice(sheet_rows(cfg["sheet"]), start, height)
+    else:
+        height, fills = len(cfg["rows"]), []
+        source = iter(cfg["rows"][start:])
+    for lo in range(start, height, CHUNK_ROWS):
+        frames = TextFrames(names)
+        for at in range(lo, min(lo + CHUNK_ROWS, height), SLICE_ROWS):
+            part = list(islice(source, min(SLICE_ROWS, lo + CHUNK_ROWS - at)))
+            for f0, f1, col, value in fills:
+                for r in range(max(f0, at), min(f1, at + len(part) - 1) + 1):
+                    row = part[r - at]
+                    if len(row) <= col:
+                        row = part[r - at] = list(row) + [None] * (col + 1 - len(row))
+                    row[col] = value
+            if any(len(r) < width for r in part):
+                part = [list(r) + [None] * (width - len(r)) for r in part]
+            frames.add({n: texts([r[p] for r in part], cell_text) for n, p in zip(names, pos, strict=True)},
+                       range(at + 1, at + 1 + len(part)))
+        yield frames.frame()

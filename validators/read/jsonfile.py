@@ -1,13 +1,29 @@
-"""JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text."""
+"""JSON and JSONL reader: arrays, objects holding a list, nested channel lists flattened to element text.
+
+Memory stays flat in the file size.  A first pass reads the records one at a time (JSONL line by
+line; a JSON document with an incremental scanner that walks the envelope and decodes each element
+of a list with ``raw_decode``) and keeps only what opening needs: the key order, the first 100
+records, the reading problems.  A JSON document's records are spilled meanwhile to a temporary
+JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both cases: with Arrow's
+streaming JSON reader (an explicit string schema) when every record is an object of strings and
+nulls, else line by line in Python.  Whatever the streaming read cannot take as it is (a syntax or
+encoding error, an envelope repeating a key, a ``json_path`` through a list index) is read whole,
+as before, which raises the exact error.
+"""
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import re
+import weakref
+from itertools import islice
 from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
 from validators.read.base import (
+    BLOCK_SIZE,
     CHUNK_ROWS,
     HEAD_BYTES,
     JSON_LIST_KEYS,
@@ -79,6 +95,11 @@ def _loads(text: str, seen_dups: list[int]):
     value is compared as text anyway); objects that repeat a key are marked.  RecursionError
     (nesting thousands deep) is left to the caller.
     """
+    return json.loads(text, parse_int=str, object_pairs_hook=_pairs_hook(seen_dups))
+
+
+def _pairs_hook(seen_dups: list[int]):
+    """An object_pairs_hook that marks objects repeating a key and counts them in ``seen_dups``."""
     def pairs_hook(pairs):
         d = dict(pairs)
         if len(d) != len(pairs):
@@ -91,7 +112,7 @@ def _loads(text: str, seen_dups: list[int]):
             return marked
         return d
 
-    return json.loads(text, parse_int=str, object_pairs_hook=pairs_hook)
+    return pairs_hook
 
 
 def _find_lists(data: Any, path: str = "", depth: int = 0, out: list | None = None) -> list[tuple[str, list]]:
@@ -136,18 +157,7 @@ def _records_list(data: Any, path: str, json_path: str | None) -> tuple[list, st
     if not candidates:
         raise InputError("json-not-a-list", path)
 
-    def score(item):
-        where, records = item
-        keys: dict[str, None] = {}
-        for rec in records[:100]:
-            if isinstance(rec, dict):
-                keys.update(dict.fromkeys(rec))
-        mapping, _u, _d = map_columns(list(keys))
-        last = where.rsplit(".", 1)[-1]
-        usual = JSON_LIST_KEYS.index(last) if last in JSON_LIST_KEYS else len(JSON_LIST_KEYS)
-        return (-len(mapping), where.count("."), usual)
-
-    where, records = min(candidates, key=score)
+    where, records = min(candidates, key=lambda item: _score(item[0], item[1][:100]))
     return records, where
 
 
@@ -156,9 +166,464 @@ def _split_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
+class _Fallback(Exception):
+    """The streaming read met something only the whole-document read reports exactly (a syntax or
+    encoding error, an envelope that repeats a key, a ``json_path`` through a list index)."""
+
+
 def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guide",
               json_path: str | None = None, real_path: str | None = None) -> Table:
+    """Open a JSON or JSONL file: one streaming pass learns the keys and the reading problems,
+    ``chunks()`` streams the records again (memory stays flat in the file size).  Files the
+    streaming read cannot take as they are fall back to reading the whole document, which raises
+    the exact error (or reads the rare shapes it leaves out)."""
     real_path = real_path or path
+    try:
+        with open(real_path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        raise InputError("unreadable", path, detail=exc.strerror or str(exc)) from exc
+    try:
+        enc = normalise_encoding(encoding) if encoding else detect_encoding(real_path, head)
+    except LookupError:
+        raise InputError("unknown-encoding", path, encoding=encoding) from None
+    if head.strip():
+        try:
+            return _open_streaming(path, real_path, enc, lines, profile, json_path)
+        except (_Fallback, UnicodeError, OSError, RecursionError, ValueError):
+            pass
+    return _open_loaded(path, real_path, enc, lines, profile, json_path)
+
+
+class _Survey:
+    """What the first pass keeps of the records: key order, the first 100 records, the problems."""
+
+    def __init__(self):
+        self.keys: dict[str, None] = {}
+        self.head: list[tuple[int, Any]] = []
+        self.malformed: list[dict] = []            # JSONL lines that are no JSON (in line order)
+        self.odd: list[tuple] = []                 # (n, value) not an object / (n, key, where_key) repeats
+        self.seen_dups = [0]
+        self.count = 0
+        self.plain = True                          # every record an object of strings and nulls
+
+    def add(self, n: int, rec: Any) -> None:
+        self.count += 1
+        self.last = (n, rec)
+        if len(self.head) < 100:
+            self.head.append((n, rec))
+        if isinstance(rec, dict):
+            if self.plain and not _PLAIN_TYPES.issuperset(map(type, rec.values())):
+                self.plain = False
+            if not self.keys.keys() >= rec.keys():
+                self.keys.update(dict.fromkeys(rec))
+            if self.seen_dups[0]:
+                self.odd.extend((n, key, where) for key, where in _duplicates(rec))
+        else:
+            self.plain = False
+            self.odd.append((n, str(rec)[:200]))
+
+    def line(self, n: int, line: str, decoder) -> None:
+        """One JSON Lines record (line ``n``): the record, or a malformed-row finding and {}."""
+        try:
+            self.add(n, decoder(line))
+        except json.JSONDecodeError as exc:
+            self.malformed.append(record(ROW_MALFORMED, row=n, value=line[:200], params={"detail": exc.msg}))
+            self.add(n, {})
+        except (RecursionError, ValueError) as exc:  # nesting too deep / a number too long
+            self.malformed.append(record(ROW_MALFORMED, row=n, value=line[:200],
+                                         params={"detail": _json_detail(exc)}))
+            self.add(n, {})
+
+    def table(self, path: str, real_path: str, profile: str, surrogates: bool) -> Table:
+        mapping, unknown, dups = map_columns(list(self.keys), profile)
+        if len(mapping) < 2:
+            raise InputError("no-element-columns", path, sheet="")
+        loc = mapping.get("handling_location")
+        if loc and "handling_hours" not in mapping and any(
+                isinstance(r, dict) and isinstance(r.get(loc), list) for _n, r in self.head):
+            mapping["handling_hours"] = f"{loc}[].time"
+        field_of = {label: canon for canon, label in mapping.items()}
+        problems = list(self.malformed)
+        for item in self.odd:
+            if len(item) == 2:
+                problems.append(record(ROW_MALFORMED, row=item[0], value=item[1], params={"detail": "not an object"}))
+            else:
+                n, key, where_key = item
+                problems.append(record(JSON_DUPLICATE_KEY, row=n, field=field_of.get(where_key),
+                                       value=key, params={"key": key}))
+        return Table(path, None, mapping, unknown, 0, _json_chunks,
+                     problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+
+
+def _hooked_loads(survey: "_Survey"):
+    """``_loads`` for the survey's records: repeated keys counted, and a number (kept as text)
+    marks the file as not plain (Arrow would refuse a number in a string column)."""
+    def number(text: str) -> str:
+        survey.plain = False
+        return text
+
+    hook = _pairs_hook(survey.seen_dups)
+    decode = json.JSONDecoder(parse_int=number, object_pairs_hook=hook).decode
+
+    def loads(text: str) -> Any:
+        if text.startswith("\ufeff"):   # json.loads has its own message for this one
+            return json.loads(text, parse_int=number, object_pairs_hook=hook)
+        return decode(text)
+
+    return loads
+
+
+_PLAIN = json.JSONDecoder(parse_int=str)
+_PLAIN_TYPES = frozenset((str, type(None)))
+
+
+def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
+    flag = _SurrogateFlag()
+    spill = None
+    if lines:
+        survey = _Survey()
+        loads = _hooked_loads(survey)
+        stats = {"odd": False, "longest": 0}
+        for n, line in _jsonl_lines(real_path, enc, flag, stats):
+            survey.line(n, line, loads)
+        if not survey.count:
+            raise _Fallback()
+        arrow = (survey.plain and not survey.malformed and not stats["odd"] and enc == "utf-8")
+        longest = stats["longest"]
+    else:
+        survey, spill = _survey_document(real_path, enc, json_path, flag)
+        arrow, longest = survey.plain, spill.longest
+    try:
+        t = survey.table(path, real_path, profile, flag.found)
+    except BaseException:
+        if spill is not None:
+            spill.remove()
+        raise
+    t.state = {"path": real_path, "encoding": enc, "lines": True, "surrogates": flag.found}
+    if spill is not None:
+        # the chosen list, one record a line, is read on as JSON Lines; the file goes when no
+        # table (nor a copy of one) holds it
+        t.state.update(path=spill.path, encoding="utf-8", spill=spill)
+    if arrow and not survey.seen_dups[0] and not flag.found:
+        t.state["arrow_block"] = max(BLOCK_SIZE, 4 * longest + 64)
+    return t
+
+
+def _survey_document(real_path: str, enc: str, json_path: str | None,
+                     flag: _SurrogateFlag) -> tuple[_Survey, "_Spill"]:
+    """The records list of a JSON document (the one ``json_path`` names, else the best candidate)
+    with its survey and its records spilled to a JSON Lines file."""
+    seen_dups = [0]
+
+    def number(text: str) -> str:
+        if scan.current is not None:
+            scan.current.plain = False
+        return text
+
+    decoder = json.JSONDecoder(parse_int=number, object_pairs_hook=_pairs_hook(seen_dups))
+    scan = _Scanner(real_path, enc, decoder, flag, seen_dups)
+    lists = scan.survey(json_path)
+    try:
+        if json_path:
+            if json_path not in lists:
+                raise _Fallback()   # not found, or not a list: the whole read says which
+            where = json_path
+        elif "" in lists:
+            where = ""
+        else:
+            if not lists:
+                raise _Fallback()
+            where = min(lists, key=lambda w: _score(w, [r for _n, r in lists[w].head]))
+        survey = lists.pop(where)
+    finally:
+        for other in lists.values():
+            other.spill.remove()
+    return survey, survey.spill
+
+
+class _Spill:
+    """A temporary JSON Lines file holding one list's records, one a line.
+
+    Line breaks between the tokens of a record become spaces (inside a JSON string a raw line
+    break is no JSON, and such a document never gets here)."""
+
+    def __init__(self):
+        import tempfile
+
+        fd, self.path = tempfile.mkstemp(prefix="sxcheck-json-", suffix=".jsonl")
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.longest = 0
+        self.pending: list[str] = []
+        self._gone = weakref.finalize(self, _unlink, self.path)
+
+    def write(self, text: str) -> None:
+        if "\n" in text or "\r" in text:
+            text = text.replace("\r", " ").replace("\n", " ")
+        self.longest = max(self.longest, len(text))
+        self.pending.append(text)
+        if len(self.pending) >= 1024:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.fh.write("\n".join(self.pending) + "\n")
+            self.pending = []
+
+    def close(self) -> None:
+        if not self.fh.closed:
+            self._flush()
+        self.fh.close()
+
+    def remove(self) -> None:
+        self.fh.close()
+        self._gone()
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _score(where: str, head: list) -> tuple:
+    """How well the list at ``where`` (its first 100 records ``head``) looks like the records:
+    most elements named, then the shallower, then the usual key names."""
+    keys: dict[str, None] = {}
+    for rec in head:
+        if isinstance(rec, dict):
+            keys.update(dict.fromkeys(rec))
+    mapping, _u, _d = map_columns(list(keys))
+    last = where.rsplit(".", 1)[-1]
+    usual = JSON_LIST_KEYS.index(last) if last in JSON_LIST_KEYS else len(JSON_LIST_KEYS)
+    return (-len(mapping), where.count("."), usual)
+
+
+class _SurrogateFlag:
+    """Whether the text holds a ``\\ud800``-style escape, looked for block by block."""
+
+    def __init__(self):
+        self.found = False
+        self._tail = ""
+
+    def see(self, text: str) -> None:
+        if not self.found:
+            self.found = _ESCAPED_SURROGATE.search(self._tail + text) is not None
+            self._tail = text[-5:]
+
+
+def _open_text(real_path: str, enc: str, newline: str):
+    fh = open(real_path, encoding=enc, errors="strict", newline=newline)  # noqa: SIM115 - closed by callers
+    return fh
+
+
+def _jsonl_lines(real_path: str, enc: str, flag: _SurrogateFlag | None,
+                 stats: dict | None = None) -> Iterator[tuple[int, str]]:
+    """(record number, line) of each non-blank line; records end at \n only (U+2028, U+0085,
+    \x1c… are legal inside JSON strings), a \r before it is dropped.  ``stats`` learns the
+    longest line and whether a BOM or a line blank only to Python (U+3000…) was met."""
+    n = 0
+    longest = 0
+    with _open_text(real_path, enc, "\n") as fh:
+        first = True
+        for line in fh:
+            if first:
+                first = False
+                if line.startswith("\ufeff"):
+                    line = line[1:]
+                    if stats is not None:
+                        stats["odd"] = True
+            if stats is not None and len(line) > longest:
+                longest = stats["longest"] = len(line)
+            if line.endswith("\n"):
+                line = line[:-1]
+            if line.endswith("\r"):
+                line = line[:-1]
+            if flag is not None:
+                flag.see(line)
+            if not line.strip():
+                if stats is not None and line.strip(" \t\r"):
+                    stats["odd"] = True
+                continue
+            n += 1
+            yield n, line
+
+
+_WS = " \t\n\r"
+_READ = 1 << 20
+
+
+class _Scanner:
+    """A JSON document read incrementally: containers of the envelope walked one token at a time,
+    each record (an element of a list) decoded on its own with ``raw_decode``.
+
+    The walk follows ``_find_lists``: a list found through objects (up to four levels down) is a
+    candidate; lists inside lists are not.  Anything irregular raises :class:`_Fallback`.
+    """
+
+    def __init__(self, real_path: str, enc: str, decoder: json.JSONDecoder, flag: _SurrogateFlag | None,
+                 seen_dups: list[int] | None = None):
+        self.fh = _open_text(real_path, enc, "\n")   # no newline translation: the text as it is
+        self.decoder = decoder
+        self.seen_dups = seen_dups if seen_dups is not None else [0]
+        self.flag = flag
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.first = True
+        self.raw = (0, 0)
+        self.sink = None          # called with each list element's JSON text
+        self.current = None       # the survey being filled
+
+    def close(self):
+        self.fh.close()
+
+    def _fill(self, want: int = _READ) -> bool:
+        if self.eof:
+            return False
+        block = self.fh.read(max(want, _READ))
+        if not block:
+            self.eof = True
+            return False
+        if self.first:
+            self.first = False
+            if block.startswith("\ufeff"):
+                block = block[1:]
+        if self.flag is not None:
+            self.flag.see(block)
+        self.buf = self.buf[self.pos:] + block
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next non-blank character ("" at the end)."""
+        while True:
+            buf, pos, n = self.buf, self.pos, len(self.buf)
+            while pos < n and buf[pos] in _WS:
+                pos += 1
+            self.pos = pos
+            if pos < n:
+                return buf[pos]
+            if not self._fill():
+                return ""
+
+    def value(self) -> Any:
+        """Decode the value starting at the next non-blank character.
+
+        A value cut by the end of the buffer fails to decode (or, a number, decodes short): the
+        buffer then grows by at least its own size and the value is decoded again."""
+        self.peek()
+        while True:
+            try:
+                obj, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError:
+                if not self._fill(len(self.buf) - self.pos):
+                    raise _Fallback() from None
+                continue
+            if end < len(self.buf) or not self._fill(len(self.buf) - self.pos):
+                self.raw = (self.pos, end)
+                self.pos = end
+                return obj
+
+    def expect(self, ch: str) -> None:
+        if self.peek() != ch:
+            raise _Fallback()
+        self.pos += 1
+
+    def elements(self) -> Iterator[Any]:
+        """The elements of the list whose "[" comes next."""
+        self.expect("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            obj = self.value()
+            if self.sink is not None:
+                a, b = self.raw
+                self.sink(self.buf[a:b])
+            yield obj
+            c = self.peek()
+            self.pos += 1
+            if c == "]":
+                return
+            if c != ",":
+                raise _Fallback()
+
+    def walk(self, visit, path: str = "", depth: int = 0, json_path: str | None = None) -> None:
+        """Walk the value that comes next; ``visit(path, elements)`` for each candidate list."""
+        c = self.peek()
+        if c == "[":
+            visit(path, self.elements())
+            return
+        on_path = json_path is not None and (json_path == path or json_path.startswith(path + ".") or not path)
+        if c != "{" or (depth >= 4 and not on_path):
+            self.value()
+            return
+        self.pos += 1
+        seen = set()
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            if self.peek() != '"':
+                raise _Fallback()
+            key = self.value()
+            if key in seen or "." in key:
+                raise _Fallback()   # the last value wins at the first key's place; "a.b" is no path
+            seen.add(key)
+            self.expect(":")
+            self.walk(visit, f"{path}.{key}" if path else key, depth + 1, json_path)
+            c = self.peek()
+            self.pos += 1
+            if c == "}":
+                return
+            if c != ",":
+                raise _Fallback()
+
+    def finish(self) -> None:
+        if self.peek() != "":
+            raise _Fallback()   # extra data after the document
+
+    def survey(self, json_path: str | None) -> dict[str, _Survey]:
+        """Every candidate list (path → its survey), or with ``json_path`` the list it names."""
+        lists: dict[str, _Survey] = {}
+        top = self.peek()
+        if top not in "[{" or (json_path and top != "{"):
+            raise _Fallback()
+
+        def visit(where: str, elements) -> None:
+            s = self.current = _Survey()
+            s.seen_dups = self.seen_dups
+            s.spill = _Spill()
+            self.sink = s.spill.write
+            try:
+                for n, rec in enumerate(elements, start=1):
+                    s.add(n, rec)
+            except BaseException:
+                s.spill.remove()
+                raise
+            finally:
+                self.sink = self.current = None
+                s.spill.close()
+            if where == "" or where == json_path or (
+                    s.count and any(isinstance(r, dict) for _n, r in s.head)):
+                lists[where] = s
+            else:
+                s.spill.remove()
+
+        try:
+            self.walk(visit, json_path=json_path or None)
+            self.finish()
+        except BaseException:
+            for s in lists.values():
+                s.spill.remove()
+            raise
+        finally:
+            self.close()
+        return lists
+
+
+def _open_loaded(path, real_path, enc, lines, profile, json_path) -> Table:
+    """The whole-document read: exact errors for any file, and the shapes streaming leaves out."""
     try:
         with open(real_path, "rb") as fh:
             raw = fh.read()
@@ -167,10 +632,6 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
     if not raw.strip():
         raise InputError("empty-file", path)
     try:
-        enc = normalise_encoding(encoding) if encoding else detect_encoding(real_path, raw[:HEAD_BYTES])
-    except LookupError:
-        raise InputError("unknown-encoding", path, encoding=encoding) from None
-    try:
         text = raw.decode(enc)
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
@@ -178,30 +639,22 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
     del raw
     if text.startswith("\ufeff"):
         text = text[1:]
-    problems: list[dict] = []
-    records: list[tuple[int, Any]] = []
-    seen_dups = [0]
+    survey = _Survey()
     # "\ud800" escapes decode to lone surrogates, which no UTF-8 writer (nor Arrow) can hold
     surrogates = _ESCAPED_SURROGATE.search(text) is not None
     if lines:
+        records = []
+        loads = _hooked_loads(survey)
         n = 0
         for line in _split_lines(text):
             if not line.strip():
                 continue
             n += 1
-            try:
-                records.append((n, _loads(line, seen_dups)))
-            except json.JSONDecodeError as exc:
-                problems.append(record(ROW_MALFORMED, row=n, value=line[:200],
-                                        params={"detail": exc.msg}))
-                records.append((n, {}))
-            except (RecursionError, ValueError) as exc:  # nesting too deep / a number too long
-                problems.append(record(ROW_MALFORMED, row=n, value=line[:200],
-                                        params={"detail": _json_detail(exc)}))
-                records.append((n, {}))
+            survey.line(n, line, loads)
+            records.append(survey.last)
     else:
         try:
-            data = _loads(text, seen_dups)
+            data = _loads(text, survey.seen_dups)
         except json.JSONDecodeError as exc:
             raise InputError("bad-json", path, line=exc.lineno, detail=exc.msg) from exc
         except RecursionError:
@@ -211,32 +664,9 @@ def open_json(path: str, encoding: str | None, lines: bool, profile: str = "guid
         del text
         data, _where = _records_list(data, path, json_path)
         records = list(enumerate(data, start=1))
-    keys: list[str] = []
-    seen = set()
-    for _n, rec in records:
-        if isinstance(rec, dict):
-            for k in rec:
-                if k not in seen:
-                    seen.add(k)
-                    keys.append(k)
-    mapping, unknown, dups = map_columns(keys, profile)
-    if len(mapping) < 2:
-        raise InputError("no-element-columns", path, sheet="")
-    loc = mapping.get("handling_location")
-    if loc and "handling_hours" not in mapping and any(
-            isinstance(r, dict) and isinstance(r.get(loc), list) for _n, r in records[:100]):
-        mapping["handling_hours"] = f"{loc}[].time"
-    field_of = {label: canon for canon, label in mapping.items()}
-    for n, rec in records:
-        if not isinstance(rec, dict):
-            problems.append(record(ROW_MALFORMED, row=n, value=str(rec)[:200],
-                                    params={"detail": "not an object"}))
-        elif seen_dups[0]:
-            for key, where_key in _duplicates(rec):
-                problems.append(record(JSON_DUPLICATE_KEY, row=n, field=field_of.get(where_key),
-                                        value=key, params={"key": key}))
-    t = Table(path, None, mapping, unknown, 0, _json_chunks,
-              problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+        for n, rec in records:
+            survey.add(n, rec)
+    t = survey.table(path, real_path, profile, surrogates)
     t.state = {"records": records, "surrogates": surrogates}
     return t
 
@@ -287,25 +717,98 @@ def _json_value(canonical: str, v: Any) -> Any:
 
 
 def _json_chunks(table: Table) -> Iterator[Any]:
-    import numpy as np
-    import pandas as pd
+    from validators.read.frames import SLICE_ROWS, TextFrames, texts
 
-    records = table.state["records"]
+    cfg = table.state
+    done = 0
+    if cfg.get("arrow_block"):
+        try:
+            for frame in _jsonl_arrow_chunks(table):
+                done += len(frame)
+                yield frame
+            return
+        except Exception:  # noqa: BLE001 - Arrow refused a line Python reads: Python reads on from there
+            pass
+    if "records" in cfg:
+        records = iter(cfg["records"])
+    else:
+        records = ((n, _jsonl_record(line)) for n, line in _jsonl_lines(cfg["path"], cfg["encoding"], None)
+                   if n > done)
     hours_from_lobby = table.columns.get("handling_hours", "").endswith("[].time")
     items = [(c, lbl) for c, lbl in table.columns.items() if not (hours_from_lobby and c == "handling_hours")]
-    for lo in range(0, len(records), CHUNK_ROWS):
-        part = records[lo: lo + CHUNK_ROWS]
-        data = []
-        for _n, rec in part:
-            rec = rec if isinstance(rec, dict) else {}
-            row = [_json_value(c, rec.get(lbl)) for c, lbl in items]
-            if table.state.get("surrogates"):
-                row = [_visible_surrogates(v) for v in row]
-            if hours_from_lobby:
-                lob = rec.get(table.columns["handling_location"])
-                row.append(_lobby_hours(lob) if isinstance(lob, list) else None)
-            data.append(row)
-        names = [c for c, _ in items] + (["handling_hours"] if hours_from_lobby else [])
-        frame = pd.DataFrame(data, columns=names, dtype="str")
-        frame["_row"] = np.asarray([n for n, _ in part], dtype=np.int64)
-        yield frame
+    surrogates = cfg.get("surrogates")
+    names = [c for c, _ in items] + (["handling_hours"] if hours_from_lobby else [])
+    frames = TextFrames(names)
+    while part := list(islice(records, min(SLICE_ROWS, CHUNK_ROWS - len(frames)))):
+        recs = [rec if isinstance(rec, dict) else {} for _n, rec in part]
+        columns = {}
+        for c, lbl in items:
+            convert = functools.partial(_json_value, c)
+            if surrogates:
+                convert = functools.partial(_visible_value, convert)
+            columns[c] = texts([rec.get(lbl) for rec in recs], convert)
+        if hours_from_lobby:
+            loc = table.columns["handling_location"]
+            hours = [_lobby_hours(lob) if isinstance(lob := rec.get(loc), list) else None for rec in recs]
+            columns["handling_hours"] = texts(hours, _visible_surrogates if surrogates else _same)
+        frames.add(columns, [n for n, _ in part])
+        if len(frames) >= CHUNK_ROWS:
+            yield frames.frame()
+            frames = TextFrames(names)
+    if len(frames):
+        yield frames.frame()
+
+
+def _jsonl_arrow_chunks(table: Table) -> Iterator[Any]:
+    """A JSONL file whose every line is an object of strings and nulls (the survey said so), read
+    by Arrow's streaming JSON reader: an explicit string schema of the element keys, "" as null."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+
+    cfg = table.state
+    labels = list(table.columns.values())
+    schema = pa.schema([(lbl, pa.string()) for lbl in labels])
+    reader = pj.open_json(cfg["path"], read_options=pj.ReadOptions(block_size=cfg["arrow_block"]),
+                          parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
+    names = list(table.columns)
+    start = 1
+
+    def frame(tbl):
+        nonlocal start
+        cols = []
+        for col in tbl.columns:
+            empty = pc.equal(col, "")
+            cols.append(pc.if_else(empty, None, col) if pc.any(empty).as_py() else col)
+        out = pa.table(cols, names=names).to_pandas()
+        if len(out) != tbl.num_rows:
+            raise ValueError("rows lost")  # never expected: the Python read takes over
+        out["_row"] = np.arange(start, start + tbl.num_rows, dtype=np.int64)
+        start += tbl.num_rows
+        return out
+
+    pending = pa.Table.from_batches([], schema=schema)
+    for batch in reader:
+        pending = pa.concat_tables([pending, pa.Table.from_batches([batch], schema=schema)])
+        while pending.num_rows >= CHUNK_ROWS:
+            yield frame(pending.slice(0, CHUNK_ROWS))
+            pending = pending.slice(CHUNK_ROWS)
+    if pending.num_rows:
+        yield frame(pending)
+
+
+def _same(v: Any) -> Any:
+    return v
+
+
+def _visible_value(convert, v: Any) -> Any:
+    return _visible_surrogates(convert(v))
+
+
+def _jsonl_record(line: str) -> Any:
+    """A line's record for the frames (a malformed line, already reported, is a row of nothing)."""
+    try:
+        return _PLAIN.decode(line)
+    except (ValueError, RecursionError):
+        return {}

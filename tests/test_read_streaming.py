@@ -1,0 +1,286 @@
+"""Issue 15.3: the streaming JSON, JSONL and XLSX readers give what the whole-document reads gave.
+
+Each streaming read is compared with the exact path it replaced (``jsonfile._open_loaded`` keeps
+the whole-document read; for XLSX the reference is calamine's ``to_python`` with merged blocks
+filled as before) on edge values: None/null, "", whitespace-only, full-width space, placeholders
+无 / — /, numbers, booleans, nested lists, leading zeros, Chinese, keys first seen late, buffers cut
+mid-value, chunks and slices smaller than the file.
+"""
+import json
+
+import pandas as pd
+import pytest
+
+from validators.read import frames as frames_mod
+from validators.read import jsonfile
+from validators.read.base import Table
+
+REC = {"事项名称": "固定资产投资项目节能审查", "实施编码": "11450721MB155808114000104002000", "事项类型": "001",
+       "实施主体": "灵山县行政审批局", "办理地点": "灵山县政务服务中心"}
+
+EDGE_VALUES = [None, "", "   ", "\u3000", "无", "—", "/", "001", 0, 12, 1.0, 1.5, True, False,
+               [{"lawName": "行政许可法", "termsNumber": "第十二条"}], ["a", None, 3], {"k": "v"}, [],
+               "灵山县\u2028行政审批局", "全角　空格", "x" * 3000]
+
+
+def _records():
+    out = []
+    for i, v in enumerate(EDGE_VALUES):
+        rec = dict(REC)
+        rec["承诺办结时限"] = v
+        rec["办理地点"] = v if isinstance(v, str) else REC["办理地点"]
+        if i % 5 == 0:
+            del rec["事项名称"]
+        if i == 7:
+            rec["法定办结时限"] = "20个工作日"   # a key first seen late
+        out.append(rec)
+    return out
+
+
+def _frames(table: Table) -> pd.DataFrame:
+    return pd.concat(list(table.chunks()), ignore_index=True)
+
+
+def _same_tables(got: Table, want: Table) -> None:
+    assert got.columns == want.columns and got.unknown == want.unknown
+    assert got.problems == want.problems
+    pd.testing.assert_frame_equal(_frames(got), _frames(want))
+
+
+def _loaded(path, lines, json_path=None):
+    return jsonfile._open_loaded(str(path), str(path), "utf-8", lines, "guide", json_path)
+
+
+def _streamed(path, lines, json_path=None):
+    t = jsonfile.open_json(str(path), None, lines, json_path=json_path)
+    assert "records" not in t.state, "the streaming read fell back to the whole document"
+    return t
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    """Read buffers of a few characters, slices of 3 rows and chunks of 7: every boundary is crossed."""
+    monkeypatch.setattr(jsonfile, "_READ", 5)
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_json_array_streams_what_the_whole_read_gives(tmp_path, small_pieces, indent):
+    path = tmp_path / "a.json"
+    recs = _records() * 3 + ["not an object", 5]
+    text = json.dumps(recs, ensure_ascii=False, indent=indent)
+    text = text.replace('"实施主体": "灵山县行政审批局"', '"实施主体": "甲", "实施主体": "灵山县行政审批局"', 1)
+    path.write_text(text, encoding="utf-8")
+    got, want = _streamed(path, False), _loaded(path, False)
+    _same_tables(got, want)
+    codes = {p["code"] for p in got.problems}
+    assert {"json-duplicate-key", "row-malformed"} <= codes
+    frame = _frames(got)
+    assert len(frame) == len(recs) and frame["_row"].tolist() == list(range(1, len(recs) + 1))
+    assert "001" in set(frame["item_type"].dropna()) or "001" in set(frame["promised_time_limit"].dropna())
+
+
+def test_jsonl_streams_what_the_whole_read_gives(tmp_path, small_pieces):
+    path = tmp_path / "a.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in _records()]
+    lines[3] = lines[3][:-5]                      # one bad line: a finding with its number
+    lines.insert(6, "   ")                        # a blank line is no record
+    lines.insert(8, "[1, 2]")
+    text = "\ufeff" + "\r\n".join(lines) + "\n"
+    path.write_text(text, encoding="utf-8")
+    got, want = _streamed(path, True), _loaded(path, True)
+    _same_tables(got, want)
+    bad = [p for p in got.problems if p["code"] == "row-malformed"]
+    assert [p["row"] for p in bad] == [4, 8]
+
+
+def test_leading_zeros_and_values_stay_text(tmp_path):
+    path = tmp_path / "z.jsonl"
+    recs = [dict(REC, 实施编码="0011", 事项类型=v) for v in ("001", "", None, "01")]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    frame = _frames(_streamed(path, True))
+    assert frame["task_code"].tolist() == ["0011"] * 4
+    assert frame["item_type"].tolist()[0] == "001" and frame["item_type"].isna().tolist() == [False, True, True, False]
+
+
+@pytest.mark.parametrize("json_path", [None, "data.list"])
+def test_envelopes_stream_the_chosen_list(tmp_path, small_pieces, json_path):
+    path = tmp_path / "env.json"
+    doc = {"code": 200, "msg": "成功", "data": {"total": 123456789012345678901234567890,
+                                              "tags": [{"name": "x"}], "list": _records(), "page": 1.5},
+           "extra": [[1, 2], {"a": [3]}]}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    _same_tables(_streamed(path, False, json_path), _loaded(path, False, json_path))
+
+
+def test_surrogate_escapes_stream_as_before(tmp_path, small_pieces):
+    path = tmp_path / "s.json"
+    path.write_text('[{"事项名称": "a\\ud83d", "实施编码": "1", "事项类型": "01"},'
+                    ' {"事项名称": "b", "实施编码": "2", "事项类型": "\\ud83d\\ude00"}]', encoding="utf-8")
+    got = _streamed(path, False)
+    _same_tables(got, _loaded(path, False))
+    assert _frames(got)["item_name"].tolist() == ["a\\ud83d", "b"]
+
+
+@pytest.mark.parametrize("text,lines", [
+    ('[{"事项名称": "a", "实施编码": "1"}, ]', False),           # trailing comma: bad-json, as before
+    ('[{"事项名称": "a", "实施编码": "1"}] x', False),           # extra data
+    ('{"data": [1], "data": [{"事项名称": "a", "实施编码": "1"}]}', False),  # an envelope repeating a key
+    ('[[{"事项名称": "a", "实施编码": "1"}]]', False),
+])
+def test_irregular_documents_fall_back_to_the_whole_read(tmp_path, text, lines):
+    from validators.read import InputError
+
+    path = tmp_path / ("x.jsonl" if lines else "x.json")
+    path.write_text(text, encoding="utf-8")
+
+    def outcome(fn):
+        try:
+            t = fn()
+        except InputError as exc:
+            return exc.key, exc.params
+        return t.columns, t.problems, _frames(t).to_dict("list")
+
+    assert outcome(lambda: jsonfile.open_json(str(path), None, lines)) == outcome(lambda: _loaded(path, lines))
+
+
+# ----------------------------------------------------------------- XLSX
+
+def _reference_excel(path, sheet):
+    """The rows as the reader read them before streaming: to_python, trailing empties cut, merges filled."""
+    from python_calamine import CalamineWorkbook
+
+    from validators.read.excel import cell_text
+    from validators.read.header import pick_header
+
+    ws = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+    rows = ws.to_python(skip_empty_area=False)
+    while rows and all(v is None or v == "" for v in rows[-1]):
+        rows.pop()
+    idx, mapping, _u, _d = pick_header(rows, str(path), sheet)
+    labels = ["" if v is None else str(v) for v in rows[idx]]
+    for (r0, c0), (r1, _c1) in ws.merged_cell_ranges:
+        r1 = min(r1, len(rows) - 1)
+        if r0 <= idx or r1 <= r0 or labels[c0] not in mapping.values() or rows[r0][c0] in (None, ""):
+            continue
+        for r in range(r0 + 1, r1 + 1):
+            rows[r][c0] = rows[r0][c0]
+    pos = [labels.index(lbl) for lbl in mapping.values()]
+    data = [[cell_text(r[p]) for p in pos] for r in rows[idx + 1:]]
+    frame = pd.DataFrame(data, columns=list(mapping), dtype="str")
+    frame["_row"] = range(idx + 2, idx + 2 + len(data))
+    frame["_row"] = frame["_row"].astype("int64")
+    return frame
+
+
+def _workbook(path, left: int):
+    import datetime as dt
+
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("清单")
+    ws.write(1, left, "灵山县政务服务事项实施清单")
+    header = ["事项名称", "实施编码", "事项类型", "实施主体", "承诺办结时限", "更新时间"]
+    for c, h in enumerate(header):
+        ws.write(2, left + c, h)
+    values = [None, "", "   ", "\u3000", "无", "—", "/", "001", 0, 12, 1.5, 914403001922038016.0, True]
+    r = 3
+    for i, v in enumerate(values * 2):
+        ws.write(r, left, f"事项{i}")
+        ws.write_string(r, left + 1, f"{i:04d}")
+        if v is not None:
+            ws.write(r, left + 2, v)
+        if i % 4:
+            ws.write(r, left + 3, "灵山县行政审批局")
+        ws.write_number(r, left + 4, i)
+        ws.write_datetime(r, left + 5, dt.datetime(2024, 1, 1 + i % 28, 0 if i % 2 else 9, 30),
+                          wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+        r += 1
+    ws.merge_range(5, left + 3, 9, left + 3, "合并的实施主体")     # crosses slices and chunks
+    ws.merge_range(12, left + 3, r + 3, left + 3, "到表尾")          # clipped to the last row
+    ws.write(r + 6, left + 10, "")                                 # formatted, empty rows below
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("left", [0, 2])
+def test_xlsx_streams_what_the_whole_sheet_gave(tmp_path, monkeypatch, left):
+    from validators.read import excel, open_tables
+
+    monkeypatch.setattr(excel, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
+    path = _workbook(tmp_path / "w.xlsx", left)
+    (table,) = open_tables(str(path))
+    got = pd.concat(list(table.chunks()), ignore_index=True)
+    pd.testing.assert_frame_equal(got, _reference_excel(path, "清单"))
+    notes = [p for p in table.problems if p["code"] == "merged-cells-filled"]
+    assert [(p["row"], p["params"]["rows"]) for p in notes] == [(6, 5), (13, len(got) + 3 - 12)]
+
+
+def test_plain_jsonl_read_by_arrow_gives_the_python_frames(tmp_path, monkeypatch):
+    """Objects of strings and nulls only: Arrow's JSON reader (explicit string schema) reads them."""
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 4)
+    path = tmp_path / "plain.jsonl"
+    values = [None, "", "   ", "\u3000", "无", "—", "/", "001", "0", "灵山县\u2028政务", 'a"b\\c', "x" * 5000]
+    recs = []
+    for i, v in enumerate(values * 2):
+        rec = {"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": v, "实施主体": "灵山县行政审批局"}
+        if i % 3 == 0:
+            del rec["实施主体"]
+        if i == 5:
+            rec["备注"] = "未知列"
+        recs.append(rec)
+    lines = [json.dumps(r, ensure_ascii=i % 2 == 0) for i, r in enumerate(recs)]
+    lines.insert(4, "")
+    lines.insert(7, " \t")
+    path.write_text("\r\n".join(lines) + "\n", encoding="utf-8")
+    got = _streamed(path, True)
+    assert got.state.get("arrow_block"), "a plain JSONL file is read by Arrow"
+    _same_tables(got, _loaded(path, True))
+    assert [len(f) for f in got.chunks()] == [4] * 6
+
+
+def test_jsonl_with_other_values_is_not_given_to_arrow(tmp_path):
+    path = tmp_path / "typed.jsonl"
+    recs = [dict(REC), dict(REC, 事项类型=1)]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    got = _streamed(path, True)
+    assert not got.state.get("arrow_block")
+    assert _frames(got)["item_type"].tolist() == ["001", "1"]
+
+
+def test_jsonl_line_with_a_bom_keeps_its_message(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    path.write_text(json.dumps(REC, ensure_ascii=False) + "\n\ufeff" + json.dumps(REC, ensure_ascii=False),
+                    encoding="utf-8")
+    _same_tables(_streamed(path, True), _loaded(path, True))
+
+
+@pytest.mark.parametrize("envelope", [False, True])
+def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, envelope):
+    import gc
+    import os
+
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": ["01", "", None, "  ", "无"][i % 5],
+             "实施主体": "灵山县\u2028行政审批局"} for i in range(23)]
+    doc = {"code": "200", "data": {"list": recs}} if envelope else recs
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    got = _streamed(path, False)
+    spill = got.state["path"]
+    assert got.state.get("arrow_block") and spill != str(path) and not spill.startswith(str(tmp_path))
+    _same_tables(got, _loaded(path, False))
+    del got
+    gc.collect()
+    assert not os.path.exists(spill), "the spilled records go with the table"
+
+
+def test_json_table_states_the_input_size(tmp_path):
+    import os
+
+    path = tmp_path / "size.json"
+    path.write_text(json.dumps([REC] * 3, ensure_ascii=False, indent=4), encoding="utf-8")
+    assert _streamed(path, False).size_bytes == os.path.getsize(path) == _loaded(path, False).size_bytes

@@ -1,0 +1,65 @@
+"""Column-wise construction of the canonical text frames the Excel, HTML and JSON readers yield.
+
+A reader hands over its rows a few thousand at a time (``SLICE_ROWS``: Python objects for a whole
+50,000-row chunk would cost many times the text they hold), each element's raw values as one
+list; :func:`texts` turns a list into element text in Arrow (one C-level pass) when every value is
+a string or None, the usual export, and calls the reader's per-value converter only otherwise.
+:class:`TextFrames` gathers the slices of a chunk and gives the same frame as
+``pd.DataFrame(rows, columns=names, dtype="str")`` plus ``_row``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+SLICE_ROWS = 4096
+
+
+def texts(values: list, convert: Callable[[Any], Any]) -> Any:
+    """Element text of ``values``: ``convert(v)`` for each, where ``convert`` keeps a str, makes ""
+    None; an Arrow string array when possible, else the list (text Arrow cannot hold)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.array(values, type=pa.string())
+    except (pa.ArrowException, UnicodeError):
+        values = [convert(v) for v in values]
+        try:
+            return pa.array(values, type=pa.string())
+        except (pa.ArrowException, UnicodeError):
+            return values   # lone surrogates: pandas holds them, Arrow does not
+    empty = pc.equal(arr, "")
+    if pc.any(empty).as_py():
+        arr = pc.if_else(empty, None, arr)
+    return arr
+
+
+class TextFrames:
+    """The slices of one chunk, column by column, and the chunk's frame."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.pieces: dict[str, list] = {n: [] for n in names}
+        self.rows: list = []
+
+    def add(self, columns: dict[str, Any], rows) -> None:
+        """One slice: name → what :func:`texts` gave; ``rows`` its ``_row`` numbers."""
+        for n in self.names:
+            self.pieces[n].append(columns[n])
+        self.rows.extend(rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def frame(self) -> Any:
+        import numpy as np
+        import pandas as pd
+        import pyarrow as pa
+
+        if all(isinstance(p, pa.Array) for ps in self.pieces.values() for p in ps):
+            frame = pa.table({n: pa.chunked_array(ps, type=pa.string()) for n, ps in self.pieces.items()}).to_pandas()
+        else:
+            frame = pd.DataFrame({n: [v for p in ps for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
+                                  for n, ps in self.pieces.items()}, dtype="str")
+        frame["_row"] = np.asarray(self.rows, dtype=np.int64)
+        return frame
