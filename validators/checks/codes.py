@@ -103,13 +103,17 @@ def org_check_char(first8: str) -> str:
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
 
 
+_TEST_PREFIX = re.compile(r"^(TE|TEST|XX|TMP)", re.I)
+_DIGITS_12, _DIGITS_7_11, _DIGIT = re.compile(r"\d{12}"), re.compile(r"\d{7,11}"), re.compile(r"\d")
+
+
 def _is_placeholder(code: str) -> bool:
     core = code.replace("-", "")
     if len(set(core)) == 1 and len(core) >= 4:
         return True
     if core in ("123456789", "1234567890", "0123456789") or core.startswith("123456789012345"):
         return True
-    return bool(re.match(r"^(TE|TEST|XX|TMP)", core, re.I))
+    return bool(_TEST_PREFIX.match(core))
 
 
 _EXCEL_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d{1,2}$", re.I)
@@ -145,14 +149,14 @@ def classify_uscc(value: str) -> tuple[str, dict] | None:
 
 
 def classify_catalog(code: str, profile=None) -> tuple[str, dict] | None:
-    if re.fullmatch(r"\d{12}", code):
+    if _DIGITS_12.fullmatch(code):
         if code[2:4] not in _ITEM_TYPES and not (
                 profile is not None and code[:2] in profile.provinces and code[2:4] in profile.catalog_types()):
             return CATALOG_CODE_FORMAT, {"reason": "tt", "tt": code[2:4]}
         return None
     if profile is not None and profile.local_catalog is not None and profile.local_catalog.match(code):
         return None  # the profile documents this shape: one scheme finding, not one per row
-    if re.fullmatch(r"\d{7,11}", code) and code.zfill(12)[2:4] in _ITEM_TYPES:
+    if _DIGITS_7_11.fullmatch(code) and code.zfill(12)[2:4] in _ITEM_TYPES:
         return CATALOG_CODE_LEADING_ZEROS, {"length": len(code), "suggest": code.zfill(12)}
     if _LOCAL_CATALOG.match(code):
         return CATALOG_CODE_LOCAL, {"length": len(code)}
@@ -479,7 +483,7 @@ def _catalog_segments(rows: Rows, out: list, profile, cat: _Distinct, cat_ok, ar
         code = rows.code("central_dept_code")
         dept = _Distinct(code)
         words = _Vocabulary()
-        padded = words.add(dept, [("0" + d) if re.fullmatch(r"\d", d) else d  # named by code-leading-zeros
+        padded = words.add(dept, [("0" + d) if _DIGIT.fullmatch(d) else d  # named by code-leading-zeros
                                   for d in dept.texts()])
         dd = [c[4:6] for c in texts]
         bad = cat_ok & rows.present("central_dept_code") & _differ(words.add(cat, dd), padded)
@@ -490,16 +494,16 @@ def _catalog_segments(rows: Rows, out: list, profile, cat: _Distinct, cat_ok, ar
 
 def _leading_zeros(rows: Rows, out: list) -> None:
     """事项类型 ``1`` and 中央业务指导部门 ``4``: two-digit codes Excel stored as numbers."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     for col in ("item_type", "central_dept_code"):
         if rows.has(col):
-            raw = rows.text(col)
-            single = pc.fill_null(pc.match_substring_regex(pa.array(raw.array), r"^[1-9]$"), False) \
-                .to_numpy(zero_copy_only=False)
+            raw = _Distinct(rows.text(col))
+            single = raw.broadcast(_shape_ok(_SINGLE_DIGIT)(raw.values), False)
             if single.any():
-                out.append(hits(rows.frame, single, CODE_LEADING_ZEROS, col, params={"suggest": "0" + raw}))
+                out.append(hits(rows.frame, single, CODE_LEADING_ZEROS, col,
+                                params={"suggest": raw.at(["0" + v for v in raw.texts()], single)}))
+
+
+_SINGLE_DIGIT = re.compile(r"^[1-9]$")
 
 
 def _area_province(rows: Rows, out: list) -> tuple[_Distinct, list]:
