@@ -2,7 +2,8 @@
 
 The suite is defined once, in ``schemas/expectations.json`` (plus the code lists), and turned
 into :class:`ExpectationSpec` records.  The default *native* engine evaluates them while chunks
-stream past, keeping only small state (a hash index for uniqueness, counters for the rest); the
+stream past, keeping only small state (an exact hash index of the distinct 实施编码 — amortised
+O(1) per row, see :class:`UniqueIndex` — and counters for the rest); the
 ``gx`` engine (:mod:`validators.gx_engine`) hands the same suite to great_expectations.  Both
 produce :class:`ExpectationResult` records with GX's counting conventions, and a test proves the
 two agree on the samples.
@@ -193,49 +194,35 @@ class UniqueIndex:
     """Exact set of text values with the first location (table, row) of each.
 
     64-bit hashes in a numpy open-addressing table (linear probing, load at most 1/2, doubled
-    when full: amortised O(1) per value), the values themselves as UTF-8 bytes in one growing
-    buffer, so two different values sharing a hash are told apart by comparing the values.
-    Memory per distinct value: the value's bytes + 8 (offset) + 8 (hash) + 8 (row) + 8–16 (slots).
+    when full: amortised O(1) per value).  The values themselves and their first rows are kept
+    per block of additions, zstd-compressed, and opened only when a hash is found again, so two
+    different values sharing a hash are told apart by comparing the values.  Memory per distinct
+    value: 8 bytes (hash) + 8–16 (slots) + ≈4 (the compressed code, offset and row).
     """
 
     def __init__(self):
         self.n = 0
         self._hash = np.zeros(1024, dtype=np.uint64)
-        self._row = np.zeros(1024, dtype=np.int64)
-        self._offs = np.zeros(1025, dtype=np.int64)
-        self._data = np.zeros(1 << 15, dtype=np.uint8)
         self._slots = np.full(2048, -1, dtype=np.int32)
-        self._block_start: list[int] = []   # first entry of each add() …
-        self._block_table: list[int] = []   # … and the table its rows belong to
-
-    def _stored(self):
-        import pyarrow as pa
-
-        return pa.LargeStringArray.from_buffers(
-            self.n, pa.py_buffer(self._offs[: self.n + 1]), pa.py_buffer(self._data[: self._offs[self.n]]))
+        self._starts: list[int] = []          # first entry of each block
+        self._blocks: list[_Block] = []
+        self._opened: dict[int, tuple] = {}   # the blocks opened last: values, rows
 
     def find(self, values, h: np.ndarray) -> np.ndarray:
         """Entry of each value (an arrow text array without nulls, ``h`` its hashes), or -1."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         found = np.full(len(h), -1, dtype=np.int64)
         if self.n == 0 or len(h) == 0:
             return found
         mask = np.uint64(len(self._slots) - 1)
         slot = _home(h, mask)
         todo = np.arange(len(h))
-        stored = None
         while len(todo):
             e = self._slots[slot[todo]].astype(np.int64)
             todo, e = todo[e >= 0], e[e >= 0]          # an empty slot ends the probe: absent
             same = np.flatnonzero(self._hash[e] == h[todo])
             if len(same):
-                if stored is None:
-                    stored = self._stored()
                 cand = todo[same]
-                equal = pc.equal(stored.take(pa.array(e[same])),
-                                 values.take(pa.array(cand)).cast(pa.large_string())).to_numpy(zero_copy_only=False)
+                equal = self._equal(e[same], values, cand)
                 found[cand[equal]] = e[same][equal]
                 keep = np.ones(len(todo), dtype=bool)
                 keep[same[equal]] = False
@@ -249,19 +236,10 @@ class UniqueIndex:
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         if k == 0:
             return ids
-        offs, data = _buffers(values)
-        size = int(offs[-1] - offs[0])
-        end = int(self._offs[self.n])
         self._hash = _room(self._hash, self.n + k)
-        self._row = _room(self._row, self.n + k)
-        self._offs = _room(self._offs, self.n + k + 1)
-        self._data = _room(self._data, end + size)
         self._hash[self.n: self.n + k] = h
-        self._row[self.n: self.n + k] = rows
-        self._offs[self.n + 1: self.n + k + 1] = offs[1:] - offs[0] + end
-        self._data[end: end + size] = data[offs[0]: offs[-1]]
-        self._block_start.append(self.n)
-        self._block_table.append(table)
+        self._starts.append(self.n)
+        self._blocks.append(_Block.pack(values, rows, table))
         self.n += k
         if 2 * self.n > len(self._slots):
             cap = len(self._slots)
@@ -286,10 +264,75 @@ class UniqueIndex:
             todo = todo[~won]
             slot[todo] = (slot[todo] + 1) & mask
 
+    def _by_block(self, entries: np.ndarray):
+        """(block, positions in ``entries``, offsets inside the block) per block holding entries."""
+        block = np.searchsorted(np.asarray(self._starts), entries, side="right") - 1
+        for b in np.unique(block).tolist():
+            at = np.flatnonzero(block == b)
+            yield b, at, entries[at] - self._starts[b]
+
+    def _open(self, b: int) -> tuple:
+        if b not in self._opened:
+            if len(self._opened) >= 4:
+                self._opened.pop(next(iter(self._opened)))
+            self._opened[b] = self._blocks[b].unpack()
+        return self._opened[b]
+
+    def _equal(self, entries: np.ndarray, values, idx: np.ndarray) -> np.ndarray:
+        """Whether the stored value of each entry equals ``values[idx]``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        equal = np.zeros(len(entries), dtype=bool)
+        for b, at, local in self._by_block(entries):
+            stored = self._open(b)[0].take(pa.array(local))
+            asked = values.take(pa.array(idx[at])).cast(pa.large_string())
+            equal[at] = pc.equal(stored, asked).to_numpy(zero_copy_only=False)
+        return equal
+
     def first(self, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(table, row) of the first occurrence of each entry."""
-        block = np.searchsorted(np.asarray(self._block_start), entries, side="right") - 1
-        return np.asarray(self._block_table)[block], self._row[entries]
+        tables = np.empty(len(entries), dtype=np.int64)
+        rows = np.empty(len(entries), dtype=np.int64)
+        for b, at, local in self._by_block(entries):
+            tables[at] = self._blocks[b].table
+            rows[at] = self._open(b)[1][local]
+        return tables, rows
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The values (UTF-8 bytes and offsets) and first rows of one :meth:`UniqueIndex.add`, zstd."""
+
+    table: int
+    n: int
+    size: int
+    data: object
+    offsets: object
+    rows: object
+
+    @classmethod
+    def pack(cls, values, rows: np.ndarray, table: int) -> _Block:
+        import pyarrow as pa
+
+        def squeeze(a: np.ndarray) -> np.ndarray:
+            # copied out: arrow's compressed buffer keeps the worst-case size it was allocated with
+            return np.frombuffer(pa.compress(pa.py_buffer(np.ascontiguousarray(a)), codec="zstd"),
+                                 dtype=np.uint8).copy()
+
+        offs, data = _buffers(values)
+        return cls(table, len(values), int(offs[-1] - offs[0]), squeeze(data[offs[0]: offs[-1]]),
+                   squeeze(offs - offs[0]), squeeze(rows.astype(np.int64)))
+
+    def unpack(self) -> tuple:
+        import pyarrow as pa
+
+        def open_(buf, size):
+            return pa.decompress(buf, decompressed_size=size, codec="zstd")
+
+        values = pa.LargeStringArray.from_buffers(self.n, open_(self.offsets, 8 * (self.n + 1)),
+                                                  open_(self.data, self.size))
+        return values, np.frombuffer(open_(self.rows, 8 * self.n), dtype=np.int64)
 
 
 def _distinct(values):
