@@ -86,8 +86,8 @@ class Report:
         else:
             codes, names = np.zeros(rows.n, dtype=np.int64), [UNKNOWN_UNIT]
         sizes = np.bincount(codes, minlength=len(names)).tolist()
-        errors = np.bincount(codes[bad], minlength=len(names)).tolist()
-        for name, n, b in zip(names, sizes, errors, strict=True):
+        with_errors = np.bincount(codes[bad], minlength=len(names)).tolist()
+        for name, n, b in zip(names, sizes, with_errors, strict=True):
             entry = self.units.setdefault(name, [0, 0])
             entry[0] += n
             entry[1] += b
