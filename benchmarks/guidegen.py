@@ -1133,7 +1133,9 @@ def _counties(n: int):
     names = (a + b + "县" for a, b in product(_NAME_CHARS, _NAME_CHARS) if a != b)
     k = 0
     while len(out) < n:
-        area = f"45{1 + k // 90:02d}{10 + k % 90:02d}"
+        # 8,910 counties (≈2.6M rows) use up the 6-digit codes 4501xx…4599xx: further counties
+        # reuse them (their 实施主体 codes still differ by organization code), never 7 digits
+        area = f"45{1 + (k // 90) % 99:02d}{10 + k % 90:02d}"
         k += 1
         if area == AREA:
             continue

@@ -56,10 +56,23 @@ def _locate(frame, chunk, source: str, sheet: str | None):
     item = None
     for col in ("task_code", "item_name"):
         if col in chunk.columns:
-            vals = chunk[col].to_numpy()[pos]
+            vals = chunk[col].array.take(pos).to_numpy()    # the hit rows only, not the column
             item = vals if item is None else [a if isinstance(a, str) and a else b for a, b in zip(item, vals, strict=True)]
     frame["item"] = item if item is not None else None
     return frame
+
+
+def _blank_rows(chunk, columns: list[str]):
+    """numpy bool array: rows with no value in any of ``columns`` (column by column, stopping at
+    the first column that leaves no candidate)."""
+    import numpy as np
+
+    blank = np.ones(len(chunk), dtype=bool)
+    for col in columns:
+        blank &= chunk[col].isna().to_numpy()
+        if not blank.any():
+            break
+    return blank
 
 
 def _problem_frame(problems: Iterable[dict], source: str, sheet: str | None):
@@ -119,8 +132,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
     report.sources.append(info)
     ctx = TableContext(table)
     for chunk in table.chunks():
-        canon = [c for c in chunk.columns if c != "_row"]
-        blank = chunk[canon].isna().all(axis=1) if canon else pd.Series(True, index=chunk.index)
+        blank = _blank_rows(chunk, [c for c in chunk.columns if c != "_row"])
         info.rows += len(chunk)
         if blank.any():
             info.rows_blank += int(blank.sum())

@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from validators.core.rows import Rows, map_distinct, map_pairs
+from validators.core.rows import Rows, map_distinct
 from validators.core.rulebook import GBT_39554_1, HEURISTIC, declare
 from validators.core.schema import USCC_PATTERN, item_type_codes, task_code_pattern
 from validators.report.findings import hits
@@ -103,13 +103,17 @@ def org_check_char(first8: str) -> str:
     return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
 
 
+_TEST_PREFIX = re.compile(r"^(TE|TEST|XX|TMP)", re.I)
+_DIGITS_12, _DIGITS_7_11, _DIGIT = re.compile(r"\d{12}"), re.compile(r"\d{7,11}"), re.compile(r"\d")
+
+
 def _is_placeholder(code: str) -> bool:
     core = code.replace("-", "")
     if len(set(core)) == 1 and len(core) >= 4:
         return True
     if core in ("123456789", "1234567890", "0123456789") or core.startswith("123456789012345"):
         return True
-    return bool(re.match(r"^(TE|TEST|XX|TMP)", core, re.I))
+    return bool(_TEST_PREFIX.match(core))
 
 
 _EXCEL_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d{1,2}$", re.I)
@@ -145,14 +149,14 @@ def classify_uscc(value: str) -> tuple[str, dict] | None:
 
 
 def classify_catalog(code: str, profile=None) -> tuple[str, dict] | None:
-    if re.fullmatch(r"\d{12}", code):
+    if _DIGITS_12.fullmatch(code):
         if code[2:4] not in _ITEM_TYPES and not (
                 profile is not None and code[:2] in profile.provinces and code[2:4] in profile.catalog_types()):
             return CATALOG_CODE_FORMAT, {"reason": "tt", "tt": code[2:4]}
         return None
     if profile is not None and profile.local_catalog is not None and profile.local_catalog.match(code):
         return None  # the profile documents this shape: one scheme finding, not one per row
-    if re.fullmatch(r"\d{7,11}", code) and code.zfill(12)[2:4] in _ITEM_TYPES:
+    if _DIGITS_7_11.fullmatch(code) and code.zfill(12)[2:4] in _ITEM_TYPES:
         return CATALOG_CODE_LEADING_ZEROS, {"length": len(code), "suggest": code.zfill(12)}
     if _LOCAL_CATALOG.match(code):
         return CATALOG_CODE_LOCAL, {"length": len(code)}
@@ -172,13 +176,20 @@ def classify_task(code: str, profile=None) -> tuple[str, dict] | None:
 
 
 def uscc_valid(values) -> np.ndarray:
-    """Vectorised GB 32100 + GB 11714 check of a text Series: True where the code is valid."""
+    """Vectorised GB 32100 + GB 11714 check of a text Series: True where the code is valid.
+
+    Checked once per distinct value (bodies repeat) and broadcast to the rows."""
+    col = _Distinct(values)
+    return col.broadcast(_uscc_ok(col.values))
+
+
+def _uscc_ok(arr) -> np.ndarray:
+    """The check characters of each value of an arrow text array, in numpy (null → False)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(values.array)
     shape = pc.fill_null(pc.match_substring_regex(arr, _USCC_RE.pattern), False).to_numpy(zero_copy_only=False)
-    ok = np.zeros(len(values), dtype=bool)
+    ok = np.zeros(len(arr), dtype=bool)
     idx = np.flatnonzero(shape)
     if len(idx) == 0:
         return ok
@@ -205,120 +216,228 @@ _USCC_ALPHA = np.frombuffer(USCC_ALPHABET.encode(), dtype=np.uint8)
 _ORG_LUT = _lut("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", range(36))
 
 
-def _shape_valid(pattern: re.Pattern):
-    def valid(values) -> np.ndarray:
-        import pyarrow as pa
+def _shape_ok(pattern: re.Pattern):
+    def ok(arr) -> np.ndarray:
         import pyarrow.compute as pc
 
-        return pc.fill_null(pc.match_substring_regex(pa.array(values.array), pattern.pattern), False) \
-            .to_numpy(zero_copy_only=False)
-    return valid
+        return pc.fill_null(pc.match_substring_regex(arr, pattern.pattern), False).to_numpy(zero_copy_only=False)
+    return ok
 
 
 _CATALOG_OK = re.compile(r"^\d{2}(0[1-9]|10|20|99|3[0-2])\d{8}$")
 
 
-def _classified(rows: Rows, col: str, fn, out: list, valid=None) -> np.ndarray:
-    """Classify distinct values (skipping those ``valid`` vouches for); one hit frame per rule.
+def _arrow(values):
+    """A text Series (or arrow array) as one arrow array."""
+    import pyarrow as pa
 
-    Returns a bool array: True where the value is present and breaks no rule.
+    arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return arr.cast(pa.large_string()) if pa.types.is_null(arr.type) else arr
+
+
+class _Distinct:
+    """A text column as codes into its distinct values: per-value work once, broadcast to rows."""
+
+    def __init__(self, values):
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(_arrow(values))
+        self.values = encoded.dictionary                 # arrow text, in order of appearance
+        self.codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        self._texts = None
+
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = self.values.to_pylist()
+        return self._texts
+
+    def broadcast(self, per_value, missing=False) -> np.ndarray:
+        """numpy array of ``per_value[code]`` per row (``missing`` where the row has no value)."""
+        dtype = per_value.dtype if isinstance(per_value, np.ndarray) else np.asarray(missing).dtype
+        return np.append(np.asarray(per_value, dtype=dtype), np.array([missing], dtype=dtype))[self.codes]
+
+    def at(self, per_value: list, mask: np.ndarray) -> np.ndarray:
+        """``per_value[code]`` at the ``mask`` rows, None elsewhere (message parameters are read
+        at the hit rows only)."""
+        table = np.empty(len(per_value) + 1, dtype=object)
+        table[:-1] = per_value
+        out = np.full(len(mask), None, dtype=object)
+        pos = np.flatnonzero(mask)
+        out[pos] = table[self.codes[pos]]
+        return out
+
+
+class _Vocabulary:
+    """Ids of texts shared by several distinct-coded columns, so rows compare as integers."""
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+
+    def add(self, col: _Distinct, per_value: list) -> np.ndarray:
+        """Id per row of ``per_value[code]`` (-1: missing or None)."""
+        ids = [-1 if v is None else self.ids.setdefault(v, len(self.ids)) for v in per_value]
+        return col.broadcast(np.asarray(ids, dtype=np.int64), -1)
+
+    def text(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """The texts of ``ids`` at the ``mask`` rows, None elsewhere."""
+        table = np.empty(len(self.ids) + 1, dtype=object)
+        table[:-1] = list(self.ids)
+        out = np.full(len(ids), None, dtype=object)
+        pos = np.flatnonzero(mask)
+        out[pos] = table[ids[pos]]
+        return out
+
+
+def _differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Rows whose vocabulary ids differ or where either is missing (``(a != b).fillna(True)``)."""
+    return (a != b) | (a < 0) | (b < 0)
+
+
+def _at(mask: np.ndarray, arr) -> np.ndarray:
+    """An arrow text array's values at the ``mask`` rows, None elsewhere."""
+    import pyarrow as pa
+
+    out = np.full(len(mask), None, dtype=object)
+    pos = np.flatnonzero(mask)
+    out[pos] = arr.take(pa.array(pos)).to_numpy(zero_copy_only=False)
+    return out
+
+
+def _differs(a, b) -> np.ndarray:
+    """numpy bool: the texts (arrow, per row) differ, or either is missing."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.not_equal(_arrow(a), _arrow(b)), True).to_numpy(zero_copy_only=False)
+
+
+def _slice(arr, start: int, stop: int):
+    import pyarrow.compute as pc
+
+    return pc.utf8_slice_codeunits(arr, start, stop)
+
+
+def _pairs(a: _Distinct, b: _Distinct, fn) -> np.ndarray:
+    """numpy bool array of ``fn(a_i, b_i)`` (missing → None), evaluated once per distinct pair."""
+    ua, ub = [*a.texts(), None], [*b.texts(), None]
+    table = np.array([[bool(fn(x, y)) for y in ub] for x in ua], dtype=bool).reshape(len(ua), len(ub))
+    return table[a.codes, b.codes]
+
+
+def _classified(rows: Rows, col: str, fn, out: list, ok=None, repeats: bool = True):
+    """Classify distinct values (skipping those the ``ok`` kernel vouches for); one hit frame per rule.
+
+    ``repeats``: the column repeats its values (bodies, catalog codes), so ``ok`` runs on the
+    distinct values; otherwise (实施编码) on the rows, and only the rest is classified.
+    Returns (a bool array: True where the value is present and breaks no rule, the rule index
+    of each row or -1, the rule names), and the column as :class:`_Distinct` when ``repeats``.
     """
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     values = rows.code(col)
     present = rows.present(col)
-    if valid is not None:
-        good = valid(values)
-        values = values.where(~good)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    verdicts = [fn(u) for u in uniques]
+    arr = _arrow(values)
+    col_d = None
+    if repeats:
+        col_d = _Distinct(arr)
+        todo_values = col_d.values
+        todo = np.flatnonzero(~ok(todo_values)) if ok is not None else np.arange(len(todo_values))
+        verdicts = [fn(u) for u in todo_values.take(pa.array(todo)).to_pylist()]
+    else:
+        good = ok(arr) if ok is not None else np.zeros(len(arr), dtype=bool)
+        rows_todo = np.flatnonzero(pc.is_valid(arr).to_numpy(zero_copy_only=False) & ~good)
+        col_d = None
+        sub = _Distinct(arr.take(pa.array(rows_todo)))
+        todo = np.arange(len(sub.values))
+        verdicts = [fn(u) for u in sub.texts()]
     names = sorted({v[0] for v in verdicts if v})
-    rule_of = np.array([names.index(v[0]) if v else -1 for v in verdicts] + [-1], dtype=np.int64)[codes]
-    params = np.empty(len(verdicts) + 1, dtype=object)
-    params[:-1] = [v[1] if v else None for v in verdicts]
-    params = pd.Series(params[codes], index=rows.frame.index)
-    for k, name in enumerate(names):
-        out.append(hits(rows.frame, rule_of == k, name, col, params=params))
-    return present & (rule_of == -1), rule_of, names
+    rule_u = np.full(len(todo_values) if repeats else len(todo), -1, dtype=np.int64)
+    params_u = np.full(len(rule_u), None, dtype=object)
+    for i, v in zip(todo.tolist(), verdicts, strict=True):
+        if v:
+            rule_u[i] = names.index(v[0])
+            params_u[i] = v[1]
+    if repeats:
+        rule_of = col_d.broadcast(rule_u, -1)
+        params = col_d.broadcast(params_u, None) if names else None
+    else:
+        rule_of = np.full(rows.n, -1, dtype=np.int64)
+        rule_of[rows_todo] = sub.broadcast(rule_u, -1)
+        params = None
+        if names:
+            params = np.full(rows.n, None, dtype=object)
+            params[rows_todo] = sub.broadcast(params_u, None)
+    if names:
+        params = pd.Series(params, index=rows.frame.index)
+        for k, name in enumerate(names):
+            out.append(hits(rows.frame, rule_of == k, name, col, params=params))
+    return (present & (rule_of == -1), rule_of, names), col_d
 
 
 def _segment_check(rows: Rows, out: list, ok, segment, other: str, rule: str, field: str,
                    keys: tuple[str, str]) -> None:
-    """Flag rows (among ``ok``) where a code segment differs from another element's value."""
+    """Flag rows (among ``ok``) where a 实施编码 segment (arrow text per row) differs from another
+    element's value."""
     if not rows.has(other):
         return
     value = rows.code(other)
-    differs = (segment != value).fillna(True).to_numpy(dtype=bool)
-    out.append(hits(rows.frame, ok & rows.present(other) & differs, rule, field,
-                    params={keys[0]: segment, keys[1]: value}))
+    bad = ok & rows.present(other) & _differs(segment, value)
+    if bad.any():
+        out.append(hits(rows.frame, bad, rule, field, params={keys[0]: _at(bad, segment), keys[1]: value}))
 
 
 def check_codes(rows: Rows, ctx):
     out: list = []
     profile = rows.profile
-    body_ok = None
+    body_ok = body = None
     if rows.has("implementing_body_code"):
-        body_ok, rule_of, names = _classified(rows, "implementing_body_code", classify_uscc, out, uscc_valid)
+        (body_ok, rule_of, names), body = _classified(rows, "implementing_body_code", classify_uscc, out, _uscc_ok)
         if USCC_ORG_CHECK_DIGIT in names:  # the USCC itself is valid: keep comparing it
             body_ok = body_ok | (rule_of == names.index(USCC_ORG_CHECK_DIGIT))
     if profile is None or not profile.unpadded_codes:
         _leading_zeros(rows, out)
-    area_province = _area_province(rows, out) if rows.has("area_code") else None
+    area = _area_province(rows, out) if rows.has("area_code") else None
     cat_ok = None
     if rows.has("catalog_code"):
-        cat_ok = _classified(rows, "catalog_code", lambda c: classify_catalog(c, profile), out,
-                             _shape_valid(_CATALOG_OK))[0]
-        cat = rows.code("catalog_code")
-        if rows.has("item_type"):
-            tt = cat.str.slice(2, 4)
-            if profile is not None and profile.catalog_type_codes:
-                local = cat.str.slice(0, 2).isin(list(profile.provinces)).fillna(False)
-                tt = tt.where(~local, tt.map(lambda v: profile.catalog_type_codes.get(v, v), na_action="ignore"))
-            known_type = rows.code("item_type").isin(_ITEM_TYPES).to_numpy(dtype=bool)
-            _segment_check(rows, out, cat_ok & known_type, tt, "item_type",
-                           CATALOG_CODE_TYPE_MISMATCH, "catalog_code", ("tt", "item_type"))
-        province = area_province
-        if body_ok is not None:
-            from_body = rows.code("implementing_body_code").str.slice(2, 4).where(body_ok)
-            province = from_body if province is None else province.fillna(from_body)
-        if province is not None:
-            rr = cat.str.slice(0, 2)
-            bad = cat_ok & (province.notna() & (rr != "00") & (rr != province)).fillna(False).to_numpy(dtype=bool)
-            out.append(hits(rows.frame, bad, CATALOG_CODE_REGION_MISMATCH, "catalog_code",
-                            params={"rr": rr, "province": province}))
-        if rows.has("central_dept_code"):
-            dept = rows.code("central_dept_code")
-            dept = dept.where(~dept.str.fullmatch(r"\d").fillna(False), "0" + dept)  # named by code-leading-zeros
-            differs = (cat.str.slice(4, 6) != dept).fillna(True).to_numpy(dtype=bool)
-            out.append(hits(rows.frame, cat_ok & rows.present("central_dept_code") & differs,
-                            CATALOG_CODE_DEPT_MISMATCH, "catalog_code",
-                            params={"dd": cat.str.slice(4, 6), "dept": rows.code("central_dept_code")}))
+        (cat_ok, _r, _n), cat = _classified(rows, "catalog_code", lambda c: classify_catalog(c, profile), out,
+                                            _shape_ok(_CATALOG_OK))
+        _catalog_segments(rows, out, profile, cat, cat_ok, area, body, body_ok)
     if rows.has("task_code"):
-        ok = _classified(rows, "task_code", lambda c: classify_task(c, profile), out, _shape_valid(_TASK_RE))[0]
-        task = rows.code("task_code")
+        (ok, _r, _n), _ = _classified(rows, "task_code", lambda c: classify_task(c, profile), out,
+                                      _shape_ok(_TASK_RE), repeats=False)
+        task = _arrow(rows.code("task_code"))
         # 31 characters, or 33 (+ 办理项 number); a local shape a profile accepts is not compared
         length = rows.length("task_code")
         national = ok & ((length == 31) | (length == 33))
         # compared only with codes that are themselves valid: a broken 实施主体编码 or 基本编码 is
         # reported once, under its own rule, not again as a mismatch
         if body_ok is not None:
-            _segment_check(rows, out, national & body_ok, task.str.slice(0, 18), "implementing_body_code",
+            _segment_check(rows, out, national & body_ok, _slice(task, 0, 18), "implementing_body_code",
                            TASK_CODE_BODY_MISMATCH, "task_code", ("prefix", "body"))
         else:
-            _embedded_uscc(rows, out, national, task)
+            _embedded_uscc(rows, out, national, rows.code("task_code"))
         if cat_ok is not None:
-            _segment_check(rows, out, national & cat_ok, task.str.slice(19, 31), "catalog_code",
+            _segment_check(rows, out, national & cat_ok, _slice(task, 19, 31), "catalog_code",
                            TASK_CODE_CATALOG_MISMATCH, "task_code", ("tail", "catalog"))
         if rows.has("exercise_levels"):
-            lv = task.str.slice(18, 19)
+            lv = _Distinct(_slice(task, 18, 19))
             levels = rows.code("exercise_levels")
-            inside = map_pairs(lv, levels, lambda d, v: d is not None and v is not None and d in v.split(","))
-            out.append(hits(rows.frame, national & rows.present("exercise_levels") & ~inside,
-                            TASK_CODE_LEVEL_MISMATCH, "task_code", params={"digit": lv, "levels": levels}))
+            inside = _pairs(lv, _Distinct(levels),
+                            lambda d, v: d is not None and v is not None and d in v.split(","))
+            bad = national & rows.present("exercise_levels") & ~inside
+            if bad.any():
+                out.append(hits(rows.frame, bad, TASK_CODE_LEVEL_MISMATCH, "task_code",
+                                params={"digit": lv.at(lv.texts(), bad), "levels": levels}))
         if rows.has("handle_item_code"):
-            h = rows.code("handle_item_code")
-            good = ((h.str.len() == 33) & (h.str.slice(0, 31) == task.str.slice(0, 31))).fillna(False) \
-                .to_numpy(dtype=bool)
+            import pyarrow.compute as pc
+
+            h = _arrow(rows.code("handle_item_code"))
+            good = pc.fill_null(pc.and_(pc.equal(pc.utf8_length(h), 33),
+                                        pc.equal(_slice(h, 0, 31), _slice(task, 0, 31))), False) \
+                .to_numpy(zero_copy_only=False)
             out.append(hits(rows.frame, national & rows.present("handle_item_code") & ~good,
                             HANDLE_ITEM_CODE_PREFIX, "handle_item_code"))
     if body_ok is not None:
@@ -328,28 +447,76 @@ def check_codes(rows: Rows, ctx):
     return out
 
 
+def _catalog_segments(rows: Rows, out: list, profile, cat: _Distinct, cat_ok, area, body, body_ok) -> None:
+    """基本编码 segments against 事项类型, the province (of 区划, else of the 实施主体编码) and the
+    中央业务指导部门: per distinct value, compared as vocabulary ids per row."""
+    texts = cat.texts()
+    if rows.has("item_type"):
+        tt = [c[2:4] for c in texts]
+        if profile is not None and profile.catalog_type_codes:
+            tt = [profile.catalog_type_codes.get(t, t) if c[0:2] in profile.provinces else t
+                  for c, t in zip(texts, tt, strict=True)]
+        item_type = rows.code("item_type")
+        types = _Distinct(item_type)
+        words = _Vocabulary()
+        tt_ids = words.add(cat, tt)
+        known_type = types.broadcast([t in _ITEM_TYPES for t in types.texts()], False)
+        bad = cat_ok & known_type & rows.present("item_type") & _differ(tt_ids, words.add(types, types.texts()))
+        if bad.any():
+            out.append(hits(rows.frame, bad, CATALOG_CODE_TYPE_MISMATCH, "catalog_code",
+                            params={"tt": words.text(tt_ids, bad), "item_type": item_type}))
+    if area is not None or body_ok is not None:
+        words = _Vocabulary()
+        province = np.full(rows.n, -1, dtype=np.int64)
+        if area is not None:
+            province = words.add(*area)
+        if body_ok is not None:
+            from_body = np.where(body_ok, words.add(body, [b[2:4] for b in body.texts()]), -1)
+            province = np.where(province >= 0, province, from_body)
+        rr = [c[0:2] for c in texts]
+        rr_ids = words.add(cat, rr)
+        bad = cat_ok & (province >= 0) & cat.broadcast([r != "00" for r in rr], True) & _differ(rr_ids, province)
+        if bad.any():
+            out.append(hits(rows.frame, bad, CATALOG_CODE_REGION_MISMATCH, "catalog_code",
+                            params={"rr": cat.at(rr, bad), "province": words.text(province, bad)}))
+    if rows.has("central_dept_code"):
+        code = rows.code("central_dept_code")
+        dept = _Distinct(code)
+        words = _Vocabulary()
+        padded = words.add(dept, [("0" + d) if _DIGIT.fullmatch(d) else d  # named by code-leading-zeros
+                                  for d in dept.texts()])
+        dd = [c[4:6] for c in texts]
+        bad = cat_ok & rows.present("central_dept_code") & _differ(words.add(cat, dd), padded)
+        if bad.any():
+            out.append(hits(rows.frame, bad, CATALOG_CODE_DEPT_MISMATCH, "catalog_code",
+                            params={"dd": cat.at(dd, bad), "dept": code}))
+
+
 def _leading_zeros(rows: Rows, out: list) -> None:
     """事项类型 ``1`` and 中央业务指导部门 ``4``: two-digit codes Excel stored as numbers."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     for col in ("item_type", "central_dept_code"):
         if rows.has(col):
-            raw = rows.text(col)
-            single = pc.fill_null(pc.match_substring_regex(pa.array(raw.array), r"^[1-9]$"), False) \
-                .to_numpy(zero_copy_only=False)
+            raw = _Distinct(rows.text(col))
+            single = raw.broadcast(_shape_ok(_SINGLE_DIGIT)(raw.values), False)
             if single.any():
-                out.append(hits(rows.frame, single, CODE_LEADING_ZEROS, col, params={"suggest": "0" + raw}))
+                out.append(hits(rows.frame, single, CODE_LEADING_ZEROS, col,
+                                params={"suggest": raw.at(["0" + v for v in raw.texts()], single)}))
 
 
-def _area_province(rows: Rows, out: list):
-    """Province (2 digits) of the 区划 element, written as a code or a name; unmappable → info."""
+_SINGLE_DIGIT = re.compile(r"^[1-9]$")
+
+
+def _area_province(rows: Rows, out: list) -> tuple[_Distinct, list]:
+    """The 区划 column and the province (2 digits, or None) of each distinct value, written as a
+    code or a name; unmappable → info."""
     from validators.core.regions import region_code
 
-    code = map_distinct(rows.text("area_code"), region_code, out="str")
-    present = rows.present("area_code")
-    out.append(hits(rows.frame, present & code.isna().to_numpy(dtype=bool), AREA_UNMAPPED, "area_code"))
-    return code.str.slice(0, 2).where(present)
+    area = _Distinct(rows.text("area_code"))
+    codes = [region_code(v) for v in area.texts()]
+    unmapped = rows.present("area_code") & area.broadcast([c is None for c in codes], True)
+    if unmapped.any():
+        out.append(hits(rows.frame, unmapped, AREA_UNMAPPED, "area_code"))
+    return area, [None if c is None else c[0:2] for c in codes]
 
 
 def _embedded_uscc(rows: Rows, out: list, ok, task) -> None:
@@ -376,8 +543,10 @@ def _local_body(rows: Rows, out: list, col: str, body_ok) -> None:
         m = _EMBEDDED_USCC.search(v)
         return m.group(1) if m else None
 
+    import pyarrow.compute as pc
+
     code = rows.code(col)
-    dashed = code.str.contains("-", regex=False).fillna(False).to_numpy(dtype=bool)
+    dashed = pc.fill_null(pc.match_substring(_arrow(code), "-"), False).to_numpy(zero_copy_only=False)
     if not dashed.any():  # national 31-character codes: nothing embedded, nothing to scan
         return
     inner = map_distinct(code.where(dashed), embedded, out="str")

@@ -2,7 +2,8 @@
 
 The suite is defined once, in ``schemas/expectations.json`` (plus the code lists), and turned
 into :class:`ExpectationSpec` records.  The default *native* engine evaluates them while chunks
-stream past, keeping only small state (a hash index for uniqueness, counters for the rest); the
+stream past, keeping only small state (an exact hash index of the distinct 实施编码 — amortised
+O(1) per row, see :class:`UniqueIndex` — and counters for the rest); the
 ``gx`` engine (:mod:`validators.gx_engine`) hands the same suite to great_expectations.  Both
 produce :class:`ExpectationResult` records with GX's counting conventions, and a test proves the
 two agree on the samples.
@@ -116,34 +117,263 @@ def normalised_columns(rows: Rows, columns: list[str]):
     return pd.DataFrame(data, index=rows.frame.index)
 
 
-class HashIndex:
-    """Set of 64-bit value hashes with the first location of each, in sorted runs (LSM style).
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SHORT = 64  # bytes: longer values (never a real code) are hashed one by one
 
-    Memory is 16 bytes per distinct value, so a 10-million-row national export fits.  Two
-    different codes sharing a 64-bit hash is possible in theory (≈3·10⁻⁶ for 10M values).
+
+def _buffers(arr) -> tuple[np.ndarray, np.ndarray]:
+    """(offsets, bytes) of an arrow text array without nulls: value i is bytes[offsets[i]:offsets[i+1]]."""
+    import pyarrow as pa
+
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    _, offs, data = arr.buffers()
+    offs = np.frombuffer(offs, dtype=np.int64)[arr.offset: arr.offset + len(arr) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return offs, data
+
+
+def _fmix(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser (numpy wraps on overflow, as the algorithm wants)."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> np.uint64(33))
+
+
+def hash64(values) -> np.ndarray:
+    """64-bit hash of each value of an arrow text array without nulls (uint64).
+
+    The values of one byte length are read eight bytes at a time straight from the arrow buffer
+    (a strided numpy view per word, the last word overlapping the one before), so a chunk costs a
+    few numpy passes.  The hash depends on the value alone, so equal values hash alike in every
+    chunk.  Not collision-free: :class:`UniqueIndex` compares the values themselves.
+    """
+    import pyarrow as pa
+
+    n = len(values)
+    out = np.empty(n, dtype=np.uint64)
+    if n == 0:
+        return out
+    offs, data = _buffers(values)
+    lens = np.diff(offs)
+    order = None
+    if (lens != lens[0]).any():     # group by length: sorted, each group is one contiguous block
+        order = np.argsort(lens, kind="stable")
+        offs, data = _buffers(values.take(pa.array(order)))
+        lens = lens[order]
+    bounds = np.flatnonzero(np.diff(lens)) + 1
+    starts, stops = np.r_[0, bounds], np.r_[bounds, n]
+    h_sorted = np.empty(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for a, b in zip(starts.tolist(), stops.tolist(), strict=True):
+            length, k, base = int(lens[a]), b - a, int(offs[a])
+            h = np.full(k, np.uint64(length) * _MIX, dtype=np.uint64)
+            if length > _SHORT:
+                rows = order[a:b] if order is not None else np.arange(a, b)
+                h ^= np.array([hash(t) for t in values.take(pa.array(rows)).to_pylist()],
+                              dtype=np.int64).view(np.uint64)
+            elif length >= 8:
+                for off in sorted({*range(0, length - 7, 8), length - 8}):
+                    word = np.ndarray((k,), dtype="<u8", buffer=data, offset=base + off, strides=(length,))
+                    h = (h ^ word) * _MIX
+                    h ^= h >> np.uint64(29)
+            elif length:
+                block = np.zeros((k, 8), dtype=np.uint8)
+                block[:, :length] = data[base: base + k * length].reshape(k, length)
+                h = (h ^ block.view("<u8")[:, 0]) * _MIX
+            h_sorted[a:b] = _fmix(h)
+    if order is None:
+        return h_sorted
+    out[order] = h_sorted
+    return out
+
+
+class UniqueIndex:
+    """Exact set of text values with the first location (table, row) of each.
+
+    64-bit hashes in a numpy open-addressing table (linear probing, load at most 1/2, doubled
+    when full: amortised O(1) per value).  The values themselves and their first rows are kept
+    per block of additions, zstd-compressed, and opened only when a hash is found again, so two
+    different values sharing a hash are told apart by comparing the values.  Memory per distinct
+    value: 8 bytes (hash) + 8–16 (slots) + ≈4 (the compressed code, offset and row).
     """
 
     def __init__(self):
-        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self.n = 0
+        self._hash = np.zeros(1024, dtype=np.uint64)
+        self._slots = np.full(2048, -1, dtype=np.int32)
+        self._starts: list[int] = []          # first entry of each block
+        self._blocks: list[_Block] = []
+        self._opened: dict[int, tuple] = {}   # the blocks opened last: values, rows
 
-    def lookup(self, h: np.ndarray) -> np.ndarray:
-        """First-location id of each hash, or -1."""
+    def find(self, values, h: np.ndarray) -> np.ndarray:
+        """Entry of each value (an arrow text array without nulls, ``h`` its hashes), or -1."""
         found = np.full(len(h), -1, dtype=np.int64)
-        for keys, locs in self.runs:
-            idx = np.searchsorted(keys, h)
-            idx[idx >= len(keys)] = len(keys) - 1 if len(keys) else 0
-            hit = (keys[idx] == h) & (found < 0) if len(keys) else np.zeros(len(h), bool)
-            found[hit] = locs[idx[hit]]
+        if self.n == 0 or len(h) == 0:
+            return found
+        mask = np.uint64(len(self._slots) - 1)
+        slot = _home(h, mask)
+        todo = np.arange(len(h))
+        while len(todo):
+            e = self._slots[slot[todo]].astype(np.int64)
+            todo, e = todo[e >= 0], e[e >= 0]          # an empty slot ends the probe: absent
+            same = np.flatnonzero(self._hash[e] == h[todo])
+            if len(same):
+                cand = todo[same]
+                equal = self._equal(e[same], values, cand)
+                found[cand[equal]] = e[same][equal]
+                keep = np.ones(len(todo), dtype=bool)
+                keep[same[equal]] = False
+                todo = todo[keep]
+            slot[todo] = (slot[todo] + 1) & int(mask)
         return found
 
-    def add(self, h: np.ndarray, locs: np.ndarray) -> None:
-        order = np.argsort(h, kind="stable")
-        self.runs.append((h[order], locs[order]))
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            (k1, l1), (k2, l2) = self.runs[-2], self.runs[-1]
-            keys, locs = np.concatenate([k1, k2]), np.concatenate([l1, l2])
-            order = np.argsort(keys, kind="stable")
-            self.runs[-2:] = [(keys[order], locs[order])]
+    def add(self, values, h: np.ndarray, rows: np.ndarray, table: int) -> np.ndarray:
+        """Add values not in the index (distinct among themselves); return their entry ids."""
+        k = len(h)
+        ids = np.arange(self.n, self.n + k, dtype=np.int64)
+        if k == 0:
+            return ids
+        self._hash = _room(self._hash, self.n + k)
+        self._hash[self.n: self.n + k] = h
+        self._starts.append(self.n)
+        self._blocks.append(_Block.pack(values, rows, table))
+        self.n += k
+        if 2 * self.n > len(self._slots):
+            cap = len(self._slots)
+            while 2 * self.n > cap:
+                cap *= 2
+            self._slots = np.full(cap, -1, dtype=np.int32)
+            self._place(np.arange(self.n, dtype=np.int64), self._hash[: self.n])
+        else:
+            self._place(ids, h)
+        return ids
+
+    def _place(self, ids: np.ndarray, h: np.ndarray) -> None:
+        mask = len(self._slots) - 1
+        slot = _home(h, np.uint64(mask))
+        todo = np.arange(len(ids))
+        while len(todo):
+            s = slot[todo]
+            free = self._slots[s] < 0
+            self._slots[s[free]] = ids[todo[free]]         # several may claim one slot: one wins
+            won = np.zeros(len(todo), dtype=bool)
+            won[free] = self._slots[s[free]] == ids[todo[free]]
+            todo = todo[~won]
+            slot[todo] = (slot[todo] + 1) & mask
+
+    def _by_block(self, entries: np.ndarray):
+        """(block, positions in ``entries``, offsets inside the block) per block holding entries."""
+        block = np.searchsorted(np.asarray(self._starts), entries, side="right") - 1
+        for b in np.unique(block).tolist():
+            at = np.flatnonzero(block == b)
+            yield b, at, entries[at] - self._starts[b]
+
+    def _open(self, b: int) -> tuple:
+        if b not in self._opened:
+            if len(self._opened) >= 4:
+                self._opened.pop(next(iter(self._opened)))
+            self._opened[b] = self._blocks[b].unpack()
+        return self._opened[b]
+
+    def _equal(self, entries: np.ndarray, values, idx: np.ndarray) -> np.ndarray:
+        """Whether the stored value of each entry equals ``values[idx]``."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        equal = np.zeros(len(entries), dtype=bool)
+        for b, at, local in self._by_block(entries):
+            stored = self._open(b)[0].take(pa.array(local))
+            asked = values.take(pa.array(idx[at])).cast(pa.large_string())
+            equal[at] = pc.equal(stored, asked).to_numpy(zero_copy_only=False)
+        return equal
+
+    def first(self, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(table, row) of the first occurrence of each entry."""
+        tables = np.empty(len(entries), dtype=np.int64)
+        rows = np.empty(len(entries), dtype=np.int64)
+        for b, at, local in self._by_block(entries):
+            tables[at] = self._blocks[b].table
+            rows[at] = self._open(b)[1][local]
+        return tables, rows
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The values (UTF-8 bytes and offsets) and first rows of one :meth:`UniqueIndex.add`, zstd."""
+
+    table: int
+    n: int
+    size: int
+    data: object
+    offsets: object
+    rows: object
+
+    @classmethod
+    def pack(cls, values, rows: np.ndarray, table: int) -> _Block:
+        import pyarrow as pa
+
+        def squeeze(a: np.ndarray) -> np.ndarray:
+            # copied out: arrow's compressed buffer keeps the worst-case size it was allocated with
+            return np.frombuffer(pa.compress(pa.py_buffer(np.ascontiguousarray(a)), codec="zstd"),
+                                 dtype=np.uint8).copy()
+
+        offs, data = _buffers(values)
+        return cls(table, len(values), int(offs[-1] - offs[0]), squeeze(data[offs[0]: offs[-1]]),
+                   squeeze(offs - offs[0]), squeeze(rows.astype(np.int64)))
+
+    def unpack(self) -> tuple:
+        import pyarrow as pa
+
+        def open_(buf, size):
+            return pa.decompress(buf, decompressed_size=size, codec="zstd")
+
+        values = pa.LargeStringArray.from_buffers(self.n, open_(self.offsets, 8 * (self.n + 1)),
+                                                  open_(self.data, self.size))
+        return values, np.frombuffer(open_(self.rows, 8 * self.n), dtype=np.int64)
+
+
+def _distinct(values):
+    """(code of each value, the distinct values in code order, the first position of each)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(values)
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary, _first_positions(codes, len(encoded.dictionary))
+
+
+def _first_positions(codes: np.ndarray, k: int) -> np.ndarray:
+    """Position of the first occurrence of each of ``k`` codes numbered in order of appearance
+    (as ``pd.factorize`` and ``dictionary_encode`` number them)."""
+    first = np.flatnonzero(np.r_[True, codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    if len(first) != k:  # not numbered in order of appearance: the general way
+        first = np.full(k, len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes)))
+    return first
+
+
+def _grown(a: np.ndarray, n: int) -> np.ndarray:
+    return _room(a, n) if len(a) else np.zeros(max(n, 1024), dtype=a.dtype)
+
+
+def _home(h: np.ndarray, mask: np.uint64) -> np.ndarray:
+    """First slot of each hash: mixed again, so hashes that differ only in high bits spread too."""
+    with np.errstate(over="ignore"):
+        return (_fmix(h) & mask).astype(np.int64)
+
+
+def _room(a: np.ndarray, n: int) -> np.ndarray:
+    """``a`` with room for ``n`` items (doubling, so appends are amortised O(1))."""
+    if n <= len(a):
+        return a
+    cap = len(a)
+    while cap < n:
+        cap *= 2
+    grown = np.zeros(cap, dtype=a.dtype)
+    grown[: len(a)] = a
+    return grown
 
 
 @dataclass
@@ -161,16 +391,14 @@ class NativeSuite:
     counters: dict = field(default_factory=dict)
     index: dict = field(default_factory=dict)
     tables: list = field(default_factory=list)      # (source, sheet) of each table seen
-    loc_starts: list = field(default_factory=list)  # first location id of each block of rows
-    loc_rows: list = field(default_factory=list)    # (table index, row numbers) of each block
-    dup_keys: dict = field(default_factory=dict)
+    counted: dict = field(default_factory=dict)     # column → bool per index entry: duplicates counted
 
     def __post_init__(self):
         for s in self.specs:
             self.counters[s] = _Counter()
             if s.kind == "unique":
-                self.index[s.column] = HashIndex()
-                self.dup_keys[s.column] = set()
+                self.index[s.column] = UniqueIndex()
+                self.counted[s.column] = np.zeros(0, dtype=bool)
 
     def update(self, rows: Rows, source: str, sheet: str | None):
         out = []
@@ -178,79 +406,60 @@ class NativeSuite:
             cnt = self.counters[s]
             present = rows.present(s.column)
             cnt.element_count += rows.n
-            cnt.nonnull_count += int(present.sum())
+            cnt.nonnull_count += int(np.count_nonzero(present))
             if s.kind == "completeness":
-                cnt.unexpected_count += int((~present).sum())
+                cnt.unexpected_count += rows.n - int(np.count_nonzero(present))
             elif s.kind == "value_set" and rows.has(s.column):
                 inside = rows.code(s.column).isin(s.value_set).to_numpy(dtype=bool)
-                cnt.unexpected_count += int((present & ~inside).sum())
+                cnt.unexpected_count += int(np.count_nonzero(present & ~inside))
             elif s.kind == "unique" and rows.has(s.column):
                 out.append(self._unique(s, rows, rows.code(s.column), present, cnt, source, sheet))
         return out
 
     def _unique(self, s, rows: Rows, col, notnull, cnt, source, sheet):
         import pandas as pd
+        import pyarrow as pa
 
         pos = np.flatnonzero(notnull)
         if len(pos) == 0:
             return None
-        values = col.iloc[pos].astype(str)
-        h = pd.util.hash_pandas_object(values, index=False).to_numpy()
+        values = pa.array(col.array)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        values = values.take(pa.array(pos)).cast(pa.large_string())
+        codes, distinct, first_pos = _distinct(values)
+        h = hash64(distinct)
         index = self.index[s.column]
-        first_loc = index.lookup(h)
-        # duplicates inside this chunk
-        dup_in_chunk = pd.Series(h).duplicated(keep="first").to_numpy()  # noqa: E501
-        new_mask = (first_loc < 0) & ~dup_in_chunk
+        before = index.find(distinct, h)                # entry of a value seen in an earlier chunk
+        seen_before = before >= 0
+        new = np.flatnonzero(~seen_before)
         rownums = rows.frame["_row"].to_numpy()[pos]
-        new_idx = np.flatnonzero(new_mask)
-        base = self._store(source, sheet, rownums[new_idx])
-        new_locs = np.arange(base, base + len(new_idx), dtype=np.int64)
-        # resolve in-chunk duplicates to their first occurrence in this chunk
-        codes, _uniq = pd.factorize(h)
-        _u, first_of_code = np.unique(codes, return_index=True)
-        first_pos_in_chunk = first_of_code[codes]
-        loc_of = dict(zip(new_idx.tolist(), new_locs.tolist(), strict=True))
-        dup = ~new_mask
-        dup_idx = np.flatnonzero(dup)
-        if len(new_idx):
-            index.add(h[new_idx], new_locs)
+        entry = before
+        entry[new] = index.add(distinct.take(pa.array(new)), h[new], rownums[first_pos[new]],
+                               self._table(source, sheet))
+        dup_idx = np.flatnonzero(seen_before[codes] | (first_pos[codes] != np.arange(len(codes))))
         if len(dup_idx) == 0:
             return None
-        firsts = []
-        keys = self.dup_keys[s.column]
-        for i in dup_idx:
-            loc = first_loc[i] if first_loc[i] >= 0 else loc_of[int(first_pos_in_chunk[i])]
-            firsts.append(self._location(int(loc)))
-            key = int(h[i])
-            if key not in keys:
-                keys.add(key)
-                cnt.unexpected_count += 1   # GX counts the first occurrence too
-        cnt.unexpected_count += len(dup_idx)
+        dup_entries = entry[codes[dup_idx]]
+        counted = self.counted[s.column] = _grown(self.counted[s.column], index.n)
+        fresh = np.unique(dup_entries[~counted[dup_entries]])
+        counted[fresh] = True
+        cnt.unexpected_count += len(fresh) + len(dup_idx)   # GX counts the first occurrence too
+        tables, first_rows = index.first(dup_entries)
         mask = np.zeros(rows.n, dtype=bool)
         mask[pos[dup_idx]] = True
-        params = pd.Series([None] * rows.n, index=rows.frame.index, dtype=object)
-        params.iloc[pos[dup_idx]] = [{"first_source": f[0], "first_sheet": f[1], "first_row": f[2],
-                                      "first_at": f"{f[0]}[{f[1]}]" if f[1] else f[0]} for f in firsts]
-        return hits(rows.frame, pd.Series(mask, index=rows.frame.index), TASK_CODE_DUPLICATE,
-                    s.column, params=params)
+        params = np.full(rows.n, None, dtype=object)
+        params[pos[dup_idx]] = [{"first_source": src, "first_sheet": sh, "first_row": r,
+                                 "first_at": f"{src}[{sh}]" if sh else src}
+                                for (src, sh), r in zip((self.tables[t] for t in tables.tolist()),
+                                                        first_rows.tolist(), strict=True)]
+        return hits(rows.frame, mask, TASK_CODE_DUPLICATE, s.column,
+                    params=pd.Series(params, index=rows.frame.index))
 
-    def _store(self, source: str, sheet: str | None, rownums: np.ndarray) -> int:
-        """Keep first-occurrence rows as numpy blocks (no Python object per row); return the first id."""
+    def _table(self, source: str, sheet: str | None) -> int:
         if (source, sheet) not in self.tables:
             self.tables.append((source, sheet))
-        base = self.loc_starts[-1] + len(self.loc_rows[-1][1]) if self.loc_rows else 0
-        if len(rownums):
-            self.loc_starts.append(base)
-            self.loc_rows.append((self.tables.index((source, sheet)), rownums.astype(np.int64)))
-        return base
-
-    def _location(self, loc: int) -> tuple[str, str | None, int]:
-        import bisect
-
-        k = bisect.bisect_right(self.loc_starts, loc) - 1
-        table, rows = self.loc_rows[k]
-        source, sheet = self.tables[table]
-        return source, sheet, int(rows[loc - self.loc_starts[k]])
+        return self.tables.index((source, sheet))
 
     def results(self) -> list[ExpectationResult]:
         out = []
