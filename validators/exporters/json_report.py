@@ -1,12 +1,20 @@
 """JSON export: ``Report.to_dict(lang)``, described by ``schemas/report.schema.json``.
 
 ``write_json`` streams the findings one per line, so a report with millions of findings never
-exists twice in memory (as Python objects and as one string).
+exists twice in memory (as Python objects and as one string).  Each line is the ``json.dumps`` of
+the finding's dict, assembled from pieces: the text of a finding's message, hint, suggestion and
+params is encoded once per distinct tail (:meth:`Report.finding_rows`), its other fields with the
+same string encoder ``json.dumps`` uses, so the bytes are those of dumping every dict.
 """
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import TextIO
+
+from validators.report.messages import MEMO_MAX
+
+BATCH = 2048   # lines per write
 
 
 def to_json(report, *, lang: str = "zh") -> str:
@@ -29,15 +37,65 @@ def write_json(report, fh: TextIO, *, lang: str = "zh", rename: dict[str, str] |
     for key in ("tool", "command", "lang", "summary"):
         fh.write(f" {dump(key)}: {dump(doc[key], ensure_ascii=False)},\n")
     fh.write(' "findings": [')
-    first = True
-    for finding in report.iter_findings(lang):
-        if rename:
+    if rename:
+        first = True
+        for finding in report.iter_findings(lang):
             finding = _renamed(finding, rename)
-        fh.write(("\n  " if first else ",\n  ") + dump(finding, ensure_ascii=False))
-        first = False
+            fh.write(("\n  " if first else ",\n  ") + dump(finding, ensure_ascii=False))
+            first = False
+    else:
+        _write_findings(report, fh, lang)
     fh.write("\n ],\n")
     fh.write(f' "findings_truncated": {dump(doc["findings_truncated"])},\n')
     fh.write(f' "stats": {dump(doc["stats"], ensure_ascii=False, indent=1)}\n}}\n')
+
+
+def _write_findings(report, fh: TextIO, lang: str) -> None:
+    """The findings array's items, one per line, byte for byte as ``dumps(finding)`` of each
+    :meth:`Report.iter_findings` dict (keys in the same order, same separators)."""
+    heads: dict[tuple, str] = {}
+    tails: dict[tuple, str] = {}
+    lines: list[str] = []
+    sep = "\n  "
+    for code, sev, source, sheet, row, fld, item, value, key, tail in report.finding_rows(lang):
+        hkey = (code, sev, source, sheet)
+        head = heads.get(hkey)
+        if head is None:
+            head = (f'{{"code": {_enc(code)}, "severity": {_enc(sev)}, "source": {_enc(source)}, '
+                    f'"sheet": {_enc(sheet)}, "row": ')
+            if _plain(hkey):   # a key only str and None equal encodes alike (not so 1 and 1.0)
+                heads[hkey] = head
+        text = tails.get(key) if key is not None else None
+        if text is None:
+            message, hint, suggestion, params = tail
+            text = json.dumps({"message": message, "hint": hint,
+                               "suggestion": suggestion.to_dict() if suggestion is not None else None,
+                               "params": params}, ensure_ascii=False)[1:-1]
+            if key is not None:
+                if len(tails) >= MEMO_MAX:
+                    tails.clear()
+                tails[key] = text
+        lines.append(f'{sep}{head}{"null" if row is None else row}, "field": {_enc(fld)}, '
+                     f'"item": {_enc(item)}, "value": {_enc(value)}, {text}}}')
+        sep = ",\n  "
+        if len(lines) >= BATCH:
+            fh.write("".join(lines))
+            lines.clear()
+    fh.write("".join(lines))
+
+
+def _plain(values: tuple) -> bool:
+    """Only str and None: a tuple that is a safe cache key for its encoding."""
+    return all(v is None or v.__class__ is str for v in values)
+
+
+def _enc(value) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, as it appears inside a dumped dict."""
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return encode_basestring(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _renamed(value, rename: dict[str, str]):

@@ -51,11 +51,49 @@ _FMT = Formatter()
 
 
 def fill(template: str, values: Mapping[str, Any]) -> str:
-    safe = _Lenient({k: ("" if v is None else v) for k, v in values.items()})
+    parts = _compiled(template)
     try:
+        if parts is not None and values.__class__ is dict:
+            return _fill_parts(parts, values)
+        safe = _Lenient({k: ("" if v is None else v) for k, v in values.items()})
         return _FMT.vformat(template, (), safe)
     except (ValueError, IndexError, KeyError):
         return template
+
+
+_CONVERT = {None: None, "s": str, "r": repr, "a": ascii}
+
+
+@lru_cache(maxsize=4096)
+def _compiled(template: str) -> tuple | None:
+    """``template`` as (literal, name, conversion, spec) parts when every field is a plain name
+    (what ``Formatter.vformat`` then does is a lookup, a conversion and ``format``); None when
+    a field indexes, takes an attribute, is positional or nests a field in its spec."""
+    parts = []
+    try:
+        for literal, name, spec, conv in _FMT.parse(template):
+            if name is not None and (not name.isidentifier() or "{" in spec or "}" in spec
+                                     or conv not in _CONVERT):
+                return None
+            parts.append((literal, name, _CONVERT.get(conv), spec or ""))
+    except ValueError:
+        return None
+    return tuple(parts)
+
+
+def _fill_parts(parts: tuple, values: dict) -> str:
+    out = []
+    for literal, name, convert, spec in parts:
+        out.append(literal)
+        if name is None:
+            continue
+        v = values[name] if name in values else "?"
+        if v is None:
+            v = ""
+        if convert is not None:
+            v = convert(v)
+        out.append(format(v, spec))
+    return "".join(out)
 
 
 def rule_text(code: str, lang: str = "zh") -> dict[str, str]:
@@ -83,3 +121,20 @@ def input_message(key: str, lang: str = "zh", **params: Any) -> str:
     params.setdefault("sheet_text", (f"（工作表：{sheet}）" if lang != "en" else f" (sheet {sheet})") if sheet else "")
     tpl = catalog(lang)["input"].get(key, key + ": {source}")
     return fill(tpl, params)
+
+
+MEMO_MAX = 200_000      # entries a per-report memo keeps before it starts afresh (bounds memory)
+
+
+def memo_key(value: Any):
+    """A hashable stand-in for a value that equals another's only when both render and encode
+    alike (1, 1.0 and True differ; so do 0.0 and -0.0).  TypeError for anything else (lists,
+    dicts, numpy scalars): such a value is rendered every time."""
+    cls = value.__class__
+    if cls is str:
+        return value
+    if value is None or cls is int or cls is bool:
+        return (cls, value)
+    if cls is float:
+        return (float, repr(value))
+    raise TypeError(cls.__name__)
