@@ -3,7 +3,7 @@
 ``write_json`` streams the findings one per line, so a report with millions of findings never
 exists twice in memory (as Python objects and as one string).  Each line is the ``json.dumps`` of
 the finding's dict, assembled from pieces: the text of a finding's message, hint, suggestion and
-params is encoded once per distinct tail (:meth:`Report.finding_rows`), its other fields with the
+params is encoded once per distinct tail (:meth:`Report.finding_columns`), its other fields with the
 same string encoder ``json.dumps`` uses, so the bytes are those of dumping every dict.
 """
 from __future__ import annotations
@@ -12,9 +12,8 @@ import json
 from json.encoder import encode_basestring
 from typing import TextIO
 
-from validators.report.messages import MEMO_MAX
+_ENCODER = json.JSONEncoder(ensure_ascii=False)   # what json.dumps(…, ensure_ascii=False) builds per call
 
-BATCH = 2048   # lines per write
 
 
 def to_json(report, *, lang: str = "zh") -> str:
@@ -54,34 +53,31 @@ def _write_findings(report, fh: TextIO, lang: str) -> None:
     """The findings array's items, one per line, byte for byte as ``dumps(finding)`` of each
     :meth:`Report.iter_findings` dict (keys in the same order, same separators)."""
     heads: dict[tuple, str] = {}
-    tails: dict[tuple, str] = {}
-    lines: list[str] = []
+    fields: dict[str | None, str] = {}
     sep = "\n  "
-    for code, sev, source, sheet, row, fld, item, value, key, tail in report.finding_rows(lang):
-        hkey = (code, sev, source, sheet)
-        head = heads.get(hkey)
-        if head is None:
-            head = (f'{{"code": {_enc(code)}, "severity": {_enc(sev)}, "source": {_enc(source)}, '
-                    f'"sheet": {_enc(sheet)}, "row": ')
-            if _plain(hkey):   # a key only str and None equal encodes alike (not so 1 and 1.0)
-                heads[hkey] = head
-        text = tails.get(key) if key is not None else None
-        if text is None:
-            message, hint, suggestion, params = tail
-            text = json.dumps({"message": message, "hint": hint,
-                               "suggestion": suggestion.to_dict() if suggestion is not None else None,
-                               "params": params}, ensure_ascii=False)[1:-1]
-            if key is not None:
-                if len(tails) >= MEMO_MAX:
-                    tails.clear()
-                tails[key] = text
-        lines.append(f'{sep}{head}{"null" if row is None else row}, "field": {_enc(fld)}, '
-                     f'"item": {_enc(item)}, "value": {_enc(value)}, {text}}}')
+    for cols in report.finding_columns(lang):
+        tails = [_ENCODER.encode({"message": message, "hint": hint,
+                                  "suggestion": suggestion.to_dict() if suggestion is not None else None,
+                                  "params": params})[1:-1]
+                 for message, hint, suggestion, params in cols.tails]
+        lines = []
+        for code, sev, source, sheet, row, fld, item, value, t in zip(
+                cols.code, cols.severity, cols.source, cols.sheet, cols.row, cols.field, cols.item,
+                cols.value, cols.tail_of.tolist(), strict=True):
+            hkey = (code, sev, source, sheet)
+            head = heads.get(hkey)
+            if head is None:
+                head = (f'{{"code": {_enc(code)}, "severity": {_enc(sev)}, "source": {_enc(source)}, '
+                        f'"sheet": {_enc(sheet)}, "row": ')
+                if _plain(hkey):   # a key only str and None equal encodes alike (not so 1 and 1.0)
+                    heads[hkey] = head
+            f = fields.get(fld) if fld is None or fld.__class__ is str else None
+            if f is None:
+                f = fields[fld] = f', "field": {_enc(fld)}, "item": '
+            lines.append(f'{head}{"null" if row is None else row}{f}{_enc(item)}, "value": {_enc(value)}, '
+                         f'{tails[t]}}}')
+        fh.write(sep + ",\n  ".join(lines))
         sep = ",\n  "
-        if len(lines) >= BATCH:
-            fh.write("".join(lines))
-            lines.clear()
-    fh.write("".join(lines))
 
 
 def _plain(values: tuple) -> bool:

@@ -19,6 +19,7 @@ from validators.report.messages import MEMO_MAX, hint, memo_key, render
 
 UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]
+CHUNK = 65_536   # findings rendered at a time (bounds the memory of a report's output)
 
 
 @dataclass
@@ -37,6 +38,26 @@ class SourceInfo:
         return {"source": self.source, "sheet": self.sheet, "header_row": self.header_row,
                 "rows": self.rows, "rows_blank": self.rows_blank, "columns": dict(self.columns),
                 "unknown_columns": list(self.unknown_columns)}
+
+
+@dataclass
+class FindingColumns:
+    """Findings column by column, as :meth:`Report.iter_findings` shows them: lists with missing
+    values as None (``row`` an int or None); finding i's message, hint, suggestion (a
+    :class:`~validators.fixes.suggest.Suggestion` or None) and JSON-safe params are
+    ``tails[tail_of[i]]``, one shared tuple per distinct (rule, element, value, params) — read
+    them, never change them."""
+
+    code: list
+    severity: list
+    source: list
+    sheet: list
+    row: list
+    field: list
+    item: list
+    value: list
+    tail_of: Any     # numpy int64 array
+    tails: list
 
 
 @dataclass
@@ -228,35 +249,28 @@ class Report:
         """The findings (or the rows of ``frame``, a slice of :meth:`frame`) as JSON-ready dicts
         with their messages and hints, one at a time.  Every exporter reads findings this way;
         those that show no suggestion pass ``suggestions=False`` (``"suggestion"`` is then None)."""
-        for (code, sev, source, sheet, row, fld, item, value, _key,
-             (message, hint_text, suggestion, params)) in self.finding_rows(lang, limit, frame, suggestions):
-            yield {
-                "code": code, "severity": sev, "source": source, "sheet": sheet, "row": row,
-                "field": fld, "item": item, "value": value, "message": message, "hint": hint_text,
-                "suggestion": suggestion.to_dict() if suggestion is not None else None,
-                "params": dict(params),
-            }
+        for cols in self.finding_columns(lang, limit, frame, suggestions):
+            tails = cols.tails
+            for code, sev, source, sheet, row, fld, item, value, t in zip(
+                    cols.code, cols.severity, cols.source, cols.sheet, cols.row, cols.field, cols.item,
+                    cols.value, cols.tail_of.tolist(), strict=True):
+                message, hint_text, suggestion, params = tails[t]
+                yield {
+                    "code": code, "severity": sev, "source": source, "sheet": sheet, "row": row,
+                    "field": fld, "item": item, "value": value, "message": message, "hint": hint_text,
+                    "suggestion": suggestion.to_dict() if suggestion is not None else None,
+                    "params": dict(params),
+                }
 
-    def finding_rows(self, lang: str = "zh", limit: int | None = None, frame=None, suggestions: bool = True):
-        """What :meth:`iter_findings` yields, as tuples ``(code, severity, source, sheet, row, field,
-        item, value, key, tail)`` where ``tail`` is ``(message, hint, suggestion, params)``: a
-        :class:`~validators.fixes.suggest.Suggestion` or None, and the JSON-safe params.
-
-        Findings of one rule with the same element, value and params share one ``tail`` (read it,
-        never change it) and one hashable ``key``, so a writer may also reuse what it derives
-        from the tail; ``key`` is None for a finding whose tail was computed for it alone."""
+    def finding_columns(self, lang: str = "zh", limit: int | None = None, frame=None, suggestions: bool = True):
+        """What :meth:`iter_findings` yields, column by column in chunks of :data:`CHUNK`
+        findings (:class:`FindingColumns`), for writers that need no dict per finding."""
         df = self.frame() if frame is None else frame
         if limit is not None:
             df = df.head(limit)
         tails = _Tails(lang, suggestions)
-        cols = [_plain_list(df[c]) for c in ("code", "severity", "source", "sheet", "field", "item", "value")]
-        rows = df["row"].tolist()
-        if not set(map(type, rows)) <= {int, type(None)}:
-            rows = [None if _none(r) is None else int(r) for r in rows]
-        params = df["params"].tolist()
-        for code, sev, source, sheet, fld, item, value, row, prm in zip(*cols, rows, params, strict=True):
-            key, tail = tails.get(code, fld, value, prm if isinstance(prm, dict) else _NO_PARAMS)
-            yield code, sev, source, sheet, row, fld, item, value, key, tail
+        for start in range(0, len(df), CHUNK):
+            yield tails.columns(df.iloc[start:start + CHUNK])
 
     def to_dict(self, lang: str = "zh", *, limit: int | None = None, findings: bool = True) -> dict[str, Any]:
         """The JSON report (schemas/report.schema.json); ``findings=False`` leaves the list out."""
@@ -285,6 +299,49 @@ class _Tails:
         self.memo: dict[tuple, tuple] = {}
         self.params_keys: dict[int, Any] = {}   # id of a params dict (alive while iterating) → its key
         self.params_ids: dict[tuple, int] = {}
+        self.by_object: dict[tuple, tuple] = {}
+
+    def columns(self, df) -> FindingColumns:
+        import numpy as np
+
+        code, sev, source, sheet, fld, item, value = (
+            _plain_list(df[c]) for c in ("code", "severity", "source", "sheet", "field", "item", "value"))
+        rows = df["row"].tolist()
+        if not set(map(type, rows)) <= {int, type(None)}:
+            rows = [None if _none(r) is None else int(r) for r in rows]
+        params = [p if isinstance(p, dict) else _NO_PARAMS for p in df["params"].tolist()]
+        if all(set(map(type, col)) <= {str, type(None)} for col in (code, fld, value)):
+            # findings with equal rule, element and value (only str and None: equal means alike)
+            # and the same params object share a tail; one representative each computes it
+            tail_of = _group_ids([code, fld, value], params)
+            first = np.unique(tail_of, return_index=True)[1]
+            tails = [self._shared(code[i], fld[i], value[i], params[i]) for i in first.tolist()]
+        else:
+            slots: dict[Any, int] = {}
+            tails, of = [], []
+            for c, f, v, p in zip(code, fld, value, params, strict=True):
+                key, tail = self.get(c, f, v, p)
+                slot = slots.get(key) if key is not None else None
+                if slot is None:
+                    slot = len(tails)
+                    tails.append(tail)
+                    if key is not None:
+                        slots[key] = slot
+                of.append(slot)
+            tail_of = np.asarray(of, dtype=np.int64)
+        return FindingColumns(code, sev, source, sheet, rows, fld, item, value, tail_of, tails)
+
+    def _shared(self, code: str, fld: str | None, value: str | None, params: dict) -> tuple:
+        """The tail of a finding, remembered by its params object (alive for the whole run, so
+        its id stays its own) for the findings of later chunks."""
+        key = (code, fld, value, id(params))
+        tail = self.by_object.get(key)
+        if tail is None:
+            tail = self._tail(code, fld, value, params)
+            if len(self.by_object) >= MEMO_MAX:
+                self.by_object.clear()
+            self.by_object[key] = tail
+        return tail
 
     def get(self, code, fld, value, params: dict) -> tuple[Any, tuple]:
         pkey = self.params_keys.get(id(params), _ABSENT)
@@ -325,6 +382,21 @@ class _Tails:
                 hint(code, self.lang, params),
                 self.suggest(code, value, params) if self.suggest else None,
                 {k: _json_safe(v) for k, v in params.items()})
+
+
+def _group_ids(columns: list[list], objects: list):
+    """Per position, a group number (0, 1, … in order of first appearance) equal where every
+    column holds an equal value and ``objects`` the same object."""
+    import numpy as np
+    import pandas as pd
+
+    ids = pd.factorize(np.fromiter(map(id, objects), dtype=np.uint64, count=len(objects)))[0]
+    for col in columns:
+        arr = np.empty(len(col), dtype=object)
+        arr[:] = col
+        k, uniq = pd.factorize(arr)
+        ids = pd.factorize(ids * (len(uniq) + 1) + (k + 1))[0]
+    return ids
 
 
 def _no_key():
