@@ -239,8 +239,8 @@ class Report:
             n = int(failed.get(f, 0)) + missing_cols.get(f, 0)
             per_element[f] = {"label": label(f, lang), "rows_failed": n,
                               "pass_rate": _rate(checked - n, checked)}
-        per_unit = {u: {"rows": n, "rows_with_errors": b, "clean_rate": _rate(n - b, n)}
-                    for u, (n, b) in sorted(self.units.items(), key=lambda kv: (_rate(kv[1][0] - kv[1][1], kv[1][0]), kv[0]))}
+        units = sorted(((_rate(n - b, n), u, n, b) for u, (n, b) in self.units.items()), key=lambda t: t[:2])
+        per_unit = {u: {"rows": n, "rows_with_errors": b, "clean_rate": r} for r, u, n, b in units}
         return {"per_rule": per_rule, "per_element": per_element, "per_unit": per_unit,
                 "expectations": self.expectations,
                 "engine": self.engine, "sources": [s.to_dict() for s in self.sources], **self.extra}
