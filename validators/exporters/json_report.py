@@ -13,6 +13,7 @@ from json.encoder import encode_basestring
 from typing import TextIO
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)   # what json.dumps(…, ensure_ascii=False) builds per call
+BATCH = 2048   # findings per write (the text of a whole chunk would weigh tens of MB)
 
 
 
@@ -73,11 +74,18 @@ def _write_findings(report, fh: TextIO, lang: str) -> None:
                     heads[hkey] = head
             f = fields.get(fld) if fld is None or fld.__class__ is str else None
             if f is None:
-                f = fields[fld] = f', "field": {_enc(fld)}, "item": '
+                f = f', "field": {_enc(fld)}, "item": '
+                if fld is None or fld.__class__ is str:
+                    fields[fld] = f
             lines.append(f'{head}{"null" if row is None else row}{f}{_enc(item)}, "value": {_enc(value)}, '
                          f'{tails[t]}}}')
-        fh.write(sep + ",\n  ".join(lines))
-        sep = ",\n  "
+            if len(lines) == BATCH:
+                fh.write(sep + ",\n  ".join(lines))
+                sep = ",\n  "
+                lines.clear()
+        if lines:
+            fh.write(sep + ",\n  ".join(lines))
+            sep = ",\n  "
 
 
 def _plain(values: tuple) -> bool:

@@ -122,19 +122,3 @@ def input_message(key: str, lang: str = "zh", **params: Any) -> str:
     tpl = catalog(lang)["input"].get(key, key + ": {source}")
     return fill(tpl, params)
 
-
-MEMO_MAX = 200_000      # entries a per-report memo keeps before it starts afresh (bounds memory)
-
-
-def memo_key(value: Any):
-    """A hashable stand-in for a value that equals another's only when both render and encode
-    alike (1, 1.0 and True differ; so do 0.0 and -0.0).  TypeError for anything else (lists,
-    dicts, numpy scalars): such a value is rendered every time."""
-    cls = value.__class__
-    if cls is str:
-        return value
-    if value is None or cls is int or cls is bool:
-        return (cls, value)
-    if cls is float:
-        return (float, repr(value))
-    raise TypeError(cls.__name__)

@@ -15,7 +15,7 @@ from validators.core.rulebook import get as rule_of
 from validators.core.schema import label
 from validators.read.rules import COLUMN_MISSING
 from validators.report.findings import Finding, Severity, is_missing
-from validators.report.messages import MEMO_MAX, hint, memo_key, render
+from validators.report.messages import hint, render
 
 UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]
@@ -288,7 +288,7 @@ _NO_PARAMS: dict = {}
 
 class _Tails:
     """Message, hint, suggestion and JSON-safe params of findings, computed once per distinct
-    (rule, element, value, params) — most findings of a big report repeat one of a few thousand."""
+    (rule, element, value, params) in a chunk — most findings of a big report repeat a few."""
 
     def __init__(self, lang: str, suggestions: bool):
         from validators.fixes.suggest import suggest
@@ -296,10 +296,10 @@ class _Tails:
         self.lang = lang
         self.suggest = suggest if suggestions else None
         self.labels: dict[Any, str] = {}
+        # per chunk (so bounded), for findings with values other than str: content → tail
         self.memo: dict[tuple, tuple] = {}
         self.params_keys: dict[int, Any] = {}   # id of a params dict (alive while iterating) → its key
         self.params_ids: dict[tuple, int] = {}
-        self.by_object: dict[tuple, tuple] = {}
 
     def columns(self, df) -> FindingColumns:
         import numpy as np
@@ -315,8 +315,9 @@ class _Tails:
             # and the same params object share a tail; one representative each computes it
             tail_of = _group_ids([code, fld, value], params)
             first = np.unique(tail_of, return_index=True)[1]
-            tails = [self._shared(code[i], fld[i], value[i], params[i]) for i in first.tolist()]
+            tails = [self._tail(code[i], fld[i], value[i], params[i]) for i in first.tolist()]
         else:
+            self.memo, self.params_keys, self.params_ids = {}, {}, {}
             slots: dict[Any, int] = {}
             tails, of = [], []
             for c, f, v, p in zip(code, fld, value, params, strict=True):
@@ -330,18 +331,6 @@ class _Tails:
                 of.append(slot)
             tail_of = np.asarray(of, dtype=np.int64)
         return FindingColumns(code, sev, source, sheet, rows, fld, item, value, tail_of, tails)
-
-    def _shared(self, code: str, fld: str | None, value: str | None, params: dict) -> tuple:
-        """The tail of a finding, remembered by its params object (alive for the whole run, so
-        its id stays its own) for the findings of later chunks."""
-        key = (code, fld, value, id(params))
-        tail = self.by_object.get(key)
-        if tail is None:
-            tail = self._tail(code, fld, value, params)
-            if len(self.by_object) >= MEMO_MAX:
-                self.by_object.clear()
-            self.by_object[key] = tail
-        return tail
 
     def get(self, code, fld, value, params: dict) -> tuple[Any, tuple]:
         pkey = self.params_keys.get(id(params), _ABSENT)
@@ -361,8 +350,6 @@ class _Tails:
                     return key, tail
         tail = self._tail(code, fld, value, params)
         if key is not None:
-            if len(self.memo) >= MEMO_MAX:
-                self.memo.clear()
             self.memo[key] = tail
         return key, tail
 
@@ -397,6 +384,20 @@ def _group_ids(columns: list[list], objects: list):
         k, uniq = pd.factorize(arr)
         ids = pd.factorize(ids * (len(uniq) + 1) + (k + 1))[0]
     return ids
+
+
+def memo_key(value: Any):
+    """A hashable stand-in for a value that equals another's only when both render and encode
+    alike (1, 1.0 and True differ; so do 0.0 and -0.0).  TypeError for anything else (lists,
+    dicts, numpy scalars): findings with such a value are rendered one by one."""
+    cls = value.__class__
+    if cls is str:
+        return value
+    if value is None or cls is int or cls is bool:
+        return (cls, value)
+    if cls is float:
+        return (float, repr(value))
+    raise TypeError(cls.__name__)
 
 
 def _no_key():
