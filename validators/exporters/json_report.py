@@ -16,7 +16,6 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)   # what json.dumps(…, ensure_
 BATCH = 2048   # findings per write (the text of a whole chunk would weigh tens of MB)
 
 
-
 def to_json(report, *, lang: str = "zh") -> str:
     import io
 

@@ -87,7 +87,7 @@ def _fill_parts(parts: tuple, values: dict) -> str:
         out.append(literal)
         if name is None:
             continue
-        v = values[name] if name in values else "?"
+        v = values.get(name, "?")
         if v is None:
             v = ""
         if convert is not None:
@@ -121,4 +121,3 @@ def input_message(key: str, lang: str = "zh", **params: Any) -> str:
     params.setdefault("sheet_text", (f"（工作表：{sheet}）" if lang != "en" else f" (sheet {sheet})") if sheet else "")
     tpl = catalog(lang)["input"].get(key, key + ": {source}")
     return fill(tpl, params)
-
