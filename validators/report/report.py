@@ -46,7 +46,7 @@ class FindingColumns:
     values as None (``row`` an int or None); finding i's message, hint, suggestion (a
     :class:`~validators.fixes.suggest.Suggestion` or None) and JSON-safe params are
     ``tails[tail_of[i]]``, one shared tuple per distinct (rule, element, value, params) — read
-    them, never change them."""
+    them, never change them.  Findings that share a tail have equal code, field and value."""
 
     code: list
     severity: list
