@@ -144,10 +144,16 @@ out = {"conform_seconds": t2 - t1, "import_seconds": t1 - t0, "rows": d["rows"],
        "findings": d["findings"], "timing": extra["timing"], "matching": extra["matching"],
        "catalog_rate": extra["rates"]["catalog_conformity"]["rate"],
        "task_rate": extra["rates"]["task_conformity"]["rate"]}
-if len(sys.argv) > 3:
+if sys.argv[3]:
     t3 = time.perf_counter()
     res.write_matches(sys.argv[3])
     out["write_matches_seconds"] = time.perf_counter() - t3
+for fmt in sys.argv[4:]:
+    import cli
+    t3, c3 = time.perf_counter(), time.process_time()
+    cli._export(res.report, fmt, "zh", sys.argv[2] + ".report." + fmt, 20)
+    out[fmt + "_write_seconds"] = time.perf_counter() - t3
+    out[fmt + "_write_cpu"] = time.process_time() - c3
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -158,6 +164,8 @@ def main() -> None:
     ap.add_argument("--names", type=int, default=20_000)
     ap.add_argument("--base", type=int, default=10_000)
     ap.add_argument("--write-matches", action="store_true", help="also time write_matches (CSV)")
+    ap.add_argument("--formats", nargs="*", default=[], metavar="FORMAT",
+                    help="also time writing the report in these formats (table, json, …) to a file")
     ap.add_argument("--keep", help="write the inputs here instead of a temporary directory")
     args = ap.parse_args()
     folder = args.keep or tempfile.mkdtemp(prefix="conform_bench_")
@@ -166,9 +174,8 @@ def main() -> None:
     local, base = write_inputs(folder, args.rows, args.names, args.base)
     print(f"inputs: {args.rows:,} rows, {args.base:,} base items in {folder} "
           f"({os.path.getsize(local) / 2**20:.0f} MiB, {time.perf_counter() - t:.1f} s to write)")
-    cmd = [sys.executable, "-c", CHILD, local, base]
-    if args.write_matches:
-        cmd.append(os.path.join(folder, "matches.csv"))
+    cmd = [sys.executable, "-c", CHILD, local, base,
+           os.path.join(folder, "matches.csv") if args.write_matches else "", *args.formats]
     t = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - t

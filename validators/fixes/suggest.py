@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from validators.checks.codes import (
@@ -119,8 +120,13 @@ def uscc_corrections(code: str) -> list[str]:
     expected = uscc_check_char(code[:17]) if all(c in USCC_ALPHABET for c in code[:17]) else None
     if expected and expected != code[17]:
         out.append(code[:17] + expected)
-    # the check sum is linear: changing position i moves it by weight × (new − old), so each of the
-    # 17 × 30 candidates costs one addition, not a 17-character sum (a findings report lists many)
+    # the check sum is linear and 31 is prime: changing position i moves it by weight × (new − old),
+    # so exactly one character at i makes the sum match the check character (a findings report
+    # lists many codes; solving beats trying the 17 × 30 candidates)
+    last = USCC_ALPHABET.find(code[17])
+    if last < 0:
+        return out
+    target = (31 - last) % 31                       # the sum mod 31 that yields code[17]
     idx = [USCC_ALPHABET.find(c) for c in code[:17]]
     bad = [i for i, v in enumerate(idx) if v < 0]
     total = sum(max(v, 0) * w for v, w in zip(idx, USCC_WEIGHTS, strict=True))
@@ -128,14 +134,11 @@ def uscc_corrections(code: str) -> list[str]:
         if bad and bad != [i]:
             continue                      # another position is outside the alphabet: no candidate passes
         rest = total - (idx[i] * USCC_WEIGHTS[i] if idx[i] >= 0 else 0)
-        for k, c in enumerate(USCC_ALPHABET):
-            if c == code[i]:
-                continue
-            s = rest + k * USCC_WEIGHTS[i]
-            if USCC_ALPHABET[(31 - s % 31) % 31] == code[17]:
-                cand = code[:i] + c + code[i + 1 :]
-                if shape.match(cand):
-                    out.append(cand)
+        k = (target - rest) * pow(USCC_WEIGHTS[i], -1, 31) % 31
+        if k != idx[i]:
+            cand = code[:i] + USCC_ALPHABET[k] + code[i + 1 :]
+            if shape.match(cand):
+                out.append(cand)
     return out
 
 
@@ -239,14 +242,18 @@ def _base_name(value, params, row):
     return Suggestion(str(name), LIKELY) if name else None
 
 
+_CANDIDATE = re.compile(r"^\s*(\d{12})\s+(.*?)\s*\([\d.]+\)\s*$")
+
+
 def _candidates(params: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(base code, base name) of the top candidates the matcher kept ("code name (score) | …")."""
-    out = []
-    for c in str(params.get("candidates") or "").split(" | "):
-        m = re.match(r"^\s*(\d{12})\s+(.*?)\s*\([\d.]+\)\s*$", c)
-        if m:
-            out.append((m.group(1), m.group(2)))
-    return out
+    return list(_parse_candidates(str(params.get("candidates") or "")))
+
+
+@lru_cache(maxsize=8192)
+def _parse_candidates(text: str) -> tuple[tuple[str, str], ...]:
+    """Many findings of a report carry the same candidates text."""
+    return tuple(m.groups() for c in text.split(" | ") if (m := _CANDIDATE.match(c)))
 
 
 @_for(CATALOG_MATCH_REVIEW, CATALOG_UNMATCHED)

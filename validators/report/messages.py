@@ -51,11 +51,49 @@ _FMT = Formatter()
 
 
 def fill(template: str, values: Mapping[str, Any]) -> str:
-    safe = _Lenient({k: ("" if v is None else v) for k, v in values.items()})
+    parts = _compiled(template)
     try:
+        if parts is not None and values.__class__ is dict:
+            return _fill_parts(parts, values)
+        safe = _Lenient({k: ("" if v is None else v) for k, v in values.items()})
         return _FMT.vformat(template, (), safe)
     except (ValueError, IndexError, KeyError):
         return template
+
+
+_CONVERT = {None: None, "s": str, "r": repr, "a": ascii}
+
+
+@lru_cache(maxsize=4096)
+def _compiled(template: str) -> tuple | None:
+    """``template`` as (literal, name, conversion, spec) parts when every field is a plain name
+    (what ``Formatter.vformat`` then does is a lookup, a conversion and ``format``); None when
+    a field indexes, takes an attribute, is positional or nests a field in its spec."""
+    parts = []
+    try:
+        for literal, name, spec, conv in _FMT.parse(template):
+            if name is not None and (not name.isidentifier() or "{" in spec or "}" in spec
+                                     or conv not in _CONVERT):
+                return None
+            parts.append((literal, name, _CONVERT.get(conv), spec or ""))
+    except ValueError:
+        return None
+    return tuple(parts)
+
+
+def _fill_parts(parts: tuple, values: dict) -> str:
+    out = []
+    for literal, name, convert, spec in parts:
+        out.append(literal)
+        if name is None:
+            continue
+        v = values.get(name, "?")
+        if v is None:
+            v = ""
+        if convert is not None:
+            v = convert(v)
+        out.append(format(v, spec))
+    return "".join(out)
 
 
 def rule_text(code: str, lang: str = "zh") -> dict[str, str]:

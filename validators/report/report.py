@@ -19,6 +19,7 @@ from validators.report.messages import hint, render
 
 UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]
+CHUNK = 262_144   # findings rendered at a time (bounds the memory of a report's output)
 
 
 @dataclass
@@ -40,6 +41,26 @@ class SourceInfo:
 
 
 @dataclass
+class FindingColumns:
+    """Findings column by column, as :meth:`Report.iter_findings` shows them: lists with missing
+    values as None (``row`` an int or None); finding i's message, hint, suggestion (a
+    :class:`~validators.fixes.suggest.Suggestion` or None) and JSON-safe params are
+    ``tails[tail_of[i]]``, one shared tuple per distinct (rule, element, value, params) — read
+    them, never change them.  Findings that share a tail have equal code, field and value."""
+
+    code: list
+    severity: list
+    source: list
+    sheet: list
+    row: list
+    field: list
+    item: list
+    value: list
+    tail_of: Any     # numpy int64 array
+    tails: list
+
+
+@dataclass
 class Report:
     command: str = "validate"
     engine: str = "native"
@@ -53,6 +74,7 @@ class Report:
     observers: list[Any] = field(default_factory=list, repr=False)
     _frames: list[Any] = field(default_factory=list, repr=False)
     _frame: Any = field(default=None, repr=False)
+    _loc: Any = field(default=None, repr=False)   # (frame, location numbers) of _locations
 
     # -------------------------------------------------------------- building
     def add(self, frame) -> None:
@@ -170,8 +192,8 @@ class Report:
     def summary(self) -> dict[str, Any]:
         df = self.frame()
         c = self.counts()
-        err_rows = df[(df["severity"] == "error") & df["row"].notna()][["source", "sheet", "row"]]
-        rows_with_errors = len(err_rows.drop_duplicates())
+        loc = self._locations()
+        rows_with_errors = len(_sorted_unique(loc[(df["severity"] == "error").to_numpy(dtype=bool) & (loc >= 0)]))
         return {"rows": self.rows_read, "rows_checked": self.rows_checked, "rows_blank": self.rows_blank,
                 "rows_with_errors": rows_with_errors,
                 "rows_clean_rate": _rate(self.rows_checked - rows_with_errors, self.rows_checked),
@@ -179,21 +201,40 @@ class Report:
                 "findings": int(len(df)), "valid": c["error"] == 0, "files": len({s.source for s in self.sources}),
                 "tables": len(self.sources), "seconds": round(self.seconds, 3)}
 
+    def _locations(self):
+        """Per finding of :meth:`frame`, a number for its (source, sheet, row) — equal for equal
+        locations as ``drop_duplicates`` sees them — or -1 when it has no row."""
+        import numpy as np
+
+        df = self.frame()
+        if self._loc is None or self._loc[0] is not df:
+            loc = df.groupby(["source", "sheet", "row"], sort=False, dropna=False).ngroup().to_numpy(np.int64)
+            loc = np.where(df["row"].isna().to_numpy(dtype=bool), -1, loc)
+            self._loc = (df, loc)
+        return self._loc[1]
+
     def stats(self, lang: str = "zh") -> dict[str, Any]:
+        import numpy as np
+        import pandas as pd
+
         df = self.frame()
         checked = self.rows_checked
-        row_level = df[df["row"].notna()]
+        loc = self._locations()
+        at_row = loc >= 0
+        code_ids, codes = pd.factorize(df["code"], sort=True)
+        findings = np.bincount(code_ids, minlength=len(codes))
+        rows = _distinct_per(code_ids[at_row], loc[at_row], len(codes))
         per_rule = {}
-        for code, g in df.groupby("code", sort=True):
-            rows = len(g[g["row"].notna()][["source", "sheet", "row"]].drop_duplicates())
+        for code, n, r in zip(codes.tolist(), findings.tolist(), rows.tolist(), strict=True):
             per_rule[code] = {"severity": self.severity_of(code).value,
                               "category": rule_of(code).category,
-                              "findings": int(len(g)), "rows": rows,
-                              "pass_rate": _rate(checked - rows, checked) if rows else 1.0}
+                              "findings": n, "rows": r,
+                              "pass_rate": _rate(checked - r, checked) if r else 1.0}
         per_element = {}
-        relevant = row_level[row_level["severity"].isin(["error", "warning"]) & row_level["field"].notna()]
-        failed = (relevant[["field", "source", "sheet", "row"]].drop_duplicates()
-                  .groupby("field").size().to_dict())
+        relevant = (at_row & df["severity"].isin(["error", "warning"]).to_numpy()
+                    & df["field"].notna().to_numpy())
+        field_ids, fields_hit = pd.factorize(df["field"][relevant])
+        failed = dict(zip(fields_hit, _distinct_per(field_ids, loc[relevant], len(fields_hit)).tolist(), strict=True))
         table_level = df[df["row"].isna() & df["field"].notna() & (df["code"] == COLUMN_MISSING)]
         missing_cols = {f: int(p.get("rows", 0)) for f, p in zip(table_level["field"], table_level["params"], strict=True)
                         if isinstance(p, dict)}
@@ -203,8 +244,8 @@ class Report:
             n = int(failed.get(f, 0)) + missing_cols.get(f, 0)
             per_element[f] = {"label": label(f, lang), "rows_failed": n,
                               "pass_rate": _rate(checked - n, checked)}
-        per_unit = {u: {"rows": n, "rows_with_errors": b, "clean_rate": _rate(n - b, n)}
-                    for u, (n, b) in sorted(self.units.items(), key=lambda kv: (_rate(kv[1][0] - kv[1][1], kv[1][0]), kv[0]))}
+        units = sorted(((_rate(n - b, n), u, n, b) for u, (n, b) in self.units.items()), key=lambda t: t[:2])
+        per_unit = {u: {"rows": n, "rows_with_errors": b, "clean_rate": r} for r, u, n, b in units}
         return {"per_rule": per_rule, "per_element": per_element, "per_unit": per_unit,
                 "expectations": self.expectations,
                 "engine": self.engine, "sources": [s.to_dict() for s in self.sources], **self.extra}
@@ -213,22 +254,28 @@ class Report:
         """The findings (or the rows of ``frame``, a slice of :meth:`frame`) as JSON-ready dicts
         with their messages and hints, one at a time.  Every exporter reads findings this way;
         those that show no suggestion pass ``suggestions=False`` (``"suggestion"`` is then None)."""
+        for cols in self.finding_columns(lang, limit, frame, suggestions):
+            tails = cols.tails
+            for code, sev, source, sheet, row, fld, item, value, t in zip(
+                    cols.code, cols.severity, cols.source, cols.sheet, cols.row, cols.field, cols.item,
+                    cols.value, cols.tail_of.tolist(), strict=True):
+                message, hint_text, suggestion, params = tails[t]
+                yield {
+                    "code": code, "severity": sev, "source": source, "sheet": sheet, "row": row,
+                    "field": fld, "item": item, "value": value, "message": message, "hint": hint_text,
+                    "suggestion": suggestion.to_dict() if suggestion is not None else None,
+                    "params": dict(params),
+                }
+
+    def finding_columns(self, lang: str = "zh", limit: int | None = None, frame=None, suggestions: bool = True):
+        """What :meth:`iter_findings` yields, column by column in chunks of :data:`CHUNK`
+        findings (:class:`FindingColumns`), for writers that need no dict per finding."""
         df = self.frame() if frame is None else frame
         if limit is not None:
             df = df.head(limit)
-        for rec in df.itertuples(index=False):
-            params = rec.params if isinstance(rec.params, dict) else {}
-            fld = _none(rec.field)
-            yield {
-                "code": rec.code, "severity": rec.severity, "source": _none(rec.source),
-                "sheet": _none(rec.sheet), "row": None if _none(rec.row) is None else int(rec.row),
-                "field": fld, "item": _none(rec.item), "value": _none(rec.value),
-                "message": render(rec.code, lang, field_label=label(fld, lang), value=_none(rec.value),
-                                  params=params),
-                "hint": hint(rec.code, lang, params),
-                "suggestion": _suggestion(rec.code, _none(rec.value), params) if suggestions else None,
-                "params": {k: _json_safe(v) for k, v in params.items()},
-            }
+        tails = _Tails(lang, suggestions)
+        for start in range(0, len(df), CHUNK):
+            yield tails.columns(df.iloc[start:start + CHUNK])
 
     def to_dict(self, lang: str = "zh", *, limit: int | None = None, findings: bool = True) -> dict[str, Any]:
         """The JSON report (schemas/report.schema.json); ``findings=False`` leaves the list out."""
@@ -241,11 +288,157 @@ class Report:
         return out
 
 
-def _suggestion(code: str, value, params: dict):
-    from validators.fixes.suggest import suggest
+_NO_PARAMS: dict = {}
 
-    s = suggest(code, value, params)
-    return s.to_dict() if s else None
+
+class _Tails:
+    """Message, hint, suggestion and JSON-safe params of findings, computed once per distinct
+    (rule, element, value, params) in a chunk — most findings of a big report repeat a few."""
+
+    def __init__(self, lang: str, suggestions: bool):
+        from validators.fixes.suggest import suggest
+
+        self.lang = lang
+        self.suggest = suggest if suggestions else None
+        self.labels: dict[Any, str] = {}
+        # per chunk (so bounded), for findings with values other than str: content → tail
+        self.memo: dict[tuple, tuple] = {}
+        self.params_keys: dict[int, Any] = {}   # id of a params dict (alive while iterating) → its key
+        self.params_ids: dict[tuple, int] = {}
+
+    def columns(self, df) -> FindingColumns:
+        import numpy as np
+
+        code, sev, source, sheet, fld, item, value = (
+            _plain_list(df[c]) for c in ("code", "severity", "source", "sheet", "field", "item", "value"))
+        rows = df["row"].tolist()
+        if not set(map(type, rows)) <= {int, type(None)}:
+            rows = [None if _none(r) is None else int(r) for r in rows]
+        params = [p if isinstance(p, dict) else _NO_PARAMS for p in df["params"].tolist()]
+        if all(set(map(type, col)) <= {str, type(None)} for col in (code, fld, value)):
+            # findings with equal rule, element and value (only str and None: equal means alike)
+            # and the same params object share a tail; one representative each computes it
+            tail_of = _group_ids([code, fld, value], params)
+            first = np.unique(tail_of, return_index=True)[1]
+            tails = [self._tail(code[i], fld[i], value[i], params[i]) for i in first.tolist()]
+        else:
+            self.memo, self.params_keys, self.params_ids = {}, {}, {}
+            slots: dict[Any, int] = {}
+            tails, of = [], []
+            for c, f, v, p in zip(code, fld, value, params, strict=True):
+                key, tail = self.get(c, f, v, p)
+                slot = slots.get(key) if key is not None else None
+                if slot is None:
+                    slot = len(tails)
+                    tails.append(tail)
+                    if key is not None:
+                        slots[key] = slot
+                of.append(slot)
+            tail_of = np.asarray(of, dtype=np.int64)
+        return FindingColumns(code, sev, source, sheet, rows, fld, item, value, tail_of, tails)
+
+    def get(self, code, fld, value, params: dict) -> tuple[Any, tuple]:
+        pkey = self.params_keys.get(id(params), _ABSENT)
+        if pkey is _ABSENT:
+            pkey = self._params_key(params)
+            self.params_keys[id(params)] = pkey
+        key = None
+        if pkey is not None:
+            try:
+                key = (code, fld if fld.__class__ is str else memo_key(fld),
+                       value if value.__class__ is str else memo_key(value), pkey)
+            except TypeError:
+                pass
+            else:
+                tail = self.memo.get(key)
+                if tail is not None:
+                    return key, tail
+        tail = self._tail(code, fld, value, params)
+        if key is not None:
+            self.memo[key] = tail
+        return key, tail
+
+    def _params_key(self, params: dict) -> int | None:
+        """A small number per distinct params content (cheap to hash in every finding's key), or
+        None when a value has no :func:`memo_key`."""
+        try:
+            content = tuple((k, memo_key(v)) for k, v in params.items() if k.__class__ is str or _no_key())
+        except TypeError:
+            return None
+        return self.params_ids.setdefault(content, len(self.params_ids))
+
+    def _tail(self, code, fld, value, params: dict) -> tuple:
+        if fld not in self.labels:
+            self.labels[fld] = label(fld, self.lang)
+        return (render(code, self.lang, field_label=self.labels[fld], value=value, params=params),
+                hint(code, self.lang, params),
+                self.suggest(code, value, params) if self.suggest else None,
+                {k: _json_safe(v) for k, v in params.items()})
+
+
+def _group_ids(columns: list[list], objects: list):
+    """Per position, a group number (0, 1, … in order of first appearance) equal where every
+    column holds an equal value and ``objects`` the same object."""
+    import numpy as np
+    import pandas as pd
+
+    ids = pd.factorize(np.fromiter(map(id, objects), dtype=np.uint64, count=len(objects)))[0]
+    for col in columns:
+        arr = np.empty(len(col), dtype=object)
+        arr[:] = col
+        k, uniq = pd.factorize(arr)
+        ids = pd.factorize(ids * (len(uniq) + 1) + (k + 1))[0]
+    return ids
+
+
+def memo_key(value: Any):
+    """A hashable stand-in for a value that equals another's only when both render and encode
+    alike (1, 1.0 and True differ; so do 0.0 and -0.0).  TypeError for anything else (lists,
+    dicts, numpy scalars): findings with such a value are rendered one by one."""
+    cls = value.__class__
+    if cls is str:
+        return value
+    if value is None or cls is int or cls is bool:
+        return (cls, value)
+    if cls is float:
+        return (float, repr(value))
+    raise TypeError(cls.__name__)
+
+
+def _no_key():
+    raise TypeError("params key is not a string")
+
+
+_ABSENT = object()
+
+
+def _plain_list(col) -> list:
+    """A column as Python values, missing ones (None, NaN, NA) as None."""
+    values = col.tolist()
+    if set(map(type, values)) <= {str, type(None)}:
+        return values
+    return [v if v.__class__ is str else _none(v) for v in values]
+
+
+def _distinct_per(groups, loc, n: int):
+    """Per group number 0…n-1, how many distinct values of ``loc`` (≥ 0) it has."""
+    import numpy as np
+
+    if not len(loc):
+        return np.zeros(n, dtype=np.int64)
+    width = int(loc.max()) + 1
+    pairs = _sorted_unique(np.asarray(groups, dtype=np.int64) * width + loc)
+    return np.bincount(pairs // width, minlength=n)
+
+
+def _sorted_unique(values):
+    """``np.unique`` by sorting (numpy's hash-based unique is slow on these wide int64 keys)."""
+    import numpy as np
+
+    values = np.sort(values)
+    if len(values):
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
 
 
 def _rate(num: int, den: int) -> float:
