@@ -49,7 +49,22 @@ def write_json(report, fh: TextIO, *, lang: str = "zh", rename: dict[str, str] |
             _write_findings(report, fh, lang)
     fh.write("\n ],\n")
     fh.write(f' "findings_truncated": {dump(doc["findings_truncated"])},\n')
-    fh.write(f' "stats": {dump(doc["stats"], ensure_ascii=False, indent=1)}\n}}\n')
+    fh.write(' "stats": ')
+    _write_indented(doc["stats"], fh)
+    fh.write("\n}\n")
+
+
+def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
+    """``dumps(value, ensure_ascii=False, indent=1)`` written in pieces: the per-unit figures of a
+    national export hold hundreds of thousands of units, whose text would otherwise be built as
+    one list of millions of pieces and then one string."""
+    pieces: list[str] = []
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value):
+        pieces.append(piece)
+        if len(pieces) >= batch:
+            fh.write("".join(pieces))
+            pieces.clear()
+    fh.write("".join(pieces))
 
 
 def _write_findings(report, fh: TextIO, lang: str) -> None:
