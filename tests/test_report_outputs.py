@@ -174,3 +174,18 @@ def test_stats_and_summary_agree_with_drop_duplicates():
     kept = report.frame()
     errors = kept[(kept["severity"] == "error") & kept["row"].notna()][["source", "sheet", "row"]].drop_duplicates()
     assert report.summary()["rows_with_errors"] == len(errors)
+
+
+def test_stats_are_written_in_pieces_as_dumps_would():
+    import io
+    import json
+
+    from validators.exporters.json_report import _write_indented
+
+    stats = {"per_unit": {f"{i}县水利局\u3000": {"rows": i, "rows_with_errors": i // 3,
+                                            "clean_rate": (i - i // 3) / i if i else None} for i in range(3000)},
+             "per_rule": {"element-missing": {"count": 1.0, "nan": float("nan")}},
+             "sources": [{"file": "a\"b\\c\n.csv", "sheet": None, "empty": {}, "list": []}]}
+    buf = io.StringIO()
+    _write_indented(stats, buf, batch=7)
+    assert buf.getvalue() == json.dumps(stats, ensure_ascii=False, indent=1)
