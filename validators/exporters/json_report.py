@@ -58,13 +58,11 @@ def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
     """``dumps(value, ensure_ascii=False, indent=1)`` written in pieces: the per-unit figures of a
     national export hold hundreds of thousands of units, whose text would otherwise be built as
     one list of millions of pieces and then one string."""
-    pieces: list[str] = []
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value):
-        pieces.append(piece)
-        if len(pieces) >= batch:
-            fh.write("".join(pieces))
-            pieces.clear()
-    fh.write("".join(pieces))
+    from itertools import islice
+
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value)
+    while block := list(islice(pieces, batch)):
+        fh.write("".join(block))
 
 
 def _write_findings(report, fh: TextIO, lang: str) -> None:
