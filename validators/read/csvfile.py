@@ -276,7 +276,17 @@ def _arrow_to_frame(batches):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    # one buffer per column: every later kernel (and numpy view) walks one array, not ~20 blocks.
+    # The copy is made here, in the read-ahead thread, off the checks' path, a column at a time,
+    # so each column's blocks are freed as soon as it is copied (memory grows by one column).
     tbl = pa.Table.from_batches(batches)
+    del batches[:]
+    names, columns = tbl.column_names, tbl.columns
+    del tbl
+    for i, col in enumerate(columns):
+        columns[i] = col.combine_chunks()
+    tbl = pa.Table.from_arrays(columns, names=names)
+    del columns
     # a line of spaces (or of blank cells) is a blank row, not a row missing every element
     blank = None
     for col in tbl.columns:
