@@ -39,21 +39,14 @@ def present_texts(rows, col):
     return [t if p else None for t, p in zip(text.tolist(), present, strict=True)]
 
 
-def test_distinct_codes_round_trip_over_chunks_and_missing():
-    import pyarrow as pa
-
-    arr = pa.chunked_array([["a", None], [], ["b", "a"], [None, "无", "b"]], type=pa.large_string())
-    codes, values = clarity._encode(arr)
-    assert [None if c < 0 else values[c].as_py() for c in codes] == arr.to_pylist()
-    codes, values = clarity._encode(pa.chunked_array([], type=pa.large_string()))
-    assert len(codes) == 0 and len(values) == 0
-    codes, values = clarity._encode(pa.array([None, None], type=pa.string()))
-    assert codes.tolist() == [-1, -1] and len(values) == 0
-
-    rows = Rows(frame(materials=EDGE + ["重复", "重复"]))
-    codes, _ = clarity.distinct(rows, "materials")
-    values = clarity.distinct_list(rows, "materials")
-    assert [None if c < 0 else values[c] for c in codes] == present_texts(rows, "materials")
+def test_distinct_views_round_trip_over_edge_values():
+    values = EDGE + ["重复", " 重复", "重复", "无 ", None]
+    rows = Rows(frame(materials=values))
+    text = rows.distinct("materials")
+    assert [None if c < 0 else text.values[c] for c in text.codes] == present_texts(rows, "materials")
+    assert len(set(text.values)) == len(text.values)
+    written = rows.distinct("materials", "raw")
+    assert [None if c < 0 else written.values[c] for c in written.codes] == [v if isinstance(v, str) else None for v in values]
 
 
 def test_memo_agrees_keeps_no_long_values_and_stays_bounded():
