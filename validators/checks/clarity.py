@@ -293,7 +293,8 @@ def per_value(rows: Rows, col: str, memo: Memo, view: str = "text"):
 
 
 def _verdict_hits(found: Hits, codes, results: list, col: str, value=None):
-    """Add the rows of each verdict (in order of first appearance) from per-distinct verdicts."""
+    """Add the rows of each verdict from per-distinct verdicts, verdicts in order of their first
+    row."""
     import numpy as np
 
     labels: list[str] = []
@@ -306,8 +307,9 @@ def _verdict_hits(found: Hits, codes, results: list, col: str, value=None):
     if not labels:
         return
     per_row = index[codes]
-    for k, code in enumerate(labels, 1):
-        found.add(per_row == k, code, col, value=value)
+    masks = [per_row == k for k in range(1, len(labels) + 1)]
+    for k in sorted(range(len(labels)), key=lambda k: masks[k].argmax()):
+        found.add(masks[k], labels[k], col, value=value)
 
 
 _HOURS = Memo(hours_verdict)
@@ -317,14 +319,23 @@ _PROCESS = Memo(lambda k: process_verdict(k.lstrip("\x01"), k.startswith("\x01")
 
 def _limit_note_verdicts(rows: Rows, col: str):
     """(codes, verdicts) of a 办结时限说明 column as written, trimmed: a placeholder such as 无 is
-    vague here, not absent (domain.md §5.4)."""
+    vague here, not absent (domain.md §5.4).  Present values are the text's distinct values; the
+    placeholders are read from the absent rows."""
+    import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    written = rows.distinct(col, "raw")
-    trimmed = pc.utf8_trim_whitespace(written.arrow).to_pylist() if written.values else []
-    keep = [t for t in trimmed if t]
-    judged = iter(_LIMIT_NOTE.many(keep))
-    return written.codes, [next(judged) if t else None for t in trimmed]
+    text = rows.distinct(col)
+    codes, values = text.codes, list(text.values)
+    absent = codes < 0
+    if absent.any():
+        trimmed = pc.utf8_trim_whitespace(pa.array(rows.raw(col).array).filter(pa.array(absent)))
+        written = pc.dictionary_encode(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed))
+        found = pc.fill_null(written.indices, -1).to_numpy(zero_copy_only=False)
+        codes = codes.copy()
+        codes[absent] = np.where(found >= 0, found + len(values), -1)
+        values += written.dictionary.to_pylist()
+    return codes, _LIMIT_NOTE.many(values)
 
 
 def _matches(arr, pattern: re.Pattern):

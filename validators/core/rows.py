@@ -262,28 +262,6 @@ def _factorized(arr):
     return codes, dictionary
 
 
-def _trim_dictionary(dictionary, flag: bool):
-    """(remap, values) of a dictionary of values as written: ``values`` are the distinct present
-    trimmed texts in dictionary order, ``remap[i]`` the index of entry i's text (-1 where empty,
-    null or a placeholder)."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    trimmed = pc.utf8_trim_whitespace(dictionary)
-    absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values(flag))).to_pylist()
-    remap = np.full(len(dictionary), -1, dtype=np.int32)
-    values: list[str] = []
-    seen: dict[str, int] = {}
-    for i, (text, gone) in enumerate(zip(trimmed.to_pylist(), absent, strict=True)):
-        if not gone:
-            j = seen.get(text)
-            if j is None:
-                j = seen[text] = len(values)
-                values.append(text)
-            remap[i] = j
-    return remap, values
-
-
 class Distinct:
     """A column as distinct values: ``codes`` (numpy int32, one per row, -1 where absent) index
     ``values`` (a list of the distinct present values, each once for the text view)."""
@@ -396,10 +374,23 @@ class Rows:
 
     def _load_distinct(self, col: str, raw, flag: bool) -> None:
         """Dictionary-encode once; trim and look placeholders up on the dictionary."""
+        import numpy as np
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         dictionary, indices = _dictionary(raw)
-        remap, values = _trim_dictionary(dictionary, flag)
+        trimmed = pc.utf8_trim_whitespace(dictionary)
+        absent = pc.or_(pc.is_null(trimmed), pc.is_in(trimmed, value_set=_absent_values(flag))).to_pylist()
+        remap = np.full(len(dictionary), -1, dtype=np.int32)
+        values: list[str] = []
+        seen: dict[str, int] = {}
+        for i, (text, gone) in enumerate(zip(trimmed.to_pylist(), absent, strict=True)):
+            if not gone:
+                j = seen.get(text)
+                if j is None:
+                    j = seen[text] = len(values)
+                    values.append(text)
+                remap[i] = j
         unchanged = values == [v for v in dictionary.to_pylist() if v is not None]
         codes = indices if unchanged and raw.null_count == 0 else remap[indices]
         dist = Distinct(codes, values)
@@ -433,11 +424,9 @@ class Rows:
 
     # -------------------------------------------------------------- distinct values
     def distinct(self, col: str, view: str = "text") -> Distinct:
-        """The column's ``view`` (``"text"``, ``"code"``, ``"value"`` or ``"raw"``: as written,
-        untrimmed, absent only where null) as distinct values, in order of first appearance.
+        """The column's ``view`` (``"text"``, ``"code"`` or ``"value"``) as distinct values.
 
-        Free for elements read on distinct values; otherwise one dictionary encoding, cached (the
-        text view is then derived from the values as written, so both cost one encoding).
+        Free for elements read on distinct values; otherwise one dictionary encoding, cached.
         Values of the code view are aligned with the text view where both come from it, so they
         may repeat (two spellings of one code)."""
         if view == "value":
@@ -445,40 +434,17 @@ class Rows:
             view = "code" if el.codelist or el.kind in ("code", "integer", "date") else "text"
         key = (col, view)
         if key not in self._distinct:
-            import numpy as np
-
             if view == "text":
                 self.present(col)
             if view == "code" and (col, "text") in self._distinct:
                 self.code_arrow(col)
-            if key in self._distinct:
-                pass
-            elif view in ("raw", "text") and self._written(col) is not None:
-                written = self._distinct.get((col, "raw"))
-                if written is None:
-                    codes, dictionary = _factorized(self._written(col))
-                    written = self._distinct[(col, "raw")] = Distinct(codes, dictionary.to_pylist(), dictionary)
-                if view == "text":
-                    remap, values = _trim_dictionary(written.arrow, _is_flag(col))
-                    self._distinct[key] = Distinct(np.append(remap, np.int32(-1))[written.codes], values)
-            elif view == "raw":  # absent or not text: nothing as written
-                self._distinct[key] = Distinct(np.full(self.n, -1, dtype=np.int32), [])
-            else:
+            if key not in self._distinct:
                 codes, dictionary = _factorized(self.text_arrow(col) if view == "text" else self.code_arrow(col))
                 self._distinct[key] = Distinct(codes, dictionary.to_pylist(), dictionary)
         return self._distinct[key]
 
-    def _written(self, col: str):
-        """The column as written, as an arrow text array (None when absent or not text)."""
-        if not self.has(col):
-            return None
-        import pyarrow as pa
-
-        raw = pa.array(self.frame[col].array)
-        return raw if pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type) else None
-
     def cached(self, key, make: Callable[[], Any]):
-        """``make()``, computed once per chunk under ``key`` (results checks share)."""
+        """``make()``, computed once per chunk under ``key`` (results several checks share)."""
         if key not in self._derived:
             self._derived[key] = make()
         return self._derived[key]
