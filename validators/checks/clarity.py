@@ -418,7 +418,7 @@ def check_clarity(rows: Rows, ctx):
             import numpy as np
             import pandas as pd
 
-            permit = (rows.code("item_type") == "01").fillna(False).to_numpy(dtype=bool)
+            permit = rows.code_in("item_type", "01")
             present = codes >= 0
             pairs, firsts = pd.factorize(codes[present] * 2 + permit[present])
             codes = np.full(len(codes), -1, dtype=np.intp)

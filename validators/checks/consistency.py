@@ -64,12 +64,7 @@ TEXT_BLOCK_FIELDS = ("acceptance_conditions", "handling_process", "legal_basis",
 
 def _eq(rows: Rows, col: str, code: str):
     """numpy bool per row: the element's code is ``code`` (None when the column is absent)."""
-    if not rows.has(col):
-        return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return pc.fill_null(pc.equal(pa.array(rows.code(col).array), code), False).to_numpy(zero_copy_only=False)
+    return rows.code_in(col, code) if rows.has(col) else None
 
 
 def check_rules(rows: Rows, ctx):
@@ -93,20 +88,19 @@ def check_rules(rows: Rows, ctx):
     # 1 即办件 ⇔ promise 0
     if rows.has("case_type") and rows.has("promised_time_limit"):
         promised = rows.num("promised_time_limit")
-        ct = rows.code("case_type")
-        known = ~np.isnan(promised) & ct.isin(["1", "2"]).to_numpy(dtype=bool)
-        bad = known & ((promised == 0) != (ct == "1").fillna(False).to_numpy(dtype=bool))
+        known = ~np.isnan(promised) & rows.code_in("case_type", "1", "2")
+        bad = known & ((promised == 0) != rows.code_in("case_type", "1"))
         found.add(bad, INSTANT_CASE_TYPE_MISMATCH, "case_type", params={"promised": promised})
     # 5, 6, 7 on-site visits
     if rows.has("onsite_visits"):
         visits = rows.code("onsite_visits")
-        some = visits.isin(["1", "2", "3"]).fillna(False)
+        some = rows.code_in("onsite_visits", "1", "2", "3")
         reason_present = rows.present("onsite_reason")
         found.add(some & ~reason_present, ONSITE_REASON_MISSING, "onsite_reason",
                   value=visits, params={"visits": visits})
-        zero = (visits == "0").fillna(False)
+        zero = rows.code_in("onsite_visits", "0")
         if rows.has("handling_location"):
-            found.add(some.to_numpy(dtype=bool) & online_only(rows), LOCATION_ONLINE_ONLY_WITH_VISITS,
+            found.add(some & online_only(rows), LOCATION_ONLINE_ONLY_WITH_VISITS,
                       "handling_location", params={"visits": visits})
         found.add(zero & reason_present, ONSITE_REASON_UNEXPECTED, "onsite_reason")
         not_online = _eq(rows, "is_online", "0")
@@ -156,13 +150,13 @@ def check_rules(rows: Rows, ctx):
     if rows.has("item_name") and rows.has("item_type"):
         dist, kinds = per_value(rows, "item_name", _NAME_KIND)
         kind = np.array(kinds + [0], dtype=np.int8)[dist.codes]
-        it = rows.code("item_type")
         permit_like, punish_like = (kind & 1).astype(bool), (kind & 2).astype(bool)
-        bad = (permit_like & (it == "20")) | (punish_like & it.notna() & (it != "02"))
-        found.add(bad.fillna(False), TYPE_NAME_MISMATCH, "item_type", params={"name": rows.text("item_name")})
+        bad = (permit_like & rows.code_in("item_type", "20")) | (
+            punish_like & rows.present("item_type") & ~rows.code_in("item_type", "02"))
+        found.add(bad, TYPE_NAME_MISMATCH, "item_type", params={"name": rows.text("item_name")})
     # 权力来源 委托 → 委托部门
     if rows.has("power_source"):
-        entrusted = rows.code("power_source").isin(["5", "6"]).fillna(False)
+        entrusted = rows.code_in("power_source", "5", "6")
         found.add(entrusted & ~rows.present("entrusting_body"), ENTRUSTING_BODY_MISSING, "entrusting_body")
     return [found.frame()]
 

@@ -443,6 +443,14 @@ class Rows:
                 self._distinct[key] = Distinct(codes, dictionary.to_pylist(), dictionary)
         return self._distinct[key]
 
+    def code_in(self, col: str, *codes: str):
+        """numpy bool per row: the element's :meth:`code` is one of ``codes`` (False where absent),
+        decided once per distinct code."""
+        import numpy as np
+
+        dist = self.distinct(col, "code")
+        return dist.broadcast(np.array([v in codes for v in dist.values], dtype=bool), False)
+
     def cached(self, key, make: Callable[[], Any]):
         """``make()``, computed once per chunk under ``key`` (results several checks share)."""
         if key not in self._derived:
