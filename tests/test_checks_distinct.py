@@ -39,21 +39,12 @@ def present_texts(rows, col):
     return [t if p else None for t, p in zip(text.tolist(), present, strict=True)]
 
 
-def test_distinct_codes_round_trip_over_chunks_and_missing():
-    import pyarrow as pa
-
-    arr = pa.chunked_array([["a", None], [], ["b", "a"], [None, "无", "b"]], type=pa.large_string())
-    codes, values = clarity._encode(arr)
-    assert [None if c < 0 else values[c].as_py() for c in codes] == arr.to_pylist()
-    codes, values = clarity._encode(pa.chunked_array([], type=pa.large_string()))
-    assert len(codes) == 0 and len(values) == 0
-    codes, values = clarity._encode(pa.array([None, None], type=pa.string()))
-    assert codes.tolist() == [-1, -1] and len(values) == 0
-
-    rows = Rows(frame(materials=EDGE + ["重复", "重复"]))
-    codes, _ = clarity.distinct(rows, "materials")
-    values = clarity.distinct_list(rows, "materials")
-    assert [None if c < 0 else values[c] for c in codes] == present_texts(rows, "materials")
+def test_distinct_views_round_trip_over_edge_values():
+    values = EDGE + ["重复", " 重复", "重复", "无 ", None]
+    rows = Rows(frame(materials=values))
+    text = rows.distinct("materials")
+    assert [None if c < 0 else text.values[c] for c in text.codes] == present_texts(rows, "materials")
+    assert len(set(text.values)) == len(text.values)
 
 
 def test_memo_agrees_keeps_no_long_values_and_stays_bounded():
@@ -192,6 +183,14 @@ def test_check_clarity_verdicts_equal_per_row_functions():
             verdicts = [clarity.limit_note_verdict(v) if v else None for v in raw]
             for code in ("time-limit-unclear", "time-limit-unit-vague"):
                 assert hit_rows(out, code, col) == {i for i, v in enumerate(verdicts) if v == code}, (col, code)
+        # findings keep their order: per column, verdicts in order of their first row, rows ascending
+        found = pd.concat([fr for fr in out if fr is not None])
+        for col in ("handling_hours", "handling_process", "legal_time_limit_note", "promised_time_limit_note"):
+            sub = found[found["field"] == col]
+            order = list(dict.fromkeys(sub["code"]))
+            assert order == sorted(order, key=lambda c: sub.loc[sub["code"] == c, "_pos"].min()), col
+            for code in order:
+                assert sub.loc[sub["code"] == code, "_pos"].is_monotonic_increasing
 
 
 def test_flag_rules_with_optional_columns_absent():

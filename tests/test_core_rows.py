@@ -59,6 +59,7 @@ def _views(rows, col):
            "dtypes": (str(rows.text(col).dtype), str(rows.code(col).dtype))}
     out["code_distinct"] = _expand(rows.distinct(col, "code"))
     out["text_distinct"] = _expand(rows.distinct(col, "text"))
+    out["code_in"] = rows.code_in(col, "01", "1", "2,3", "ABC").tolist()
     return out
 
 
@@ -84,6 +85,7 @@ def test_distinct_and_whole_column_paths_agree(monkeypatch, arrow):
         assert v["text"] == v["text_arrow"] and v["code"] == v["code_arrow"] == v["code_distinct"]
         assert v["text"] == v["text_distinct"]
         assert v["present"] == [t is not None for t in v["text"]]
+        assert v["code_in"] == [c in ("01", "1", "2,3", "ABC") for c in v["code"]]
         assert v["over"] == [n if n > 3 else 0 for n in v["length"]]
 
 

@@ -9,19 +9,18 @@ and 令号 but no 《》, located by 第N条, 第N款 or 附件第N项.
 Patterns run as RE2 (linear time) in pyarrow kernels where a verdict is a pattern test; the
 verdicts that need Python (clock arithmetic, step order) run once per distinct value, on at most
 :data:`CAP` characters and with patterns that cannot backtrack catastrophically, so no value costs
-more than milliseconds.  Each column is encoded once per chunk (:func:`distinct`) for clarity and
+more than milliseconds.  Each column is encoded once per chunk (``Rows.distinct``) for clarity and
 consistency alike, and Python verdicts are remembered across chunks (:class:`Memo`).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-import weakref
 from itertools import pairwise
 
 from validators.core.rows import Rows, nfkc_arrow
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
-from validators.report.findings import hits
+from validators.report.findings import Hits
 
 HANDLING_HOURS_UNCLEAR = declare("handling-hours-unclear", "warning", "clarity",
     "《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》（国发〔2018〕27号）与 C0109.2-2018 办理时间要素：写明工作日和具体时段")
@@ -286,73 +285,16 @@ MEMO_VALUE_MAX = 2 * CAP
 _MISSING = object()
 
 
-def _encode(arr):
-    """(int codes per row with -1 where null, distinct values) of an arrow text array."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(arr, pa.Array):
-        arr = pa.chunked_array([arr])
-    # a chunked encode shares one dictionary across chunks, so the chunks need no copying together
-    enc = pc.dictionary_encode(arr)
-    if enc.num_chunks == 0:
-        return np.full(len(arr), -1, dtype=np.intp), pa.array([], type=arr.type)
-    dictionary = enc.chunk(enc.num_chunks - 1).dictionary
-    if any(len(c.dictionary) != len(dictionary) for c in enc.chunks):
-        enc = pa.chunked_array([pc.dictionary_encode(arr.combine_chunks())])
-        dictionary = enc.chunk(0).dictionary
-    indices = pa.chunked_array([c.indices for c in enc.chunks], type=enc.type.index_type)
-    codes = pc.fill_null(indices, -1).to_numpy().astype(np.intp, copy=False)
-    return codes, dictionary
-
-
-_CHUNK_CACHE: weakref.WeakKeyDictionary[Rows, dict] = weakref.WeakKeyDictionary()
-
-
-def distinct(rows: Rows, col: str, view: str = "text"):
-    """(codes, distinct values) of ``rows.text(col)`` (``view="code"``: ``rows.code(col)``).
-
-    ``codes`` is a numpy int per row (-1 where the value is missing) indexing the distinct values,
-    an arrow text array in order of first appearance.  Computed once per chunk and shared by every
-    clarity and consistency rule that reads the column.
-    """
-    import pyarrow as pa
-
-    cache = _CHUNK_CACHE.setdefault(rows, {})
-    key = ("distinct", view, col)
-    if key not in cache:
-        series = rows.code(col) if view == "code" else rows.text(col)
-        cache[key] = _encode(pa.array(series.array))
-    return cache[key]
-
-
-def distinct_list(rows: Rows, col: str, view: str = "text") -> list:
-    """The distinct values of :func:`distinct` as Python strings (kept for the chunk)."""
-    cache = _CHUNK_CACHE.setdefault(rows, {})
-    key = ("list", view, col)
-    if key not in cache:
-        cache[key] = distinct(rows, col, view)[1].to_pylist()
-    return cache[key]
-
-
 def per_value(rows: Rows, col: str, memo: Memo, view: str = "text"):
-    """(codes, results): ``memo.fn`` of each distinct value of the column, codes as in :func:`distinct`."""
-    return distinct(rows, col, view)[0], memo.many(distinct_list(rows, col, view))
+    """(distinct, results): the column's ``Rows.distinct`` view (codes per row, -1 where absent,
+    shared by every check that reads the column in the chunk) and ``memo.fn`` of each value."""
+    dist = rows.distinct(col, view)
+    return dist, memo.many(dist.values)
 
 
-def broadcast(results: list, codes, missing=None):
-    """numpy object array with ``results[code]`` per row (``missing`` where the code is -1)."""
-    import numpy as np
-
-    table = np.empty(len(results) + 1, dtype=object)
-    table[:-1] = results
-    table[-1] = missing
-    return table[codes]
-
-
-def _verdict_hits(rows: Rows, codes, results: list, col: str, out: list, value=None):
-    """One hit frame per verdict code (in order of first appearance) from per-distinct verdicts."""
+def _verdict_hits(found: Hits, codes, results: list, col: str, value=None):
+    """Add the rows of each verdict from per-distinct verdicts, verdicts in order of their first
+    row."""
     import numpy as np
 
     labels: list[str] = []
@@ -365,8 +307,9 @@ def _verdict_hits(rows: Rows, codes, results: list, col: str, out: list, value=N
     if not labels:
         return
     per_row = index[codes]
-    for k, code in enumerate(labels, 1):
-        out.append(hits(rows.frame, per_row == k, code, col, value=value))
+    masks = [per_row == k for k in range(1, len(labels) + 1)]
+    for k in sorted(range(len(labels)), key=lambda k: masks[k].argmax()):
+        found.add(masks[k], labels[k], col, value=value)
 
 
 _HOURS = Memo(hours_verdict)
@@ -374,19 +317,25 @@ _LIMIT_NOTE = Memo(limit_note_verdict)
 _PROCESS = Memo(lambda k: process_verdict(k.lstrip("\x01"), k.startswith("\x01")))
 
 
-def _limit_note_verdicts(raw):
-    """(codes, verdicts) of a 办结时限说明 column as written, stripped: a placeholder such as 无 is
-    vague here, not absent (domain.md §5.4)."""
+def _limit_note_verdicts(rows: Rows, col: str):
+    """(codes, verdicts) of a 办结时限说明 column as written, trimmed: a placeholder such as 无 is
+    vague here, not absent (domain.md §5.4).  Present values are the text's distinct values; the
+    placeholders are read from the absent rows."""
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    stripped = pd.Series(uniques).str.strip()
-    stripped = stripped.mask(stripped == "")
-    keep = stripped.notna().to_numpy(dtype=bool)
-    verdicts = np.full(len(uniques), None, dtype=object)
-    verdicts[keep] = _LIMIT_NOTE.many(stripped[keep].tolist())
-    return codes, verdicts.tolist()
+    text = rows.distinct(col)
+    codes, values = text.codes, list(text.values)
+    absent = codes < 0
+    if absent.any():
+        trimmed = pc.utf8_trim_whitespace(pa.array(rows.raw(col).array).filter(pa.array(absent)))
+        written = pc.dictionary_encode(pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed))
+        found = pc.fill_null(written.indices, -1).to_numpy(zero_copy_only=False)
+        codes = codes.copy()
+        codes[absent] = np.where(found >= 0, found + len(values), -1)
+        values += written.dictionary.to_pylist()
+    return codes, _LIMIT_NOTE.many(values)
 
 
 def _matches(arr, pattern: re.Pattern):
@@ -404,14 +353,15 @@ def _mask(rows: Rows, col: str, pattern: re.Pattern):
     """
     import numpy as np
 
-    cache = _CHUNK_CACHE.setdefault(rows, {})
-    if ("nfkc", col) not in cache:
-        cache["nfkc", col] = nfkc_arrow(distinct(rows, col)[1])
-    if (col, pattern) not in cache:
-        arr = cache["nfkc", col]
-        found = np.append(_matches(arr, pattern) if len(arr) else np.zeros(0, dtype=bool), False)
-        cache[col, pattern] = found[distinct(rows, col)[0]]  # code -1 (absent) picks the trailing False
-    return cache[col, pattern]
+    def nfkc_values():
+        return nfkc_arrow(rows.distinct(col).arrow)
+
+    def found():
+        arr = rows.cached(("nfkc", col), nfkc_values)
+        matched = np.append(_matches(arr, pattern) if len(arr) else np.zeros(0, dtype=bool), False)
+        return matched[rows.distinct(col).codes]  # code -1 (absent) picks the trailing False
+
+    return rows.cached((col, pattern), found)
 
 
 def online_only(rows: Rows):
@@ -445,35 +395,34 @@ def legal_basis_hygiene_masks(rows: Rows):
 
 
 def check_clarity(rows: Rows, ctx):
-    out: list = []
-    f = rows.frame
+    found = Hits(rows.frame)
     if rows.has("handling_hours"):
-        codes, verdicts = per_value(rows, "handling_hours", _HOURS)
-        _verdict_hits(rows, codes, verdicts, "handling_hours", out)
+        dist, verdicts = per_value(rows, "handling_hours", _HOURS)
+        _verdict_hits(found, dist.codes, verdicts, "handling_hours")
     if rows.has("handling_location"):
-        out.append(hits(f, location_unclear(rows), HANDLING_LOCATION_UNCLEAR, "handling_location"))
+        found.add(location_unclear(rows), HANDLING_LOCATION_UNCLEAR, "handling_location")
     if rows.has("legal_basis"):
         unclear, no_article = legal_basis_verdicts(rows)
-        out.append(hits(f, unclear, LEGAL_BASIS_UNCLEAR, "legal_basis"))
-        out.append(hits(f, no_article, LEGAL_BASIS_NO_ARTICLE, "legal_basis"))
+        found.add(unclear, LEGAL_BASIS_UNCLEAR, "legal_basis")
+        found.add(no_article, LEGAL_BASIS_NO_ARTICLE, "legal_basis")
         for rule, mask in legal_basis_hygiene_masks(rows).items():
-            out.append(hits(f, mask, rule, "legal_basis"))
+            found.add(mask, rule, "legal_basis")
     for col in ("legal_time_limit_note", "promised_time_limit_note"):
         if rows.has(col):
-            codes, verdicts = _limit_note_verdicts(rows.raw(col))
-            _verdict_hits(rows, codes, verdicts, col, out)
+            codes, verdicts = _limit_note_verdicts(rows, col)
+            _verdict_hits(found, codes, verdicts, col)
     if rows.has("handling_process"):
-        codes, keys = distinct(rows, "handling_process")[0], distinct_list(rows, "handling_process")
+        dist = rows.distinct("handling_process")
+        codes, keys = dist.codes, dist.values
         if rows.has("item_type"):  # judged per distinct (text, 许可 or not) pair
             import numpy as np
             import pandas as pd
 
-            permit = (rows.code("item_type") == "01").fillna(False).to_numpy(dtype=bool)
+            permit = rows.code_in("item_type", "01")
             present = codes >= 0
             pairs, firsts = pd.factorize(codes[present] * 2 + permit[present])
             codes = np.full(len(codes), -1, dtype=np.intp)
             codes[present] = pairs
             keys = ["\x01" + keys[k // 2] if k % 2 else keys[k // 2] for k in firsts.tolist()]
-        _verdict_hits(rows, codes, _PROCESS.many(keys), "handling_process", out,
-                      value=rows.text("handling_process"))
-    return out
+        _verdict_hits(found, codes, _PROCESS.many(keys), "handling_process", value=rows.text("handling_process"))
+    return [found.frame()]

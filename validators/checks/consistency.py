@@ -1,8 +1,9 @@
 """Cross-field consistency rules (domain.md §4): time limits, 即办件, on-site visits, fees, online.
 
-Each rule is a vectorised mask over one chunk.  Text rules run once per distinct value, on the
-codes :func:`validators.checks.clarity.distinct` computes once per column and chunk, and their
-per-value results are remembered across chunks (:class:`validators.checks.clarity.Memo`).
+Each rule is a vectorised mask over one chunk, and the hits of all rules are built as one frame
+(:class:`validators.report.findings.Hits`).  Text rules run once per distinct value, on the codes
+``Rows.distinct`` computes once per column and chunk, and their per-value results are remembered
+across chunks (:class:`validators.checks.clarity.Memo`).
 """
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from functools import partial
 
 import numpy as np
 
-from validators.checks.clarity import CAP, Memo, broadcast, online_only, per_value
+from validators.checks.clarity import CAP, Memo, online_only, per_value
 from validators.checks.phones import scan as scan_phones
 from validators.core.rows import Rows
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.core.textnum import day_numbers
-from validators.report.findings import hits
+from validators.report.findings import Hits
 
 PROMISE_EXCEEDS_LEGAL_LIMIT = declare("promise-exceeds-legal-limit", "error", "rule",
     f"{C0109_2}：承诺办结时限是在法定办结时限基础上的承诺压缩，不得超过法定时限")
@@ -63,17 +64,11 @@ TEXT_BLOCK_FIELDS = ("acceptance_conditions", "handling_process", "legal_basis",
 
 def _eq(rows: Rows, col: str, code: str):
     """numpy bool per row: the element's code is ``code`` (None when the column is absent)."""
-    if not rows.has(col):
-        return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    return pc.fill_null(pc.equal(pa.array(rows.code(col).array), code), False).to_numpy(zero_copy_only=False)
+    return rows.code_in(col, code) if rows.has(col) else None
 
 
 def check_rules(rows: Rows, ctx):
-    out: list = []
-    f = rows.frame
+    found = Hits(rows.frame)
     # 16 promise ≤ legal limit, in the same unit
     if rows.has("legal_time_limit") and rows.has("promised_time_limit"):
         legal, promised = rows.num("legal_time_limit"), rows.num("promised_time_limit")
@@ -83,49 +78,46 @@ def check_rules(rows: Rows, ctx):
         differ = None
         if lu is not None and pu is not None:
             differ = (lu.notna() & pu.notna() & (lu != pu)).fillna(False)
-            out.append(hits(f, both & differ, TIME_LIMIT_UNIT_DIFFERS, "promised_time_limit_unit",
-                            value=pu, params={"legal_unit": lu, "promised_unit": pu}))
+            found.add(both & differ, TIME_LIMIT_UNIT_DIFFERS, "promised_time_limit_unit",
+                      value=pu, params={"legal_unit": lu, "promised_unit": pu})
         over = both & (promised > legal)
         if differ is not None:
             over &= ~differ
-        out.append(hits(f, over, PROMISE_EXCEEDS_LEGAL_LIMIT, "promised_time_limit",
-                        params={"legal": legal, "promised": promised}))
+        found.add(over, PROMISE_EXCEEDS_LEGAL_LIMIT, "promised_time_limit",
+                  params={"legal": legal, "promised": promised})
     # 1 即办件 ⇔ promise 0
     if rows.has("case_type") and rows.has("promised_time_limit"):
         promised = rows.num("promised_time_limit")
-        ct = rows.code("case_type")
-        known = ~np.isnan(promised) & ct.isin(["1", "2"]).to_numpy(dtype=bool)
-        bad = known & ((promised == 0) != (ct == "1").fillna(False).to_numpy(dtype=bool))
-        out.append(hits(f, bad, INSTANT_CASE_TYPE_MISMATCH, "case_type",
-                        params={"promised": promised}))
+        known = ~np.isnan(promised) & rows.code_in("case_type", "1", "2")
+        bad = known & ((promised == 0) != rows.code_in("case_type", "1"))
+        found.add(bad, INSTANT_CASE_TYPE_MISMATCH, "case_type", params={"promised": promised})
     # 5, 6, 7 on-site visits
     if rows.has("onsite_visits"):
         visits = rows.code("onsite_visits")
-        some = visits.isin(["1", "2", "3"]).fillna(False)
+        some = rows.code_in("onsite_visits", "1", "2", "3")
         reason_present = rows.present("onsite_reason")
-        out.append(hits(f, some & ~reason_present, ONSITE_REASON_MISSING, "onsite_reason",
-                        value=visits, params={"visits": visits}))
-        zero = (visits == "0").fillna(False)
+        found.add(some & ~reason_present, ONSITE_REASON_MISSING, "onsite_reason",
+                  value=visits, params={"visits": visits})
+        zero = rows.code_in("onsite_visits", "0")
         if rows.has("handling_location"):
-            out.append(hits(f, some.to_numpy(dtype=bool) & online_only(rows), LOCATION_ONLINE_ONLY_WITH_VISITS,
-                            "handling_location", params={"visits": visits}))
-        out.append(hits(f, zero & reason_present, ONSITE_REASON_UNEXPECTED, "onsite_reason"))
+            found.add(some & online_only(rows), LOCATION_ONLINE_ONLY_WITH_VISITS,
+                      "handling_location", params={"visits": visits})
+        found.add(zero & reason_present, ONSITE_REASON_UNEXPECTED, "onsite_reason")
         not_online = _eq(rows, "is_online", "0")
         if not_online is not None:
             express = _eq(rows, "is_express_supported", "1")
             by_post = _by_post(rows) if rows.has("handling_forms") else False
             channel = (express if express is not None else False) | by_post
-            out.append(hits(f, zero & not_online & ~channel, ZERO_VISIT_WITHOUT_CHANNEL,
-                            "onsite_visits"))
+            found.add(zero & not_online & ~channel, ZERO_VISIT_WITHOUT_CHANNEL, "onsite_visits")
     # 9, 10 fees
     if rows.has("is_fee_charged"):
         fee = _eq(rows, "is_fee_charged", "1")
         for col in ("fee_basis", "fee_standard"):
-            out.append(hits(f, fee & ~rows.present(col), FEE_DETAILS_MISSING, col))
+            found.add(fee & ~rows.present(col), FEE_DETAILS_MISSING, col)
         pay = _eq(rows, "is_online_payment_supported", "1")
         if pay is not None:
-            out.append(hits(f, _eq(rows, "is_fee_charged", "0") & pay, ONLINE_PAYMENT_WITHOUT_FEE,
-                            "is_online_payment_supported"))
+            found.add(_eq(rows, "is_fee_charged", "0") & pay, ONLINE_PAYMENT_WITHOUT_FEE,
+                      "is_online_payment_supported")
     # 30 online handling needs a real address
     if rows.has("is_online"):
         online = _eq(rows, "is_online", "1")
@@ -135,40 +127,38 @@ def check_rules(rows: Rows, ctx):
                 ok = _url_mask(rows, col)
                 has_url = ok if has_url is None else (has_url | ok)
         value = rows.raw("online_url") if rows.has("online_url") else None
-        out.append(hits(f, online & ~(has_url if has_url is not None else False),
-                        ONLINE_WITHOUT_URL, "online_url", value=value))
+        found.add(online & ~(has_url if has_url is not None else False), ONLINE_WITHOUT_URL, "online_url",
+                  value=value)
     # 11, 12 phones
-    out.extend(_check_phones(rows))
+    _check_phones(rows, found)
     # 17 time-limit notes contradicting the numbers
     for num_col, note_col in (("legal_time_limit", "legal_time_limit_note"),
                               ("promised_time_limit", "promised_time_limit_note")):
         if rows.has(num_col) and rows.has(note_col):
             limit = rows.num(num_col)
             bad = _note_contradicts(rows, note_col, limit)
-            out.append(hits(f, bad, TIME_LIMIT_NOTE_MISMATCH, note_col, params={"limit": limit}))
+            found.add(bad, TIME_LIMIT_NOTE_MISMATCH, note_col, params={"limit": limit})
     # 35 repeated paragraphs
     for col in TEXT_BLOCK_FIELDS:
         if rows.has(col):
-            codes, segments = per_value(rows, col, _REPEATS[col == "legal_basis"])
-            found = np.array([s is not None for s in segments] + [False], dtype=bool)
-            if found.any():
-                out.append(hits(f, found[codes], DUPLICATED_TEXT_BLOCK, col,
-                                params={"segment": broadcast(segments, codes)}))
+            dist, segments = per_value(rows, col, _REPEATS[col == "legal_basis"])
+            repeats = np.array([s is not None for s in segments] + [False], dtype=bool)
+            if repeats.any():
+                found.add(repeats[dist.codes], DUPLICATED_TEXT_BLOCK, col,
+                          params={"segment": dist.broadcast(np.array(segments, dtype=object), None)})
     # 36 name vs type
     if rows.has("item_name") and rows.has("item_type"):
-        codes, kinds = per_value(rows, "item_name", _NAME_KIND)
-        kind = np.array(kinds + [0], dtype=np.int8)[codes]
-        it = rows.code("item_type")
+        dist, kinds = per_value(rows, "item_name", _NAME_KIND)
+        kind = np.array(kinds + [0], dtype=np.int8)[dist.codes]
         permit_like, punish_like = (kind & 1).astype(bool), (kind & 2).astype(bool)
-        bad = (permit_like & (it == "20")) | (punish_like & it.notna() & (it != "02"))
-        out.append(hits(f, bad.fillna(False), TYPE_NAME_MISMATCH, "item_type",
-                        params={"name": rows.text("item_name")}))
+        bad = (permit_like & rows.code_in("item_type", "20")) | (
+            punish_like & rows.present("item_type") & ~rows.code_in("item_type", "02"))
+        found.add(bad, TYPE_NAME_MISMATCH, "item_type", params={"name": rows.text("item_name")})
     # 权力来源 委托 → 委托部门
     if rows.has("power_source"):
-        entrusted = rows.code("power_source").isin(["5", "6"]).fillna(False)
-        out.append(hits(f, entrusted & ~rows.present("entrusting_body"), ENTRUSTING_BODY_MISSING,
-                        "entrusting_body"))
-    return out
+        entrusted = rows.code_in("power_source", "5", "6")
+        found.add(entrusted & ~rows.present("entrusting_body"), ENTRUSTING_BODY_MISSING, "entrusting_body")
+    return [found.frame()]
 
 
 _PERMIT_NAME = re.compile(r"(?:许可|审批|核准)$")
@@ -200,8 +190,8 @@ def _url_mask(rows: Rows, col: str):
 
 def _by_post(rows: Rows):
     """办理形式 includes 3 (快递/邮寄), per row."""
-    codes, found = per_value(rows, "handling_forms", _HAS_POST, view="code")
-    return np.array(found + [False], dtype=bool)[codes]
+    dist, post = per_value(rows, "handling_forms", _HAS_POST, view="code")
+    return np.array(post + [False], dtype=bool)[dist.codes]
 
 
 _HAS_POST = Memo(lambda forms: "3" in forms)
@@ -212,7 +202,8 @@ def _note_contradicts(rows: Rows, note_col: str, limit):
     judged once per distinct (note, limit) pair."""
     import pandas as pd
 
-    codes, numbers = per_value(rows, note_col, _DAY_NUMBERS)
+    dist, numbers = per_value(rows, note_col, _DAY_NUMBERS)
+    codes = dist.codes
     named = np.array([n is not None for n in numbers] + [False], dtype=bool)[codes]
     candidates = named & ~np.isnan(limit)
     bad = np.zeros(len(codes), dtype=bool)
@@ -307,18 +298,18 @@ def phone_numbers(text: str) -> tuple[frozenset[str], bool]:
 _SCANS = Memo(scan_phones)
 
 
-def _check_phones(rows: Rows):
-    out = []
+def _check_phones(rows: Rows, found: Hits) -> None:
     keys = {}
     for col in ("consultation_channel", "complaint_channel"):
         if rows.has(col):
-            codes, scans = per_value(rows, col, _SCANS)   # one scan per distinct text
+            dist, scans = per_value(rows, col, _SCANS)   # one scan per distinct text
+            codes = dist.codes
             bare = np.array([s.bare for s in scans] + [False], dtype=bool)[codes]
             invalid = ["、".join(s.invalid) or None for s in scans]
             has_invalid = np.array([x is not None for x in invalid] + [False], dtype=bool)[codes]
-            out.append(hits(rows.frame, bare, PHONE_FORMAT_INVALID, col))
-            out.append(hits(rows.frame, has_invalid, PHONE_NUMBER_INVALID, col,
-                            params={"number": broadcast(invalid, codes)}))
+            found.add(bare, PHONE_FORMAT_INVALID, col)
+            found.add(has_invalid, PHONE_NUMBER_INVALID, col,
+                      params={"number": dist.broadcast(np.array(invalid, dtype=object), None)})
             keys[col] = codes, [",".join(sorted(s.numbers)) or None for s in scans]
     if len(keys) == 2:
         # the same numbers in both: compare per row through one id per distinct numbers text
@@ -329,5 +320,4 @@ def _check_phones(rows: Rows):
             per_col.append(table[codes])
         c, s = per_col
         same = (c >= 0) & (c == s)
-        out.append(hits(rows.frame, same, CONSULT_EQUALS_COMPLAINT_PHONE, "complaint_channel"))
-    return out
+        found.add(same, CONSULT_EQUALS_COMPLAINT_PHONE, "complaint_channel")

@@ -266,12 +266,19 @@ class Distinct:
     """A column as distinct values: ``codes`` (numpy int32, one per row, -1 where absent) index
     ``values`` (a list of the distinct present values, each once for the text view)."""
 
-    __slots__ = ("_arrow", "codes", "values")
+    __slots__ = ("_arrow", "_values", "codes")
 
     def __init__(self, codes, values, arrow=None):
         self.codes = codes
-        self.values = values
+        self._values = values
         self._arrow = arrow
+
+    @property
+    def values(self) -> list:
+        """The distinct values as Python strings (read from ``arrow`` when first asked for)."""
+        if self._values is None:
+            self._values = self._arrow.to_pylist()
+        return self._values
 
     @property
     def arrow(self):
@@ -319,6 +326,7 @@ class Rows:
         self._code: dict[str, Any] = {}
         self._code_arrow: dict[str, Any] = {}
         self._num: dict[str, Any] = {}
+        self._derived: dict[Any, Any] = {}
 
     def has(self, col: str) -> bool:
         return col in self.frame.columns
@@ -439,8 +447,22 @@ class Rows:
                 self.code_arrow(col)
             if key not in self._distinct:
                 codes, dictionary = _factorized(self.text_arrow(col) if view == "text" else self.code_arrow(col))
-                self._distinct[key] = Distinct(codes, dictionary.to_pylist(), dictionary)
+                self._distinct[key] = Distinct(codes, None, dictionary)
         return self._distinct[key]
+
+    def code_in(self, col: str, *codes: str):
+        """numpy bool per row: the element's :meth:`code` is one of ``codes`` (False where absent),
+        decided once per distinct code."""
+        import numpy as np
+
+        dist = self.distinct(col, "code")
+        return dist.broadcast(np.array([v in codes for v in dist.values], dtype=bool), False)
+
+    def cached(self, key, make: Callable[[], Any]):
+        """``make()``, computed once per chunk under ``key`` (results several checks share)."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def map_values(self, col: str, fn: Callable[[str], Any], out: str = "object", view: str = "text"):
         """:func:`map_distinct` of the ``view`` of ``col`` (same result), on the cached distinct
