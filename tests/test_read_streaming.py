@@ -174,7 +174,7 @@ def _reference_excel(path, sheet):
     return frame
 
 
-def _workbook(path, left: int):
+def _workbook(path, left: int, merged: bool = True):
     import datetime as dt
 
     import xlsxwriter
@@ -198,11 +198,32 @@ def _workbook(path, left: int):
         ws.write_datetime(r, left + 5, dt.datetime(2024, 1, 1 + i % 28, 0 if i % 2 else 9, 30),
                           wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
         r += 1
-    ws.merge_range(5, left + 3, 9, left + 3, "合并的实施主体")     # crosses slices and chunks
-    ws.merge_range(12, left + 3, r + 3, left + 3, "到表尾")          # clipped to the last row
+    if merged:
+        ws.merge_range(5, left + 3, 9, left + 3, "合并的实施主体")     # crosses slices and chunks
+        ws.merge_range(12, left + 3, r + 3, left + 3, "到表尾")          # clipped to the last row
+    else:   # rows of empty text (a formula's cached ""), inside the data and after its last row
+        for at in (8, 9, *range(r + 2, r + 13)):
+            ws.write_formula(at, left + 1, '=""', None, "")
     ws.write(r + 6, left + 10, "")                                 # formatted, empty rows below
     wb.close()
+    if not merged:
+        _empty_text_cells(path)
     return path
+
+
+def _empty_text_cells(path) -> None:
+    """The formulas ``=""`` as cells holding empty text, which calamine keeps in the sheet's range."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = re.sub(rb'<c r="([A-Z]+[0-9]+)"><f>""</f><v></v></c>',
+                         rb'<c r="\1" t="inlineStr"><is><t></t></is></c>', parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
 
 
 @pytest.mark.parametrize("left", [0, 2])
@@ -217,6 +238,20 @@ def test_xlsx_streams_what_the_whole_sheet_gave(tmp_path, monkeypatch, left):
     pd.testing.assert_frame_equal(got, _reference_excel(path, "清单"))
     notes = [p for p in table.problems if p["code"] == "merged-cells-filled"]
     assert [(p["row"], p["params"]["rows"]) for p in notes] == [(6, 5), (13, len(got) + 3 - 12)]
+
+
+@pytest.mark.parametrize("left", [0, 2])
+def test_xlsx_without_merges_finds_its_last_row_as_the_rows_pass(tmp_path, monkeypatch, left):
+    from validators.read import excel, open_tables
+
+    monkeypatch.setattr(excel, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
+    path = _workbook(tmp_path / "w.xlsx", left, merged=False)
+    (table,) = open_tables(str(path))
+    assert table.state["height"] is None     # no survey pass at opening
+    got = pd.concat(list(table.chunks()), ignore_index=True)
+    pd.testing.assert_frame_equal(got, _reference_excel(path, "清单"))
+    assert got["_row"].iloc[-1] == 3 + 26
 
 
 def test_plain_jsonl_read_by_arrow_gives_the_python_frames(tmp_path, monkeypatch):
