@@ -299,6 +299,7 @@ def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, e
     import os
 
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 0)      # a large document: spilled, not kept
     recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": ["01", "", None, "  ", "无"][i % 5],
              "实施主体": "灵山县\u2028行政审批局"} for i in range(23)]
     doc = {"code": "200", "data": {"list": recs}} if envelope else recs
@@ -311,6 +312,68 @@ def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, e
     del got
     gc.collect()
     assert not os.path.exists(spill), "the spilled records go with the table"
+
+
+def _plain_records(n=23):
+    return [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": ["01", "", None, "  ", "无"][i % 5],
+             "实施主体": ["灵山县\u2028行政审批局", "全角　空格", "a},{b", 'q"},{"x', "\\", "—", "/"][i % 7]}
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("indent", [None, 1])
+def test_plain_json_array_is_cut_at_the_bytes_and_read_by_arrow(tmp_path, monkeypatch, keep, indent):
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 50)            # records cross the blocks
+    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 1 << 30 if keep else 0)
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(_plain_records(), ensure_ascii=False, indent=indent), encoding="utf-8")
+    assert jsonfile._fast_array(str(path), keep) is not None
+    got = _streamed(path, False)
+    assert ("arrow_tables" in got.state) == keep and got.state.get("arrow_block")
+    _same_tables(got, _loaded(path, False))
+
+
+_PLAIN = json.dumps(_plain_records(4), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", [
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": 1', 1),                      # a number
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": ["01"]', 1),                 # a list
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": {"a": "01"}', 1),            # an object
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": true', 1),
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": "01", "事项类型": "02"', 1),  # a key twice
+    _PLAIN.replace('"事项名称": "事项3"', '"事项名称": "事项3", "其他": "x"', 1),  # a key the first lacks
+    _PLAIN.replace('}, {', '} {', 1),                                          # a missing comma
+    _PLAIN.replace('}, {', '},, {', 1),
+    _PLAIN.replace('"a},{b"', '"a}\n,{b"'),                                   # a raw line break in a string
+    _PLAIN.replace('"a},{b"', '"a\\x"'),                                     # a bad escape
+    _PLAIN.replace('"a},{b"', '"a\\ud800"'),                                 # a lone surrogate
+    _PLAIN[:-1] + ', "x"]', _PLAIN[:-1] + ", 5]", _PLAIN[:-1] + ",]", _PLAIN[:-1], _PLAIN + " x", "[]",
+    "[" + _PLAIN[1:-1] + "]]", "[" + _PLAIN + "]",
+])
+def test_what_is_no_plain_array_is_read_as_before(tmp_path, monkeypatch, text):
+    from validators.read import InputError
+
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 64)
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+
+    def outcome(fn):
+        try:
+            t = fn()
+        except InputError as exc:
+            return exc.key, exc.params
+        return t.columns, t.problems, _frames(t).to_dict("list")
+
+    assert jsonfile._fast_array(str(path), True) is None
+    assert outcome(lambda: jsonfile.open_json(str(path), None, False)) == outcome(lambda: _loaded(path, False))
+
+
+def test_invalid_utf8_is_no_plain_array(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_bytes(_PLAIN.encode().replace("灵山县".encode(), b"\xff\xfe", 1))
+    assert jsonfile._fast_array(str(path), True) is None
 
 
 def test_json_table_states_the_input_size(tmp_path):

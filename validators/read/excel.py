@@ -273,7 +273,7 @@ def _up_to_last_filled(rows: Iterator[list]) -> Iterator[list]:
     until a non-empty row follows it)."""
     held: list = []
     for row in rows:
-        if _empty(row):
+        if not any(row) and _empty(row):   # a truthy cell is never empty: one test for most rows
             held.append(row)
             continue
         if held:
