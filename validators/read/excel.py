@@ -6,7 +6,8 @@ block's value on every row, and each block becomes one ``merged-cells-filled`` r
 
 A sheet is parsed once by calamine and held as its compact range; rows become Python objects only
 while they pass: one survey at opening (header rows, last non-empty row, merged blocks' values),
-then a few thousand at a time in ``chunks()``, turned into Arrow text columns.
+then a few thousand at a time in ``chunks()``, turned into Arrow text columns.  A sheet without
+merged blocks skips the survey: ``chunks()`` drops the empty rows after the last non-empty one.
 """
 from __future__ import annotations
 

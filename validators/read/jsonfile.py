@@ -6,7 +6,9 @@ of a list with ``raw_decode``) and keeps only what opening needs: the key order,
 records, the reading problems.  A JSON document's records are spilled meanwhile to a temporary
 JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both cases: with Arrow's
 streaming JSON reader (an explicit string schema) when every record is an object of strings and
-nulls, else line by line in Python.  Whatever the streaming read cannot take as it is (a syntax or
+nulls, else line by line in Python.  The usual export, a top-level array of such objects, is not
+decoded in Python at all: it is cut into records at the bytes and Arrow parses the records in
+the first pass (a document up to ``_KEEP_BYTES`` keeps the tables, a larger one is spilled).  Whatever the streaming read cannot take as it is (a syntax or
 encoding error, an envelope repeating a key, a ``json_path`` through a list index) is read whole,
 as before, which raises the exact error.
 """
@@ -649,7 +651,7 @@ class _Irregular(Exception):
     """Not an array of flat objects of strings and nulls: the exact scan reads the document."""
 
 
-def _fast_array(real_path: str, keep: bool) -> tuple[_Survey, "_Spill | None", list | None] | None:
+def _fast_array(real_path: str, keep: bool) -> tuple[_Survey, _Spill | None, list | None] | None:
     """A UTF-8 document that is one array of flat objects holding strings and nulls only (the
     usual export): its survey and spill without decoding the records in Python.
 
@@ -911,7 +913,6 @@ def _json_chunks(table: Table) -> Iterator[Any]:
         except Exception:  # noqa: BLE001 - Arrow refused a line Python reads: Python reads on from there
             if "arrow_tables" in cfg:
                 raise   # read whole already: nothing is left to refuse
-            pass
     if "records" in cfg:
         records = iter(cfg["records"])
     else:
