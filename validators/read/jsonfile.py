@@ -8,9 +8,10 @@ JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both case
 streaming JSON reader (an explicit string schema) when every record is an object of strings and
 nulls, else line by line in Python.  The usual export, a top-level array of such objects, is not
 decoded in Python at all: it is cut into records at the bytes and Arrow parses the records in
-the first pass (a document up to ``_KEEP_BYTES`` keeps the tables, a larger one is spilled).  Whatever the streaming read cannot take as it is (a syntax or
-encoding error, an envelope repeating a key, a ``json_path`` through a list index) is read whole,
-as before, which raises the exact error.
+the first pass (a document up to ``_KEEP_BYTES`` keeps the tables, a larger one is spilled).
+Whatever the streaming read cannot take as it is (a syntax or encoding error, an envelope
+repeating a key, a ``json_path`` through a list index) is read whole, as before, which raises the
+exact error.
 """
 from __future__ import annotations
 
