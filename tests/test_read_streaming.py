@@ -370,6 +370,45 @@ def test_what_is_no_plain_array_is_read_as_before(tmp_path, monkeypatch, text):
     assert outcome(lambda: jsonfile.open_json(str(path), None, False)) == outcome(lambda: _loaded(path, False))
 
 
+@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("sep,end", [("\n", "\n"), ("\r\n", "\r\n"), ("\n", "")])
+def test_plain_jsonl_is_read_by_arrow_in_the_first_pass(tmp_path, monkeypatch, keep, sep, end):
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 64)            # lines cross the blocks
+    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 1 << 30 if keep else 0)
+    path = tmp_path / "plain.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in _plain_records(150)]
+    path.write_bytes((sep.join(lines) + end).encode())
+    assert jsonfile._fast_lines(str(path), keep) is not None
+    got = _streamed(path, True)
+    assert ("arrow_tables" in got.state) == keep
+    _same_tables(got, _loaded(path, True))
+
+
+_LINES = [json.dumps(r, ensure_ascii=False) for r in _plain_records(120)]
+
+
+@pytest.mark.parametrize("lines", [
+    _LINES[:5] + [""] + _LINES[5:],                                  # a blank line
+    _LINES[:5] + ["  \u3000 "] + _LINES[5:],                        # blank to Python only
+    _LINES[:110] + ['{"事项名称": "x", "其他": "y"}'] + _LINES[110:],   # a key first seen late
+    _LINES[:3] + ['{"事项名称": "x", "事项名称": "y"}'] + _LINES[3:],   # a key twice
+    _LINES[:103] + ['{"事项名称": "x", "事项名称": "y"}'] + _LINES[103:],
+    _LINES[:103] + ['{"事项名称": 5}'] + _LINES[103:],
+    _LINES[:103] + ['{"事项名称": "x"'] + _LINES[103:],                # no JSON
+    _LINES[:103] + ['["x"]'] + _LINES[103:],
+    _LINES[:103] + ['{"事项名称": "a\\ud800"}'] + _LINES[103:],      # a lone surrogate
+    ["\ufeff" + _LINES[0]] + _LINES[1:],                            # a BOM
+])
+def test_what_is_no_plain_jsonl_is_read_as_before(tmp_path, monkeypatch, lines):
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert jsonfile._fast_lines(str(path), True) is None
+    got = jsonfile.open_json(str(path), None, True)
+    _same_tables(got, _loaded(path, True))
+
+
 def test_invalid_utf8_is_no_plain_array(tmp_path):
     path = tmp_path / "bad.json"
     path.write_bytes(_PLAIN.encode().replace("灵山县".encode(), b"\xff\xfe", 1))

@@ -284,7 +284,13 @@ _PLAIN_TYPES = frozenset((str, type(None)))
 def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
     flag = _SurrogateFlag()
     spill = tables = None
-    if lines:
+    fast = None
+    if lines and enc == "utf-8":
+        fast = _fast_lines(real_path, keep=os.path.getsize(real_path) <= _KEEP_BYTES)
+    if fast is not None:
+        survey, tables, longest = fast
+        arrow = True
+    elif lines:
         survey = _Survey()
         loads = _hooked_loads(survey)
         stats = {"odd": False, "longest": 0}
@@ -319,6 +325,8 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         t.state["arrow_block"] = max(BLOCK_SIZE, 4 * longest + 64)
     if tables is not None:
         t.state["arrow_tables"] = tables     # parsed already: chunks() only slices them
+        if spill is None:
+            t.state["path"] = None            # nothing is read again
     return t
 
 
@@ -728,6 +736,57 @@ def _fast_array(real_path: str, keep: bool) -> tuple[_Survey, _Spill | None, lis
         raise
     survey.spill = spill
     return survey, spill, tables
+
+
+def _fast_lines(real_path: str, keep: bool) -> tuple[_Survey, list | None, int] | None:
+    """A UTF-8 JSON Lines file whose every line is a flat object of strings and nulls with no key
+    the first line lacks: its survey (the first 100 lines decoded in Python), the Arrow tables of
+    its records with ``keep``, the longest line.  Arrow's reader refuses every other line (no JSON,
+    a key twice, another key or value), and a blank line is seen in the count of rows, so the
+    file then goes to the line-by-line survey (None)."""
+    import numpy as np
+
+    survey = _Survey()
+    loads = _hooked_loads(survey)
+    newlines = longest = 0
+    last = -1
+    try:
+        with open(real_path, "rb") as fh:
+            if fh.read(3) == b"\xef\xbb\xbf":
+                return None
+            fh.seek(0)
+            for n in range(1, 101):
+                line = fh.readline()
+                if not line:
+                    break
+                survey.line(n, line.decode("utf-8").removesuffix("\n").removesuffix("\r"), loads)
+            fh.seek(0)
+            offset, tail = 0, b""
+            while block := fh.read(_FAST_BLOCK):
+                data = tail + block
+                cut = data.rfind(b"\n") + 1 if len(block) == _FAST_BLOCK else len(data)
+                body, tail = data[:cut], data[cut:]
+                if not _utf8(body) or (b"\\" in body and _ESCAPED_SURROGATE_B.search(body)):
+                    return None
+                at = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10) + offset
+                if at.size:
+                    longest = max(longest, int(np.diff(at, prepend=last).max()))
+                    last = int(at[-1])
+                newlines += at.size
+                offset += len(body)
+            longest = max(longest, offset - 1 - last)
+    except (UnicodeError, ValueError, RecursionError):
+        return None
+    rows = newlines + (offset > last + 1)       # a last line without its line break
+    if (survey.malformed or not survey.plain or survey.seen_dups[0] or not survey.count
+            or not isinstance(survey.head[0][1], dict)):
+        return None
+    try:
+        table = _arrow_reads(real_path, list(survey.keys), rows, longest, keep=keep)
+    except _Irregular:
+        return None
+    survey.count = rows
+    return survey, [table] if keep else None, longest
 
 
 def _outside_strings(data: bytes, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
