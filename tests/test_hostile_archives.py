@@ -151,3 +151,19 @@ def test_ods_repeats_are_counted_before_reading(tmp_path):
                   + cell.format("固定资产投资项目节能审查") + cell.format("11450721MB155808114000104002000")
                   + '<table:table-cell table:number-columns-repeated="1020"/></table:table-row>')
     assert validate(str(ok)).rows_read == 2
+
+
+def test_a_reference_right_of_the_rightmost_column_is_what_the_quick_search_finds():
+    import itertools
+    import string
+
+    from validators.read.archive import _col_number, _Patterns
+
+    pat = _Patterns(b"")
+    letters = [bytes(t) for n in (1, 2) for t in itertools.product(string.ascii_uppercase.encode(), repeat=n)]
+    letters += [b"AAA", b"AZZ", b"XFD", b"ZZY", b"ZZZ"]
+    for far in (b"", b"A", b"Z", b"AR", b"AZ", b"ZZ", b"XFD", b"ZZZ"):
+        beyond = pat.beyond(far)
+        for ref in letters:
+            found = beyond.search(b'<row r="3"><c r="' + ref + b'3" t="s">') is not None
+            assert found == (_col_number(ref) > _col_number(far) if far else True), (far, ref)

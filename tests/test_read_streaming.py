@@ -174,7 +174,7 @@ def _reference_excel(path, sheet):
     return frame
 
 
-def _workbook(path, left: int):
+def _workbook(path, left: int, merged: bool = True):
     import datetime as dt
 
     import xlsxwriter
@@ -198,11 +198,32 @@ def _workbook(path, left: int):
         ws.write_datetime(r, left + 5, dt.datetime(2024, 1, 1 + i % 28, 0 if i % 2 else 9, 30),
                           wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
         r += 1
-    ws.merge_range(5, left + 3, 9, left + 3, "合并的实施主体")     # crosses slices and chunks
-    ws.merge_range(12, left + 3, r + 3, left + 3, "到表尾")          # clipped to the last row
+    if merged:
+        ws.merge_range(5, left + 3, 9, left + 3, "合并的实施主体")     # crosses slices and chunks
+        ws.merge_range(12, left + 3, r + 3, left + 3, "到表尾")          # clipped to the last row
+    else:   # rows of empty text (a formula's cached ""), inside the data and after its last row
+        for at in (8, 9, *range(r + 2, r + 13)):
+            ws.write_formula(at, left + 1, '=""', None, "")
     ws.write(r + 6, left + 10, "")                                 # formatted, empty rows below
     wb.close()
+    if not merged:
+        _empty_text_cells(path)
     return path
+
+
+def _empty_text_cells(path) -> None:
+    """The formulas ``=""`` as cells holding empty text, which calamine keeps in the sheet's range."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = re.sub(rb'<c r="([A-Z]+[0-9]+)"><f>""</f><v></v></c>',
+                         rb'<c r="\1" t="inlineStr"><is><t></t></is></c>', parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
 
 
 @pytest.mark.parametrize("left", [0, 2])
@@ -217,6 +238,20 @@ def test_xlsx_streams_what_the_whole_sheet_gave(tmp_path, monkeypatch, left):
     pd.testing.assert_frame_equal(got, _reference_excel(path, "清单"))
     notes = [p for p in table.problems if p["code"] == "merged-cells-filled"]
     assert [(p["row"], p["params"]["rows"]) for p in notes] == [(6, 5), (13, len(got) + 3 - 12)]
+
+
+@pytest.mark.parametrize("left", [0, 2])
+def test_xlsx_without_merges_finds_its_last_row_as_the_rows_pass(tmp_path, monkeypatch, left):
+    from validators.read import excel, open_tables
+
+    monkeypatch.setattr(excel, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
+    path = _workbook(tmp_path / "w.xlsx", left, merged=False)
+    (table,) = open_tables(str(path))
+    assert table.state["height"] is None     # no survey pass at opening
+    got = pd.concat(list(table.chunks()), ignore_index=True)
+    pd.testing.assert_frame_equal(got, _reference_excel(path, "清单"))
+    assert got["_row"].iloc[-1] == 3 + 26
 
 
 def test_plain_jsonl_read_by_arrow_gives_the_python_frames(tmp_path, monkeypatch):
@@ -264,6 +299,7 @@ def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, e
     import os
 
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 0)      # a large document: spilled, not kept
     recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": ["01", "", None, "  ", "无"][i % 5],
              "实施主体": "灵山县\u2028行政审批局"} for i in range(23)]
     doc = {"code": "200", "data": {"list": recs}} if envelope else recs
@@ -276,6 +312,107 @@ def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, e
     del got
     gc.collect()
     assert not os.path.exists(spill), "the spilled records go with the table"
+
+
+def _plain_records(n=23):
+    return [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": ["01", "", None, "  ", "无"][i % 5],
+             "实施主体": ["灵山县\u2028行政审批局", "全角　空格", "a},{b", 'q"},{"x', "\\", "—", "/"][i % 7]}
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("indent", [None, 1])
+def test_plain_json_array_is_cut_at_the_bytes_and_read_by_arrow(tmp_path, monkeypatch, keep, indent):
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 50)            # records cross the blocks
+    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 1 << 30 if keep else 0)
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(_plain_records(), ensure_ascii=False, indent=indent), encoding="utf-8")
+    assert jsonfile._fast_array(str(path), keep) is not None
+    got = _streamed(path, False)
+    assert ("arrow_tables" in got.state) == keep and got.state.get("arrow_block")
+    _same_tables(got, _loaded(path, False))
+
+
+_PLAIN = json.dumps(_plain_records(4), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text", [
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": 1', 1),                      # a number
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": ["01"]', 1),                 # a list
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": {"a": "01"}', 1),            # an object
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": true', 1),
+    _PLAIN.replace('"事项类型": "01"', '"事项类型": "01", "事项类型": "02"', 1),  # a key twice
+    _PLAIN.replace('"事项名称": "事项3"', '"事项名称": "事项3", "其他": "x"', 1),  # a key the first lacks
+    _PLAIN.replace('}, {', '} {', 1),                                          # a missing comma
+    _PLAIN.replace('}, {', '},, {', 1),
+    _PLAIN.replace('"a},{b"', '"a}\n,{b"'),                                   # a raw line break in a string
+    _PLAIN.replace('"a},{b"', '"a\\x"'),                                     # a bad escape
+    _PLAIN.replace('"a},{b"', '"a\\ud800"'),                                 # a lone surrogate
+    _PLAIN[:-1] + ', "x"]', _PLAIN[:-1] + ", 5]", _PLAIN[:-1] + ",]", _PLAIN[:-1], _PLAIN + " x", "[]",
+    "[" + _PLAIN[1:-1] + "]]", "[" + _PLAIN + "]",
+])
+def test_what_is_no_plain_array_is_read_as_before(tmp_path, monkeypatch, text):
+    from validators.read import InputError
+
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 64)
+    path = tmp_path / "x.json"
+    path.write_text(text, encoding="utf-8")
+
+    def outcome(fn):
+        try:
+            t = fn()
+        except InputError as exc:
+            return exc.key, exc.params
+        return t.columns, t.problems, _frames(t).to_dict("list")
+
+    assert jsonfile._fast_array(str(path), True) is None
+    assert outcome(lambda: jsonfile.open_json(str(path), None, False)) == outcome(lambda: _loaded(path, False))
+
+
+@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("sep,end", [("\n", "\n"), ("\r\n", "\r\n"), ("\n", "")])
+def test_plain_jsonl_is_read_by_arrow_in_the_first_pass(tmp_path, monkeypatch, keep, sep, end):
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 64)            # lines cross the blocks
+    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 1 << 30 if keep else 0)
+    path = tmp_path / "plain.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) for r in _plain_records(150)]
+    path.write_bytes((sep.join(lines) + end).encode())
+    assert jsonfile._fast_lines(str(path), keep) is not None
+    got = _streamed(path, True)
+    assert ("arrow_tables" in got.state) == keep
+    _same_tables(got, _loaded(path, True))
+
+
+_LINES = [json.dumps(r, ensure_ascii=False) for r in _plain_records(120)]
+
+
+@pytest.mark.parametrize("lines", [
+    _LINES[:5] + [""] + _LINES[5:],                                  # a blank line
+    _LINES[:5] + ["  \u3000 "] + _LINES[5:],                        # blank to Python only
+    _LINES[:110] + ['{"事项名称": "x", "其他": "y"}'] + _LINES[110:],   # a key first seen late
+    _LINES[:3] + ['{"事项名称": "x", "事项名称": "y"}'] + _LINES[3:],   # a key twice
+    _LINES[:103] + ['{"事项名称": "x", "事项名称": "y"}'] + _LINES[103:],
+    _LINES[:103] + ['{"事项名称": 5}'] + _LINES[103:],
+    _LINES[:103] + ['{"事项名称": "x"'] + _LINES[103:],                # no JSON
+    _LINES[:103] + ['["x"]'] + _LINES[103:],
+    _LINES[:103] + ['{"事项名称": "a\\ud800"}'] + _LINES[103:],      # a lone surrogate
+    ["\ufeff" + _LINES[0]] + _LINES[1:],                            # a BOM
+])
+def test_what_is_no_plain_jsonl_is_read_as_before(tmp_path, monkeypatch, lines):
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert jsonfile._fast_lines(str(path), True) is None
+    got = jsonfile.open_json(str(path), None, True)
+    _same_tables(got, _loaded(path, True))
+
+
+def test_invalid_utf8_is_no_plain_array(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_bytes(_PLAIN.encode().replace("灵山县".encode(), b"\xff\xfe", 1))
+    assert jsonfile._fast_array(str(path), True) is None
 
 
 def test_json_table_states_the_input_size(tmp_path):

@@ -41,6 +41,21 @@ class _Patterns:
         self.ref = {n: re.compile(p + rb'c r="([A-Z]{%d})[0-9]' % n) for n in (1, 2, 3)}
         self.shared = re.compile(rb't="s"[^>]*>\s*' + p + rb"v>([0-9]{1,10})</")
         self.cell_open = (b"<" + prefix + b"c ", b"<" + prefix + b"c>")
+        self._p = p
+        self._beyond: dict[bytes, re.Pattern] = {}
+
+    def beyond(self, letters: bytes) -> re.Pattern:
+        """A cell reference right of column ``letters`` (more letters, or as many and greater)."""
+        found = self._beyond.get(letters)
+        if found is None:
+            n = len(letters)
+            alts = [rb"[A-Z]{%d}" % m for m in range(n + 1, 4)]
+            for i in range(n):
+                if letters[i] < ord("Z"):
+                    alts.append(letters[:i] + b"[%c-Z]" % (letters[i] + 1) + b"[A-Z]" * (n - i - 1))
+            body = b"|".join(alts) or rb"(?!)"
+            found = self._beyond[letters] = re.compile(self._p + rb'c r="(?:' + body + rb")[0-9]")
+        return found
 
 
 def _mb(n: int) -> str:
@@ -131,6 +146,7 @@ def _check_sheet(zf, info, path: str, opts: ReadOptions, lengths: array, longest
     pat = None
     cells = referenced = max_row = max_col = 0
     letters = 1          # length of the longest column letters seen so far
+    widest = b""         # the rightmost column's letters so far
     tail = b""
     with zf.open(info) as fh:
         while True:
@@ -153,13 +169,17 @@ def _check_sheet(zf, info, path: str, opts: ReadOptions, lengths: array, longest
             rows = pat.row.findall(part)
             if rows:
                 max_row = max(max_row, max(map(int, rows)))
-            for n in (3, 2, 1):   # only the widest letter class present can hold the rightmost column
+            # a block holding no reference right of the rightmost column so far cannot move it
+            # (one search); only then are its references listed
+            for n in (3, 2, 1) if pat.beyond(widest).search(part) else ():
                 if n < letters:
                     break
                 found = pat.ref[n].findall(part)
                 if found:
                     letters = n
-                    max_col = max(max_col, _col_number(max(found)))
+                    top = max(found)
+                    if _col_number(top) > max_col:
+                        max_col, widest = _col_number(top), top
                     break
             if lens is not None:
                 idx = np.array(pat.shared.findall(part), dtype=np.int64)

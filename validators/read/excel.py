@@ -6,7 +6,8 @@ block's value on every row, and each block becomes one ``merged-cells-filled`` r
 
 A sheet is parsed once by calamine and held as its compact range; rows become Python objects only
 while they pass: one survey at opening (header rows, last non-empty row, merged blocks' values),
-then a few thousand at a time in ``chunks()``, turned into Arrow text columns.
+then a few thousand at a time in ``chunks()``, turned into Arrow text columns.  A sheet without
+merged blocks skips the survey: ``chunks()`` drops the empty rows after the last non-empty one.
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def open_excel(path: str, sheet: str | None, profile: str = "guide", real_path: 
             height, head, tops = _survey(ws, merges := merged_ranges(ws, name, real_path))
         except Exception as exc:
             raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200]) from exc
-        if not height:
+        if height == 0:
             skipped.append(name)
             continue
         try:
@@ -104,9 +105,22 @@ def sheet_rows(ws) -> Iterator[list]:
         yield pad + row
 
 
-def _survey(ws, merges) -> tuple[int, list, dict]:
+def _empty(row: list) -> bool:
+    return row.count("") + row.count(None) == len(row)
+
+
+def _survey(ws, merges) -> tuple[int | None, list, dict]:
     """One pass over a sheet without keeping it: (rows up to the last non-empty one, the first
-    rows where the header is looked for, the top-left value of each merged block)."""
+    rows where the header is looked for, the top-left value of each merged block).
+
+    A sheet without merged blocks whose header rows are all there needs no pass: its height is
+    None, and ``chunks()`` stops at the last non-empty row as the rows pass."""
+    from itertools import islice
+
+    if not merges:
+        head = list(islice(sheet_rows(ws), HEADER_SCAN_ROWS))
+        if len(head) == HEADER_SCAN_ROWS and not _empty(head[-1]):
+            return None, head, {}
     want = {(r0, c0) for r0, c0, _r1, _c1 in merges}
     want_rows = {r for r, _c in want}
     head: list = []
@@ -115,7 +129,7 @@ def _survey(ws, merges) -> tuple[int, list, dict]:
     for i, row in enumerate(sheet_rows(ws)):
         if i < HEADER_SCAN_ROWS:
             head.append(row)
-        if row.count("") + row.count(None) != len(row):
+        if not _empty(row):
             height = i + 1
         if i in want_rows:
             tops.update({(i, c): row[c] if c < len(row) else None for r, c in want if r == i})
@@ -224,14 +238,19 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
     width = len(labels)
     if "sheet" in cfg:
         height, fills = cfg["height"], cfg["fills"]
-        source = islice(sheet_rows(cfg["sheet"]), start, height)
+        source = islice(sheet_rows(cfg["sheet"]), start, height)   # height None: every row
     else:
         height, fills = len(cfg["rows"]), []
         source = iter(cfg["rows"][start:])
-    for lo in range(start, height, CHUNK_ROWS):
+    if height is None:
+        source = _up_to_last_filled(source)
+    at = start
+    while True:
         frames = TextFrames(names)
-        for at in range(lo, min(lo + CHUNK_ROWS, height), SLICE_ROWS):
-            part = list(islice(source, min(SLICE_ROWS, lo + CHUNK_ROWS - at)))
+        while len(frames) < CHUNK_ROWS:
+            part = list(islice(source, min(SLICE_ROWS, CHUNK_ROWS - len(frames))))
+            if not part:
+                break
             for f0, f1, col, value in fills:
                 for r in range(max(f0, at), min(f1, at + len(part) - 1) + 1):
                     row = part[r - at]
@@ -242,4 +261,23 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
                 part = [list(r) + [None] * (width - len(r)) for r in part]
             frames.add({n: texts([r[p] for r in part], cell_text) for n, p in zip(names, pos, strict=True)},
                        range(at + 1, at + 1 + len(part)))
+            at += len(part)
+        if not len(frames):
+            return
         yield frames.frame()
+        if len(frames) < CHUNK_ROWS:
+            return
+
+
+def _up_to_last_filled(rows: Iterator[list]) -> Iterator[list]:
+    """``rows`` without the empty ones after the last non-empty row (a run of empty rows is held
+    until a non-empty row follows it)."""
+    held: list = []
+    for row in rows:
+        if not any(row) and _empty(row):   # a truthy cell is never empty: one test for most rows
+            held.append(row)
+            continue
+        if held:
+            yield from held
+            held = []
+        yield row

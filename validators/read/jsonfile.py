@@ -6,9 +6,12 @@ of a list with ``raw_decode``) and keeps only what opening needs: the key order,
 records, the reading problems.  A JSON document's records are spilled meanwhile to a temporary
 JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both cases: with Arrow's
 streaming JSON reader (an explicit string schema) when every record is an object of strings and
-nulls, else line by line in Python.  Whatever the streaming read cannot take as it is (a syntax or
-encoding error, an envelope repeating a key, a ``json_path`` through a list index) is read whole,
-as before, which raises the exact error.
+nulls, else line by line in Python.  The usual export, a top-level array of such objects, is not
+decoded in Python at all: it is cut into records at the bytes and Arrow parses the records in
+the first pass (a document up to ``_KEEP_BYTES`` keeps the tables, a larger one is spilled).
+Whatever the streaming read cannot take as it is (a syntax or encoding error, an envelope
+repeating a key, a ``json_path`` through a list index) is read whole, as before, which raises the
+exact error.
 """
 from __future__ import annotations
 
@@ -280,8 +283,14 @@ _PLAIN_TYPES = frozenset((str, type(None)))
 
 def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
     flag = _SurrogateFlag()
-    spill = None
-    if lines:
+    spill = tables = None
+    fast = None
+    if lines and enc == "utf-8":
+        fast = _fast_lines(real_path, keep=os.path.getsize(real_path) <= _KEEP_BYTES)
+    if fast is not None:
+        survey, tables, longest = fast
+        arrow = True
+    elif lines:
         survey = _Survey()
         loads = _hooked_loads(survey)
         stats = {"odd": False, "longest": 0}
@@ -292,8 +301,15 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         arrow = (survey.plain and not survey.malformed and not stats["odd"] and enc == "utf-8")
         longest = stats["longest"]
     else:
-        survey, spill = _survey_document(real_path, enc, json_path, flag)
-        arrow, longest = survey.plain, spill.longest
+        fast = None
+        if enc == "utf-8" and not json_path:
+            fast = _fast_array(real_path, keep=os.path.getsize(real_path) <= _KEEP_BYTES)
+        if fast is not None:
+            survey, spill, tables = fast
+            arrow, longest = True, spill.longest if spill is not None else 0
+        else:
+            survey, spill = _survey_document(real_path, enc, json_path, flag)
+            arrow, longest = survey.plain, spill.longest
     try:
         t = survey.table(path, real_path, profile, flag.found)
     except BaseException:
@@ -307,6 +323,10 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         t.state.update(path=spill.path, encoding="utf-8", spill=spill)
     if arrow and not survey.seen_dups[0] and not flag.found:
         t.state["arrow_block"] = max(BLOCK_SIZE, 4 * longest + 64)
+    if tables is not None:
+        t.state["arrow_tables"] = tables     # parsed already: chunks() only slices them
+        if spill is None:
+            t.state["path"] = None            # nothing is read again
     return t
 
 
@@ -348,11 +368,11 @@ class _Spill:
     Line breaks between the tokens of a record become spaces (inside a JSON string a raw line
     break is no JSON, and such a document never gets here)."""
 
-    def __init__(self):
+    def __init__(self, binary: bool = False):
         import tempfile
 
         fd, self.path = tempfile.mkstemp(prefix="sxcheck-json-", suffix=".jsonl")
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.longest = 0
         self.pending: list[str] = []
         self._gone = weakref.finalize(self, _unlink, self.path)
@@ -364,6 +384,12 @@ class _Spill:
         self.pending.append(text)
         if len(self.pending) >= 1024:
             self._flush()
+
+    def write_lines(self, lines: list[bytes]) -> None:
+        """Records as UTF-8 JSON text holding no line break (a binary spill)."""
+        if lines:
+            self.longest = max(self.longest, max(map(len, lines)))
+            self.fh.write(b"\n".join(lines) + b"\n")
 
     def _flush(self) -> None:
         if self.pending:
@@ -622,6 +648,222 @@ class _Scanner:
         return lists
 
 
+# ------------------------------------------------------------- plain arrays, split at the bytes
+
+_FAST_BLOCK = 8 << 20
+_KEEP_BYTES = 384 << 20    # a document up to this size keeps its records as Arrow tables (no spill)
+_BETWEEN = re.compile(rb"\}[ \t\r\n]*,[ \t\r\n]*\{")
+_ESCAPED_QUOTE = re.compile(rb'\\+"')
+
+
+class _Irregular(Exception):
+    """Not an array of flat objects of strings and nulls: the exact scan reads the document."""
+
+
+def _fast_array(real_path: str, keep: bool) -> tuple[_Survey, _Spill | None, list | None] | None:
+    """A UTF-8 document that is one array of flat objects holding strings and nulls only (the
+    usual export): its survey and spill without decoding the records in Python.
+
+    The array is cut into records at each ``}``, ``,``, ``{`` (blanks between): a cut inside a
+    string or inside a nested value leaves records that are no JSON, and a missed one a line
+    holding two, so Arrow's JSON reader, reading the spill through once with the first record's
+    keys as its string schema (no other key, no key twice, no other value type allowed), proves
+    the cuts right or sends the file to the exact scan (None).  A raw line break inside a string
+    is no JSON either: line breaks become spaces only once every one is seen to lie outside the
+    strings.
+
+    With ``keep`` the records are parsed block by block as they are cut and kept as Arrow tables
+    (survey, None, tables); else they are spilled to JSON Lines and read through once (survey,
+    spill, None)."""
+    import pyarrow as pa
+
+    survey, spill = _Survey(), None if keep else _Spill(binary=True)
+    tables: list | None = [] if keep else None
+    try:
+        with open(real_path, "rb") as fh:
+            data = fh.read(_FAST_BLOCK).lstrip(b" \t\r\n")
+            if not data.startswith(b"["):
+                raise _Irregular
+            data = data[1:].lstrip(b" \t\r\n")
+            eof = False
+            while not eof:
+                more = fh.read(_FAST_BLOCK)
+                eof = not more
+                data += more
+                cuts = _outside_strings(data, [m.span() for m in _BETWEEN.finditer(data)])
+                if eof:
+                    tail = data.rstrip(b" \t\r\n")
+                    if not tail.endswith(b"]"):
+                        raise _Irregular
+                    cuts.append((len(tail[:-1].rstrip(b" \t\r\n")) - 1, len(data) + 1))
+                elif not cuts:
+                    continue                       # no record ends in the bytes yet: read on
+                body = data[:cuts[-1][0] + 1]
+                if not _utf8(body):
+                    raise _Irregular
+                if b"\\" in body and _ESCAPED_SURROGATE_B.search(body):
+                    raise _Irregular
+                if b"\n" in body or b"\r" in body:
+                    _breaks_outside_strings(body)
+                    body = body.replace(b"\n", b" ").replace(b"\r", b" ")
+                starts = [0] + [b - 1 for _a, b in cuts[:-1]]
+                records = [body[s:a + 1] for s, (a, _b) in zip(starts, cuts, strict=True)]
+                if not records[-1]:
+                    raise _Irregular
+                take = max(0, 100 - survey.count)
+                for rec in records[:take]:
+                    survey.add(survey.count + 1, json.loads(rec))
+                survey.count += max(0, len(records) - take)
+                if not survey.plain or not isinstance(survey.head[0][1], dict) or survey.seen_dups[0]:
+                    raise _Irregular
+                if tables is None:
+                    spill.write_lines(records)
+                else:
+                    lines = b"\n".join(records) + b"\n"
+                    tables.append(_arrow_reads(pa.BufferReader(lines), list(survey.head[0][1]), len(records),
+                                               max(map(len, records)), keep=True))
+                data = data[cuts[-1][1] - 1:]
+        if spill is not None:
+            spill.close()
+            _arrow_reads(spill.path, list(survey.head[0][1]), survey.count, spill.longest)
+    except (_Irregular, ValueError, RecursionError):
+        if spill is not None:
+            spill.remove()
+        return None
+    except BaseException:
+        if spill is not None:
+            spill.remove()
+        raise
+    survey.spill = spill
+    return survey, spill, tables
+
+
+def _fast_lines(real_path: str, keep: bool) -> tuple[_Survey, list | None, int] | None:
+    """A UTF-8 JSON Lines file whose every line is a flat object of strings and nulls with no key
+    the first line lacks: its survey (the first 100 lines decoded in Python), the Arrow tables of
+    its records with ``keep``, the longest line.  Arrow's reader refuses every other line (no JSON,
+    a key twice, another key or value), and a blank line is seen in the count of rows, so the
+    file then goes to the line-by-line survey (None)."""
+    import numpy as np
+
+    survey = _Survey()
+    loads = _hooked_loads(survey)
+    newlines = longest = 0
+    last = -1
+    try:
+        with open(real_path, "rb") as fh:
+            if fh.read(3) == b"\xef\xbb\xbf":
+                return None
+            fh.seek(0)
+            for n in range(1, 101):
+                line = fh.readline()
+                if not line:
+                    break
+                survey.line(n, line.decode("utf-8").removesuffix("\n").removesuffix("\r"), loads)
+            fh.seek(0)
+            offset, tail = 0, b""
+            while block := fh.read(_FAST_BLOCK):
+                data = tail + block
+                cut = data.rfind(b"\n") + 1 if len(block) == _FAST_BLOCK else len(data)
+                body, tail = data[:cut], data[cut:]
+                if not _utf8(body) or (b"\\" in body and _ESCAPED_SURROGATE_B.search(body)):
+                    return None
+                at = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10) + offset
+                if at.size:
+                    longest = max(longest, int(np.diff(at, prepend=last).max()))
+                    last = int(at[-1])
+                newlines += at.size
+                offset += len(body)
+            longest = max(longest, offset - 1 - last)
+    except (UnicodeError, ValueError, RecursionError):
+        return None
+    rows = newlines + (offset > last + 1)       # a last line without its line break
+    if (survey.malformed or not survey.plain or survey.seen_dups[0] or not survey.count
+            or not isinstance(survey.head[0][1], dict)):
+        return None
+    try:
+        table = _arrow_reads(real_path, list(survey.keys), rows, longest, keep=keep)
+    except _Irregular:
+        return None
+    survey.count = rows
+    return survey, [table] if keep else None, longest
+
+
+def _outside_strings(data: bytes, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The cuts (spans of ``}``, ``,``, ``{``) that lie outside the strings of ``data``, which
+    starts outside any: those after an even number of real quotes (quotes no odd run of
+    backslashes escapes)."""
+    out = []
+    odd = 0
+    pos = 0
+    for a, b in cuts:
+        quotes = data.count(b'"', pos, a)
+        if quotes and data.find(b"\\", pos, a) >= 0:
+            quotes -= sum((m.end() - m.start()) % 2 == 0 for m in _ESCAPED_QUOTE.finditer(data, pos, a))
+        odd ^= quotes & 1
+        if not odd:
+            out.append((a, b))
+        pos = a
+    return out
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (Arrow's check of a string array viewing it, no copy)."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer((0).to_bytes(8, "little") + len(data).to_bytes(8, "little"))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _breaks_outside_strings(body: bytes) -> None:
+    """Raise :class:`_Irregular` unless every \\n and \\r of ``body`` (which starts outside any
+    string) lies outside the strings: after an even number of quotes no odd run of backslashes
+    escapes."""
+    import numpy as np
+
+    arr = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(arr == 34)
+    if b"\\" in body:
+        back = np.flatnonzero(arr == 92)
+        first = np.ones(back.size, dtype=bool)
+        first[1:] = np.diff(back) != 1
+        run_start = np.maximum.accumulate(np.where(first, np.arange(back.size), 0))
+        escapes = back[(np.arange(back.size) - run_start) % 2 == 0]     # each escapes the next byte
+        escapes = escapes[escapes + 1 < arr.size]
+        quotes = np.setdiff1d(quotes, escapes[arr[escapes + 1] == 34] + 1, assume_unique=True)
+    breaks = np.flatnonzero((arr == 10) | (arr == 13))
+    if (np.searchsorted(quotes, breaks, side="right") % 2).any():
+        raise _Irregular
+
+
+def _arrow_reads(source, keys: list[str], count: int, longest: int, keep: bool = False):
+    """Raise :class:`_Irregular` unless Arrow reads ``source`` (JSON Lines) as ``count`` records of
+    ``keys`` (strings or nulls; a record with another key, a key twice or another value is
+    refused); with ``keep`` the table read."""
+    import pyarrow as pa
+    import pyarrow.json as pj
+
+    schema = pa.schema([(k, pa.string()) for k in keys])
+    try:
+        reader = pj.open_json(source, read_options=pj.ReadOptions(block_size=max(BLOCK_SIZE, 4 * longest + 64)),
+                              parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"))
+        if keep:
+            table = reader.read_all()
+            rows = table.num_rows
+        else:
+            rows = sum(batch.num_rows for batch in reader)
+    except (pa.ArrowException, ValueError):
+        raise _Irregular from None
+    if rows != count:
+        raise _Irregular
+    return table if keep else None
+
+
 def _open_loaded(path, real_path, enc, lines, profile, json_path) -> Table:
     """The whole-document read: exact errors for any file, and the shapes streaming leaves out."""
     try:
@@ -691,6 +933,7 @@ def _json_detail(exc: BaseException) -> str:
 
 
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_ESCAPED_SURROGATE_B = re.compile(_ESCAPED_SURROGATE.pattern.encode())
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -728,7 +971,8 @@ def _json_chunks(table: Table) -> Iterator[Any]:
                 yield frame
             return
         except Exception:  # noqa: BLE001 - Arrow refused a line Python reads: Python reads on from there
-            pass
+            if "arrow_tables" in cfg:
+                raise   # read whole already: nothing is left to refuse
     if "records" in cfg:
         records = iter(cfg["records"])
     else:
@@ -770,8 +1014,11 @@ def _jsonl_arrow_chunks(table: Table) -> Iterator[Any]:
     cfg = table.state
     labels = list(table.columns.values())
     schema = pa.schema([(lbl, pa.string()) for lbl in labels])
-    reader = pj.open_json(cfg["path"], read_options=pj.ReadOptions(block_size=cfg["arrow_block"]),
-                          parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
+    if "arrow_tables" in cfg:
+        reader = (batch for tbl in cfg["arrow_tables"] for batch in tbl.select(labels).to_batches())
+    else:
+        reader = pj.open_json(cfg["path"], read_options=pj.ReadOptions(block_size=cfg["arrow_block"]),
+                              parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"))
     names = list(table.columns)
     start = 1
 
