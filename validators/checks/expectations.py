@@ -190,6 +190,9 @@ def hash64(values) -> np.ndarray:
     return out
 
 
+_REHASH_BLOCK = 1 << 18
+
+
 class UniqueIndex:
     """Exact set of text values with the first location (table, row) of each.
 
@@ -246,7 +249,10 @@ class UniqueIndex:
             while 2 * self.n > cap:
                 cap *= 2
             self._slots = np.full(cap, -1, dtype=np.int32)
-            self._place(np.arange(self.n, dtype=np.int64), self._hash[: self.n])
+            # placed a block at a time: the probe's temporaries stay small at millions of codes
+            for a in range(0, self.n, _REHASH_BLOCK):
+                b = min(self.n, a + _REHASH_BLOCK)
+                self._place(np.arange(a, b, dtype=np.int64), self._hash[a:b])
         else:
             self._place(ids, h)
         return ids
