@@ -215,3 +215,19 @@ def test_csv_with_a_line_break_inside_a_cell_takes_the_record_path(tmp_path):
     rows = list(csv.reader(open(out, encoding="utf-8-sig", newline="")))
     assert len(rows) == 3 and "（第二行）" in "".join(rows[2])
     assert GUANGXI["A"]["implementing_body_code"] in rows[2]
+
+
+def test_line_spans_cross_blocks_crlf_and_an_open_last_line(tmp_path):
+    from validators.fixes.apply import _line_spans
+
+    data = "事项名称,实施编码\r\n" + "".join(f"事项{i},{i:031d}\n" for i in range(40)) + "末行,无换行"
+    path = tmp_path / "l.csv"
+    path.write_bytes(data.encode("gbk"))
+    raw = path.read_bytes()
+    lines = raw.splitlines(keepends=True)
+    for block in (7, 64, 1 << 20):
+        spans, total = _line_spans(str(path), {1, 2, 17, 41, 42}, block=block)
+        assert total == 42
+        assert {n: raw[a:b] for n, (a, b) in spans.items()} == {n: lines[n - 1] for n in (1, 2, 17, 41, 42)}
+    path.write_bytes(b"a\nb\n")
+    assert _line_spans(str(path), {2, 3})[0] == {2: (2, 4)} and _line_spans(str(path), set())[1] == 2

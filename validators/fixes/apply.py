@@ -130,9 +130,12 @@ def _fix_csv(path: str, output: str | None, p: FixPlan, report, dry_run: bool) -
     header_idx = info.header_row - 1
     fmt = {"delimiter": delim, "lineterminator": newline,
            "quoting": csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL}
-    if enc != "utf-16" and _one_line_per_record(path, info):
-        _fix_csv_lines(path, output, p, info, enc, fmt, dry_run)
-        return
+    if enc != "utf-16":
+        # one pass finds the changed lines and tells whether physical lines and records coincide
+        spans, lines = _line_spans(path, {r for (_sh, r) in p.cells} | {info.header_row})
+        if lines == info.header_row + info.rows:    # no quoted line break anywhere
+            _fix_csv_lines(path, output, p, info, enc, fmt, dry_run, spans)
+            return
     tmp = None if dry_run else _atomic_target(output)
     try:
         with open(path, encoding=enc, newline="") as src, contextlib.ExitStack() as stack:
@@ -169,51 +172,92 @@ def _fixed_record(p: FixPlan, path: str, rownum: int, cells: list[str], cols: di
     return out
 
 
-def _one_line_per_record(path: str, info) -> bool:
-    """No quoted line break anywhere: physical lines and CSV records coincide."""
-    lines, last = 0, b"\n"
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            lines += block.count(b"\n")
-            last = block[-1:]
-    lines += last != b"\n"
-    return lines == info.header_row + info.rows
-
-
-def _fix_csv_lines(path: str, output: str | None, p: FixPlan, info, enc: str, fmt: dict, dry_run: bool) -> None:
-    """The fast path: every record is one line, so untouched lines are copied as bytes and only
-    the lines with a change are parsed and written again (same delimiter and quoting)."""
+def _fix_csv_lines(path: str, output: str | None, p: FixPlan, info, enc: str, fmt: dict, dry_run: bool,
+                   spans: dict[int, tuple[int, int]]) -> None:
+    """The fast path: every record is one line, so only the lines with a change (and the header)
+    are found, parsed and written again (same delimiter and quoting); the bytes between them are
+    copied by the kernel (``copy_file_range``) or in large blocks."""
     import io
 
     cols: dict[str, int] = {}
     tmp = None if dry_run else _atomic_target(output)
     try:
-        with open(path, "rb", buffering=1 << 22) as src, contextlib.ExitStack() as stack:
-            out = stack.enter_context(open(tmp, "wb", buffering=1 << 22)) if tmp else None
-            wanted = {r for (_sh, r) in p.cells} | {info.header_row}
-            for rownum, raw in enumerate(src, start=1):
-                if rownum in wanted:
-                    body = raw.rstrip(b"\r\n")
-                    ending = raw[len(body):]
-                    text = body.decode(enc)
-                    bom = text.startswith("\ufeff")
-                    cells = next(csv.reader([text.lstrip("\ufeff")], delimiter=fmt["delimiter"]), [])
-                    if rownum == info.header_row:
-                        cols = {canon: cells.index(lbl) for canon, lbl in info.columns.items() if lbl in cells}
-                    else:
-                        cells = _fixed_record(p, path, rownum, cells, cols)
-                        if cells is not None:
-                            buf = io.StringIO()
-                            csv.writer(buf, **{**fmt, "lineterminator": ""}).writerow(cells)
-                            raw = (("\ufeff" if bom else "") + buf.getvalue()).encode(enc) + ending
-                if out:
-                    out.write(raw)
+        with open(path, "rb") as src, contextlib.ExitStack() as stack:
+            out = stack.enter_context(open(tmp, "wb", buffering=0)) if tmp else None
+            done = 0
+            for rownum in sorted(spans):
+                start, end = spans[rownum]
+                src.seek(start)
+                raw = src.read(end - start)
+                body = raw.rstrip(b"\r\n")
+                ending = raw[len(body):]
+                text = body.decode(enc)
+                bom = text.startswith("\ufeff")
+                cells = next(csv.reader([text.lstrip("\ufeff")], delimiter=fmt["delimiter"]), [])
+                if rownum == info.header_row:
+                    cols = {canon: cells.index(lbl) for canon, lbl in info.columns.items() if lbl in cells}
+                    continue
+                cells = _fixed_record(p, path, rownum, cells, cols)
+                if cells is None or out is None:
+                    continue
+                buf = io.StringIO()
+                csv.writer(buf, **{**fmt, "lineterminator": ""}).writerow(cells)
+                _copy_range(src, out, done, start)
+                out.write((("\ufeff" if bom else "") + buf.getvalue()).encode(enc) + ending)
+                done = end
+            if out is not None:
+                _copy_range(src, out, done, os.fstat(src.fileno()).st_size)
         if tmp:
             os.replace(tmp, output)
             tmp = None
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _line_spans(path: str, lines: set[int], block: int = 1 << 24) -> tuple[dict[int, tuple[int, int]], int]:
+    """(byte span — start, end with the line ending — of each wanted physical line (1-based),
+    number of physical lines), by counting newlines block by block with numpy."""
+    import numpy as np
+
+    want = sorted(lines)
+    spans: dict[int, tuple[int, int]] = {}
+    k = 0
+    first_line, line_start, offset = 1, 0, 0    # the line that starts at byte line_start
+    with open(path, "rb") as fh:
+        while data := fh.read(block):
+            ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10) + offset
+            while k < len(want) and want[k] < first_line + len(ends):
+                i = want[k] - first_line
+                spans[want[k]] = (line_start if i == 0 else int(ends[i - 1]) + 1, int(ends[i]) + 1)
+                k += 1
+            if len(ends):
+                first_line += len(ends)
+                line_start = int(ends[-1]) + 1
+            offset += len(data)
+    last_open = line_start < offset                  # the last line has no newline
+    if last_open and k < len(want) and want[k] == first_line:
+        spans[want[k]] = (line_start, offset)
+    return spans, first_line - 1 + last_open
+
+
+def _copy_range(src, out, start: int, end: int) -> None:
+    """Copy bytes [start, end) of ``src`` to the end of ``out`` (an unbuffered file)."""
+    while start < end:
+        try:
+            n = os.copy_file_range(src.fileno(), out.fileno(), end - start, start)
+        except (AttributeError, OSError):   # no copy_file_range here, or not across these files
+            n = 0
+        if n <= 0:
+            src.seek(start)
+            while start < end:
+                data = src.read(min(end - start, 1 << 24))
+                if not data:
+                    return
+                out.write(data)
+                start += len(data)
+            return
+        start += n
 
 
 def _fix_xlsx(path: str, output: str | None, p: FixPlan, dry_run: bool) -> None:
