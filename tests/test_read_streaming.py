@@ -41,6 +41,18 @@ def _frames(table: Table) -> pd.DataFrame:
     return pd.concat(list(table.chunks()), ignore_index=True)
 
 
+
+def outcome(fn):
+    """What a read gives: the refusal (key, params), or columns, problems and rows."""
+    from validators.read import InputError
+
+    try:
+        t = fn()
+    except InputError as exc:
+        return exc.key, exc.params
+    return t.columns, t.problems, _frames(t).to_dict("list")
+
+
 def _same_tables(got: Table, want: Table) -> None:
     assert got.columns == want.columns and got.unknown == want.unknown
     assert got.problems == want.problems
@@ -130,17 +142,8 @@ def test_surrogate_escapes_stream_as_before(tmp_path, small_pieces):
     ('[[{"事项名称": "a", "实施编码": "1"}]]', False),
 ])
 def test_irregular_documents_fall_back_to_the_whole_read(tmp_path, text, lines):
-    from validators.read import InputError
-
     path = tmp_path / ("x.jsonl" if lines else "x.json")
     path.write_text(text, encoding="utf-8")
-
-    def outcome(fn):
-        try:
-            t = fn()
-        except InputError as exc:
-            return exc.key, exc.params
-        return t.columns, t.problems, _frames(t).to_dict("list")
 
     assert outcome(lambda: jsonfile.open_json(str(path), None, lines)) == outcome(lambda: _loaded(path, lines))
 
@@ -353,18 +356,9 @@ _PLAIN = json.dumps(_plain_records(4), ensure_ascii=False)
     "[" + _PLAIN[1:-1] + "]]", "[" + _PLAIN + "]",
 ])
 def test_what_is_no_plain_array_is_read_as_before(tmp_path, monkeypatch, text):
-    from validators.read import InputError
-
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 64)
     path = tmp_path / "x.json"
     path.write_text(text, encoding="utf-8")
-
-    def outcome(fn):
-        try:
-            t = fn()
-        except InputError as exc:
-            return exc.key, exc.params
-        return t.columns, t.problems, _frames(t).to_dict("list")
 
     assert jsonfile._fast_array(str(path), True) is None
     assert outcome(lambda: jsonfile.open_json(str(path), None, False)) == outcome(lambda: _loaded(path, False))
