@@ -41,7 +41,6 @@ def _frames(table: Table) -> pd.DataFrame:
     return pd.concat(list(table.chunks()), ignore_index=True)
 
 
-
 def outcome(fn):
     """What a read gives: the refusal (key, params), or columns, problems and rows."""
     from validators.read import InputError
