@@ -59,7 +59,8 @@ def generated_inputs(n: int, work: Path, formats: bool) -> dict[str, list[str]]:
         json_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
         with open(jsonl_path, "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        frame.to_excel(xlsx_path, index=False, engine="xlsxwriter")
+        frame.to_excel(xlsx_path, index=False, engine="xlsxwriter",
+                       engine_kwargs={"options": {"strings_to_urls": False}})  # text stays text
         for p in (json_path, jsonl_path, xlsx_path):
             runs[p.name] = ["validate", str(p)]
     return runs
