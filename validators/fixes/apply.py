@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
-import tempfile
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -89,11 +88,12 @@ def _decide(p: FixPlan, source: str, sheet: str | None, rownum: int, row: dict[s
     return out
 
 
-def _atomic_target(output: str):
-    directory = os.path.dirname(os.path.abspath(output)) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".sxcheck-", suffix=os.path.splitext(output)[1], dir=directory)
-    os.close(fd)
-    return tmp
+def _target(output: str | None, dry_run: bool):
+    """The temporary path the corrected copy is written to (renamed onto ``output`` when complete,
+    removed on any error or interrupt), or None for a dry run."""
+    from validators.exporters.atomic import atomic_path
+
+    return contextlib.nullcontext(None) if dry_run else atomic_path(output)
 
 
 def fix_file(path: str, output: str | None, *, accept: Iterable[str] = (), sheet: str | None = None,
@@ -136,28 +136,20 @@ def _fix_csv(path: str, output: str | None, p: FixPlan, report, dry_run: bool) -
         if lines == info.header_row + info.rows:    # no quoted line break anywhere
             _fix_csv_lines(path, output, p, info, enc, fmt, dry_run, spans)
             return
-    tmp = None if dry_run else _atomic_target(output)
-    try:
-        with open(path, encoding=enc, newline="") as src, contextlib.ExitStack() as stack:
-            reader = csv.reader(src, delimiter=delim)
-            out = stack.enter_context(open(tmp, "w", encoding=enc, newline="")) if tmp else None
-            writer = csv.writer(out, **fmt) if out else None
-            labels: list[str] = []
-            for i, cells in enumerate(reader):
-                rownum = i + 1
-                if i == header_idx:
-                    labels = cells
-                elif i > header_idx and (None, rownum) in p.cells:
-                    cols = {canon: labels.index(lbl) for canon, lbl in info.columns.items() if lbl in labels}
-                    cells = _fixed_record(p, path, rownum, cells, cols) or cells
-                if writer:
-                    writer.writerow(cells)
-        if tmp:
-            os.replace(tmp, output)
-            tmp = None
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+    with _target(output, dry_run) as tmp, open(path, encoding=enc, newline="") as src, \
+            contextlib.ExitStack() as stack:
+        reader = csv.reader(src, delimiter=delim)
+        out = stack.enter_context(open(tmp, "w", encoding=enc, newline="")) if tmp else None
+        writer = csv.writer(out, **fmt) if out else None
+        cols: dict[str, int] = {}
+        for i, cells in enumerate(reader):
+            rownum = i + 1
+            if i == header_idx:
+                cols = {canon: cells.index(lbl) for canon, lbl in info.columns.items() if lbl in cells}
+            elif i > header_idx and (None, rownum) in p.cells:
+                cells = _fixed_record(p, path, rownum, cells, cols) or cells
+            if writer:
+                writer.writerow(cells)
 
 
 def _fixed_record(p: FixPlan, path: str, rownum: int, cells: list[str], cols: dict[str, int]) -> list[str] | None:
@@ -180,39 +172,31 @@ def _fix_csv_lines(path: str, output: str | None, p: FixPlan, info, enc: str, fm
     import io
 
     cols: dict[str, int] = {}
-    tmp = None if dry_run else _atomic_target(output)
-    try:
-        with open(path, "rb") as src, contextlib.ExitStack() as stack:
-            out = stack.enter_context(open(tmp, "wb", buffering=0)) if tmp else None
-            done = 0
-            for rownum in sorted(spans):
-                start, end = spans[rownum]
-                src.seek(start)
-                raw = src.read(end - start)
-                body = raw.rstrip(b"\r\n")
-                ending = raw[len(body):]
-                text = body.decode(enc)
-                bom = text.startswith("\ufeff")
-                cells = next(csv.reader([text.lstrip("\ufeff")], delimiter=fmt["delimiter"]), [])
-                if rownum == info.header_row:
-                    cols = {canon: cells.index(lbl) for canon, lbl in info.columns.items() if lbl in cells}
-                    continue
-                cells = _fixed_record(p, path, rownum, cells, cols)
-                if cells is None or out is None:
-                    continue
-                buf = io.StringIO()
-                csv.writer(buf, **{**fmt, "lineterminator": ""}).writerow(cells)
-                _copy_range(src, out, done, start)
-                out.write((("\ufeff" if bom else "") + buf.getvalue()).encode(enc) + ending)
-                done = end
-            if out is not None:
-                _copy_range(src, out, done, os.fstat(src.fileno()).st_size)
-        if tmp:
-            os.replace(tmp, output)
-            tmp = None
-    finally:
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+    with _target(output, dry_run) as tmp, open(path, "rb") as src, contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(tmp, "wb", buffering=0)) if tmp else None
+        done = 0
+        for rownum in sorted(spans):
+            start, end = spans[rownum]
+            src.seek(start)
+            raw = src.read(end - start)
+            body = raw.rstrip(b"\r\n")
+            ending = raw[len(body):]
+            text = body.decode(enc)
+            bom = text.startswith("\ufeff")
+            cells = next(csv.reader([text.lstrip("\ufeff")], delimiter=fmt["delimiter"]), [])
+            if rownum == info.header_row:
+                cols = {canon: cells.index(lbl) for canon, lbl in info.columns.items() if lbl in cells}
+                continue
+            cells = _fixed_record(p, path, rownum, cells, cols)
+            if cells is None or out is None:
+                continue
+            buf = io.StringIO()
+            csv.writer(buf, **{**fmt, "lineterminator": ""}).writerow(cells)
+            _copy_range(src, out, done, start)
+            out.write((("\ufeff" if bom else "") + buf.getvalue()).encode(enc) + ending)
+            done = end
+        if out is not None:
+            _copy_range(src, out, done, os.fstat(src.fileno()).st_size)
 
 
 def _line_spans(path: str, lines: set[int], block: int = 1 << 24) -> tuple[dict[int, tuple[int, int]], int]:
@@ -280,15 +264,9 @@ def _fix_xlsx(path: str, output: str | None, p: FixPlan, dry_run: bool) -> None:
             cell = ws.cell(row=r, column=cols[fld])
             cell.value = new
             cell.data_type = "s"   # text, even when it starts with "=": nothing from data is executed
-    if dry_run:
-        return
-    tmp = _atomic_target(output)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if not dry_run:
+        with _target(output, dry_run) as tmp:
+            wb.save(tmp)
 
 
 def _header_row(ws, labels: dict[str, str]) -> int:
