@@ -18,8 +18,6 @@ import argparse
 import csv
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,9 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+
+from childrun import child_result, remove_folder  # noqa: E402
 
 from validators.checks.codes import org_check_char, uscc_check_char
 
@@ -160,22 +161,13 @@ def main() -> None:
         write_cases(cases, args.cases, tasks, bodies, body_of, limits, fees, rng)
     print(f"inputs: {args.cases:,} cases ({os.path.getsize(cases) / 2**20:.0f} MiB), {args.items:,} items "
           f"in {folder} ({time.perf_counter() - t:.1f} s to write)")
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, cases, catalog, AS_OF], cwd=ROOT, check=False,
-                          capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    if proc.returncode:
-        sys.exit(proc.stderr)
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20   # KiB → GiB
+    res, run = child_result([sys.executable, "-c", CHILD, cases, catalog, AS_OF], cwd=ROOT)
     print(json.dumps(res, ensure_ascii=False, indent=1))
     print(f"cases: {res['rows']:,} cases in {res['seconds']:.1f} s = {res['rows'] / res['seconds']:,.0f} cases/s; "
-          f"process {wall:.1f} s, CPU {res['cpu_seconds']:.1f} s (user+system: what the run costs on an idle "
-          f"machine); peak RSS {peak:.2f} GiB; load average {os.getloadavg()[0]:.1f}")
+          f"process {run.seconds:.1f} s, CPU {res['cpu_seconds']:.1f} s (user+system: what the run costs on an idle "
+          f"machine); peak RSS {run.peak_mb / 1024:.2f} GiB; load average {os.getloadavg()[0]:.1f}")
     if not args.keep:
-        for name in os.listdir(folder):
-            os.remove(os.path.join(folder, name))
-        os.rmdir(folder)
+        remove_folder(folder)
 
 
 if __name__ == "__main__":

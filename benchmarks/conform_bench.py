@@ -16,14 +16,15 @@ import csv
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+
+from childrun import child_result, remove_folder  # noqa: E402
 
 from validators.checks.codes import org_check_char, uscc_check_char  # noqa: E402
 from validators.core.names import ACTIONS, ACTIVITIES, OBJECTS  # noqa: E402
@@ -176,21 +177,13 @@ def main() -> None:
           f"({os.path.getsize(local) / 2**20:.0f} MiB, {time.perf_counter() - t:.1f} s to write)")
     cmd = [sys.executable, "-c", CHILD, local, base,
            os.path.join(folder, "matches.csv") if args.write_matches else "", *args.formats]
-    t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    if proc.returncode:
-        sys.exit(proc.stderr)
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20   # KiB → GiB
+    res, run = child_result(cmd, cwd=ROOT)
     print(json.dumps(res, ensure_ascii=False, indent=1))
     print(f"conform: {res['rows']:,} rows in {res['conform_seconds']:.1f} s = "
-          f"{res['rows'] / res['conform_seconds']:,.0f} rows/s; process {wall:.1f} s; "
-          f"peak RSS {peak:.2f} GiB")
+          f"{res['rows'] / res['conform_seconds']:,.0f} rows/s; process {run.seconds:.1f} s; "
+          f"peak RSS {run.peak_mb / 1024:.2f} GiB")
     if not args.keep:
-        for name in os.listdir(folder):
-            os.remove(os.path.join(folder, name))
-        os.rmdir(folder)
+        remove_folder(folder)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import guidegen  # noqa: E402
+from childrun import measured  # noqa: E402
 from validate_bench import sxcheck_command  # noqa: E402
 
 FORMATS = ("csv", "json", "jsonl", "xlsx")
@@ -67,17 +67,11 @@ def convert(csv_path: Path, work: Path, formats) -> dict[str, Path]:
 
 def run(path: Path, out: Path) -> tuple[float, float, float, int]:
     """(wall seconds, CPU seconds, peak RSS MB of this child alone, exit code) of one validate run."""
-    cmd = sxcheck_command() + ["validate", str(path), "--format", "json", "-o", str(out),
-                               "--fail-on", "never", "--quiet"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read()
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        sys.stderr.write(err.decode("utf-8", "replace"))
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
+    r = measured(sxcheck_command() + ["validate", str(path), "--format", "json", "-o", str(out),
+                                      "--fail-on", "never", "--quiet"], capture=False)
+    if r.returncode not in (0, 1):
+        sys.stderr.write(r.stderr)
+    return r.seconds, r.cpu, r.peak_mb, r.returncode
 
 
 def main(argv=None) -> int:

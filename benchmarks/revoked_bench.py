@@ -16,14 +16,15 @@ import csv
 import json
 import os
 import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+
+from childrun import child_result  # noqa: E402
 
 from validators.core.names import ACTIONS, ACTIVITIES, OBJECTS  # noqa: E402
 
@@ -108,16 +109,11 @@ def main() -> None:
     local = write_local(folder, args.rows, args.names)
     print(f"input: {args.rows:,} rows, {args.names:,} distinct names in {folder} "
           f"({os.path.getsize(local) / 2**20:.0f} MiB, {time.perf_counter() - t:.1f} s to write)")
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", CHILD, local], cwd=ROOT, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    if proc.returncode:
-        sys.exit(proc.stderr)
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20   # KiB → GiB
+    res, run = child_result([sys.executable, "-c", CHILD, local], cwd=ROOT)
     print(json.dumps(res, ensure_ascii=False, indent=1))
     print(f"revoked: {res['rows']:,} rows in {res['revoked_seconds']:.1f} s = "
-          f"{res['rows'] / res['revoked_seconds']:,.0f} rows/s; process {wall:.1f} s; peak RSS {peak:.2f} GiB")
+          f"{res['rows'] / res['revoked_seconds']:,.0f} rows/s; process {run.seconds:.1f} s; "
+          f"peak RSS {run.peak_mb / 1024:.2f} GiB")
     if not args.keep:
         os.remove(local)
         os.rmdir(folder)
