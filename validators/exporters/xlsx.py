@@ -72,7 +72,9 @@ class Sheet:
         self.widths = [_width(h) + 2 for h in header]
         self.row = -1
         self._fh = getattr(self.ws, "fh", None) if getattr(self.ws, "constant_memory", False) else None
-        self._refs = [xl_col(c) for c in range(max(self.ncols, 1) + 1)]
+        from xlsxwriter.utility import xl_col_to_name
+
+        self._refs = [xl_col_to_name(c) for c in range(max(self.ncols, 1) + 1)]
         self._append(header, {c: book.bold for c in range(self.ncols)}, measure=False)
         self.ws.freeze_panes(1, freeze_cols)
 
@@ -149,16 +151,6 @@ class Sheet:
         self.ws.autofilter(0, 0, max(self.row, 1), self.ncols - 1)
         for c, w in enumerate(self.widths):
             self.ws.set_column(c, c, max(w, 6))
-
-
-def xl_col(c: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    out = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _number(v) -> str | None:

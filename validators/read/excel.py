@@ -191,15 +191,6 @@ def _xlsx_merges(path: str, name: str) -> list[tuple[int, int, int, int]]:
         return []
 
 
-def _column_letters(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def merged_fills(ranges, height: int, header: int, field_at: dict[int, str],
                  tops: dict) -> tuple[list[tuple[int, int, int, Any]], list[dict]]:
     """Which cells each vertical merged block fills, and one reading note per block.
@@ -209,6 +200,8 @@ def merged_fills(ranges, height: int, header: int, field_at: dict[int, str],
     blocks in an element column are filled (a merged title or note is no data); the note (a
     :func:`record`) names the range and the number of rows it covers.
     """
+    from xlsxwriter.utility import xl_range
+
     fills, problems = [], []
     for r0, c0, r1, c1 in ranges:
         r1 = min(r1, height - 1)
@@ -218,7 +211,7 @@ def merged_fills(ranges, height: int, header: int, field_at: dict[int, str],
         if value is None or value == "":
             continue
         fills.append((r0 + 1, r1, c0, value))
-        ref = f"{_column_letters(c0)}{r0 + 1}:{_column_letters(c1)}{r1 + 1}"
+        ref = xl_range(r0, c0, r1, c1)
         problems.append(record(MERGED_CELLS_FILLED, row=r0 + 1, field=field_at[c0],
                                 value=cell_text(value), params={"range": ref, "rows": r1 - r0 + 1}))
     return fills, problems
