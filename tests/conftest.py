@@ -12,6 +12,15 @@ CATALOGS = ROOT / "catalogs"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+
+def run(*args):
+    """The CLI as a person runs it (in process): arguments as strings, click's result back."""
+    import cli
+    from click.testing import CliRunner
+
+    return CliRunner().invoke(cli.main, [str(a) for a in args])
+
+
 # The four Guangxi 灵山县 实施清单 records (domain.md §8.1), with the elements a guide export carries.
 _COMMON = {"area_code": "450721", "exercise_levels": "4", "implementing_body_nature": "1", "power_source": "1",
            "is_fee_charged": "0", "legal_time_limit_unit": "1", "promised_time_limit_unit": "1",

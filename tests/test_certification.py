@@ -9,11 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from conftest import CATALOGS, ROOT
-import cli
+from conftest import CATALOGS, ROOT, run
 from validators.certification import check_certificates
 from validators.certification.materials import certificate_like, material_key, split_materials
 from validators.certification.registry import DEFAULT_DIR, SCHEMA_PATH, load_file, load_registry
@@ -22,10 +20,6 @@ from validators.read import InputError
 SAMPLES = CATALOGS / "certificate_samples"
 GUIDES = [SAMPLES / "region_a_guides.xlsx", SAMPLES / "region_b_guides_gbk.csv", SAMPLES / "region_c_channel.json"]
 KEPT = SAMPLES / "kept_list_chengdu.csv"
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def _truth(with_kept: bool) -> Counter:

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from conftest import GUANGXI, ROOT, write_csv
+from conftest import GUANGXI, ROOT, run, write_csv
 from schemas import load_json
 import cli
 
@@ -18,10 +18,6 @@ def files(tmp_path):
     good = write_csv(tmp_path / "good.csv", [GUANGXI["A"], GUANGXI["B"]])
     bad = write_csv(tmp_path / "bad.csv", [GUANGXI["A"], GUANGXI["C"]])
     return good, bad
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def test_exit_codes(files, tmp_path):

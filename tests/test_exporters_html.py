@@ -16,17 +16,10 @@ import re
 
 import browser as chrome
 import pytest
-from click.testing import CliRunner
-from conftest import CATALOGS
+from conftest import CATALOGS, run
 
 HOSTILE = ['<img src=x onerror="window.__pwned=1">', "</script><script>window.__pwned=2</script>",
            "=HYPERLINK(\"http://evil.example\")"]
-
-
-def run(*args):
-    import cli
-
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 @pytest.fixture

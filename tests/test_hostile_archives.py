@@ -2,9 +2,7 @@
 file and limit named, the option to raise it given), and a normal workbook still reads."""
 import zipfile
 
-from click.testing import CliRunner
-
-import cli
+from conftest import run
 from validators import validate
 from validators.read import InputError, read_options
 
@@ -40,10 +38,6 @@ def make_xlsx(path, sheet_xml: str, sst_xml: str | None = None):
         if sst_xml:
             z.writestr("xl/sharedStrings.xml", sst_xml)
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def test_one_long_shared_string_referenced_by_thousands_of_cells_is_refused(tmp_path):

@@ -2,18 +2,12 @@
 inside strings, duplicate keys — and issue 16.6: channel API envelopes and --json-path."""
 import json
 
-from click.testing import CliRunner
-
-import cli
+from conftest import run
 from validators import validate
 from validators.read import InputError
 
 REC = {"taskName": "固定资产投资项目节能审查", "taskCode": "11450721MB155808114000104002000", "taskType": "01",
        "implementOrg": "灵山县行政审批局"}
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def test_nesting_100k_deep_is_one_clear_line(tmp_path):

@@ -10,19 +10,13 @@ import sys
 import time
 
 import pytest
-from click.testing import CliRunner
-from conftest import GUANGXI, ROOT, write_csv
+from conftest import GUANGXI, ROOT, run, write_csv
 
-import cli
 from validators import validate
 from validators.read import InputError, open_tables, read_options
 
 PY = [sys.executable, str(ROOT / "cli.py")]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "SXCHECK_STREAM_WAIT": "1"}
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def sh(script: str, timeout: float = 60):

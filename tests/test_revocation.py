@@ -7,11 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-import cli
-from conftest import CATALOGS, ROOT
+from conftest import CATALOGS, ROOT, run
 from schemas import load_json
 from validators import revoked
 
@@ -19,10 +17,6 @@ SAMPLE = CATALOGS / "revoked_sample.csv"
 TRUTH = CATALOGS / "revoked_truth.csv"
 PERMITS = CATALOGS / "permit_list_sample.csv"
 FLAGGED = {"revoked-item-listed", "revoked-item-review", "delegated-item-wrong-level"}
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def truth():

@@ -5,11 +5,9 @@ import csv
 import shutil
 
 import pytest
-from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-import cli
-from conftest import CATALOGS, ROOT
+from conftest import CATALOGS, ROOT, run
 from schemas import load_json
 from validators.core.names import normalise_name
 from validators.read import InputError
@@ -18,10 +16,6 @@ from validators.revocation.registry import load_registry, read_file, registry_fi
 
 REG = CATALOGS / "revocations"
 TEMPLATE = REG / "TEMPLATE.toml.example"
-
-
-def run(*args):
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def test_every_shipped_decision_file_validates_against_the_schema():

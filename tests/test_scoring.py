@@ -26,8 +26,7 @@ import csv
 import json
 
 import pytest
-from click.testing import CliRunner
-from conftest import CATALOGS
+from conftest import CATALOGS, run
 
 PLAN = [(0, "甲局", None), (4, "甲局", "办理地点"), (2, "乙局", "办理时间"), (18, "乙局", None),
         (5, "丙局", "服务对象"), (7, "丙局", None), (11, "丙局", "咨询方式"), (31, "丙局", None)]
@@ -52,12 +51,6 @@ def fixture_csv(tmp_path):
         w.writeheader()
         w.writerows(out)
     return path
-
-
-def run(*args):
-    import cli
-
-    return CliRunner().invoke(cli.main, [str(a) for a in args])
 
 
 def test_fixture_has_exactly_the_planned_findings(fixture_csv):
