@@ -49,11 +49,8 @@ class Table:
     bytes_done: int | None = None      # progress of the streaming CSV reader
     state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
 
-    read_ahead: bool = True            # parse the next chunk in a thread while this one is checked
-
     def chunks(self) -> Iterator[Any]:
-        if not self.read_ahead:
-            return self._chunker(self)
+        """The table's chunks, the next one parsed in a thread while this one is checked."""
         return read_ahead(self._chunker(self))
 
 
