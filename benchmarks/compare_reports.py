@@ -51,18 +51,11 @@ def generated_inputs(n: int, work: Path, formats: bool) -> dict[str, list[str]]:
     guidegen.write_csv(csv_path, n, 0.05)
     runs = {csv_path.name: ["validate", str(csv_path)]}
     if formats:
-        import pandas as pd
+        from formats_bench import convert
 
-        frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
-        records = frame.to_dict(orient="records")
-        json_path, jsonl_path, xlsx_path = (work / f"generated_{n}.{ext}" for ext in ("json", "jsonl", "xlsx"))
-        json_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-        with open(jsonl_path, "w", encoding="utf-8") as fh:
-            fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        frame.to_excel(xlsx_path, index=False, engine="xlsxwriter",
-                       engine_kwargs={"options": {"strings_to_urls": False}})  # text stays text
-        for p in (json_path, jsonl_path, xlsx_path):
-            runs[p.name] = ["validate", str(p)]
+        for fmt, path in convert(csv_path, work, ("json", "jsonl", "xlsx")).items():
+            if fmt != "csv":
+                runs[path.name] = ["validate", str(path)]
     return runs
 
 
