@@ -13,7 +13,7 @@ import re
 
 import numpy as np
 
-from validators.core.rows import Rows, map_distinct
+from validators.core.rows import Distinct, Rows, map_distinct
 from validators.core.rulebook import GBT_39554_1, HEURISTIC, declare
 from validators.core.schema import USCC_PATTERN, item_type_codes, task_code_pattern
 from validators.report.findings import hits
@@ -179,8 +179,8 @@ def uscc_valid(values) -> np.ndarray:
     """Vectorised GB 32100 + GB 11714 check of a text Series: True where the code is valid.
 
     Checked once per distinct value (bodies repeat) and broadcast to the rows."""
-    col = _Distinct(values)
-    return col.broadcast(_uscc_ok(col.values))
+    col = _distinct(values)
+    return col.broadcast(_uscc_ok(col.arrow))
 
 
 def _uscc_ok(arr) -> np.ndarray:
@@ -237,36 +237,9 @@ def _arrow(values):
     return arr.cast(pa.large_string()) if pa.types.is_null(arr.type) else arr
 
 
-class _Distinct:
-    """A text column as codes into its distinct values: per-value work once, broadcast to rows."""
-
-    def __init__(self, values):
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(_arrow(values))
-        self.values = encoded.dictionary                 # arrow text, in order of appearance
-        self.codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
-        self._texts = None
-
-    def texts(self) -> list[str]:
-        if self._texts is None:
-            self._texts = self.values.to_pylist()
-        return self._texts
-
-    def broadcast(self, per_value, missing=False) -> np.ndarray:
-        """numpy array of ``per_value[code]`` per row (``missing`` where the row has no value)."""
-        dtype = per_value.dtype if isinstance(per_value, np.ndarray) else np.asarray(missing).dtype
-        return np.append(np.asarray(per_value, dtype=dtype), np.array([missing], dtype=dtype))[self.codes]
-
-    def at(self, per_value: list, mask: np.ndarray) -> np.ndarray:
-        """``per_value[code]`` at the ``mask`` rows, None elsewhere (message parameters are read
-        at the hit rows only)."""
-        table = np.empty(len(per_value) + 1, dtype=object)
-        table[:-1] = per_value
-        out = np.full(len(mask), None, dtype=object)
-        pos = np.flatnonzero(mask)
-        out[pos] = table[self.codes[pos]]
-        return out
+def _distinct(values) -> Distinct:
+    """A text Series or arrow array as :class:`Distinct` values: per-value work once, broadcast."""
+    return Distinct.of(_arrow(values))
 
 
 class _Vocabulary:
@@ -275,7 +248,7 @@ class _Vocabulary:
     def __init__(self):
         self.ids: dict[str, int] = {}
 
-    def add(self, col: _Distinct, per_value: list) -> np.ndarray:
+    def add(self, col: Distinct, per_value: list) -> np.ndarray:
         """Id per row of ``per_value[code]`` (-1: missing or None)."""
         ids = [-1 if v is None else self.ids.setdefault(v, len(self.ids)) for v in per_value]
         return col.broadcast(np.asarray(ids, dtype=np.int64), -1)
@@ -318,9 +291,9 @@ def _slice(arr, start: int, stop: int):
     return pc.utf8_slice_codeunits(arr, start, stop)
 
 
-def _pairs(a: _Distinct, b: _Distinct, fn) -> np.ndarray:
+def _pairs(a: Distinct, b: Distinct, fn) -> np.ndarray:
     """numpy bool array of ``fn(a_i, b_i)`` (missing → None), evaluated once per distinct pair."""
-    ua, ub = [*a.texts(), None], [*b.texts(), None]
+    ua, ub = [*a.values, None], [*b.values, None]
     table = np.array([[bool(fn(x, y)) for y in ub] for x in ua], dtype=bool).reshape(len(ua), len(ub))
     return table[a.codes, b.codes]
 
@@ -331,7 +304,7 @@ def _classified(rows: Rows, col: str, fn, out: list, ok=None, repeats: bool = Tr
     ``repeats``: the column repeats its values (bodies, catalog codes), so ``ok`` runs on the
     distinct values; otherwise (实施编码) on the rows, and only the rest is classified.
     Returns (a bool array: True where the value is present and breaks no rule, the rule index
-    of each row or -1, the rule names), and the column as :class:`_Distinct` when ``repeats``.
+    of each row or -1, the rule names), and the column as :class:`Distinct` when ``repeats``.
     """
     import pandas as pd
     import pyarrow as pa
@@ -342,17 +315,17 @@ def _classified(rows: Rows, col: str, fn, out: list, ok=None, repeats: bool = Tr
     arr = _arrow(values)
     col_d = None
     if repeats:
-        col_d = _Distinct(arr)
-        todo_values = col_d.values
+        col_d = _distinct(arr)
+        todo_values = col_d.arrow
         todo = np.flatnonzero(~ok(todo_values)) if ok is not None else np.arange(len(todo_values))
         verdicts = [fn(u) for u in todo_values.take(pa.array(todo)).to_pylist()]
     else:
         good = ok(arr) if ok is not None else np.zeros(len(arr), dtype=bool)
         rows_todo = np.flatnonzero(pc.is_valid(arr).to_numpy(zero_copy_only=False) & ~good)
         col_d = None
-        sub = _Distinct(arr.take(pa.array(rows_todo)))
-        todo = np.arange(len(sub.values))
-        verdicts = [fn(u) for u in sub.texts()]
+        sub = _distinct(arr.take(pa.array(rows_todo)))
+        todo = np.arange(len(sub.arrow))
+        verdicts = [fn(u) for u in sub.values]
     names = sorted({v[0] for v in verdicts if v})
     rule_u = np.full(len(todo_values) if repeats else len(todo), -1, dtype=np.int64)
     params_u = np.full(len(rule_u), None, dtype=object)
@@ -423,14 +396,14 @@ def check_codes(rows: Rows, ctx):
             _segment_check(rows, out, national & cat_ok, _slice(task, 19, 31), "catalog_code",
                            TASK_CODE_CATALOG_MISMATCH, "task_code", ("tail", "catalog"))
         if rows.has("exercise_levels"):
-            lv = _Distinct(_slice(task, 18, 19))
+            lv = _distinct(_slice(task, 18, 19))
             levels = rows.code("exercise_levels")
-            inside = _pairs(lv, _Distinct(levels),
+            inside = _pairs(lv, _distinct(levels),
                             lambda d, v: d is not None and v is not None and d in v.split(","))
             bad = national & rows.present("exercise_levels") & ~inside
             if bad.any():
                 out.append(hits(rows.frame, bad, TASK_CODE_LEVEL_MISMATCH, "task_code",
-                                params={"digit": lv.at(lv.texts(), bad), "levels": levels}))
+                                params={"digit": lv.at(lv.values, bad), "levels": levels}))
         if rows.has("handle_item_code"):
             import pyarrow.compute as pc
 
@@ -447,21 +420,21 @@ def check_codes(rows: Rows, ctx):
     return out
 
 
-def _catalog_segments(rows: Rows, out: list, profile, cat: _Distinct, cat_ok, area, body, body_ok) -> None:
+def _catalog_segments(rows: Rows, out: list, profile, cat: Distinct, cat_ok, area, body, body_ok) -> None:
     """基本编码 segments against 事项类型, the province (of 区划, else of the 实施主体编码) and the
     中央业务指导部门: per distinct value, compared as vocabulary ids per row."""
-    texts = cat.texts()
+    texts = cat.values
     if rows.has("item_type"):
         tt = [c[2:4] for c in texts]
         if profile is not None and profile.catalog_type_codes:
             tt = [profile.catalog_type_codes.get(t, t) if c[0:2] in profile.provinces else t
                   for c, t in zip(texts, tt, strict=True)]
         item_type = rows.code("item_type")
-        types = _Distinct(item_type)
+        types = _distinct(item_type)
         words = _Vocabulary()
         tt_ids = words.add(cat, tt)
-        known_type = types.broadcast([t in _ITEM_TYPES for t in types.texts()], False)
-        bad = cat_ok & known_type & rows.present("item_type") & _differ(tt_ids, words.add(types, types.texts()))
+        known_type = types.broadcast([t in _ITEM_TYPES for t in types.values], False)
+        bad = cat_ok & known_type & rows.present("item_type") & _differ(tt_ids, words.add(types, types.values))
         if bad.any():
             out.append(hits(rows.frame, bad, CATALOG_CODE_TYPE_MISMATCH, "catalog_code",
                             params={"tt": words.text(tt_ids, bad), "item_type": item_type}))
@@ -471,7 +444,7 @@ def _catalog_segments(rows: Rows, out: list, profile, cat: _Distinct, cat_ok, ar
         if area is not None:
             province = words.add(*area)
         if body_ok is not None:
-            from_body = np.where(body_ok, words.add(body, [b[2:4] for b in body.texts()]), -1)
+            from_body = np.where(body_ok, words.add(body, [b[2:4] for b in body.values]), -1)
             province = np.where(province >= 0, province, from_body)
         rr = [c[0:2] for c in texts]
         rr_ids = words.add(cat, rr)
@@ -481,10 +454,10 @@ def _catalog_segments(rows: Rows, out: list, profile, cat: _Distinct, cat_ok, ar
                             params={"rr": cat.at(rr, bad), "province": words.text(province, bad)}))
     if rows.has("central_dept_code"):
         code = rows.code("central_dept_code")
-        dept = _Distinct(code)
+        dept = _distinct(code)
         words = _Vocabulary()
         padded = words.add(dept, [("0" + d) if _DIGIT.fullmatch(d) else d  # named by code-leading-zeros
-                                  for d in dept.texts()])
+                                  for d in dept.values])
         dd = [c[4:6] for c in texts]
         bad = cat_ok & rows.present("central_dept_code") & _differ(words.add(cat, dd), padded)
         if bad.any():
@@ -496,23 +469,23 @@ def _leading_zeros(rows: Rows, out: list) -> None:
     """事项类型 ``1`` and 中央业务指导部门 ``4``: two-digit codes Excel stored as numbers."""
     for col in ("item_type", "central_dept_code"):
         if rows.has(col):
-            raw = _Distinct(rows.text(col))
-            single = raw.broadcast(_shape_ok(_SINGLE_DIGIT)(raw.values), False)
+            raw = _distinct(rows.text(col))
+            single = raw.broadcast(_shape_ok(_SINGLE_DIGIT)(raw.arrow), False)
             if single.any():
                 out.append(hits(rows.frame, single, CODE_LEADING_ZEROS, col,
-                                params={"suggest": raw.at(["0" + v for v in raw.texts()], single)}))
+                                params={"suggest": raw.at(["0" + v for v in raw.values], single)}))
 
 
 _SINGLE_DIGIT = re.compile(r"^[1-9]$")
 
 
-def _area_province(rows: Rows, out: list) -> tuple[_Distinct, list]:
+def _area_province(rows: Rows, out: list) -> tuple[Distinct, list]:
     """The 区划 column and the province (2 digits, or None) of each distinct value, written as a
     code or a name; unmappable → info."""
     from validators.core.regions import region_code
 
-    area = _Distinct(rows.text("area_code"))
-    codes = [region_code(v) for v in area.texts()]
+    area = _distinct(rows.text("area_code"))
+    codes = [region_code(v) for v in area.values]
     unmapped = rows.present("area_code") & area.broadcast([c is None for c in codes], True)
     if unmapped.any():
         out.append(hits(rows.frame, unmapped, AREA_UNMAPPED, "area_code"))

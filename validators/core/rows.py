@@ -292,10 +292,32 @@ class Distinct:
     def map(self, fn: Callable[[str], Any]) -> list:
         return [fn(v) for v in self.values]
 
-    def broadcast(self, per_value, missing):
-        """One entry per row: ``per_value[i]`` (a numpy array) for rows of value i, ``missing``
-        for absent rows."""
+    @classmethod
+    def of(cls, arr) -> "Distinct":
+        """Any arrow text array (a column, a slice of one) as distinct values."""
+        codes, dictionary = _factorized(arr)
+        return cls(codes, None, dictionary)
+
+    def broadcast(self, per_value, missing=False):
+        """One entry per row: ``per_value[i]`` for rows of value i, ``missing`` for absent rows
+        (a list takes the type of ``missing``; a numpy array keeps its own)."""
+        import numpy as np
+
+        if not isinstance(per_value, np.ndarray):
+            per_value = np.asarray(per_value, dtype=np.asarray(missing).dtype)
         return _broadcast(self.codes, per_value, missing)
+
+    def at(self, per_value: list, mask):
+        """``per_value[i]`` at the ``mask`` rows, None elsewhere (message parameters are read at
+        the hit rows only)."""
+        import numpy as np
+
+        table = np.empty(len(per_value) + 1, dtype=object)
+        table[:-1] = per_value
+        out = np.full(len(mask), None, dtype=object)
+        pos = np.flatnonzero(mask)
+        out[pos] = table[self.codes[pos]]
+        return out
 
     def rows(self, values_arrow):
         """An arrow array with one entry per row, taken from per-value ``values_arrow``."""

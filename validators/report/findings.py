@@ -93,7 +93,7 @@ def hits(chunk, mask, code: str, field: str | None, value=None, params=None):
     ``field`` column) or None; ``params`` a dict (its Series values are read at the hit rows
     only, so no per-row dicts are built for rows that pass), a Series of dicts, or None.
     The returned frame has columns ``_pos`` (position in the chunk), ``code``, ``field``,
-    ``value`` and ``params``; it is empty when nothing is hit.
+    ``value`` and ``params``; None when nothing is hit.
     """
     found = Hits(chunk)
     found.add(mask, code, field, value=value, params=params)
