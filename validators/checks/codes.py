@@ -16,7 +16,7 @@ import numpy as np
 from validators.core.rows import Distinct, Rows, map_distinct
 from validators.core.rulebook import GBT_39554_1, HEURISTIC, declare
 from validators.core.schema import USCC_PATTERN, item_type_codes, task_code_pattern
-from validators.report.findings import hits
+from validators.report.findings import Hits
 
 USCC_LENGTH = declare("uscc-length", "error", "code",
     "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》第4章：代码由 18 位组成", task_issue="body-code")
@@ -298,7 +298,7 @@ def _pairs(a: Distinct, b: Distinct, fn) -> np.ndarray:
     return table[a.codes, b.codes]
 
 
-def _classified(rows: Rows, col: str, fn, out: list, ok=None, repeats: bool = True):
+def _classified(rows: Rows, col: str, fn, out: Hits, ok=None, repeats: bool = True):
     """Classify distinct values (skipping those the ``ok`` kernel vouches for); one hit frame per rule.
 
     ``repeats``: the column repeats its values (bodies, catalog codes), so ``ok`` runs on the
@@ -346,11 +346,11 @@ def _classified(rows: Rows, col: str, fn, out: list, ok=None, repeats: bool = Tr
     if names:
         params = pd.Series(params, index=rows.frame.index)
         for k, name in enumerate(names):
-            out.append(hits(rows.frame, rule_of == k, name, col, params=params))
+            out.add(rule_of == k, name, col, params=params)
     return (present & (rule_of == -1), rule_of, names), col_d
 
 
-def _segment_check(rows: Rows, out: list, ok, segment, other: str, rule: str, field: str,
+def _segment_check(rows: Rows, out: Hits, ok, segment, other: str, rule: str, field: str,
                    keys: tuple[str, str]) -> None:
     """Flag rows (among ``ok``) where a 实施编码 segment (arrow text per row) differs from another
     element's value."""
@@ -359,11 +359,11 @@ def _segment_check(rows: Rows, out: list, ok, segment, other: str, rule: str, fi
     value = rows.code(other)
     bad = ok & rows.present(other) & _differs(segment, value)
     if bad.any():
-        out.append(hits(rows.frame, bad, rule, field, params={keys[0]: _at(bad, segment), keys[1]: value}))
+        out.add(bad, rule, field, params={keys[0]: _at(bad, segment), keys[1]: value})
 
 
 def check_codes(rows: Rows, ctx):
-    out: list = []
+    out = Hits(rows.frame)
     profile = rows.profile
     body_ok = body = None
     if rows.has("implementing_body_code"):
@@ -402,8 +402,8 @@ def check_codes(rows: Rows, ctx):
                             lambda d, v: d is not None and v is not None and d in v.split(","))
             bad = national & rows.present("exercise_levels") & ~inside
             if bad.any():
-                out.append(hits(rows.frame, bad, TASK_CODE_LEVEL_MISMATCH, "task_code",
-                                params={"digit": lv.at(lv.values, bad), "levels": levels}))
+                out.add(bad, TASK_CODE_LEVEL_MISMATCH, "task_code",
+                                params={"digit": lv.at(lv.values, bad), "levels": levels})
         if rows.has("handle_item_code"):
             import pyarrow.compute as pc
 
@@ -411,16 +411,16 @@ def check_codes(rows: Rows, ctx):
             good = pc.fill_null(pc.and_(pc.equal(pc.utf8_length(h), 33),
                                         pc.equal(_slice(h, 0, 31), _slice(task, 0, 31))), False) \
                 .to_numpy(zero_copy_only=False)
-            out.append(hits(rows.frame, national & rows.present("handle_item_code") & ~good,
-                            HANDLE_ITEM_CODE_PREFIX, "handle_item_code"))
+            out.add(national & rows.present("handle_item_code") & ~good,
+                            HANDLE_ITEM_CODE_PREFIX, "handle_item_code")
     if body_ok is not None:
         for col in ("local_task_code", "task_code"):
             if rows.has(col):
                 _local_body(rows, out, col, body_ok)
-    return out
+    return [out.frame()]
 
 
-def _catalog_segments(rows: Rows, out: list, profile, cat: Distinct, cat_ok, area, body, body_ok) -> None:
+def _catalog_segments(rows: Rows, out: Hits, profile, cat: Distinct, cat_ok, area, body, body_ok) -> None:
     """基本编码 segments against 事项类型, the province (of 区划, else of the 实施主体编码) and the
     中央业务指导部门: per distinct value, compared as vocabulary ids per row."""
     texts = cat.values
@@ -436,8 +436,8 @@ def _catalog_segments(rows: Rows, out: list, profile, cat: Distinct, cat_ok, are
         known_type = types.broadcast([t in _ITEM_TYPES for t in types.values], False)
         bad = cat_ok & known_type & rows.present("item_type") & _differ(tt_ids, words.add(types, types.values))
         if bad.any():
-            out.append(hits(rows.frame, bad, CATALOG_CODE_TYPE_MISMATCH, "catalog_code",
-                            params={"tt": words.text(tt_ids, bad), "item_type": item_type}))
+            out.add(bad, CATALOG_CODE_TYPE_MISMATCH, "catalog_code",
+                            params={"tt": words.text(tt_ids, bad), "item_type": item_type})
     if area is not None or body_ok is not None:
         words = _Vocabulary()
         province = np.full(rows.n, -1, dtype=np.int64)
@@ -450,8 +450,8 @@ def _catalog_segments(rows: Rows, out: list, profile, cat: Distinct, cat_ok, are
         rr_ids = words.add(cat, rr)
         bad = cat_ok & (province >= 0) & cat.broadcast([r != "00" for r in rr], True) & _differ(rr_ids, province)
         if bad.any():
-            out.append(hits(rows.frame, bad, CATALOG_CODE_REGION_MISMATCH, "catalog_code",
-                            params={"rr": cat.at(rr, bad), "province": words.text(province, bad)}))
+            out.add(bad, CATALOG_CODE_REGION_MISMATCH, "catalog_code",
+                            params={"rr": cat.at(rr, bad), "province": words.text(province, bad)})
     if rows.has("central_dept_code"):
         code = rows.code("central_dept_code")
         dept = _distinct(code)
@@ -461,25 +461,25 @@ def _catalog_segments(rows: Rows, out: list, profile, cat: Distinct, cat_ok, are
         dd = [c[4:6] for c in texts]
         bad = cat_ok & rows.present("central_dept_code") & _differ(words.add(cat, dd), padded)
         if bad.any():
-            out.append(hits(rows.frame, bad, CATALOG_CODE_DEPT_MISMATCH, "catalog_code",
-                            params={"dd": cat.at(dd, bad), "dept": code}))
+            out.add(bad, CATALOG_CODE_DEPT_MISMATCH, "catalog_code",
+                            params={"dd": cat.at(dd, bad), "dept": code})
 
 
-def _leading_zeros(rows: Rows, out: list) -> None:
+def _leading_zeros(rows: Rows, out: Hits) -> None:
     """事项类型 ``1`` and 中央业务指导部门 ``4``: two-digit codes Excel stored as numbers."""
     for col in ("item_type", "central_dept_code"):
         if rows.has(col):
             raw = _distinct(rows.text(col))
             single = raw.broadcast(_shape_ok(_SINGLE_DIGIT)(raw.arrow), False)
             if single.any():
-                out.append(hits(rows.frame, single, CODE_LEADING_ZEROS, col,
-                                params={"suggest": raw.at(["0" + v for v in raw.values], single)}))
+                out.add(single, CODE_LEADING_ZEROS, col,
+                                params={"suggest": raw.at(["0" + v for v in raw.values], single)})
 
 
 _SINGLE_DIGIT = re.compile(r"^[1-9]$")
 
 
-def _area_province(rows: Rows, out: list) -> tuple[Distinct, list]:
+def _area_province(rows: Rows, out: Hits) -> tuple[Distinct, list]:
     """The 区划 column and the province (2 digits, or None) of each distinct value, written as a
     code or a name; unmappable → info."""
     from validators.core.regions import region_code
@@ -488,11 +488,11 @@ def _area_province(rows: Rows, out: list) -> tuple[Distinct, list]:
     codes = [region_code(v) for v in area.values]
     unmapped = rows.present("area_code") & area.broadcast([c is None for c in codes], True)
     if unmapped.any():
-        out.append(hits(rows.frame, unmapped, AREA_UNMAPPED, "area_code"))
+        out.add(unmapped, AREA_UNMAPPED, "area_code")
     return area, [None if c is None else c[0:2] for c in codes]
 
 
-def _embedded_uscc(rows: Rows, out: list, ok, task) -> None:
+def _embedded_uscc(rows: Rows, out: Hits, ok, task) -> None:
     """No 实施主体编码 column: the USCC inside the 31-character 实施编码 is still checked."""
     prefix = task.str.slice(0, 18)
     valid = uscc_valid(prefix.where(ok))
@@ -501,16 +501,16 @@ def _embedded_uscc(rows: Rows, out: list, ok, task) -> None:
     bad = ok & ~valid & rule.isin([USCC_CHECK_DIGIT, USCC_ORG_CHECK_DIGIT]).to_numpy(dtype=bool)
     if bad.any():
         position = rule.map(lambda r: 18 if r == USCC_CHECK_DIGIT else 17, na_action="ignore")
-        out.append(hits(rows.frame, bad, TASK_CODE_USCC_INVALID, "task_code", params={
+        out.add(bad, TASK_CODE_USCC_INVALID, "task_code", params={
             "prefix": prefix, "position": position,
             "expected": verdict.map(lambda v: v[1]["expected"] if v else None, na_action="ignore"),
-            "actual": verdict.map(lambda v: v[1]["actual"] if v else None, na_action="ignore")}))
+            "actual": verdict.map(lambda v: v[1]["actual"] if v else None, na_action="ignore")})
 
 
 _EMBEDDED_USCC = re.compile(f"(?:^|-)({USCC_PATTERN})(?:-|$)")
 
 
-def _local_body(rows: Rows, out: list, col: str, body_ok) -> None:
+def _local_body(rows: Rows, out: Hits, col: str, body_ok) -> None:
     """Local item codes embedding a USCC (``…-000-<USCC>-…``) name the 实施主体 of the row."""
     def embedded(v: str) -> str | None:
         m = _EMBEDDED_USCC.search(v)
@@ -525,4 +525,4 @@ def _local_body(rows: Rows, out: list, col: str, body_ok) -> None:
     inner = map_distinct(code.where(dashed), embedded, out="str")
     body = rows.code("implementing_body_code")
     bad = body_ok & (inner.notna() & (inner != body)).fillna(False).to_numpy(dtype=bool)
-    out.append(hits(rows.frame, bad, LOCAL_CODE_BODY_MISMATCH, col, params={"embedded": inner, "body": body}))
+    out.add(bad, LOCAL_CODE_BODY_MISMATCH, col, params={"embedded": inner, "body": body})
