@@ -12,6 +12,19 @@ CATALOGS = ROOT / "catalogs"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+# The bundled channel samples (catalogs/SOURCES.md): a reference and two channels.
+SOURCES_REF = str(CATALOGS / "sources_reference.csv")
+SOURCES_APP = str(CATALOGS / "sources_channel_app.json")
+SOURCES_HALL = str(CATALOGS / "sources_channel_hall.xlsx")
+
+
+@pytest.fixture(scope="session")
+def sources():
+    """``compare_sources`` of the bundled samples, computed once for every test that reads it."""
+    from validators.channels.run import compare_sources
+
+    return compare_sources(SOURCES_REF, [SOURCES_APP, SOURCES_HALL])
+
 
 def run(*args):
     """The CLI as a person runs it (in process): arguments as strings, click's result back."""

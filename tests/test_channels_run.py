@@ -11,29 +11,20 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CATALOGS
+from conftest import CATALOGS, SOURCES_APP as APP, SOURCES_HALL as HALL, SOURCES_REF as REF
 
 from validators.channels.run import compare_sources
 from validators.core.rulebook import get
 from validators.read import InputError
-
-REF = str(CATALOGS / "sources_reference.csv")
-APP = str(CATALOGS / "sources_channel_app.json")
-HALL = str(CATALOGS / "sources_channel_hall.xlsx")
-
-
-@pytest.fixture(scope="module")
-def result():
-    return compare_sources(REF, [APP, HALL])
 
 
 def _short(channel: str) -> str:
     return "app" if channel.endswith("app.json") else "hall"
 
 
-def _found(result):
+def _found(sources):
     out = set()
-    for f in result.report.iter_findings("zh"):
+    for f in sources.report.iter_findings("zh"):
         if get(f["code"]).category != "sources":
             continue
         p = f["params"]
@@ -43,19 +34,19 @@ def _found(result):
     return out
 
 
-def test_finds_every_planted_difference_and_nothing_else(result):
+def test_finds_every_planted_difference_and_nothing_else(sources):
     with open(CATALOGS / "sources_truth.csv", encoding="utf-8") as fh:
         truth = {(r["channel"], r["code"], r["reference_row"], r["channel_row"], r["field"])
                  for r in csv.DictReader(fh)}
     assert len(truth) == 17
-    assert _found(result) == truth
-    others = [(f["code"], f["value"]) for f in result.report.iter_findings("zh")
+    assert _found(sources) == truth
+    others = [(f["code"], f["value"]) for f in sources.report.iter_findings("zh")
               if get(f["code"]).category != "sources"]
     assert others == [("column-unknown", "序号")]   # the hall's running number, an info
 
 
-def test_same_source_rates_by_hand(result):
-    app, hall = result.channels
+def test_same_source_rates_by_hand(sources):
+    app, hall = sources.channels
     # app: 20 reference items, 1 missing → 19 paired × 12 elements = 228 compared;
     # 6 differ (promised limit, location, hours, phone, 2 × materials) → 222 identical
     assert app["same_source_rate"] == {"numerator": 222, "denominator": 228, "rate": round(222 / 228, 6)}
@@ -68,8 +59,8 @@ def test_same_source_rates_by_hand(result):
     assert hall["items_channel"] == 21
 
 
-def test_rates_per_element_and_per_body(result):
-    app, hall = result.channels
+def test_rates_per_element_and_per_body(sources):
+    app, hall = sources.channels
     pe = {f: (v["numerator"], v["denominator"]) for f, v in app["per_element"].items()}
     assert pe["materials"] == (17, 19) and pe["handling_hours"] == (18, 19)
     assert pe["legal_time_limit"] == (19, 19) and pe["item_name"] == (19, 19)
@@ -81,8 +72,8 @@ def test_rates_per_element_and_per_body(result):
     assert hall["per_element"]["legal_time_limit"]["numerator"] == 17
 
 
-def test_findings_carry_channel_key_and_both_rows(result):
-    f = next(f for f in result.report.iter_findings("en") if f["field"] == "handling_hours")
+def test_findings_carry_channel_key_and_both_rows(sources):
+    f = next(f for f in sources.report.iter_findings("en") if f["field"] == "handling_hours")
     p = f["params"]
     assert f["item"] == "11450721MB155808114000114001000" and p["key_kind"] == "task_code"
     assert (p["reference_row"], p["channel_row"], f["row"]) == (5, 4, 4)
@@ -91,7 +82,7 @@ def test_findings_carry_channel_key_and_both_rows(result):
     assert f["message"] == ("handling_hours differs from the reference: reference \"周一至周五：上午8:30-12:00，"
                             "下午14:30-17:30（法定节假日除外）\", sources_channel_app.json \"周一至周五 上午9:00-12:00 "
                             "下午14:00-17:30\" (人力资源服务许可)")
-    m = next(f for f in result.report.iter_findings("zh") if f["code"] == "source-materials-differ"
+    m = next(f for f in sources.report.iter_findings("zh") if f["code"] == "source-materials-differ"
              and f["row"] == 7)
     assert m["message"] == "申请材料与参考源不一致（居民身份证换领）：改名：登记申请书→登记申请表"
 

@@ -3,25 +3,15 @@ import csv
 import json
 
 import pytest
-from conftest import CATALOGS
 from openpyxl import load_workbook
 
 from validators.channels import writers
 from validators.channels.run import compare_sources
 
-REF = str(CATALOGS / "sources_reference.csv")
-APP = str(CATALOGS / "sources_channel_app.json")
-HALL = str(CATALOGS / "sources_channel_hall.xlsx")
 
-
-@pytest.fixture(scope="module")
-def result():
-    return compare_sources(REF, [APP, HALL])
-
-
-def test_xlsx_one_row_per_difference_and_a_summary(result, tmp_path):
+def test_xlsx_one_row_per_difference_and_a_summary(sources, tmp_path):
     out = tmp_path / "diff.xlsx"
-    writers.write_xlsx(result, str(out))
+    writers.write_xlsx(sources, str(out))
     wb = load_workbook(out)
     assert wb.sheetnames == ["差异明细", "汇总", "要素同源率", "实施主体同源率"]
     rows = list(wb["差异明细"].iter_rows(values_only=True))
@@ -39,9 +29,9 @@ def test_xlsx_one_row_per_difference_and_a_summary(result, tmp_path):
     assert per_element[0][:4] == ("sources_channel_app.json", "申请材料", 17, 19)
 
 
-def test_csv_has_the_same_rows(result, tmp_path):
+def test_csv_has_the_same_rows(sources, tmp_path):
     out = tmp_path / "diff.csv"
-    writers.write_csv(result, str(out))
+    writers.write_csv(sources, str(out))
     with open(out, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][0] == "渠道" and len(rows) - 1 == 17
@@ -79,13 +69,13 @@ def test_no_formula_reaches_a_spreadsheet(hostile, tmp_path):
     assert writers.csv_safe("-1+2") == "'-1+2" and writers.csv_safe("0777-6428820") == "0777-6428820"
 
 
-def test_terminal_shows_items_side_by_side_without_escapes(result, hostile):
-    text = writers.sources_text(result, lang="zh")
+def test_terminal_shows_items_side_by_side_without_escapes(sources, hostile):
+    text = writers.sources_text(sources, lang="zh")
     assert "同源率" in text and "(222/228)" in text and "(212/216)" in text
     assert "人力资源服务许可" in text and "周一至周五 上午9:00-12:00" in text
     assert "改名：登记申请书→登记申请表" in text
     assert "配对不唯一" in text and "16、17" in text
-    en = writers.sources_text(result, lang="en", limit=1)
+    en = writers.sources_text(sources, lang="en", limit=1)
     assert "same-source rate" in en and "more items differ" in en
     bad = writers.sources_text(hostile)
     assert "\x1b" not in bad

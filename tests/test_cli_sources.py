@@ -2,15 +2,11 @@
 import json
 
 from click.testing import CliRunner
-from conftest import CATALOGS
+from conftest import SOURCES_APP as APP, SOURCES_HALL as HALL, SOURCES_REF as REF
 from jsonschema import Draft202012Validator
 
 import cli
 from schemas import load_json
-
-REF = str(CATALOGS / "sources_reference.csv")
-APP = str(CATALOGS / "sources_channel_app.json")
-HALL = str(CATALOGS / "sources_channel_hall.xlsx")
 
 
 def run(*args):
