@@ -19,7 +19,7 @@ from validators.report.messages import hint, render
 
 UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]
-CHUNK = 262_144   # findings rendered at a time (bounds the memory of a report's output)
+CHUNK = 16_384   # findings rendered at a time (bounds the memory of a report's output)
 
 
 @dataclass
@@ -79,7 +79,7 @@ class Report:
     # -------------------------------------------------------------- building
     def add(self, frame) -> None:
         if frame is not None and len(frame):
-            self._frames.append(frame)
+            self._frames.append(_Packed.of(frame))
             self._frame = None
 
     def add_records(self, records) -> None:
@@ -138,7 +138,9 @@ class Report:
 
         if self._frame is None:
             if self._frames:
-                df = pd.concat(self._frames, ignore_index=True)
+                df = pd.concat([f.unpack() if isinstance(f, _Packed) else f for f in self._frames],
+                               ignore_index=True)
+                self._frames = []
             else:
                 df = pd.DataFrame(columns=[c for c in FINDING_COLUMNS if c != "severity"])
             for c in FINDING_COLUMNS:
@@ -289,6 +291,71 @@ class Report:
 
 
 _NO_PARAMS: dict = {}
+
+
+@dataclass
+class _Packed:
+    """A findings frame as the Report keeps it until :meth:`Report.frame` is asked for: columns of
+    Python objects packed (text as one arrow array, anything else as one pickle), so the findings
+    of a national catalog do not cost one Python object per value.  :meth:`unpack` gives back a
+    frame equal to the one packed — same columns, dtypes, values and types, and the same sharing of
+    params dicts (one pickle keeps which findings share one dict object)."""
+
+    n: int
+    columns: list
+    data: dict     # column → numpy array, extension array, ("text", arrow array) or ("pickle", bytes)
+
+    @classmethod
+    def of(cls, frame) -> _Packed:
+        import numpy as np
+
+        data = {}
+        for c in frame.columns:
+            col = frame[c]
+            if col.dtype != object:   # numpy numbers or an extension array (arrow text): compact already
+                data[c] = col.to_numpy() if isinstance(col.dtype, np.dtype) else col.array
+                continue
+            values = col.tolist()
+            data[c] = _text(values) or _pickled(values) or col.to_numpy()
+        return cls(len(frame), list(frame.columns), data)
+
+    def unpack(self):
+        import pickle
+
+        import pandas as pd
+
+        cols = {}
+        for c in self.columns:
+            d = self.data[c]
+            if isinstance(d, tuple):
+                kind, payload = d
+                values = payload.to_numpy(zero_copy_only=False) if kind == "text" else pickle.loads(payload)
+                cols[c] = pd.Series(values, dtype=object)
+            else:
+                cols[c] = d
+        return pd.DataFrame(cols, columns=self.columns)
+
+
+def _text(values: list):
+    """("text", arrow array) when every value is a str or None (and arrow can hold it), else None."""
+    if not set(map(type, values)) <= {str, type(None)}:
+        return None
+    import pyarrow as pa
+
+    try:
+        return "text", pa.array(values, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError):   # lone surrogates: kept as objects
+        return None
+
+
+def _pickled(values: list):
+    """("pickle", bytes) of the list (its memo keeps shared objects shared), or None."""
+    import pickle
+
+    try:
+        return "pickle", pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:   # noqa: BLE001 — anything pickle refuses stays as it is
+        return None
 
 
 class _Tails:
