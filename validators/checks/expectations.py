@@ -191,21 +191,23 @@ def hash64(values) -> np.ndarray:
 
 
 _REHASH_BLOCK = 1 << 18
+_PAGE_BITS = 20
+_PAGE = 1 << _PAGE_BITS   # hashes per page of UniqueIndex (8 MB)
 
 
 class UniqueIndex:
     """Exact set of text values with the first location (table, row) of each.
 
-    64-bit hashes in a numpy open-addressing table (linear probing, load at most 1/2, doubled
-    when full: amortised O(1) per value).  The values themselves and their first rows are kept
+    64-bit hashes (in pages of 2^20) and a numpy open-addressing table of entry ids (linear
+    probing, load at most 3/4, doubled when full: amortised O(1) per value).  The values themselves and their first rows are kept
     per block of additions, zstd-compressed, and opened only when a hash is found again, so two
     different values sharing a hash are told apart by comparing the values.  Memory per distinct
-    value: 8 bytes (hash) + 8–16 (slots) + ≈4 (the compressed code, offset and row).
+    value: 8 bytes (hash) + 5–11 (slots) + ≈4 (the compressed code, offset and row).
     """
 
     def __init__(self):
         self.n = 0
-        self._hash = np.zeros(1024, dtype=np.uint64)
+        self._pages: list[np.ndarray] = [np.zeros(1024, dtype=np.uint64)]   # the hashes, _PAGE a page
         self._slots = np.full(2048, -1, dtype=np.int32)
         self._starts: list[int] = []          # first entry of each block
         self._blocks: list[_Block] = []
@@ -222,7 +224,7 @@ class UniqueIndex:
         while len(todo):
             e = self._slots[slot[todo]].astype(np.int64)
             todo, e = todo[e >= 0], e[e >= 0]          # an empty slot ends the probe: absent
-            same = np.flatnonzero(self._hash[e] == h[todo])
+            same = np.flatnonzero(self._hashes(e) == h[todo])
             if len(same):
                 cand = todo[same]
                 equal = self._equal(e[same], values, cand)
@@ -239,23 +241,48 @@ class UniqueIndex:
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         if k == 0:
             return ids
-        self._hash = _room(self._hash, self.n + k)
-        self._hash[self.n: self.n + k] = h
+        self._store(h)
         self._starts.append(self.n)
         self._blocks.append(_Block.pack(values, rows, table))
         self.n += k
-        if 2 * self.n > len(self._slots):
+        if 4 * self.n > 3 * len(self._slots):
             cap = len(self._slots)
-            while 2 * self.n > cap:
+            while 4 * self.n > 3 * cap:
                 cap *= 2
             self._slots = np.full(cap, -1, dtype=np.int32)
             # placed a block at a time: the probe's temporaries stay small at millions of codes
             for a in range(0, self.n, _REHASH_BLOCK):
                 b = min(self.n, a + _REHASH_BLOCK)
-                self._place(np.arange(a, b, dtype=np.int64), self._hash[a:b])
+                self._place(np.arange(a, b, dtype=np.int64), self._hashes(np.arange(a, b, dtype=np.int64)))
         else:
             self._place(ids, h)
         return ids
+
+    def _store(self, h: np.ndarray) -> None:
+        """Append the hashes of entries n… : the last page grows by doubling up to _PAGE, then a
+        new page starts (no copy of all hashes, and no doubled array, at millions of entries)."""
+        at = self.n
+        while len(h):
+            page = self._pages[-1]
+            used = at - (len(self._pages) - 1) * _PAGE
+            if used == _PAGE:
+                self._pages.append(np.zeros(1024, dtype=np.uint64))
+                continue
+            take = min(len(h), _PAGE - used)
+            page = self._pages[-1] = _room(page, used + take)   # powers of two: never past _PAGE
+            page[used: used + take] = h[:take]
+            h, at = h[take:], at + take
+
+    def _hashes(self, e: np.ndarray) -> np.ndarray:
+        """The hash of each entry of ``e``."""
+        if len(self._pages) == 1:
+            return self._pages[0][e]
+        out = np.empty(len(e), dtype=np.uint64)
+        page = e >> _PAGE_BITS
+        for p, hashes in enumerate(self._pages):
+            at = np.flatnonzero(page == p)
+            out[at] = hashes[e[at] & (_PAGE - 1)]
+        return out
 
     def _place(self, ids: np.ndarray, h: np.ndarray) -> None:
         mask = len(self._slots) - 1
@@ -295,6 +322,11 @@ class UniqueIndex:
             asked = values.take(pa.array(idx[at])).cast(pa.large_string())
             equal[at] = pc.equal(stored, asked).to_numpy(zero_copy_only=False)
         return equal
+
+    def values(self):
+        """The values, in the order added: one arrow array per block."""
+        for block in self._blocks:
+            yield block.unpack()[0]
 
     def first(self, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(table, row) of the first occurrence of each entry."""

@@ -7,6 +7,7 @@ published as ``schemas/report.schema.json``.
 """
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,111 @@ class FindingColumns:
     tails: list
 
 
+class UnitCounts(MutableMapping):
+    """实施主体 → [rows, rows with errors], as a dict would hold them (in order of first
+    appearance), kept compact: the names in an exact hash index (:class:`UniqueIndex`, the names
+    zstd-packed) and the two counts in numpy arrays, so the hundreds of thousands of units of a
+    national catalog cost a few bytes each instead of a dict entry, a list and two ints.
+
+    ``units[name]`` and ``setdefault`` give a list whose item assignments write through
+    (``entry[0] += n`` works as on a dict of lists)."""
+
+    def __init__(self, items=()):
+        import numpy as np
+
+        self._index = None
+        self._counts = np.zeros((0, 2), dtype=np.int64)
+        for name, value in dict(items).items():
+            self[name] = value
+
+    def add(self, names: list[str], sizes, with_errors) -> None:
+        """Add ``sizes`` rows and ``with_errors`` rows with errors to each of ``names`` (distinct);
+        names not seen before are appended in the order given."""
+        import numpy as np
+
+        entries = self._entries(names, create=True)
+        self._counts[entries, 0] += np.asarray(sizes, dtype=np.int64)
+        self._counts[entries, 1] += np.asarray(with_errors, dtype=np.int64)
+
+    def _entries(self, names: list[str], create: bool):
+        import numpy as np
+        import pyarrow as pa
+
+        from validators.checks.expectations import UniqueIndex, hash64
+
+        if self._index is None:
+            self._index = UniqueIndex()
+        values = pa.array(names, type=pa.large_string())
+        h = hash64(values)
+        entries = self._index.find(values, h)
+        if create:
+            new = np.flatnonzero(entries < 0)
+            if len(new):
+                entries[new] = self._index.add(values.take(pa.array(new)), h[new],
+                                               np.zeros(len(new), dtype=np.int64), 0)
+                if self._index.n > len(self._counts):
+                    grown = np.zeros((max(2 * len(self._counts), self._index.n, 64), 2), dtype=np.int64)
+                    grown[: len(self._counts)] = self._counts
+                    self._counts = grown
+        return entries
+
+    def _entry(self, name: str) -> int:
+        if not isinstance(name, str) or self._index is None:
+            return -1
+        return int(self._entries([name], create=False)[0])
+
+    def __getitem__(self, name: str) -> list:
+        e = self._entry(name)
+        if e < 0:
+            raise KeyError(name)
+        return _UnitEntry(self, e)
+
+    def __setitem__(self, name: str, value) -> None:
+        if not isinstance(name, str):
+            raise TypeError("a unit is named by a str")
+        e = int(self._entries([name], create=True)[0])
+        self._counts[e] = [int(value[0]), int(value[1])]
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("units are only ever added")
+
+    def setdefault(self, name: str, default=None) -> list:
+        if name not in self:
+            self[name] = default if default is not None else [0, 0]
+        return self[name]
+
+    def __contains__(self, name) -> bool:
+        return self._entry(name) >= 0
+
+    def __len__(self) -> int:
+        return 0 if self._index is None else self._index.n
+
+    def __iter__(self):
+        if self._index is not None:
+            for values in self._index.values():
+                yield from values.to_pylist()
+
+    def items(self):
+        """(name, [rows, rows with errors]) in order of first appearance (read, not written through)."""
+        counts = self._counts[: len(self)].tolist()
+        return zip(self, counts, strict=True)
+
+    def __repr__(self) -> str:
+        return f"UnitCounts({dict(self.items())!r})"
+
+
+class _UnitEntry(list):
+    """[rows, rows with errors] of one unit; assigning an item writes it to the counts."""
+
+    def __init__(self, units: UnitCounts, at: int):
+        super().__init__(units._counts[at].tolist())
+        self._units, self._at = units, at
+
+    def __setitem__(self, i, value) -> None:
+        super().__setitem__(i, value)
+        self._units._counts[self._at, i] = value
+
+
 @dataclass
 class Report:
     command: str = "validate"
@@ -69,7 +175,7 @@ class Report:
     expectations: list[dict] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
-    units: dict[str, list[int]] = field(default_factory=dict)   # 实施主体 → [rows, rows with errors]
+    units: UnitCounts = field(default_factory=UnitCounts)   # 实施主体 → [rows, rows with errors]
     # scan observers: ``observe(report, table, rows, found)`` per chunk (scoring, marked rows)
     observers: list[Any] = field(default_factory=list, repr=False)
     _frames: list[Any] = field(default_factory=list, repr=False)
@@ -107,9 +213,12 @@ class Report:
             names = list(names)
         else:
             codes, names = np.zeros(rows.n, dtype=np.int64), [UNKNOWN_UNIT]
-        sizes = np.bincount(codes, minlength=len(names)).tolist()
-        with_errors = np.bincount(codes[bad], minlength=len(names)).tolist()
-        for name, n, b in zip(names, sizes, with_errors, strict=True):
+        sizes = np.bincount(codes, minlength=len(names))
+        with_errors = np.bincount(codes[bad], minlength=len(names))
+        if isinstance(self.units, UnitCounts):
+            self.units.add(names, sizes, with_errors)
+            return
+        for name, n, b in zip(names, sizes.tolist(), with_errors.tolist(), strict=True):
             entry = self.units.setdefault(name, [0, 0])
             entry[0] += n
             entry[1] += b
@@ -293,69 +402,36 @@ class Report:
 _NO_PARAMS: dict = {}
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Packed:
-    """A findings frame as the Report keeps it until :meth:`Report.frame` is asked for: columns of
-    Python objects packed (text as one arrow array, anything else as one pickle), so the findings
-    of a national catalog do not cost one Python object per value.  :meth:`unpack` gives back a
-    frame equal to the one packed — same columns, dtypes, values and types, and the same sharing of
-    params dicts (one pickle keeps which findings share one dict object)."""
+    """A findings frame as the Report keeps it until :meth:`Report.frame` is asked for: pickled and
+    zstd-compressed (findings repeat their rule, element, file and params, so a national catalog's
+    findings take a few bytes each instead of a Python object per value).  :meth:`unpack` gives
+    back an equal frame — same columns, dtypes, values and types, and the same sharing of params
+    dicts (a pickle keeps which findings share one object)."""
 
-    n: int
-    columns: list
-    data: dict     # column → numpy array, extension array, ("text", arrow array) or ("pickle", bytes)
+    size: int
+    data: bytes
 
     @classmethod
-    def of(cls, frame) -> _Packed:
-        import numpy as np
+    def of(cls, frame):
+        """The packed frame, or ``frame`` itself when something in it cannot be pickled."""
+        import pickle
 
-        data = {}
-        for c in frame.columns:
-            col = frame[c]
-            if col.dtype != object:   # numpy numbers or an extension array (arrow text): compact already
-                data[c] = col.to_numpy() if isinstance(col.dtype, np.dtype) else col.array
-                continue
-            values = col.tolist()
-            data[c] = _text(values) or _pickled(values) or col.to_numpy()
-        return cls(len(frame), list(frame.columns), data)
+        import pyarrow as pa
+
+        try:
+            raw = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:   # noqa: BLE001 — whatever pickle refuses is kept as it is
+            return frame
+        return cls(len(raw), pa.compress(raw, codec="zstd", asbytes=True))
 
     def unpack(self):
         import pickle
 
-        import pandas as pd
+        import pyarrow as pa
 
-        cols = {}
-        for c in self.columns:
-            d = self.data[c]
-            if isinstance(d, tuple):
-                kind, payload = d
-                values = payload.to_numpy(zero_copy_only=False) if kind == "text" else pickle.loads(payload)
-                cols[c] = pd.Series(values, dtype=object)
-            else:
-                cols[c] = d
-        return pd.DataFrame(cols, columns=self.columns)
-
-
-def _text(values: list):
-    """("text", arrow array) when every value is a str or None (and arrow can hold it), else None."""
-    if not set(map(type, values)) <= {str, type(None)}:
-        return None
-    import pyarrow as pa
-
-    try:
-        return "text", pa.array(values, type=pa.large_string())
-    except (pa.ArrowException, UnicodeError):   # lone surrogates: kept as objects
-        return None
-
-
-def _pickled(values: list):
-    """("pickle", bytes) of the list (its memo keeps shared objects shared), or None."""
-    import pickle
-
-    try:
-        return "pickle", pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:   # noqa: BLE001 — anything pickle refuses stays as it is
-        return None
+        return pickle.loads(pa.decompress(self.data, decompressed_size=self.size, codec="zstd", asbytes=True))
 
 
 class _Tails:
