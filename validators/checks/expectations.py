@@ -340,7 +340,7 @@ class UniqueIndex:
 
 @dataclass(frozen=True)
 class _Block:
-    """The values (UTF-8 bytes and offsets) and first rows of one :meth:`UniqueIndex.add`, zstd."""
+    """The values (UTF-8 bytes and lengths) and first rows (as steps) of one :meth:`UniqueIndex.add`, zstd."""
 
     table: int
     n: int
@@ -358,19 +358,24 @@ class _Block:
             return np.frombuffer(pa.compress(pa.py_buffer(np.ascontiguousarray(a)), codec="zstd"),
                                  dtype=np.uint8).copy()
 
+        # lengths and row steps instead of offsets and rows: codes of one length and rows in
+        # order make runs of one number, which zstd packs to almost nothing
         offs, data = _buffers(values)
+        rows = rows.astype(np.int64)
         return cls(table, len(values), int(offs[-1] - offs[0]), squeeze(data[offs[0]: offs[-1]]),
-                   squeeze(offs - offs[0]), squeeze(rows.astype(np.int64)))
+                   squeeze(np.diff(offs)), squeeze(np.diff(rows, prepend=np.int64(0))))
 
     def unpack(self) -> tuple:
         import pyarrow as pa
 
         def open_(buf, size):
-            return pa.decompress(buf, decompressed_size=size, codec="zstd")
+            return np.frombuffer(pa.decompress(buf, decompressed_size=size, codec="zstd"), dtype=np.int64)
 
-        values = pa.LargeStringArray.from_buffers(self.n, open_(self.offsets, 8 * (self.n + 1)),
-                                                  open_(self.data, self.size))
-        return values, np.frombuffer(open_(self.rows, 8 * self.n), dtype=np.int64)
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(open_(self.offsets, 8 * self.n), out=offsets[1:])
+        values = pa.LargeStringArray.from_buffers(
+            self.n, pa.py_buffer(offsets), pa.decompress(self.data, decompressed_size=self.size, codec="zstd"))
+        return values, np.cumsum(open_(self.rows, 8 * self.n))
 
 
 def _distinct(values):
