@@ -56,19 +56,19 @@ def test_a_frame_pickle_refuses_is_kept_as_it_is():
     assert _Packed.of(frame) is frame
 
 
-def _report(frames) -> Report:
+def _report(frames, pack: bool) -> Report:
     report = Report()
     for f in frames:
-        report.add(f.copy())
+        report.add(f.copy(), pack=pack)
     return report
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_findings_summary_and_stats_are_those_of_the_unpacked_frames(monkeypatch, lang):
-    packed = _report(_edge_frames())
+def test_findings_summary_and_stats_are_those_of_the_unpacked_frames(lang):
+    packed = _report(_edge_frames(), pack=True)
     assert all(isinstance(f, _Packed) for f in packed._frames)
-    monkeypatch.setattr(_Packed, "of", classmethod(lambda cls, frame: frame))
-    plain = _report(_edge_frames())
+    plain = _report(_edge_frames(), pack=False)
+    assert not any(isinstance(f, _Packed) for f in plain._frames)
     pd.testing.assert_frame_equal(packed.frame(), plain.frame())
     assert list(packed.iter_findings(lang)) == list(plain.iter_findings(lang))
     assert packed.summary() == plain.summary()
@@ -114,3 +114,15 @@ def test_count_units_gives_the_stats_a_plain_dict_gave():
     assert isinstance(compact.units, UnitCounts) and isinstance(plain.units, dict)
     assert list(compact.units.items()) == list(plain.units.items())
     assert compact.stats()["per_unit"] == plain.stats()["per_unit"]
+
+
+def test_a_scan_keeps_its_findings_packed(tmp_path):
+    from validators import validate
+
+    src = tmp_path / "g.csv"
+    src.write_text("事项名称,实施编码,实施主体\n甲事项,114507,甲局\n,,\n乙事项,114507,（乙局）\n", encoding="utf-8")
+    report = validate(str(src))
+    assert any(isinstance(f, _Packed) for f in report._frames)
+    assert report.frame()["code"].tolist().count("task-code-duplicate") == 1
+    assert [(unit, n) for unit, (n, _bad) in report.units.items()] == [("甲局", 1), ("（乙局）", 1)]
+    assert report.rows_blank == 1

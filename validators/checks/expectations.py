@@ -198,10 +198,11 @@ _PAGE = 1 << _PAGE_BITS   # hashes per page of UniqueIndex (8 MB)
 class UniqueIndex:
     """Exact set of text values with the first location (table, row) of each.
 
-    64-bit hashes (in pages of 2^20) and a numpy open-addressing table of entry ids (linear
-    probing, load at most 3/4, doubled when full: amortised O(1) per value).  The values themselves and their first rows are kept
-    per block of additions, zstd-compressed, and opened only when a hash is found again, so two
-    different values sharing a hash are told apart by comparing the values.  Memory per distinct
+    64-bit hashes (in pages of 2^20, so growing never copies them) and a numpy open-addressing
+    table of entry ids (linear probing, load at most 3/4, doubled when full: amortised O(1) per
+    value).  The values themselves and their first rows are kept per block of additions,
+    zstd-compressed, and opened only when a hash is found again, so two different values sharing
+    a hash are told apart by comparing the values.  Memory per distinct
     value: 8 bytes (hash) + 5–11 (slots) + ≈4 (the compressed code, offset and row).
     """
 

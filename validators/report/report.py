@@ -1,8 +1,9 @@
 """The Report: rows read and checked, findings, per-rule and per-element pass rates, expectations.
 
-Findings are held as columnar frames (one per check and chunk) and turned into
-:class:`~validators.findings.Finding` records only on request, so a million-row file with a
-hundred thousand findings stays cheap.  ``to_dict(lang)`` is the JSON report; its shape is
+Findings are held as columnar frames (one per chunk; pickled and zstd-compressed while a scan
+adds them) and turned into :class:`~validators.findings.Finding` records only on request, so a
+million-row file with a hundred thousand findings stays cheap.  The per-unit tally is compact too
+(:class:`UnitCounts`).  ``to_dict(lang)`` is the JSON report; its shape is
 published as ``schemas/report.schema.json``.
 """
 from __future__ import annotations
@@ -183,9 +184,12 @@ class Report:
     _loc: Any = field(default=None, repr=False)   # (frame, location numbers) of _locations
 
     # -------------------------------------------------------------- building
-    def add(self, frame) -> None:
+    def add(self, frame, *, pack: bool = False) -> None:
+        """Add a findings frame.  ``pack`` (the scan's per-chunk frames) keeps it pickled and
+        zstd-compressed until :meth:`frame`, so findings gathered over millions of rows stay small;
+        a frame added once, just before the report is read, is kept as it is."""
         if frame is not None and len(frame):
-            self._frames.append(_Packed.of(frame))
+            self._frames.append(_Packed.of(frame) if pack else frame)
             self._frame = None
 
     def add_records(self, records) -> None:
