@@ -215,16 +215,41 @@ class UniqueIndex:
         self._opened: dict[int, tuple] = {}   # the blocks opened last: values, rows
 
     def find(self, values, h: np.ndarray) -> np.ndarray:
-        """Entry of each value (an arrow text array without nulls, ``h`` its hashes), or -1."""
+        """Entry of each value (an arrow text array without nulls, ``h`` its hashes), or -1.
+
+        The probe first takes an equal hash for the value and compares every candidate's value
+        afterwards, in one pass (each block opened once); a candidate whose value differs (two
+        values, one hash) probes on past it, comparing at each step."""
         found = np.full(len(h), -1, dtype=np.int64)
         if self.n == 0 or len(h) == 0:
             return found
-        mask = np.uint64(len(self._slots) - 1)
-        slot = _home(h, mask)
+        mask = int(len(self._slots) - 1)
+        slot = _home(h, np.uint64(mask))
         todo = np.arange(len(h))
+        asked, entries = [], []
         while len(todo):
             e = self._slots[slot[todo]].astype(np.int64)
             todo, e = todo[e >= 0], e[e >= 0]          # an empty slot ends the probe: absent
+            same = self._hashes(e) == h[todo]
+            asked.append(todo[same])
+            entries.append(e[same])
+            todo = todo[~same]
+            slot[todo] = (slot[todo] + 1) & mask
+        asked, entries = np.concatenate(asked), np.concatenate(entries)
+        if len(asked):
+            equal = self._equal(entries, values, asked)
+            found[asked[equal]] = entries[equal]
+            todo = asked[~equal]
+            slot[todo] = (slot[todo] + 1) & mask
+            self._probe(values, h, todo, slot, mask, found)
+        return found
+
+    def _probe(self, values, h: np.ndarray, todo: np.ndarray, slot: np.ndarray, mask: int,
+               found: np.ndarray) -> None:
+        """Probe on for the values ``todo`` from ``slot``, comparing values at every equal hash."""
+        while len(todo):
+            e = self._slots[slot[todo]].astype(np.int64)
+            todo, e = todo[e >= 0], e[e >= 0]
             same = np.flatnonzero(self._hashes(e) == h[todo])
             if len(same):
                 cand = todo[same]
@@ -233,8 +258,7 @@ class UniqueIndex:
                 keep = np.ones(len(todo), dtype=bool)
                 keep[same[equal]] = False
                 todo = todo[keep]
-            slot[todo] = (slot[todo] + 1) & int(mask)
-        return found
+            slot[todo] = (slot[todo] + 1) & mask
 
     def add(self, values, h: np.ndarray, rows: np.ndarray, table: int) -> np.ndarray:
         """Add values not in the index (distinct among themselves); return their entry ids."""
