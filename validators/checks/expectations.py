@@ -203,7 +203,7 @@ class UniqueIndex:
     value).  The values themselves and their first rows are kept per block of additions,
     zstd-compressed, and opened only when a hash is found again, so two different values sharing
     a hash are told apart by comparing the values.  Memory per distinct
-    value: 8 bytes (hash) + 5–11 (slots) + ≈4 (the compressed code, offset and row).
+    value: 8 bytes (hash) + 5–11 (slots) + ≈2–3 (the compressed code, length and row step).
     """
 
     def __init__(self):
