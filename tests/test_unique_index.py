@@ -86,3 +86,30 @@ def test_index_grows_and_finds_every_value_exactly():
         tables, rows = index.first(ids)
         assert (tables == block % 3).all() and (rows == np.arange(len(arr)) + 10 * block).all()
     assert index.n == 12 * 997
+
+
+def test_hashes_across_pages_and_rows_out_of_order(monkeypatch):
+    """Hashes kept in many small pages (forced), first rows in any order and codes of many lengths
+    (Chinese, empty) come back exactly; ``values`` lists every value in the order added."""
+    monkeypatch.setattr(expectations, "_PAGE_BITS", 5)
+    monkeypatch.setattr(expectations, "_PAGE", 32)
+    rng = np.random.default_rng(3)
+    index, seen, order = UniqueIndex(), [], []
+    for block in range(9):
+        values = [f"{'事项' * int(rng.integers(0, 4))}{block}-{i}" for i in range(int(rng.integers(1, 80)))]
+        if block == 4:
+            values.append("")
+        arr = pa.array(values, type=pa.large_string())
+        h = hash64(arr) & np.uint64(0xFF)
+        rows = rng.permutation(len(values)) * 7 - 3
+        ids = index.add(arr, h, rows, table=block)
+        seen.append((arr, h, ids, rows))
+        order += values
+    assert len(index._pages) > 1
+    for block, (arr, h, ids, rows) in enumerate(seen):
+        assert (index.find(arr, h) == ids).all()
+        tables, first = index.first(ids)
+        assert (tables == block).all() and (first == rows).all()
+    assert [v for part in index.values() for v in part.to_pylist()] == order
+    absent = pa.array(["absent", "事项0-0x"], type=pa.large_string())
+    assert (index.find(absent, hash64(absent) & np.uint64(0xFF)) == -1).all()

@@ -137,7 +137,8 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         if blank.any():
             info.rows_blank += int(blank.sum())
             b = chunk.loc[blank, "_row"]
-            report.add(findings_frame(ROW_BLANK, source=table.source, sheet=table.sheet, row=b.to_numpy()))
+            report.add(findings_frame(ROW_BLANK, source=table.source, sheet=table.sheet, row=b.to_numpy()),
+                       pack=True)
             chunk = chunk.loc[~blank].reset_index(drop=True)
         if len(chunk) == 0:
             continue
@@ -153,7 +154,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         for observer in report.observers:
             observer.observe(report, table, rows, found)
         if found is not None:
-            report.add(_locate(found, chunk, table.source, table.sheet))
+            report.add(_locate(found, chunk, table.source, table.sheet), pack=True)
         if on_rows is not None:
             on_rows(rows, found)
         if progress:
@@ -236,8 +237,18 @@ def validate(paths: Iterable[str] | str, *, sheet: str | None = None, encoding: 
     else:
         results = suite.results()
     finish_expectations(report, results)
+    _release_chunk_memory()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _release_chunk_memory() -> None:
+    """Hand the memory arrow's pool kept for the chunks back to the system: the report's export
+    then starts from what is catalog-wide (a few hundred MB less at a million rows), not from the
+    scan's high-water mark."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _missing_frame(ctx: TableContext, table: Table):

@@ -191,38 +191,66 @@ def hash64(values) -> np.ndarray:
 
 
 _REHASH_BLOCK = 1 << 18
+_PAGE_BITS = 20
+_PAGE = 1 << _PAGE_BITS   # hashes per page of UniqueIndex (8 MB)
 
 
 class UniqueIndex:
     """Exact set of text values with the first location (table, row) of each.
 
-    64-bit hashes in a numpy open-addressing table (linear probing, load at most 1/2, doubled
-    when full: amortised O(1) per value).  The values themselves and their first rows are kept
-    per block of additions, zstd-compressed, and opened only when a hash is found again, so two
-    different values sharing a hash are told apart by comparing the values.  Memory per distinct
-    value: 8 bytes (hash) + 8–16 (slots) + ≈4 (the compressed code, offset and row).
+    64-bit hashes (in pages of 2^20, so growing never copies them) and a numpy open-addressing
+    table of entry ids (linear probing, load at most 3/4, doubled when full: amortised O(1) per
+    value).  The values themselves and their first rows are kept per block of additions,
+    zstd-compressed, and opened only when a hash is found again, so two different values sharing
+    a hash are told apart by comparing the values.  Memory per distinct
+    value: 8 bytes (hash) + 5–11 (slots) + ≈2–3 (the compressed code, length and row step).
     """
 
     def __init__(self):
         self.n = 0
-        self._hash = np.zeros(1024, dtype=np.uint64)
+        self._pages: list[np.ndarray] = [np.zeros(1024, dtype=np.uint64)]   # the hashes, _PAGE a page
         self._slots = np.full(2048, -1, dtype=np.int32)
         self._starts: list[int] = []          # first entry of each block
         self._blocks: list[_Block] = []
         self._opened: dict[int, tuple] = {}   # the blocks opened last: values, rows
 
     def find(self, values, h: np.ndarray) -> np.ndarray:
-        """Entry of each value (an arrow text array without nulls, ``h`` its hashes), or -1."""
+        """Entry of each value (an arrow text array without nulls, ``h`` its hashes), or -1.
+
+        The probe first takes an equal hash for the value and compares every candidate's value
+        afterwards, in one pass (each block opened once); a candidate whose value differs (two
+        values, one hash) probes on past it, comparing at each step."""
         found = np.full(len(h), -1, dtype=np.int64)
         if self.n == 0 or len(h) == 0:
             return found
-        mask = np.uint64(len(self._slots) - 1)
-        slot = _home(h, mask)
+        mask = int(len(self._slots) - 1)
+        slot = _home(h, np.uint64(mask))
         todo = np.arange(len(h))
+        asked, entries = [], []
         while len(todo):
             e = self._slots[slot[todo]].astype(np.int64)
             todo, e = todo[e >= 0], e[e >= 0]          # an empty slot ends the probe: absent
-            same = np.flatnonzero(self._hash[e] == h[todo])
+            same = self._hashes(e) == h[todo]
+            asked.append(todo[same])
+            entries.append(e[same])
+            todo = todo[~same]
+            slot[todo] = (slot[todo] + 1) & mask
+        asked, entries = np.concatenate(asked), np.concatenate(entries)
+        if len(asked):
+            equal = self._equal(entries, values, asked)
+            found[asked[equal]] = entries[equal]
+            todo = asked[~equal]
+            slot[todo] = (slot[todo] + 1) & mask
+            self._probe(values, h, todo, slot, mask, found)
+        return found
+
+    def _probe(self, values, h: np.ndarray, todo: np.ndarray, slot: np.ndarray, mask: int,
+               found: np.ndarray) -> None:
+        """Probe on for the values ``todo`` from ``slot``, comparing values at every equal hash."""
+        while len(todo):
+            e = self._slots[slot[todo]].astype(np.int64)
+            todo, e = todo[e >= 0], e[e >= 0]
+            same = np.flatnonzero(self._hashes(e) == h[todo])
             if len(same):
                 cand = todo[same]
                 equal = self._equal(e[same], values, cand)
@@ -230,8 +258,7 @@ class UniqueIndex:
                 keep = np.ones(len(todo), dtype=bool)
                 keep[same[equal]] = False
                 todo = todo[keep]
-            slot[todo] = (slot[todo] + 1) & int(mask)
-        return found
+            slot[todo] = (slot[todo] + 1) & mask
 
     def add(self, values, h: np.ndarray, rows: np.ndarray, table: int) -> np.ndarray:
         """Add values not in the index (distinct among themselves); return their entry ids."""
@@ -239,23 +266,48 @@ class UniqueIndex:
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         if k == 0:
             return ids
-        self._hash = _room(self._hash, self.n + k)
-        self._hash[self.n: self.n + k] = h
+        self._store(h)
         self._starts.append(self.n)
         self._blocks.append(_Block.pack(values, rows, table))
         self.n += k
-        if 2 * self.n > len(self._slots):
+        if 4 * self.n > 3 * len(self._slots):
             cap = len(self._slots)
-            while 2 * self.n > cap:
+            while 4 * self.n > 3 * cap:
                 cap *= 2
             self._slots = np.full(cap, -1, dtype=np.int32)
             # placed a block at a time: the probe's temporaries stay small at millions of codes
             for a in range(0, self.n, _REHASH_BLOCK):
                 b = min(self.n, a + _REHASH_BLOCK)
-                self._place(np.arange(a, b, dtype=np.int64), self._hash[a:b])
+                self._place(np.arange(a, b, dtype=np.int64), self._hashes(np.arange(a, b, dtype=np.int64)))
         else:
             self._place(ids, h)
         return ids
+
+    def _store(self, h: np.ndarray) -> None:
+        """Append the hashes of entries n… : the last page grows by doubling up to _PAGE, then a
+        new page starts (no copy of all hashes, and no doubled array, at millions of entries)."""
+        at = self.n
+        while len(h):
+            page = self._pages[-1]
+            used = at - (len(self._pages) - 1) * _PAGE
+            if used == _PAGE:
+                self._pages.append(np.zeros(1024, dtype=np.uint64))
+                continue
+            take = min(len(h), _PAGE - used)
+            page = self._pages[-1] = _room(page, used + take)   # powers of two: never past _PAGE
+            page[used: used + take] = h[:take]
+            h, at = h[take:], at + take
+
+    def _hashes(self, e: np.ndarray) -> np.ndarray:
+        """The hash of each entry of ``e``."""
+        if len(self._pages) == 1:
+            return self._pages[0][e]
+        out = np.empty(len(e), dtype=np.uint64)
+        page = e >> _PAGE_BITS
+        for p, hashes in enumerate(self._pages):
+            at = np.flatnonzero(page == p)
+            out[at] = hashes[e[at] & (_PAGE - 1)]
+        return out
 
     def _place(self, ids: np.ndarray, h: np.ndarray) -> None:
         mask = len(self._slots) - 1
@@ -296,6 +348,11 @@ class UniqueIndex:
             equal[at] = pc.equal(stored, asked).to_numpy(zero_copy_only=False)
         return equal
 
+    def values(self):
+        """The values, in the order added: one arrow array per block."""
+        for block in self._blocks:
+            yield block.unpack()[0]
+
     def first(self, entries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(table, row) of the first occurrence of each entry."""
         tables = np.empty(len(entries), dtype=np.int64)
@@ -308,7 +365,7 @@ class UniqueIndex:
 
 @dataclass(frozen=True)
 class _Block:
-    """The values (UTF-8 bytes and offsets) and first rows of one :meth:`UniqueIndex.add`, zstd."""
+    """The values (UTF-8 bytes and lengths) and first rows (as steps) of one :meth:`UniqueIndex.add`, zstd."""
 
     table: int
     n: int
@@ -326,19 +383,24 @@ class _Block:
             return np.frombuffer(pa.compress(pa.py_buffer(np.ascontiguousarray(a)), codec="zstd"),
                                  dtype=np.uint8).copy()
 
+        # lengths and row steps instead of offsets and rows: codes of one length and rows in
+        # order make runs of one number, which zstd packs to almost nothing
         offs, data = _buffers(values)
+        rows = rows.astype(np.int64)
         return cls(table, len(values), int(offs[-1] - offs[0]), squeeze(data[offs[0]: offs[-1]]),
-                   squeeze(offs - offs[0]), squeeze(rows.astype(np.int64)))
+                   squeeze(np.diff(offs)), squeeze(np.diff(rows, prepend=np.int64(0))))
 
     def unpack(self) -> tuple:
         import pyarrow as pa
 
         def open_(buf, size):
-            return pa.decompress(buf, decompressed_size=size, codec="zstd")
+            return np.frombuffer(pa.decompress(buf, decompressed_size=size, codec="zstd"), dtype=np.int64)
 
-        values = pa.LargeStringArray.from_buffers(self.n, open_(self.offsets, 8 * (self.n + 1)),
-                                                  open_(self.data, self.size))
-        return values, np.frombuffer(open_(self.rows, 8 * self.n), dtype=np.int64)
+        offsets = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(open_(self.offsets, 8 * self.n), out=offsets[1:])
+        values = pa.LargeStringArray.from_buffers(
+            self.n, pa.py_buffer(offsets), pa.decompress(self.data, decompressed_size=self.size, codec="zstd"))
+        return values, np.cumsum(open_(self.rows, 8 * self.n))
 
 
 def _distinct(values):

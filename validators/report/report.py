@@ -1,12 +1,14 @@
 """The Report: rows read and checked, findings, per-rule and per-element pass rates, expectations.
 
-Findings are held as columnar frames (one per check and chunk) and turned into
-:class:`~validators.findings.Finding` records only on request, so a million-row file with a
-hundred thousand findings stays cheap.  ``to_dict(lang)`` is the JSON report; its shape is
+Findings are held as columnar frames (one per chunk; pickled and zstd-compressed while a scan
+adds them) and turned into :class:`~validators.findings.Finding` records only on request, so a
+million-row file with a hundred thousand findings stays cheap.  The per-unit tally is compact too
+(:class:`UnitCounts`).  ``to_dict(lang)`` is the JSON report; its shape is
 published as ``schemas/report.schema.json``.
 """
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +62,111 @@ class FindingColumns:
     tails: list
 
 
+class UnitCounts(MutableMapping):
+    """实施主体 → [rows, rows with errors], as a dict would hold them (in order of first
+    appearance), kept compact: the names in an exact hash index (:class:`UniqueIndex`, the names
+    zstd-packed) and the two counts in numpy arrays, so the hundreds of thousands of units of a
+    national catalog cost a few bytes each instead of a dict entry, a list and two ints.
+
+    ``units[name]`` and ``setdefault`` give a list whose item assignments write through
+    (``entry[0] += n`` works as on a dict of lists)."""
+
+    def __init__(self, items=()):
+        import numpy as np
+
+        self._index = None
+        self._counts = np.zeros((0, 2), dtype=np.int64)
+        for name, value in dict(items).items():
+            self[name] = value
+
+    def add(self, names: list[str], sizes, with_errors) -> None:
+        """Add ``sizes`` rows and ``with_errors`` rows with errors to each of ``names`` (distinct);
+        names not seen before are appended in the order given."""
+        import numpy as np
+
+        entries = self._entries(names, create=True)
+        self._counts[entries, 0] += np.asarray(sizes, dtype=np.int64)
+        self._counts[entries, 1] += np.asarray(with_errors, dtype=np.int64)
+
+    def _entries(self, names: list[str], create: bool):
+        import numpy as np
+        import pyarrow as pa
+
+        from validators.checks.expectations import UniqueIndex, hash64
+
+        if self._index is None:
+            self._index = UniqueIndex()
+        values = pa.array(names, type=pa.large_string())
+        h = hash64(values)
+        entries = self._index.find(values, h)
+        if create:
+            new = np.flatnonzero(entries < 0)
+            if len(new):
+                entries[new] = self._index.add(values.take(pa.array(new)), h[new],
+                                               np.zeros(len(new), dtype=np.int64), 0)
+                if self._index.n > len(self._counts):
+                    grown = np.zeros((max(2 * len(self._counts), self._index.n, 64), 2), dtype=np.int64)
+                    grown[: len(self._counts)] = self._counts
+                    self._counts = grown
+        return entries
+
+    def _entry(self, name: str) -> int:
+        if not isinstance(name, str) or self._index is None:
+            return -1
+        return int(self._entries([name], create=False)[0])
+
+    def __getitem__(self, name: str) -> list:
+        e = self._entry(name)
+        if e < 0:
+            raise KeyError(name)
+        return _UnitEntry(self, e)
+
+    def __setitem__(self, name: str, value) -> None:
+        if not isinstance(name, str):
+            raise TypeError("a unit is named by a str")
+        e = int(self._entries([name], create=True)[0])
+        self._counts[e] = [int(value[0]), int(value[1])]
+
+    def __delitem__(self, name: str) -> None:
+        raise TypeError("units are only ever added")
+
+    def setdefault(self, name: str, default=None) -> list:
+        if name not in self:
+            self[name] = default if default is not None else [0, 0]
+        return self[name]
+
+    def __contains__(self, name) -> bool:
+        return self._entry(name) >= 0
+
+    def __len__(self) -> int:
+        return 0 if self._index is None else self._index.n
+
+    def __iter__(self):
+        if self._index is not None:
+            for values in self._index.values():
+                yield from values.to_pylist()
+
+    def items(self):
+        """(name, [rows, rows with errors]) in order of first appearance (read, not written through)."""
+        counts = self._counts[: len(self)].tolist()
+        return zip(self, counts, strict=True)
+
+    def __repr__(self) -> str:
+        return f"UnitCounts({dict(self.items())!r})"
+
+
+class _UnitEntry(list):
+    """[rows, rows with errors] of one unit; assigning an item writes it to the counts."""
+
+    def __init__(self, units: UnitCounts, at: int):
+        super().__init__(units._counts[at].tolist())
+        self._units, self._at = units, at
+
+    def __setitem__(self, i, value) -> None:
+        super().__setitem__(i, value)
+        self._units._counts[self._at, i] = value
+
+
 @dataclass
 class Report:
     command: str = "validate"
@@ -69,7 +176,7 @@ class Report:
     expectations: list[dict] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
-    units: dict[str, list[int]] = field(default_factory=dict)   # 实施主体 → [rows, rows with errors]
+    units: UnitCounts = field(default_factory=UnitCounts)   # 实施主体 → [rows, rows with errors]
     # scan observers: ``observe(report, table, rows, found)`` per chunk (scoring, marked rows)
     observers: list[Any] = field(default_factory=list, repr=False)
     _frames: list[Any] = field(default_factory=list, repr=False)
@@ -77,9 +184,12 @@ class Report:
     _loc: Any = field(default=None, repr=False)   # (frame, location numbers) of _locations
 
     # -------------------------------------------------------------- building
-    def add(self, frame) -> None:
+    def add(self, frame, *, pack: bool = False) -> None:
+        """Add a findings frame.  ``pack`` (the scan's per-chunk frames) keeps it pickled and
+        zstd-compressed until :meth:`frame`, so findings gathered over millions of rows stay small;
+        a frame added once, just before the report is read, is kept as it is."""
         if frame is not None and len(frame):
-            self._frames.append(frame)
+            self._frames.append(_Packed.of(frame) if pack else frame)
             self._frame = None
 
     def add_records(self, records) -> None:
@@ -107,9 +217,12 @@ class Report:
             names = list(names)
         else:
             codes, names = np.zeros(rows.n, dtype=np.int64), [UNKNOWN_UNIT]
-        sizes = np.bincount(codes, minlength=len(names)).tolist()
-        with_errors = np.bincount(codes[bad], minlength=len(names)).tolist()
-        for name, n, b in zip(names, sizes, with_errors, strict=True):
+        sizes = np.bincount(codes, minlength=len(names))
+        with_errors = np.bincount(codes[bad], minlength=len(names))
+        if isinstance(self.units, UnitCounts):
+            self.units.add(names, sizes, with_errors)
+            return
+        for name, n, b in zip(names, sizes.tolist(), with_errors.tolist(), strict=True):
             entry = self.units.setdefault(name, [0, 0])
             entry[0] += n
             entry[1] += b
@@ -138,7 +251,9 @@ class Report:
 
         if self._frame is None:
             if self._frames:
-                df = pd.concat(self._frames, ignore_index=True)
+                df = pd.concat([f.unpack() if isinstance(f, _Packed) else f for f in self._frames],
+                               ignore_index=True)
+                self._frames = []
             else:
                 df = pd.DataFrame(columns=[c for c in FINDING_COLUMNS if c != "severity"])
             for c in FINDING_COLUMNS:
@@ -289,6 +404,38 @@ class Report:
 
 
 _NO_PARAMS: dict = {}
+
+
+@dataclass(frozen=True)
+class _Packed:
+    """A findings frame as the Report keeps it until :meth:`Report.frame` is asked for: pickled and
+    zstd-compressed (findings repeat their rule, element, file and params, so a national catalog's
+    findings take a few bytes each instead of a Python object per value).  :meth:`unpack` gives
+    back an equal frame — same columns, dtypes, values and types, and the same sharing of params
+    dicts (a pickle keeps which findings share one object)."""
+
+    size: int
+    data: bytes
+
+    @classmethod
+    def of(cls, frame):
+        """The packed frame, or ``frame`` itself when something in it cannot be pickled."""
+        import pickle
+
+        import pyarrow as pa
+
+        try:
+            raw = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:   # noqa: BLE001 — whatever pickle refuses is kept as it is
+            return frame
+        return cls(len(raw), pa.compress(raw, codec="zstd", asbytes=True))
+
+    def unpack(self):
+        import pickle
+
+        import pyarrow as pa
+
+        return pickle.loads(pa.decompress(self.data, decompressed_size=self.size, codec="zstd", asbytes=True))
 
 
 class _Tails:

@@ -1,0 +1,128 @@
+"""The Report's compact catalog-wide state gives what the plain Python objects gave: findings
+frames kept pickled + zstd (``_Packed``) and the per-unit tally (``UnitCounts``)."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import validators.report.report as report_module
+from validators.core.rows import Rows
+from validators.report.findings import findings_frame, record
+from validators.report.report import Report, UnitCounts, _Packed
+
+SHARED = {"family": "许可/给付", "rows": 3}
+
+
+def _edge_frames():
+    """Findings frames with the values a check can produce: Chinese, None, NaN, NA, full-width,
+    placeholders, long text, numpy scalars, odd params (nested, tuples, -0.0, shared objects)."""
+    located = pd.DataFrame({
+        "code": pd.Series(["element-missing", "uscc-length", "element-missing", "uscc-length"], dtype="str"),
+        "field": pd.Series(["acceptance_conditions", "implementing_body_code", None, "phone"], dtype="str"),
+        "value": pd.Series(["无", None, "　全角　", "—" * 199 + "…"], dtype=object),
+        "params": pd.Series([SHARED, None, SHARED, {"n": np.int64(7), "x": -0.0, "f": float("nan"),
+                                                    "list": [1, "二", None], "t": ("a", 2)}], dtype=object),
+        "source": "甲.csv", "sheet": None, "row": np.array([2, 3, 5, 8]),
+        "item": pd.Series(["11450721MB155808114000104002000", "事项乙", None, ""], dtype="str"),
+    })
+    records = pd.DataFrame.from_records(
+        [record("uscc-length", source="乙.xlsx", sheet="表一", row=None, field="phone", value=12.5,
+                params={"rows": 4}),
+         record("element-missing", source=None, row=7, field="item_name", value="  ", params={})],
+        columns=[c for c in report_module.FINDING_COLUMNS if c != "severity"])
+    blank = findings_frame("row-blank", source="甲.csv", sheet=None, row=np.array([9, 10]))
+    mixed = pd.DataFrame({"code": ["uscc-length"] * 3, "field": ["phone"] * 3,
+                          "value": pd.Series([1, True, pd.NA], dtype=object), "params": [None] * 3,
+                          "source": "丙.json", "sheet": None, "row": pd.Series([1, None, 3], dtype=object),
+                          "item": None})
+    return [located, records, blank, mixed]
+
+
+def test_a_packed_frame_unpacks_equal_with_its_types_and_shared_params():
+    for frame in _edge_frames():
+        back = _Packed.of(frame).unpack()
+        pd.testing.assert_frame_equal(back, frame)
+        for col in frame.columns:
+            assert [type(v) for v in back[col].tolist()] == [type(v) for v in frame[col].tolist()]
+    located = _Packed.of(_edge_frames()[0]).unpack()
+    assert located["params"][0] is located["params"][2]           # one dict shared, as before
+    assert math.copysign(1, located["params"][3]["x"]) == -1
+    assert isinstance(located["params"][3]["n"], np.int64)
+
+
+def test_a_frame_pickle_refuses_is_kept_as_it_is():
+    frame = pd.DataFrame({"code": ["uscc-length"], "params": [{"fn": lambda: None}]})
+    assert _Packed.of(frame) is frame
+
+
+def _report(frames, pack: bool) -> Report:
+    report = Report()
+    for f in frames:
+        report.add(f.copy(), pack=pack)
+    return report
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_findings_summary_and_stats_are_those_of_the_unpacked_frames(lang):
+    packed = _report(_edge_frames(), pack=True)
+    assert all(isinstance(f, _Packed) for f in packed._frames)
+    plain = _report(_edge_frames(), pack=False)
+    assert not any(isinstance(f, _Packed) for f in plain._frames)
+    pd.testing.assert_frame_equal(packed.frame(), plain.frame())
+    assert list(packed.iter_findings(lang)) == list(plain.iter_findings(lang))
+    assert packed.summary() == plain.summary()
+    assert packed.stats(lang) == plain.stats(lang)
+
+
+def test_unit_counts_behave_as_the_dict_of_lists_they_replace():
+    rng = np.random.default_rng(11)
+    names = ["甲局", "", " ", "Ａ局", "无", "乙局（本级）", "x" * 300, "（未填实施主体）"] + [f"单位{i}" for i in range(200)]
+    units, expected = UnitCounts(), {}
+    for _ in range(30):
+        chunk = sorted(set(rng.choice(names, size=int(rng.integers(1, 60))).tolist()))
+        sizes = rng.integers(1, 50, size=len(chunk))
+        errors = rng.integers(0, 2, size=len(chunk)) * sizes
+        units.add(chunk, sizes, errors)
+        for name, n, b in zip(chunk, sizes.tolist(), errors.tolist(), strict=True):
+            entry = expected.setdefault(name, [0, 0])
+            entry[0] += n
+            entry[1] += b
+    assert list(units.items()) == list(expected.items())
+    assert list(units) == list(expected) and len(units) == len(expected)
+    assert units["甲局"] == expected["甲局"] and "甲局" in units and "丁局" not in units and 3 not in units
+    with pytest.raises(KeyError):
+        units["丁局"]
+    entry = units.setdefault("丁局", [0, 0])   # as gate's merge adds a part's units
+    entry[0] += 5
+    entry[1] += 2
+    units.setdefault("甲局", [0, 0])[0] += 1
+    expected["丁局"] = [5, 2]
+    expected["甲局"][0] += 1
+    assert dict(units) == expected and list(units)[-1] == "丁局"
+
+
+def test_count_units_gives_the_stats_a_plain_dict_gave():
+    bodies = pd.Series(["乙局", None, "甲局", " ", "无", "甲局", "丙局 ", "Ａ局"] * 3, dtype="str")
+    found = pd.DataFrame({"_pos": [0, 2, 2, 7, 9], "code": ["uscc-length", "uscc-length", "phone-format-invalid",
+                                                          "uscc-length", "area-unmapped"]})
+    compact, plain = Report(), Report(units={})
+    for report in (compact, plain):
+        for _ in range(2):
+            rows = Rows(pd.DataFrame({"implementing_body": bodies, "_row": np.arange(len(bodies))}))
+            report.count_units(rows, found)
+    assert isinstance(compact.units, UnitCounts) and isinstance(plain.units, dict)
+    assert list(compact.units.items()) == list(plain.units.items())
+    assert compact.stats()["per_unit"] == plain.stats()["per_unit"]
+
+
+def test_a_scan_keeps_its_findings_packed(tmp_path):
+    from validators import validate
+
+    src = tmp_path / "g.csv"
+    src.write_text("事项名称,实施编码,实施主体\n甲事项,114507,甲局\n,,\n乙事项,114507,（乙局）\n", encoding="utf-8")
+    report = validate(str(src))
+    assert any(isinstance(f, _Packed) for f in report._frames)
+    assert report.frame()["code"].tolist().count("task-code-duplicate") == 1
+    assert [(unit, n) for unit, (n, _bad) in report.units.items()] == [("甲局", 1), ("（乙局）", 1)]
+    assert report.rows_blank == 1
