@@ -44,10 +44,162 @@ def cell_text(v: Any) -> Any:
 
 
 def open_excel(path: str, sheet: str | None, profile: str = "guide", real_path: str | None = None) -> list[Table]:
+    real_path = real_path or path
+    if real_path.lower().endswith((".xlsx", ".xlsm")) or path.lower().endswith((".xlsx", ".xlsm")):
+        tables = _open_streaming(path, sheet, profile, real_path)
+        if tables is not None:
+            return tables
+    return _open_calamine(path, sheet, profile, real_path)
+
+
+class _Lazy:
+    """The calamine workbook, opened when a sheet first needs it (after the guard has read that sheet)."""
+
+    def __init__(self, path: str, real_path: str):
+        self.path, self.real_path, self.wb = path, real_path, None
+
+    def sheet(self, name: str, member: str | None):
+        from validators.read.archive import check_archive
+        from validators.read.limits import current
+
+        check_archive(self.real_path, current(), self.path, sheets=None if member is None else (member,))
+        try:
+            if self.wb is None:
+                from python_calamine import CalamineWorkbook
+
+                self.wb = CalamineWorkbook.from_path(self.real_path)
+            return self.wb.get_sheet_by_name(name)
+        except Exception as exc:  # calamine raises its own error types for corrupt files
+            raise InputError("corrupt-excel", self.path, detail=f"{name}: {exc}"[:200]) from exc
+
+
+def _open_streaming(path: str, sheet: str | None, profile: str, real_path: str) -> list[Table] | None:
+    """The tables of an XLSX whose sheets the streaming scanner reads (``xlsxsheet``); a sheet it
+    does not read exactly (merged blocks below the header, dates, odd XML) is read by calamine.
+    None when the workbook's structure itself is not what the scanner expects."""
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    from validators.read.archive import check_archive
+    from validators.read.limits import current
+    from validators.read.xlsxsheet import Book, Irregular
+
+    opts = current()
+    check_archive(real_path, opts, path, sheets=())   # part sizes and ratios; the cells as they stream
+    try:
+        book = Book(real_path)
+    except (OSError, KeyError, zipfile.BadZipFile, ET.ParseError, ValueError):
+        return None
+    names = list(book.sheets)
+    if not names or any(n is None for n in names):
+        return None
+    if sheet is not None:
+        if sheet not in names:
+            raise InputError("sheet-not-found", path, sheet=sheet, sheets="、".join(names))
+        names = [sheet]
+    lazy = _Lazy(path, real_path)
+    tables: list[Table] = []
+    skipped: list[str] = []
+    for name in names:
+        member = book.sheets[name]
+        table = None
+        if member is not None:
+            try:
+                table = _stream_table(book, member, path, name, profile, real_path, opts, lazy)
+            except Irregular:
+                table = None
+        if table is None:
+            table = _calamine_table(lazy.sheet(name, member), path, name, sheet, profile, real_path)
+        if table is _SKIP and sheet is not None:
+            raise InputError("no-element-columns", path, sheet=name)
+        if table is _SKIP:
+            skipped.append(name)
+        else:
+            tables.append(table)
+    return _finish(tables, skipped, path)
+
+
+_SKIP = object()
+
+
+def _finish(tables: list[Table], skipped: list[str], path: str) -> list[Table]:
+    if not tables:
+        raise InputError("no-element-columns", path, sheet="、".join(skipped))
+    for name in skipped:
+        tables[0].problems.append(record(SHEET_SKIPPED, sheet=name, value=name, params={"sheet": name}))
+    return tables
+
+
+def _stream_table(book, member: str, path: str, name: str, profile: str, real_path: str, opts, lazy):
+    """A streamed sheet's Table (``_SKIP`` when it has no element columns); raises ``Irregular``
+    when calamine must read it."""
+    from validators.read.xlsxsheet import SheetScanner, merge_refs
+
+    scanner = SheetScanner(book, member, path, opts)
+    head_cells = []
+    for part in scanner.blocks():
+        got = scanner.scan(part)
+        head_cells.append(got)
+        if scanner.max_row > HEADER_SCAN_ROWS:
+            break
+    width = max((int(g.cols.max()) + 1 for g in head_cells if len(g.cols)), default=0)
+    head = [[""] * width for _ in range(HEADER_SCAN_ROWS)]
+    filled = False
+    for g in head_cells:
+        texts = g.text.to_pylist()
+        for i, (r, c) in enumerate(zip(g.rows.tolist(), g.cols.tolist(), strict=True)):
+            if r <= HEADER_SCAN_ROWS:
+                head[r - 1][c] = g.raw.get(i, texts[i])
+                filled = True
+    while head and not any(v != "" for v in head[-1]):
+        head.pop()
+    if not filled:
+        return _SKIP    # no text in the first rows: pick_header would find no header either
+    try:
+        idx, mapping, unknown, dups = pick_header(head, path, name, profile)
+    except InputError:
+        return _SKIP
+    labels = [("" if v is None else str(v)) for v in head[idx]]
+    field_at = {labels.index(lbl): canon for canon, lbl in mapping.items()}
+    merges = merge_refs(book, member, path, opts.max_uncompressed_bytes)
+    if any(r0 > idx and r1 > r0 and c0 in field_at for r0, c0, r1, _c1 in merges):
+        from validators.read.xlsxsheet import Irregular
+
+        raise Irregular("merged blocks to fill")
+    t = Table(path, name, mapping, unknown, idx + 1, _stream_chunks,
+              problems=labels_problems(unknown, dups), size_bytes=os.path.getsize(real_path))
+    t.state = {"book": book, "member": member, "labels": labels, "start": idx + 1, "lazy": lazy, "name": name}
+    return t
+
+
+def _calamine_table(ws, path: str, name: str, sheet: str | None, profile: str, real_path: str):
+    """One sheet read by calamine: its Table, or ``_SKIP``."""
+    try:
+        height, head, tops = _survey(ws, merges := merged_ranges(ws, name, real_path))
+    except Exception as exc:
+        raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200]) from exc
+    if height == 0:
+        return _SKIP
+    try:
+        idx, mapping, unknown, dups = pick_header(head, path, name, profile)
+    except InputError:
+        if sheet is not None:
+            raise
+        return _SKIP
+    labels = [("" if v is None else str(v)) for v in head[idx]]
+    problems = labels_problems(unknown, dups)
+    field_at = {labels.index(lbl): canon for canon, lbl in mapping.items()}
+    fills, notes = merged_fills(merges, height, idx, field_at, tops)
+    t = Table(path, name, mapping, unknown, idx + 1, _excel_chunks,
+              problems=problems + notes, size_bytes=os.path.getsize(real_path))
+    t.state = {"sheet": ws, "height": height, "fills": fills, "labels": labels, "start": idx + 1}
+    return t
+
+
+def _open_calamine(path: str, sheet: str | None, profile: str, real_path: str) -> list[Table]:
     from validators.read.archive import check_archive
     from validators.read.limits import current
 
-    real_path = real_path or path
     check_archive(real_path, current(), path)  # before calamine allocates anything
     try:
         from python_calamine import CalamineWorkbook
@@ -65,32 +217,14 @@ def open_excel(path: str, sheet: str | None, profile: str = "guide", real_path: 
     for name in names:
         try:
             ws = wb.get_sheet_by_name(name)
-            height, head, tops = _survey(ws, merges := merged_ranges(ws, name, real_path))
         except Exception as exc:
             raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200]) from exc
-        if height == 0:
+        t = _calamine_table(ws, path, name, sheet, profile, real_path)
+        if t is _SKIP:
             skipped.append(name)
-            continue
-        try:
-            idx, mapping, unknown, dups = pick_header(head, path, name, profile)
-        except InputError:
-            if sheet is not None:
-                raise
-            skipped.append(name)
-            continue
-        labels = [("" if v is None else str(v)) for v in head[idx]]
-        problems = labels_problems(unknown, dups)
-        field_at = {labels.index(lbl): canon for canon, lbl in mapping.items()}
-        fills, notes = merged_fills(merges, height, idx, field_at, tops)
-        t = Table(path, name, mapping, unknown, idx + 1, _excel_chunks,
-                  problems=problems + notes, size_bytes=os.path.getsize(real_path))
-        t.state = {"sheet": ws, "height": height, "fills": fills, "labels": labels, "start": idx + 1}
-        tables.append(t)
-    if not tables:
-        raise InputError("no-element-columns", path, sheet="、".join(skipped))
-    for name in skipped:
-        tables[0].problems.append(record(SHEET_SKIPPED, sheet=name, value=name, params={"sheet": name}))
-    return tables
+        else:
+            tables.append(t)
+    return _finish(tables, skipped, path)
 
 
 def sheet_rows(ws) -> Iterator[list]:
@@ -222,13 +356,8 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
     merged blocks filled as the rows pass) or from a list of rows (``state["rows"]``, HTML)."""
     from itertools import islice
 
-    from validators.read.frames import SLICE_ROWS, TextFrames, texts
-
     cfg = table.state
-    labels, start = cfg["labels"], cfg["start"]
-    pos = [labels.index(lbl) for lbl in table.columns.values()]
-    names = list(table.columns.keys())
-    width = len(labels)
+    start = cfg["start"]
     if "sheet" in cfg:
         height, fills = cfg["height"], cfg["fills"]
         source = islice(sheet_rows(cfg["sheet"]), start, height)   # height None: every row
@@ -237,7 +366,19 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
         source = iter(cfg["rows"][start:])
     if height is None:
         source = _up_to_last_filled(source)
-    at = start
+    yield from _row_frames(table, source, start, fills)
+
+
+def _row_frames(table: Table, source: Iterator[list], at: int, fills: list) -> Iterator[Any]:
+    """Frames of CHUNK_ROWS rows from ``source``, whose first row has the 0-based index ``at``."""
+    from itertools import islice
+
+    from validators.read.frames import SLICE_ROWS, TextFrames, texts
+
+    labels = table.state["labels"]
+    pos = [labels.index(lbl) for lbl in table.columns.values()]
+    names = list(table.columns.keys())
+    width = len(labels)
     while True:
         frames = TextFrames(names)
         while len(frames) < CHUNK_ROWS:
@@ -260,6 +401,89 @@ def _excel_chunks(table: Table) -> Iterator[Any]:
         yield frames.frame()
         if len(frames) < CHUNK_ROWS:
             return
+
+
+def _stream_chunks(table: Table) -> Iterator[Any]:
+    """Frames of CHUNK_ROWS rows below the header from the streaming scanner: a chunk is built
+    once a non-empty row beyond it has been scanned (or the sheet ends: the last chunk stops at the
+    last non-empty row).  XML the scanner does not read hands the rest of the sheet, from the
+    first row not yet yielded, to calamine."""
+    from itertools import islice
+
+    import numpy as np
+    import pyarrow as pa
+
+    from validators.read.frames import TextFrames
+    from validators.read.limits import current
+    from validators.read.xlsxsheet import Irregular, SheetScanner
+
+    cfg = table.state
+    labels = cfg["labels"]
+    names = list(table.columns.keys())
+    pos = [labels.index(lbl) for lbl in table.columns.values()]
+    slot_of = np.full(max(pos) + 1, -1, dtype=np.int64)
+    slot_of[pos] = np.arange(len(pos))
+    at = cfg["start"] + 1                       # next sheet row to yield
+    scanner = SheetScanner(cfg["book"], cfg["member"], table.source, current())
+    pending: list = []                          # (rows, element slots, text) of scanned blocks
+    last = 0                                    # last non-empty row seen (any column)
+
+    def frame(stop: int):
+        nonlocal pending
+        r = np.concatenate([x[0] for x in pending])
+        c = np.concatenate([x[1] for x in pending])
+        t = pa.concat_arrays([x[2] for x in pending])
+        inside = r < stop
+        n, k = stop - at, len(names)
+        grid = np.full((k, n), -1, dtype=np.int64)
+        hit = np.flatnonzero(inside)
+        grid[c[hit], r[hit] - at] = hit
+        flat = grid.ravel()
+        got = t.take(pa.array(flat, mask=flat < 0))
+        frames = TextFrames(names)
+        frames.add({nm: got.slice(j * n, n) for j, nm in enumerate(names)}, range(at, stop))
+        rest = np.flatnonzero(~inside)
+        pending = [(r[rest], c[rest], t.take(pa.array(rest)))] if rest.size else []
+        return frames.frame()
+
+    try:
+        for part in scanner.blocks():
+            got = scanner.scan(part)
+            del part
+            if len(got.rows):
+                last = max(last, int(got.rows.max()))
+            c = got.cols
+            slot = np.full(len(c), -1, dtype=np.int64)
+            inside = c < len(slot_of)
+            slot[inside] = slot_of[c[inside]]
+            keep = (got.rows >= at) & (slot >= 0)
+            if keep.any():
+                if keep.all():
+                    pending.append((got.rows, slot, got.text))
+                else:
+                    idx = np.flatnonzero(keep)
+                    pending.append((got.rows[idx], slot[idx], got.text.take(pa.array(idx))))
+            while last >= at + CHUNK_ROWS:
+                chunk = frame(at + CHUNK_ROWS) if pending else _empty_frame(names, at, at + CHUNK_ROWS)
+                at += CHUNK_ROWS
+                yield chunk
+    except Irregular:
+        ws = cfg["lazy"].sheet(cfg["name"], cfg["member"])
+        source = _up_to_last_filled(islice(sheet_rows(ws), at - 1, None))
+        yield from _row_frames(table, source, at - 1, [])
+        return
+    if last >= at:
+        yield frame(last + 1) if pending else _empty_frame(names, at, last + 1)
+
+
+def _empty_frame(names: list[str], start: int, stop: int):
+    import pyarrow as pa
+
+    from validators.read.frames import TextFrames
+
+    frames = TextFrames(names)
+    frames.add({n: pa.nulls(stop - start, pa.string()) for n in names}, range(start, stop))
+    return frames.frame()
 
 
 def _up_to_last_filled(rows: Iterator[list]) -> Iterator[list]:
