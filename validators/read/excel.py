@@ -1,13 +1,20 @@
-"""Excel reader (XLSX/XLSM/XLS/ODS through calamine): every sheet with element columns, values as text.
+"""Excel reader (XLSX/XLSM streamed by ``xlsxsheet``; XLS/ODS and what the scanner does not read
+through calamine): every sheet with element columns, values as text.
+
+An XLSX sheet is scanned block by block (:mod:`validators.read.xlsxsheet`): the first rows give
+the header, a pass to the end of the sheet XML finds ``<mergeCells>``, and ``chunks()`` turns the
+scanned cells into frames of CHUNK_ROWS rows, dropping the empty rows after the last non-empty one.
+A sheet with merged blocks to fill below the header, a date-styled number or XML the scanner does
+not recognise is read by calamine from the first row not yet yielded, so both paths give the same
+frames.
 
 Merged cells: Excel keeps a merged block's value only in its top-left cell, so a 实施主体 merged over
 five rows would read as four empty cells.  Vertical merges below the header are filled with the
 block's value on every row, and each block becomes one ``merged-cells-filled`` reading note.
 
-A sheet is parsed once by calamine and held as its compact range; rows become Python objects only
-while they pass: one survey at opening (header rows, last non-empty row, merged blocks' values),
-then a few thousand at a time in ``chunks()``, turned into Arrow text columns.  A sheet without
-merged blocks skips the survey: ``chunks()`` drops the empty rows after the last non-empty one.
+Through calamine a sheet is parsed once and held as its compact range; rows become Python objects
+only while they pass: one survey at opening (header rows, last non-empty row, merged blocks'
+values), then a few thousand at a time in ``chunks()``, turned into Arrow text columns.
 """
 from __future__ import annotations
 
