@@ -436,7 +436,9 @@ class SheetScanner:
             raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
                              cells=f"{max(self.cells, span):,}", limit=f"{opts.max_cells:,}")
         # the tags after the cell's own (k: the cell's "<" in lt)
-        k = np.searchsorted(lt, cell)
+        k = np.flatnonzero(is_c & (c2 == 32))
+        if P:
+            k = np.flatnonzero(ok)[k]
         nxt, t_tag, t_end, is_end = (lt_ext[k + j] for j in (1, 2, 3, 4))
         gt = nxt - 1
         if not (a[gt] == 62).all():
@@ -460,20 +462,16 @@ class SheetScanner:
             inl[cand] = [part[t:t + len(want)] == want for t in t_tag[cand].tolist()]
         ts = np.where(t_plain, t_tag + 3 + P, t_tag + 24 + P)
         # text Python reads: CR, _x escapes, character references, edge whitespace without preserve
-        body = a[:n]
-        mark = body == 38
-        mark |= body == 13
-        mark |= body == 95
-        flag = np.flatnonzero(mark)
+        flag = _positions(part, a, n)
         hard = np.zeros(nc, bool)
         amp = np.zeros(nc, bool)
         if flag.size:
             ch = a[flag]
             at_cell = np.searchsorted(cell, flag, side="right") - 1
-            ok = at_cell >= 0
+            in_cell = at_cell >= 0
             is_amp = ch == 38
-            amp[at_cell[ok & is_amp]] = True
-            odd = ok & ((ch == 13) | ((ch == 95) & (a[flag + 1] == 120)) | (is_amp & (a[flag + 1] == 35)))
+            amp[at_cell[in_cell & is_amp]] = True
+            odd = in_cell & ((ch == 13) | ((ch == 95) & (a[flag + 1] == 120)) | (is_amp & (a[flag + 1] == 35)))
             hard[at_cell[odd]] = True
         e0, e1 = a[ts], a[t_end - 1]
         edge = t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
@@ -508,16 +506,17 @@ class SheetScanner:
             where.append(si)
         ii = np.flatnonzero(inl)
         if ii.size:
-            texts = _spans(part, ts[ii], t_end[ii])
             has_amp = amp[ii]
-            if has_amp.any():
-                texts, bad = _named_entities(texts, has_amp)
-                if bad is not None:
-                    slow[ii[bad]] = True
-                    keep = ~bad
-                    ii, texts = ii[keep], texts.filter(pa.array(keep))
-            pieces.append(texts)
-            where.append(ii)
+            plain_ii = ii[~has_amp]
+            if plain_ii.size:
+                pieces.append(_spans(part, ts[plain_ii], t_end[plain_ii]))
+                where.append(plain_ii)
+            amp_ii = ii[has_amp]
+            if amp_ii.size:
+                texts, good = _named_entities(_spans(part, ts[amp_ii], t_end[amp_ii]))
+                slow[amp_ii[~good]] = True
+                pieces.append(texts.filter(pa.array(good)) if not good.all() else texts)
+                where.append(amp_ii[good])
         sl = np.flatnonzero(slow)
         if sl.size:
             from validators.read.excel import cell_text
@@ -547,28 +546,36 @@ class SheetScanner:
 _NAMED_BYTES = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")]
 
 
-def _named_entities(texts, has_amp):
-    """``texts`` with the five named entities replaced where ``has_amp``; (texts, cells with an
-    ``&`` that is no named entity, or None)."""
+def _positions(part: bytes, a, n: int):
+    """Sorted positions of the bytes that make a text need more than a copy: ``&``, CR and ``_``
+    (of ``_x``).  Few in real sheets: found with ``bytes.find`` (memchr) unless there are many."""
     import numpy as np
-    import pyarrow as pa
+
+    found = []
+    for ch in (b"&", b"\r", b"_x"):
+        hits, i = [], part.find(ch)
+        while i >= 0 and len(hits) < 4096:
+            hits.append(i)
+            i = part.find(ch, i + 1)
+        if i >= 0:                    # many: one numpy pass instead
+            found.append(np.flatnonzero(a[:n] == ch[0]))
+        elif hits:
+            found.append(np.array(hits, dtype=np.int64))
+    if not found:
+        return np.zeros(0, np.int64)
+    return np.sort(np.concatenate(found))
+
+
+def _named_entities(texts):
+    """(``texts`` with the five named entities replaced, which of them had no other ``&``)."""
+    import numpy as np
     import pyarrow.compute as pc
 
-    idx = np.flatnonzero(has_amp)
-    sub = texts.take(pa.array(idx))
-    total = pc.count_substring(sub, "&").to_numpy()
-    known = sum(pc.count_substring(sub, e).to_numpy() for e, _c in _NAMED_BYTES)
+    total = pc.count_substring(texts, "&").to_numpy()
+    known = sum(pc.count_substring(texts, e).to_numpy() for e, _c in _NAMED_BYTES)
     for e, c in _NAMED_BYTES:      # &amp; last: "&amp;lt;" stays "&lt;"
-        sub = pc.replace_substring(sub, e, c)
-    bad = None
-    if (total != known).any():
-        bad = np.zeros(len(texts), bool)
-        bad[idx[total != known]] = True
-    pos = np.full(len(texts), -1, np.int64)
-    pos[idx] = np.arange(idx.size)
-    merged = pa.concat_arrays([texts.cast(pa.string()), sub.cast(pa.string())])
-    pick = np.where(pos >= 0, len(texts) + pos, np.arange(len(texts)))
-    return merged.take(pa.array(pick)), bad
+        texts = pc.replace_substring(texts, e, c)
+    return texts, np.asarray(total == known)
 
 
 def _spans(part: bytes, starts, ends):
@@ -593,19 +600,27 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-
 
 
 def merge_refs(book: Book, member: str, shown: str, limit: int) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged blocks as 0-based ``(row0, col0, row1, col1)``: ``<mergeCells>`` follows
-    the sheet data, so the member is inflated once to its end, keeping nothing but a short tail."""
+    """The sheet's merged blocks as 0-based ``(row0, col0, row1, col1)``.  ``<mergeCells>`` follows
+    the sheet data, so the member is inflated to its end; only the last few megabytes are kept and
+    searched, from the last ``</sheetData>`` on (a longer tail goes to calamine)."""
     from validators.read.archive import _col_number
 
-    out, tail = [], b""
+    window: list[bytes] = []
+    held = 0
     for piece in inflate(book.zf, book.infos[member], shown, limit):
-        data = tail + piece
-        if b"mergeCell" in data:
-            for c0, r0, c1, r1 in _MERGE.findall(data):
-                c1, r1 = (c1, r1) if c1 else (c0, r0)
-                out.append((int(r0) - 1, _col_number(c0) - 1, int(r1) - 1, _col_number(c1) - 1))
-            cut = data.rfind(b"<")
-            tail = data[cut:] if cut >= 0 and b">" not in data[cut:] else b""
-        else:
-            tail = data[-64:]
+        window.append(piece)
+        held += len(piece)
+        while held - len(window[0]) >= _TAIL:
+            held -= len(window.pop(0))
+    data = b"".join(window)
+    end = data.rfind(b"sheetData>")
+    if end < 0:
+        raise Irregular("sheet data end not in the last megabytes")
+    out = []
+    for c0, r0, c1, r1 in _MERGE.findall(data, end):
+        c1, r1 = (c1, r1) if c1 else (c0, r0)
+        out.append((int(r0) - 1, _col_number(c0) - 1, int(r1) - 1, _col_number(c1) - 1))
     return sorted(set(out))
+
+
+_TAIL = 4 << 20
