@@ -168,15 +168,42 @@ def _stream_table(book, member: str, path: str, name: str, profile: str, real_pa
         return _SKIP
     labels = [("" if v is None else str(v)) for v in head[idx]]
     field_at = {labels.index(lbl): canon for canon, lbl in mapping.items()}
-    merges = merge_refs(book, member, path, opts.max_uncompressed_bytes)
-    if any(r0 > idx and r1 > r0 and c0 in field_at for r0, c0, r1, _c1 in merges):
-        from validators.read.xlsxsheet import Irregular
-
-        raise Irregular("merged blocks to fill")
+    problems = labels_problems(unknown, dups)
     t = Table(path, name, mapping, unknown, idx + 1, _stream_chunks,
-              problems=labels_problems(unknown, dups), size_bytes=os.path.getsize(real_path))
-    t.state = {"book": book, "member": member, "labels": labels, "start": idx + 1, "lazy": lazy, "name": name}
+              problems=problems, size_bytes=os.path.getsize(real_path))
+    # <mergeCells> follows the sheet data: found by a pass of its own in a thread, while the first
+    # chunk is scanned; the chunks wait for it before the first one is yielded
+    merges = _background(merge_refs, book, member, path, opts.max_uncompressed_bytes)
+    t.state = {"book": book, "member": member, "labels": labels, "start": idx + 1, "lazy": lazy, "name": name,
+               "merges": merges, "field_at": field_at, "notes_at": len(problems), "real_path": real_path}
     return t
+
+
+def _background(fn, *args):
+    """Run ``fn(*args)`` in a thread (with this run's read limits); the returned callable waits for
+    it and gives its result or raises its exception."""
+    import contextvars
+    import threading
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller, by result()
+            box["error"] = exc
+
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(run,), name="sxcheck-xlsx-merges",
+                              daemon=True)
+    worker.start()
+
+    def result():
+        worker.join()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    return result
 
 
 def _calamine_table(ws, path: str, name: str, sheet: str | None, profile: str, real_path: str):
@@ -433,6 +460,7 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
     at = cfg["start"] + 1                       # next sheet row to yield
     scanner = SheetScanner(cfg["book"], cfg["member"], table.source, current())
     pending: list = []                          # (rows, element slots, text) of scanned blocks
+    merges_checked = False
     last = 0                                    # last non-empty row seen (any column)
 
     def frame(stop: int):
@@ -471,16 +499,66 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
                     idx = np.flatnonzero(keep)
                     pending.append((got.rows[idx], slot[idx], got.text.take(pa.array(idx))))
             while last >= at + CHUNK_ROWS:
+                if not merges_checked:
+                    merges_checked = _merges_to_fill(table)
                 chunk = frame(at + CHUNK_ROWS) if pending else _empty_frame(names, at, at + CHUNK_ROWS)
                 at += CHUNK_ROWS
                 yield chunk
+        if not merges_checked:
+            merges_checked = _merges_to_fill(table)
     except Irregular:
         ws = cfg["lazy"].sheet(cfg["name"], cfg["member"])
         source = _up_to_last_filled(islice(sheet_rows(ws), at - 1, None))
         yield from _row_frames(table, source, at - 1, [])
         return
+    except _Merged as merged:
+        yield from _merged_frames(table, merged.ws)
+        return
     if last >= at:
         yield frame(last + 1) if pending else _empty_frame(names, at, last + 1)
+
+
+class _Merged(Exception):
+    """The sheet has merged blocks to fill below the header: calamine reads it (``ws``)."""
+
+    def __init__(self, ws):
+        super().__init__("merged")
+        self.ws = ws
+
+
+def _merges_to_fill(table: Table) -> bool:
+    """Wait for the merged blocks of a streamed sheet; raise :class:`_Merged` when one is to be
+    filled (below the header, in an element column), so that calamine reads the sheet."""
+    from validators.read.xlsxsheet import Irregular
+
+    cfg = table.state
+    try:
+        merges = cfg["merges"]()
+    except Irregular:          # <mergeCells> not where they were looked for: calamine finds them
+        merges = None
+    start, field_at = cfg["start"], cfg["field_at"]
+    if merges is None or any(r0 >= start and r1 > r0 and c0 in field_at for r0, c0, r1, _c1 in merges):
+        raise _Merged(cfg["lazy"].sheet(cfg["name"], cfg["member"]))
+    return True
+
+
+def _merged_frames(table: Table, ws) -> Iterator[Any]:
+    """The sheet read by calamine from its first data row, merged blocks filled, their notes
+    added to the table's problems where the calamine path puts them (after the header's)."""
+    from itertools import islice
+
+    cfg = table.state
+    start = cfg["start"]
+    try:
+        height, _head, tops = _survey(ws, merges := merged_ranges(ws, cfg["name"], cfg["real_path"]))
+    except Exception as exc:
+        raise InputError("corrupt-excel", table.source, detail=f"{cfg['name']}: {exc}"[:200]) from exc
+    fills, notes = merged_fills(merges, height, start - 1, cfg["field_at"], tops)
+    table.problems[cfg["notes_at"]:cfg["notes_at"]] = notes
+    source = islice(sheet_rows(ws), start, height)
+    if height is None:
+        source = _up_to_last_filled(source)
+    yield from _row_frames(table, source, start, fills)
 
 
 def _empty_frame(names: list[str], start: int, stop: int):
