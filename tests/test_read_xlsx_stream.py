@@ -137,9 +137,26 @@ def test_namespace_prefix_and_skipped_rows(tmp_path):
     assert_same(_raw_book(tmp_path, rows, prefix=p))
 
 
-def test_cells_without_references_go_to_calamine(tmp_path):
-    rows = '<row r="2"><c t="inlineStr"><is><t>事项</t></is></c></row>'
-    assert_same(_raw_book(tmp_path, rows), streamed=False)
+@pytest.mark.parametrize("rows", [
+    '<row r="2"><c t="inlineStr"><is><t>事项</t></is></c></row>',                       # no reference
+    '<row r="2"><c r="A2" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>',     # CDATA
+    '<row r="2"><c r="A2" t="d"><v>2024-01-01</v></c></row>',                           # ISO date
+    '<row r="2"><c r="A2"><v>1e400x</v></c></row>',                                     # odd number
+    '<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c></row>',                   # rows out of order
+])
+def test_what_the_scanner_does_not_read_goes_to_calamine(tmp_path, rows):
+    from validators.read import InputError
+
+    path = _raw_book(tmp_path, rows)
+    try:
+        _frames(path, False)
+    except InputError as exc:      # calamine refuses it: the streaming reader refuses it the same way
+        with pytest.raises(InputError) as got:
+            _frames(path, True)
+        assert (got.value.key, got.value.params) == (exc.key, exc.params)
+        return
+    assert_same(path, streamed=False)
 
 
 def test_chunks_of_a_long_sheet_match(tmp_path, monkeypatch):

@@ -190,6 +190,8 @@ def xml_text(raw: bytes, trim: bool) -> str:
         s = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Irregular("utf-8") from exc
+    if "<" in s:
+        raise Irregular("markup in text")      # CDATA, comments, processing instructions
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     if "&" in s:
@@ -380,7 +382,7 @@ class SheetScanner:
             named = lt[ok]
         else:
             named = lt
-        c1, c2 = a[named + 1 + P], a[named + 2 + P]
+        c1, c2 = a[1 + P:][named], a[2 + P:][named]
         is_c = c1 == 99
         if (is_c & ((c2 == 62) | (c2 == 47))).any():
             raise Irregular("cell without reference")
@@ -552,7 +554,7 @@ def _positions(part: bytes, a, n: int):
     import numpy as np
 
     found = []
-    for ch in (b"&", b"\r", b"_x"):
+    for ch in (b"&", b"\r", b"_"):   # single bytes: find is memchr (a two-byte "_x" is not)
         hits, i = [], part.find(ch)
         while i >= 0 and len(hits) < 4096:
             hits.append(i)
