@@ -22,7 +22,7 @@ import os
 import re
 from typing import Any, Iterator
 
-from validators.read.base import CHUNK_ROWS, HEADER_SCAN_ROWS, InputError, Table
+from validators.read.base import CHUNK_ROWS, HEADER_SCAN_ROWS, InputError, Table, read_ahead
 from validators.read.header import labels_problems, pick_header
 from validators.read.rules import MERGED_CELLS_FILLED, SHEET_SKIPPED
 from validators.report.findings import record
@@ -482,7 +482,8 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
         return frames.frame()
 
     try:
-        for part in scanner.blocks():
+        # the next block is inflated in a thread while this one is scanned (ISA-L releases the GIL)
+        for part in read_ahead(scanner.blocks()):
             got = scanner.scan(part)
             del part
             if len(got.rows):
