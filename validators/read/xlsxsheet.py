@@ -372,7 +372,10 @@ class SheetScanner:
         P = len(p)
         opts = self.opts
         n = len(part)
-        a = np.frombuffer(part + b"\0" * 48, dtype=np.uint8)
+        buf = part + b"\0" * 48
+        a = np.frombuffer(buf, dtype=np.uint8)
+        # W[i]: the 8 bytes from i as one little-endian word, to test a tag in one gather
+        W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
         lt = np.flatnonzero(a[:n] == 60)
         lt_ext = np.append(lt, np.full(6, n, np.int64))
         if P:
@@ -418,9 +421,10 @@ class SheetScanner:
         rows = rownum[which]
         # column letters of r="AB12", r first
         cs = cell + 3 + P
-        if not ((a[cs] == 114) & (a[cs + 1] == 61) & (a[cs + 2] == 34)).all():
+        if not _is(W, cs, b'r="').all():
             raise Irregular("cell without r first")
-        l0, l1, l2, l3 = (a[cs + 3 + j].astype(np.int64) - 64 for j in range(4))
+        w = W[cs + 3]
+        l0, l1, l2, l3 = (((w >> (8 * j)) & 255).astype(np.int64) - 64 for j in range(4))
         u1, u2 = (l1 >= 1) & (l1 <= 26), (l2 >= 1) & (l2 <= 26)
         if ((l0 < 1) | (l0 > 26)).any() or ((l3 >= 1) & (l3 <= 26)).any():
             raise Irregular("cell reference")
@@ -441,23 +445,20 @@ class SheetScanner:
         k = np.flatnonzero(is_c & (c2 == 32))
         if P:
             k = np.flatnonzero(ok)[k]
-        nxt, t_tag, t_end, is_end = (lt_ext[k + j] for j in (1, 2, 3, 4))
+        nxt, t_tag, t_end = (lt_ext[k + j] for j in (1, 2, 3))
         gt = nxt - 1
         if not (a[gt] == 62).all():
             raise Irregular("text between tags")
-        closed = a[gt - 1] == 47                                      # <c …/>
-        q = a[gt - 1] == 34                                           # the tag ends with t="…"
-        b2, b3, b4, b5, b6 = (a[gt - j] for j in (2, 3, 4, 5, 6))
-        n1, n2 = a[nxt + 1 + P], a[nxt + 2 + P]
-        fast_s = q & (b2 == 115) & (b3 == 34) & (b4 == 61) & (b5 == 116) & (b6 == 32) \
-            & (n1 == 118) & (n2 == 62) & (a[t_tag + 1] == 47) & (a[t_tag + 2 + P] == 118)
-        inl = q & (b2 == 114) & (b3 == 116) & (b4 == 83) & (a[gt - 11] == 34) & (a[gt - 12] == 61) \
-            & (a[gt - 13] == 116) & (a[gt - 14] == 32) & (n1 == 105) & (n2 == 115) & (a[nxt + 3 + P] == 62)
-        t1, t2 = a[t_tag + 1 + P], a[t_tag + 2 + P]
-        t_plain = (t1 == 116) & (t2 == 62)
-        t_pres = (t1 == 116) & (t2 == 32)
-        inl &= (t_plain | t_pres) & (a[t_end + 1] == 47) & (a[t_end + 2 + P] == 116) \
-            & (a[is_end + 1] == 47) & (a[is_end + 2 + P] == 105)
+        tail = W[gt - 7]                                              # the tag's last 8 bytes
+        closed = (tail >> 48) & 255 == 47                             # <c …/>
+        fast_s = (tail >> 8 == _word(b' t="s">')) & _is(W, nxt, b"<" + p + b"v>") \
+            & _is(W, t_tag, b"</" + p + b"v>")
+        inl = (tail >> 8 == _word(b'neStr">')) & _is(W, np.maximum(gt - 14, 0), b' t="inli') \
+            & _is(W, nxt, b"<" + p + b"is><" + p + b"t")
+        t2 = a[t_tag + 2 + P]
+        t_plain = t2 == 62
+        t_pres = t2 == 32
+        inl &= (t_plain | t_pres) & _is(W, t_end, b"</" + p + b"t></" + p + b"is>")
         cand = np.flatnonzero(inl & t_pres)
         if cand.size:
             want = b"<" + p + b't xml:space="preserve">'
@@ -478,7 +479,7 @@ class SheetScanner:
         e0, e1 = a[ts], a[t_end - 1]
         edge = t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
         inl &= ~hard & ~edge
-        empty_body = ~closed & (n1 == 47) & (n2 == 99)                 # <c …></c>
+        empty_body = ~closed & _is(W, nxt, b"</" + p + b"c>")          # <c …></c>
         slow = ~(fast_s | inl | closed | empty_body)
 
         pieces, where, raw = [], [], {}
@@ -546,6 +547,23 @@ class SheetScanner:
 
 
 _NAMED_BYTES = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")]
+
+
+def _word(b: bytes) -> int:
+    return int.from_bytes(b, "little")
+
+
+def _is(W, pos, const: bytes):
+    """Whether the bytes at each of ``pos`` are ``const`` (a word or two per position)."""
+    out = None
+    for off in range(0, len(const), 8):
+        piece = const[off:off + 8]
+        w = W[pos + off] if off else W[pos]
+        if len(piece) < 8:
+            w = w & ((1 << (8 * len(piece))) - 1)
+        hit = w == _word(piece)
+        out = hit if out is None else out & hit
+    return out
 
 
 def _positions(part: bytes, a, n: int):
