@@ -464,21 +464,35 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
     last = 0                                    # last non-empty row seen (any column)
 
     def frame(stop: int):
+        """The frame of rows [at, stop): one take per scanned block (its rows are a few megabytes
+        of text: a take over the whole chunk column by column jumps through all of it)."""
         nonlocal pending
-        r = np.concatenate([x[0] for x in pending])
-        c = np.concatenate([x[1] for x in pending])
-        t = pa.concat_arrays([x[2] for x in pending])
-        inside = r < stop
-        n, k = stop - at, len(names)
-        grid = np.full((k, n), -1, dtype=np.int64)
-        hit = np.flatnonzero(inside)
-        grid[c[hit], r[hit] - at] = hit
-        flat = grid.ravel()
-        got = t.take(pa.array(flat, mask=flat < 0))
+        k = len(names)
+        tiles, widths, keep = [], [], []
+        cursor = at
+        for r, c, t in pending:
+            index = None
+            if r.size and int(r.max()) >= stop:
+                rest = np.flatnonzero(r >= stop)
+                keep.append((r[rest], c[rest], t.take(pa.array(rest))))
+                index = np.flatnonzero(r < stop)
+                r, c = r[index], c[index]
+            if not r.size:
+                continue
+            hi = int(r.max()) + 1
+            grid = np.full((k, hi - cursor), -1, dtype=np.int64)
+            grid[c, r - cursor] = index if index is not None else np.arange(r.size)
+            flat = grid.ravel()
+            tiles.append(t.take(pa.array(flat, mask=flat < 0)))
+            widths.append(hi - cursor)
+            cursor = hi
+        if cursor < stop:
+            tiles.append(pa.nulls(k * (stop - cursor), pa.string()))
+            widths.append(stop - cursor)
         frames = TextFrames(names)
-        frames.add({nm: got.slice(j * n, n) for j, nm in enumerate(names)}, range(at, stop))
-        rest = np.flatnonzero(~inside)
-        pending = [(r[rest], c[rest], t.take(pa.array(rest)))] if rest.size else []
+        frames.add({nm: pa.concat_arrays([tl.slice(j * w, w) for tl, w in zip(tiles, widths, strict=True)])
+                    for j, nm in enumerate(names)}, range(at, stop))
+        pending = keep
         return frames.frame()
 
     try:
