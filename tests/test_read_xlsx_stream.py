@@ -173,3 +173,14 @@ def test_chunks_of_a_long_sheet_match(tmp_path, monkeypatch):
     wb.close()
     got = assert_same(path)
     assert len(got[0][5]) > 5
+
+
+NUMBERS = ["1", "-0", "2.5", "1e+16", "1.234567890123457e+17", "0.30000000000000004", "1e-07", "123456789012345",
+           "999999999999999.9", "1e400", "-1e400", ".5", "5.", "007", "1E3"]
+
+
+@pytest.mark.parametrize("typed", ["", ' t="n"', ' s="0"', ' s="0" t="n"'])
+def test_numbers_read_as_calamine_floats(tmp_path, typed):
+    rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>事项{i}</t></is></c>'
+                   f'<c r="B{i + 2}"{typed}><v>{v}</v></c></row>' for i, v in enumerate(NUMBERS))
+    assert_same(_raw_book(tmp_path, rows))

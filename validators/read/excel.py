@@ -143,6 +143,7 @@ def _stream_table(book, member: str, path: str, name: str, profile: str, real_pa
     from validators.read.xlsxsheet import SheetScanner, merge_refs
 
     scanner = SheetScanner(book, member, path, opts)
+    scanner.want_raw = True
     head_cells = []
     for part in scanner.blocks():
         got = scanner.scan(part)

@@ -327,6 +327,37 @@ class SheetScanner:
         self.max_row = 0
         self.max_col = 0
         self.referenced = 0
+        self.want_raw = False        # the head's cells: numbers as calamine's floats (Python path)
+        self._plain = None
+
+    def _plain_numbers(self, a, W, q, nxt, t_tag, p: bytes):
+        """Cells that are a number in a plain format: ``<c r="B2"[ s="N"][ t="n"]><v>…</v>``
+        (``q``: the byte after the reference's closing quote)."""
+        import numpy as np
+
+        if self._plain is None:
+            plain = self.book.plain_styles()
+            self._plain = np.zeros(max(plain, default=0) + 1, bool)
+            self._plain[list(plain)] = True
+        value = _is(W, nxt, b"<" + p + b"v>") & _is(W, t_tag, b"</" + p + b"v>")
+        if not value.any():
+            return value
+        bare = a[q] == 62                                       # <c r="B2">
+        typed = _is(W, q, b' t="n">')                           # <c r="B2" t="n">
+        styled = _is(W, q, b' s="')                             # <c r="B2" s="N" …>
+        style = np.zeros(len(q), np.int64)
+        ndig = np.zeros(len(q), np.int64)
+        live = styled.copy()
+        for j in range(5):
+            ch = a[q + 4 + j].astype(np.int64)
+            live &= (ch >= 48) & (ch <= 57)
+            style = np.where(live, style * 10 + ch - 48, style)
+            ndig += live
+        end = q + 5 + ndig                                      # after the style's closing quote
+        styled &= (ndig > 0) & (a[end - 1] == 34) & ((a[end] == 62) | _is(W, end, b' t="n">'))
+        known = style < len(self._plain)
+        styled &= known & self._plain[np.where(known, style, 0)]
+        return value & ((bare | typed) & self._plain[0] | styled)
 
     # -- blocks
     def blocks(self) -> Iterator[bytes]:
@@ -480,7 +511,9 @@ class SheetScanner:
         edge = t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
         inl &= ~hard & ~edge
         empty_body = ~closed & _is(W, nxt, b"</" + p + b"c>")          # <c …></c>
-        slow = ~(fast_s | inl | closed | empty_body)
+        fast_n = np.zeros(nc, bool) if self.want_raw else \
+            self._plain_numbers(a, W, cs + 4 + nlet + ndig[which], nxt, t_tag, p)
+        slow = ~(fast_s | inl | closed | empty_body | fast_n)
 
         pieces, where, raw = [], [], {}
         si = np.flatnonzero(fast_s)
@@ -520,6 +553,14 @@ class SheetScanner:
                 slow[amp_ii[~good]] = True
                 pieces.append(texts.filter(pa.array(good)) if not good.all() else texts)
                 where.append(amp_ii[good])
+        ni = np.flatnonzero(fast_n)
+        if ni.size:
+            texts, bad = _numbers(_spans(part, nxt[ni] + 3 + P, t_tag[ni]))
+            if bad is not None:
+                slow[ni[bad]] = True
+                texts, ni = texts.filter(pa.array(~bad)), ni[~bad]
+            pieces.append(texts)
+            where.append(ni)
         sl = np.flatnonzero(slow)
         if sl.size:
             from validators.read.excel import cell_text
@@ -564,6 +605,33 @@ def _is(W, pos, const: bytes):
         hit = w == _word(piece)
         out = hit if out is None else out & hit
     return out
+
+
+_NUMBER_TEXT = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+
+
+def _numbers(values):
+    """Number cells' ``<v>`` texts as :func:`~validators.read.excel.cell_text` gives calamine's
+    floats: integers below 1e15 in C, others in Python; (texts, which are no plain number or None)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from validators.read.excel import cell_text
+
+    ok = pc.match_substring_regex(values, _NUMBER_TEXT).to_numpy(zero_copy_only=False)
+    bad = None if ok.all() else ~ok
+    num = pc.cast(pc.if_else(pa.array(ok), values, "0"), pa.float64()).to_numpy()
+    whole = (np.floor(num) == num) & (np.abs(num) < 1e15)
+    out = pc.cast(pa.array(np.where(whole, num, 0).astype(np.int64)), pa.string())
+    if not whole.all():
+        other = np.flatnonzero(~whole)
+        texts = [cell_text(float(v)) for v in num[other].tolist()]
+        pos = np.full(len(num), -1, np.int64)
+        pos[other] = np.arange(other.size)
+        out = pa.concat_arrays([out, pa.array(texts, pa.string())]).take(
+            pa.array(np.where(pos >= 0, len(num) + pos, np.arange(len(num)))))
+    return out, bad
 
 
 def _positions(part: bytes, a, n: int):
