@@ -184,3 +184,15 @@ def test_numbers_read_as_calamine_floats(tmp_path, typed):
     rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>事项{i}</t></is></c>'
                    f'<c r="B{i + 2}"{typed}><v>{v}</v></c></row>' for i, v in enumerate(NUMBERS))
     assert_same(_raw_book(tmp_path, rows))
+
+
+def test_character_references_as_some_writers_store_chinese(tmp_path):
+    def refs(text):
+        return "".join(f"&#{ord(c)};" for c in text)
+
+    odd = ["&#32;x&#32;", "a&#13;b", "&#95;x0041_", "&#0023454;", "&#128512;", "&#x5B9E;", "&#65;&amp;", refs(" 灵山 ")]
+    rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>{refs("实施学前教育的民办学校设立审批")}{i}</t></is></c>'
+                   f'<c r="B{i + 2}" t="inlineStr"><is><t>{odd[i % len(odd)]}</t></is></c>'
+                   f'<c r="C{i + 2}" t="inlineStr"><is><t xml:space="preserve">{odd[(i + 3) % len(odd)]}</t></is></c></row>'
+                   for i in range(40))
+    assert_same(_raw_book(tmp_path, rows))

@@ -402,6 +402,7 @@ class SheetScanner:
         p = self.prefix or b""
         P = len(p)
         opts = self.opts
+        part = _charrefs(part)
         n = len(part)
         buf = part + b"\0" * 48
         a = np.frombuffer(buf, dtype=np.uint8)
@@ -634,21 +635,69 @@ def _numbers(values):
     return out, bad
 
 
+def _find_all(part: bytes, ch: bytes, a=None):
+    """Positions of the byte ``ch`` in ``part``: memchr while they are few, else one numpy pass."""
+    import numpy as np
+
+    hits, i = [], part.find(ch)
+    while i >= 0 and len(hits) < 4096:
+        hits.append(i)
+        i = part.find(ch, i + 1)
+    if i >= 0:
+        if a is None:
+            a = np.frombuffer(part, np.uint8)
+        return np.flatnonzero(a[:len(part)] == ch[0])
+    return np.array(hits, dtype=np.int64)
+
+
+def _charrefs(part: bytes) -> bytes:
+    """``part`` with its decimal character references to non-ASCII characters (``&#23454;``, as
+    some writers store all Chinese text) replaced by their UTF-8 bytes, in numpy.  Such a character
+    is never markup, whitespace or part of an ``_xHHHH_`` escape, so reading the block after the
+    replacement gives the text calamine gives; other references stay for the Python path."""
+    import numpy as np
+
+    amp = _find_all(part, b"&")
+    if not amp.size:
+        return part
+    a = np.frombuffer(part + b"\0" * 12, np.uint8)
+    ref = amp[a[amp + 1] == 35]
+    if ref.size < 16:
+        return part
+    val = np.zeros(ref.size, np.int64)
+    ndig = np.zeros(ref.size, np.int64)
+    live = np.ones(ref.size, bool)
+    for j in range(7):
+        ch = a[ref + 2 + j].astype(np.int64)
+        live &= (ch >= 48) & (ch <= 57)
+        val = np.where(live, val * 10 + ch - 48, val)
+        ndig += live
+    ok = (ndig > 0) & (a[ref + 2 + ndig] == 59) & (val >= 0x80) & (val <= 0x10FFFF) \
+        & ((val < 0xD800) | (val > 0xDFFF))
+    ref, val, length = ref[ok], val[ok], ndig[ok] + 3
+    if not ref.size:
+        return part
+    nb = 2 + (val >= 0x800) + (val >= 0x10000)
+    lead = np.where(nb == 2, 0xC0 | (val >> 6), np.where(nb == 3, 0xE0 | (val >> 12), 0xF0 | (val >> 18)))
+    out = np.frombuffer(part, np.uint8).copy()
+    out[ref] = lead
+    for k in (1, 2, 3):
+        has = nb > k
+        shift = 6 * (nb[has] - 1 - k)
+        out[ref[has] + k] = 0x80 | ((val[has] >> shift) & 0x3F)
+    drop = length - nb
+    idx = np.repeat(ref + nb, drop) + (np.arange(int(drop.sum())) - np.repeat(np.cumsum(drop) - drop, drop))
+    keep = np.ones(len(part), bool)
+    keep[idx] = False
+    return out[keep].tobytes()
+
+
 def _positions(part: bytes, a, n: int):
     """Sorted positions of the bytes that make a text need more than a copy: ``&``, CR and ``_``
     (of ``_x``).  Few in real sheets: found with ``bytes.find`` (memchr) unless there are many."""
     import numpy as np
 
-    found = []
-    for ch in (b"&", b"\r", b"_"):   # single bytes: find is memchr (a two-byte "_x" is not)
-        hits, i = [], part.find(ch)
-        while i >= 0 and len(hits) < 4096:
-            hits.append(i)
-            i = part.find(ch, i + 1)
-        if i >= 0:                    # many: one numpy pass instead
-            found.append(np.flatnonzero(a[:n] == ch[0]))
-        elif hits:
-            found.append(np.array(hits, dtype=np.int64))
+    found = [f for f in (_find_all(part, ch, a) for ch in (b"&", b"\r", b"_")) if f.size]
     if not found:
         return np.zeros(0, np.int64)
     return np.sort(np.concatenate(found))
