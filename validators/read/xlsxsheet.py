@@ -657,13 +657,15 @@ def _charrefs(part: bytes) -> bytes:
     replacement gives the text calamine gives; other references stay for the Python path."""
     import numpy as np
 
-    amp = _find_all(part, b"&")
+    a = np.frombuffer(part, np.uint8)
+    amp = _find_all(part, b"&", a)
+    amp = amp[amp < len(part) - 1]
     if not amp.size:
         return part
-    a = np.frombuffer(part + b"\0" * 12, np.uint8)
     ref = amp[a[amp + 1] == 35]
     if ref.size < 16:
         return part
+    a = np.frombuffer(part + b"\0" * 12, np.uint8)
     val = np.zeros(ref.size, np.int64)
     ndig = np.zeros(ref.size, np.int64)
     live = np.ones(ref.size, bool)
