@@ -196,3 +196,24 @@ def test_character_references_as_some_writers_store_chinese(tmp_path):
                    f'<c r="C{i + 2}" t="inlineStr"><is><t xml:space="preserve">{odd[(i + 3) % len(odd)]}</t></is></c></row>'
                    for i in range(40))
     assert_same(_raw_book(tmp_path, rows))
+
+
+def test_shared_strings_read_in_numpy_match_the_python_reading_and_the_guard_lengths(tmp_path):
+    import zipfile
+
+    import numpy as np
+
+    from validators.read import xlsxsheet
+    from validators.read.archive import _shared_lengths
+
+    many = TEXTS * 3 + [f"<t>{'&#23454;' * (i % 4)}事项{i}&amp;x</t>" for i in range(40)]
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + "".join(f"<si>{t}</si>" for t in many) + '<si><t xml:space="preserve"> p </t></si></sst>')
+    rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="s"><v>{i}</v></c></row>' for i in range(len(many) + 1))
+    path = _raw_book(tmp_path, rows, sst)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/sharedStrings.xml")
+        texts, lengths = xlsxsheet._shared_fast(zf.read(info))
+        assert texts.to_pylist() == xlsxsheet._shared_texts(zf.read(info))
+        assert np.array_equal(lengths, np.frombuffer(_shared_lengths(zf, info), dtype=np.int64))
+    assert_same(path)

@@ -80,13 +80,16 @@ class Book:
             if info is None:
                 self._sst = (pa.array([], pa.string()), np.zeros(0, np.int64))
             else:
-                from validators.read.archive import _shared_lengths
+                xml = b"".join(inflate(self.zf, info, self.path))
+                self._sst = _shared_fast(xml)
+                if self._sst is None:
+                    from validators.read.archive import _shared_lengths
 
-                lengths = np.frombuffer(_shared_lengths(self.zf, info), dtype=np.int64)
-                texts = _shared_texts(b"".join(inflate(self.zf, info, self.path)))
-                if len(texts) != len(lengths):
-                    raise Irregular("shared strings")
-                self._sst = (pa.array(texts, pa.string()), lengths)
+                    lengths = np.frombuffer(_shared_lengths(self.zf, info), dtype=np.int64)
+                    texts = _shared_texts(xml)
+                    if len(texts) != len(lengths):
+                        raise Irregular("shared strings")
+                    self._sst = (pa.array(texts, pa.string()), lengths)
         return self._sst
 
     def plain_styles(self) -> set[int] | None:
@@ -247,6 +250,87 @@ _SI = re.compile(rb"<((?:\w+:)?)si(?:\s[^>]*)?(?:/>|>(.*?)</\1si>)", re.S)
 
 def _shared_texts(xml: bytes) -> list[str]:
     return [_runs_text(m.group(2) or b"", m.group(1)) for m in _SI.finditer(xml)]
+
+
+def _si_starts(xml: bytes):
+    """Positions of the ``<si>`` / ``<si …>`` tags of an unprefixed sharedStrings part, with its
+    numpy views (bytes, 8-byte words, positions of every ``<``)."""
+    import numpy as np
+
+    n = len(xml)
+    buf = xml + b"\0" * 48
+    a = np.frombuffer(buf, np.uint8)
+    W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
+    lt = np.flatnonzero(a[:n] == 60)
+    k = np.flatnonzero(_is(W, lt, b"<si>") | _is(W, lt, b"<si "))
+    return a, W, lt, k
+
+
+def _shared_fast(xml: bytes):
+    """(texts as Arrow, XML length of each ``<si>``) of an unprefixed sharedStrings part: the plain
+    ``<si><t>…</t></si>`` as spans of the part, the rest through :func:`_runs_text`; None when
+    the part has a namespace prefix.  The lengths are those :func:`archive._shared_lengths` gives."""
+    import numpy as np
+    import pyarrow as pa
+
+    if b"<sst" not in xml[:4096]:
+        return None
+    n = len(xml)
+    a, W, lt, k = _si_starts(xml)
+    lengths = np.diff(np.append(lt[k], n))
+    if b"&#" in xml:
+        decoded = _charrefs(xml)
+        if decoded is not xml:
+            xml = decoded
+            n = len(xml)
+            a, W, lt, k = _si_starts(xml)
+            if len(k) != len(lengths):
+                raise Irregular("shared strings")
+    si = lt[k]
+    lt_ext = np.append(lt, np.full(4, n, np.int64))
+    t_tag, t_end = lt_ext[k + 1], lt_ext[k + 2]
+    t2 = a[t_tag + 2]
+    t_plain, t_pres = t2 == 62, t2 == 32
+    plain = _is(W, si, b"<si><t") & (t_plain | t_pres) & _is(W, t_end, b"</t></si>")
+    cand = np.flatnonzero(plain & t_pres)
+    if cand.size:
+        want = b'<t xml:space="preserve">'
+        plain[cand] = [xml[t:t + len(want)] == want for t in t_tag[cand].tolist()]
+    ts = np.where(t_plain, t_tag + 3, t_tag + 24)
+    flag = _positions(xml, a, n)
+    amp = np.zeros(len(si), bool)
+    if flag.size:
+        at = np.searchsorted(si, flag, side="right") - 1
+        ch = a[flag]
+        is_amp = (ch == 38) & (a[flag + 1] != 35)
+        amp[at[(at >= 0) & is_amp]] = True
+        plain[at[(at >= 0) & ~is_amp]] = False
+    e0, e1 = a[ts], a[t_end - 1]
+    plain &= ~(t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10)))
+    fast = np.flatnonzero(plain & ~amp)
+    pieces = [_spans(xml, ts[fast], t_end[fast]).cast(pa.string())] if fast.size else []
+    with_amp = np.flatnonzero(plain & amp)
+    if with_amp.size:
+        texts, good = _named_entities(_spans(xml, ts[with_amp], t_end[with_amp]))
+        plain[with_amp[~good]] = False
+        pieces.append(texts.filter(pa.array(good)).cast(pa.string()))
+        fast = np.concatenate([fast, with_amp[good]])
+    rest = np.flatnonzero(~plain)
+    if rest.size:
+        ends = np.append(si[1:], n)
+        texts = []
+        for start, stop in zip(si[rest].tolist(), ends[rest].tolist(), strict=True):
+            m = _SI.match(xml, start, stop)
+            if m is None:
+                raise Irregular("shared string")
+            texts.append(_runs_text(m.group(2) or b"", b""))
+        pieces.append(pa.array(texts, pa.string()))
+    if not pieces:
+        return pa.array([], pa.string()), lengths
+    order = np.concatenate([fast, rest])
+    where = np.empty(len(order), np.int64)
+    where[order] = np.arange(len(order))
+    return pa.concat_arrays(pieces).take(pa.array(where)), lengths
 
 
 _NUMBER = re.compile(rb"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
