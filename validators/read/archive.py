@@ -69,10 +69,12 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def check_archive(path: str, opts: ReadOptions, shown: str | None = None) -> None:
+def check_archive(path: str, opts: ReadOptions, shown: str | None = None, sheets=None) -> None:
     """Raise InputError (exit 3) when reading ``path`` would exceed the limits in ``opts``.
 
     ``shown`` is the name messages use (the path as given, when ``path`` is a copy of a stream).
+    ``sheets``: the worksheet members whose cells are counted here (None: all of them; the
+    streaming XLSX reader counts the cells of the sheets it reads itself, as they are inflated).
     """
     shown = shown or path
     try:
@@ -96,13 +98,16 @@ def check_archive(path: str, opts: ReadOptions, shown: str | None = None) -> Non
         if "content.xml" in names and "xl/workbook.xml" not in names:
             _check_ods(zf, names["content.xml"], shown, opts)
             return
-        sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        members = sheets
+        sheets = [i for i in infos if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+                  and (members is None or i.filename in members)]
         if not sheets:
             return
         sst = names.get("xl/sharedStrings.xml")
         lengths = _shared_lengths(zf, sst) if sst is not None else array("q")
         longest = max(lengths) if lengths else 0
-        cells_bound = sum(s.file_size for s in sheets) // MIN_CELL_BYTES
+        cells_bound = sum(i.file_size for i in infos if i.filename.startswith("xl/worksheets/")
+                          and i.filename.endswith(".xml")) // MIN_CELL_BYTES
         for sheet in sheets:
             _check_sheet(zf, sheet, shown, opts, lengths, longest, cells_bound)
 

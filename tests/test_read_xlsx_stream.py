@@ -1,0 +1,219 @@
+"""The streaming XLSX reader (validators/read/xlsxsheet.py) gives exactly the calamine path's
+frames and reading problems: shared and inline strings, rich text and phonetic runs, entities,
+``_xHHHH_`` escapes, edge whitespace, numbers, booleans, dates, merged cells, title rows, skipped
+sheets, namespace prefixes; and it counts the archive guard's limits as the sheet streams."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from validators.read import excel
+
+HEADER = ["事项名称", "实施编码", "实施主体", "办理地点", "受理条件", "备注"]
+
+
+def _frames(path, streaming: bool, sheet=None):
+    tables = (excel.open_excel(str(path), sheet) if streaming
+              else excel._open_calamine(str(path), sheet, "guide", str(path)))
+    return [(t.sheet, t.columns, t.unknown, t.header_row, t.problems, list(t.chunks()), t._chunker.__name__)
+            for t in tables]
+
+
+def assert_same(path, sheet=None, streamed=True):
+    got, want = _frames(path, True, sheet), _frames(path, False, sheet)
+    assert [g[:5] for g in got] == [w[:5] for w in want]
+    for g, w in zip(got, want, strict=True):
+        assert len(g[5]) == len(w[5])
+        for a, b in zip(g[5], w[5], strict=True):
+            pd.testing.assert_frame_equal(a, b)
+    if streamed:
+        assert any(g[6] == "_stream_chunks" for g in got)
+    return got
+
+
+ODD = ["  lead and trail  ", "a&b<c>\"'", "x_x0041_y", "全角\u3000空格\u3000", "无", "—", "/", " ", "",
+       "line\r\nbreak", "tab\there", "&#x41;", "https://x.gov.cn/?a=1&b=2", "\xa0nbsp\xa0", "_x005F_x0041_"]
+
+
+def _rows(n=40):
+    out = []
+    for i in range(n):
+        out.append([f"事项{i}", f"11450721MB1558081140001040020{i % 10}", "灵山县民政局" if i % 3 else None,
+                    ODD[i % len(ODD)], i * 1.5 if i % 4 == 0 else (True if i % 4 == 1 else f"条件{i}"),
+                    123456789012345678 if i == 5 else (1e15 if i == 6 else (0.1 + 0.2 if i == 7 else None))])
+    return out
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_openpyxl_and_xlsxwriter_workbooks_read_the_same(tmp_path, shared):
+    import xlsxwriter
+
+    path = tmp_path / "x.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": not shared, "strings_to_numbers": False})
+    ws = wb.add_worksheet("办事指南")
+    ws.write_row(0, 0, ["灵山县政务服务事项实施清单"])
+    ws.write_row(2, 1, HEADER)          # header in row 3, a column left of the used area empty
+    for r, row in enumerate(_rows(), start=3):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ws.write(r, c, v)
+    ws2 = wb.add_worksheet("说明")
+    ws2.write(0, 0, "只是说明")
+    wb.close()
+    assert_same(path)
+    assert_same(path, sheet="办事指南")
+
+
+def test_openpyxl_inline_strings_dates_and_empty_trailing_rows(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet"
+    ws.append(HEADER)
+    for row in _rows(30):
+        ws.append(row)
+    for r in range(40, 60):
+        ws.cell(row=r, column=2).style = "Normal"    # formatted but empty rows after the data
+    path = tmp_path / "o.xlsx"
+    wb.save(path)
+    assert_same(path)
+    ws.cell(row=10, column=5, value=dt.datetime(2023, 3, 15))
+    ws.cell(row=11, column=5, value=dt.date(2020, 1, 1))
+    wb.save(path)
+    assert_same(path, streamed=False)        # a date-styled number: the rest goes to calamine
+
+
+def test_merged_cells_are_filled_as_calamine_does(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["标题"])
+    ws.merge_cells("A1:F1")                  # a merged title: nothing to fill, the sheet streams
+    ws.append(HEADER)
+    for row in _rows(10):
+        ws.append(row)
+    path = tmp_path / "m.xlsx"
+    wb.save(path)
+    assert_same(path)
+    ws.merge_cells("C4:C8")                  # a merged 实施主体 below the header: filled, one note
+    wb.save(path)
+    got = assert_same(path, streamed=False)
+    assert [p["code"] for p in got[0][4]].count("merged-cells-filled") == 1
+
+
+def _raw_book(tmp_path, cells_xml: str, sst=None, prefix=""):
+    from test_hostile_archives import make_xlsx
+
+    p = prefix
+    ns = (f'<{p}worksheet xmlns{":" + p[:-1] if p else ""}="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+          f"<{p}sheetData>")
+    head = "".join(f'<{p}c r="{chr(65 + i)}1" t="inlineStr"><{p}is><{p}t>{h}</{p}t></{p}is></{p}c>'
+                   for i, h in enumerate(HEADER))
+    xml = ns + f'<{p}row r="1">{head}</{p}row>' + cells_xml + f"</{p}sheetData></{p}worksheet>"
+    return make_xlsx(tmp_path / "raw.xlsx", xml, sst)
+
+
+TEXTS = ["<t>  a b  </t>", '<t xml:space="preserve">  a b  </t>', "<t>a&amp;lt;&amp;b</t>", "<t>&#32;x&#x41;</t>",
+         "<t>_x0020_a_x0020_</t>", "<t>a\r\nb\rc</t>", '<r><t> a </t></r><r><t xml:space="preserve"> b </t></r>',
+         '<t>x_x0041_</t><rPh sb="0" eb="1"><t>P</t></rPh>', "<t/>", "<t>灵山县</t>", "<t>&quot;q&apos;</t>"]
+
+
+def test_odd_strings_inline_and_shared(tmp_path):
+    rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is>{t}</is></c>'
+                   f'<c r="B{i + 2}" t="s"><v>{i}</v></c><c r="D{i + 2}" t="str"><v> s{i}_x0041_ </v></c>'
+                   f'<c r="E{i + 2}" t="b"><v>{i % 2}</v></c><c r="F{i + 2}"><v>{i}.25</v></c></row>'
+                   for i, t in enumerate(TEXTS))
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + "".join(f"<si>{t}</si>" for t in TEXTS) + "</sst>")
+    assert_same(_raw_book(tmp_path, rows, sst))
+
+
+def test_namespace_prefix_and_skipped_rows(tmp_path):
+    p = "x:"
+    rows = "".join(f'<{p}row r="{r}"><{p}c r="B{r}" t="inlineStr"><{p}is><{p}t>编码{r}</{p}t></{p}is></{p}c></{p}row>'
+                   for r in (2, 5, 9))
+    assert_same(_raw_book(tmp_path, rows, prefix=p))
+
+
+@pytest.mark.parametrize("rows", [
+    '<row r="2"><c t="inlineStr"><is><t>事项</t></is></c></row>',                       # no reference
+    '<row r="2"><c r="A2" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>',     # CDATA
+    '<row r="2"><c r="A2" t="d"><v>2024-01-01</v></c></row>',                           # ISO date
+    '<row r="2"><c r="A2"><v>1e400x</v></c></row>',                                     # odd number
+    '<row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c></row>',                   # rows out of order
+])
+def test_what_the_scanner_does_not_read_goes_to_calamine(tmp_path, rows):
+    from validators.read import InputError
+
+    path = _raw_book(tmp_path, rows)
+    try:
+        _frames(path, False)
+    except InputError as exc:      # calamine refuses it: the streaming reader refuses it the same way
+        with pytest.raises(InputError) as got:
+            _frames(path, True)
+        assert (got.value.key, got.value.params) == (exc.key, exc.params)
+        return
+    assert_same(path, streamed=False)
+
+
+def test_chunks_of_a_long_sheet_match(tmp_path, monkeypatch):
+    import xlsxwriter
+
+    monkeypatch.setattr(excel, "CHUNK_ROWS", 7)
+    path = tmp_path / "long.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADER)
+    for r in range(1, 60):
+        if r % 13:
+            ws.write_row(r, 0, [f"事项{r}", "", f"主体{r % 5}"])
+    wb.close()
+    got = assert_same(path)
+    assert len(got[0][5]) > 5
+
+
+NUMBERS = ["1", "-0", "2.5", "1e+16", "1.234567890123457e+17", "0.30000000000000004", "1e-07", "123456789012345",
+           "999999999999999.9", "1e400", "-1e400", ".5", "5.", "007", "1E3"]
+
+
+@pytest.mark.parametrize("typed", ["", ' t="n"', ' s="0"', ' s="0" t="n"'])
+def test_numbers_read_as_calamine_floats(tmp_path, typed):
+    rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>事项{i}</t></is></c>'
+                   f'<c r="B{i + 2}"{typed}><v>{v}</v></c></row>' for i, v in enumerate(NUMBERS))
+    assert_same(_raw_book(tmp_path, rows))
+
+
+def test_character_references_as_some_writers_store_chinese(tmp_path):
+    def refs(text):
+        return "".join(f"&#{ord(c)};" for c in text)
+
+    odd = ["&#32;x&#32;", "a&#13;b", "&#95;x0041_", "&#0023454;", "&#128512;", "&#x5B9E;", "&#65;&amp;", refs(" 灵山 ")]
+    rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>{refs("实施学前教育的民办学校设立审批")}{i}</t></is></c>'
+                   f'<c r="B{i + 2}" t="inlineStr"><is><t>{odd[i % len(odd)]}</t></is></c>'
+                   f'<c r="C{i + 2}" t="inlineStr"><is><t xml:space="preserve">{odd[(i + 3) % len(odd)]}</t></is></c></row>'
+                   for i in range(40))
+    assert_same(_raw_book(tmp_path, rows))
+
+
+def test_shared_strings_read_in_numpy_match_the_python_reading_and_the_guard_lengths(tmp_path):
+    import zipfile
+
+    import numpy as np
+
+    from validators.read import xlsxsheet
+    from validators.read.archive import _shared_lengths
+
+    many = TEXTS * 3 + [f"<t>{'&#23454;' * (i % 4)}事项{i}&amp;x</t>" for i in range(40)]
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           + "".join(f"<si>{t}</si>" for t in many) + '<si><t xml:space="preserve"> p </t></si></sst>')
+    rows = "".join(f'<row r="{i + 2}"><c r="A{i + 2}" t="s"><v>{i}</v></c></row>' for i in range(len(many) + 1))
+    path = _raw_book(tmp_path, rows, sst)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/sharedStrings.xml")
+        texts, lengths = xlsxsheet._shared_fast(zf.read(info))
+        assert texts.to_pylist() == xlsxsheet._shared_texts(zf.read(info))
+        assert np.array_equal(lengths, np.frombuffer(_shared_lengths(zf, info), dtype=np.int64))
+    assert_same(path)

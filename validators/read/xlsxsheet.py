@@ -1,0 +1,849 @@
+"""Streaming XLSX sheet scanner: a worksheet's cells, block by block, without building the sheet.
+
+The sheet XML is inflated from the zip a few megabytes at a time (ISA-L when ``isal`` is
+installed: twice zlib's speed) and cut after a ``</row>``.  Each block is scanned with numpy, never
+cell by cell in Python: the positions of every ``<`` give the tags, a cell is ``<c ``, its type is
+the ``t="…"`` that ends its tag, its value the text between the next tags; row numbers come from
+the ``<row r="N"`` tags, columns from the letters of ``r="AB12"``.  Shared-string cells and plain
+inline strings (the two shapes of real exports) become Arrow text with a ``take`` from the shared
+strings or a string-view over the block; every other cell (numbers, booleans, formulas, rich
+text, entities, ``_xHHHH_`` escapes, edge whitespace) is read in Python by :func:`_cell_value`,
+which gives what calamine gives.  What neither recognises raises :class:`Irregular`, and the
+caller reads the sheet with calamine instead: the scanner never guesses.
+
+Text follows calamine: line ends ``\\r\\n``/``\\r`` become ``\\n``, entities are replaced, a
+``<t>`` without ``xml:space="preserve"`` loses its edge XML whitespace, then ``_xHHHH_`` escapes
+are decoded; phonetic runs (``<rPh>``) are left out.
+
+The archive guard's limits hold for what is inflated: a part that expands beyond
+``max_uncompressed_mb``, more cells or a wider rows × columns span than ``max_cells``, and shared
+strings referenced for more text than ``max_uncompressed_mb`` are refused with the guard's
+messages, as the blocks pass.
+"""
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from typing import Any, Iterator
+
+from validators.read.base import InputError
+
+BLOCK = 8 << 20
+_WS = " \t\n\r"
+
+
+class Irregular(Exception):
+    """XML the scanner does not read exactly: the sheet goes to calamine."""
+
+
+# ---------------------------------------------------------------- workbook parts
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# builtin number formats that are no date, time or duration: calamine gives their numbers as floats
+_PLAIN_FORMATS = {0, 1, 2, 3, 4, 9, 10, 11, 12, 13, 37, 38, 39, 40, 48, 49}
+
+
+class Book:
+    """The parts of an XLSX the scanner needs: sheet names → members, shared strings, styles."""
+
+    def __init__(self, path: str):
+        import xml.etree.ElementTree as ET
+
+        self.path = path
+        self.zf = zipfile.ZipFile(path)
+        names = {i.filename: i for i in self.zf.infolist()}
+        book = ET.fromstring(self.zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(self.zf.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in rels}
+        self.sheets: dict[str, str | None] = {}
+        for s in book.iter(f"{{{_NS_MAIN}}}sheet"):
+            target = targets.get(s.get(f"{{{_NS_REL}}}id")) or ""
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            ok = member in names and member.startswith("xl/worksheets/") and "/../" not in member
+            self.sheets[s.get("name")] = member if ok else None
+        self.infos = names
+        self._sst = None
+        self._styles = None
+
+    def close(self) -> None:
+        self.zf.close()
+
+    def shared(self):
+        """(shared strings as an Arrow string array, their XML lengths as int64 numpy) — loaded once."""
+        if self._sst is None:
+            import numpy as np
+            import pyarrow as pa
+
+            info = self.infos.get("xl/sharedStrings.xml")
+            if info is None:
+                self._sst = (pa.array([], pa.string()), np.zeros(0, np.int64))
+            else:
+                xml = b"".join(inflate(self.zf, info, self.path))
+                self._sst = _shared_fast(xml)
+                if self._sst is None:
+                    from validators.read.archive import _shared_lengths
+
+                    lengths = np.frombuffer(_shared_lengths(self.zf, info), dtype=np.int64)
+                    texts = _shared_texts(xml)
+                    if len(texts) != len(lengths):
+                        raise Irregular("shared strings")
+                    self._sst = (pa.array(texts, pa.string()), lengths)
+        return self._sst
+
+    def plain_styles(self) -> set[int] | None:
+        """Indexes of cellXfs whose number format shows a plain number (None: no styles part)."""
+        if self._styles is None:
+            import xml.etree.ElementTree as ET
+
+            info = self.infos.get("xl/styles.xml")
+            plain: set[int] = set()
+            if info is not None:
+                root = ET.fromstring(self.zf.read(info))
+                xfs = root.find(f"{{{_NS_MAIN}}}cellXfs")
+                for i, xf in enumerate(xfs if xfs is not None else []):
+                    try:
+                        if int(xf.get("numFmtId") or 0) in _PLAIN_FORMATS:
+                            plain.add(i)
+                    except ValueError:
+                        pass
+            else:
+                plain = {0}
+            self._styles = plain
+        return self._styles
+
+
+def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limit: int | None = None) -> Iterator[bytes]:
+    """The member's bytes, a block at a time; refused past ``limit`` inflated bytes."""
+    if info.flag_bits & 1:
+        raise Irregular("encrypted")
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        try:
+            from isal import isal_zlib as zl
+        except ImportError:  # pragma: no cover - isal is a dependency; zlib gives the same bytes
+            import zlib as zl
+        with open(zf.filename, "rb") as fh:
+            fh.seek(info.header_offset)
+            head = fh.read(30)
+            if head[:4] != b"PK\x03\x04":
+                raise Irregular("zip header")
+            n, m = struct.unpack("<HH", head[26:30])
+            fh.seek(info.header_offset + 30 + n + m)
+            d = zl.decompressobj(-15)
+            left = info.compress_size
+            done = 0
+            while left > 0:
+                raw = fh.read(min(1 << 20, left))
+                if not raw:
+                    break
+                left -= len(raw)
+                out = d.decompress(raw)
+                done += len(out)
+                if limit is not None and done > limit:
+                    _too_large(info, shown, done, limit)
+                if out:
+                    yield out
+            rest = d.flush()
+            if rest:
+                yield rest
+        return
+    with zf.open(info) as fh:
+        done = 0
+        while chunk := fh.read(1 << 20):
+            done += len(chunk)
+            if limit is not None and done > limit:
+                _too_large(info, shown, done, limit)
+            yield chunk
+
+
+def _too_large(info, shown: str, size: int, limit: int):
+    from validators.read.archive import _mb
+
+    raise InputError("archive-part-too-large", shown, part=info.filename, size_mb=_mb(size),
+                     limit_mb=limit >> 20)
+
+
+# ---------------------------------------------------------------- text as calamine reads it
+
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _entity(m: re.Match) -> str:
+    if m.group(1):
+        return _NAMED[m.group(1)]
+    code = int(m.group(2)) if m.group(2) else int(m.group(3), 16)
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        raise Irregular("character reference")
+    return chr(code)
+
+
+def _escape(m: re.Match) -> str:
+    code = int(m.group(1), 16)
+    if 0xD800 <= code <= 0xDFFF or code >= 0xFFFE:
+        raise Irregular("_x escape")   # calamine keeps some of these as they are: not guessed
+    return chr(code)
+
+
+def xml_text(raw: bytes, trim: bool) -> str:
+    """One ``<t>`` (or ``<v>``) text as calamine gives it."""
+    try:
+        s = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Irregular("utf-8") from exc
+    if "<" in s:
+        raise Irregular("markup in text")      # CDATA, comments, processing instructions
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in s:
+        s = _ENTITY.sub(_entity, s)
+        if "&" in _ENTITY.sub("", raw.decode("utf-8")):
+            raise Irregular("entity")
+    if trim:
+        s = s.strip(_WS)
+    if "_x" in s:
+        s = _ESCAPE.sub(_escape, s)
+    return s
+
+
+_PATTERNS: dict[bytes, tuple] = {}
+
+
+def _patterns(p: bytes) -> tuple:
+    """Compiled patterns for one namespace prefix (``b""`` or ``b"x:"``)."""
+    got = _PATTERNS.get(p)
+    if got is None:
+        e = re.escape(p)
+        got = _PATTERNS[p] = (
+            re.compile(b"<" + e + b"rPh[ >].*?</" + e + b"rPh>", re.S),
+            re.compile(b"<" + e + b"t(/>|>| [^>]*/>| [^>]*>)"),
+            re.compile(b"<" + e + b"is>(.*)</" + e + b"is>", re.S),
+            re.compile(b"<" + e + b"v(?: [^>]*)?(?:/>|>(.*?)</" + e + b"v>)", re.S),
+        )
+    return got
+
+
+def _runs_text(body: bytes, p: bytes) -> str:
+    """The text of a rich or plain string body (``<t>`` runs, ``<rPh>`` left out)."""
+    rph, t_open, _is, _v = _patterns(p)
+    if b"rPh" in body:
+        body = rph.sub(b"", body)
+    out = []
+    close = b"</" + p + b"t>"
+    for m in t_open.finditer(body):
+        if m.group(1).endswith(b"/>"):
+            continue
+        end = body.find(close, m.end())
+        if end < 0:
+            raise Irregular("unclosed <t>")
+        attrs = m.group(1)
+        if attrs not in (b">", b' xml:space="preserve">'):
+            raise Irregular("attributes of <t>")
+        out.append(xml_text(body[m.end():end], trim=attrs == b">"))
+    return "".join(out)
+
+
+_SI = re.compile(rb"<((?:\w+:)?)si(?:\s[^>]*)?(?:/>|>(.*?)</\1si>)", re.S)
+
+
+def _shared_texts(xml: bytes) -> list[str]:
+    return [_runs_text(m.group(2) or b"", m.group(1)) for m in _SI.finditer(xml)]
+
+
+def _si_starts(xml: bytes):
+    """Positions of the ``<si>`` / ``<si …>`` tags of an unprefixed sharedStrings part, with its
+    numpy views (bytes, 8-byte words, positions of every ``<``)."""
+    import numpy as np
+
+    n = len(xml)
+    buf = xml + b"\0" * 48
+    a = np.frombuffer(buf, np.uint8)
+    W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
+    lt = np.flatnonzero(a[:n] == 60)
+    k = np.flatnonzero(_is(W, lt, b"<si>") | _is(W, lt, b"<si "))
+    return a, W, lt, k
+
+
+def _shared_fast(xml: bytes):
+    """(texts as Arrow, XML length of each ``<si>``) of an unprefixed sharedStrings part: the plain
+    ``<si><t>…</t></si>`` as spans of the part, the rest through :func:`_runs_text`; None when
+    the part has a namespace prefix.  The lengths are those :func:`archive._shared_lengths` gives."""
+    import numpy as np
+    import pyarrow as pa
+
+    if b"<sst" not in xml[:4096]:
+        return None
+    n = len(xml)
+    a, W, lt, k = _si_starts(xml)
+    lengths = np.diff(np.append(lt[k], n))
+    if b"&#" in xml:
+        decoded = _charrefs(xml)
+        if decoded is not xml:
+            xml = decoded
+            n = len(xml)
+            a, W, lt, k = _si_starts(xml)
+            if len(k) != len(lengths):
+                raise Irregular("shared strings")
+    si = lt[k]
+    lt_ext = np.append(lt, np.full(4, n, np.int64))
+    t_tag, t_end = lt_ext[k + 1], lt_ext[k + 2]
+    t2 = a[t_tag + 2]
+    t_plain, t_pres = t2 == 62, t2 == 32
+    plain = _is(W, si, b"<si><t") & (t_plain | t_pres) & _is(W, t_end, b"</t></si>")
+    cand = np.flatnonzero(plain & t_pres)
+    if cand.size:
+        want = b'<t xml:space="preserve">'
+        plain[cand] = [xml[t:t + len(want)] == want for t in t_tag[cand].tolist()]
+    ts = np.where(t_plain, t_tag + 3, t_tag + 24)
+    flag = _positions(xml, a, n)
+    amp = np.zeros(len(si), bool)
+    if flag.size:
+        at = np.searchsorted(si, flag, side="right") - 1
+        ch = a[flag]
+        is_amp = (ch == 38) & (a[flag + 1] != 35)
+        amp[at[(at >= 0) & is_amp]] = True
+        plain[at[(at >= 0) & ~is_amp]] = False
+    e0, e1 = a[ts], a[t_end - 1]
+    plain &= ~(t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10)))
+    fast = np.flatnonzero(plain & ~amp)
+    pieces = [_spans(xml, ts[fast], t_end[fast]).cast(pa.string())] if fast.size else []
+    with_amp = np.flatnonzero(plain & amp)
+    if with_amp.size:
+        texts, good = _named_entities(_spans(xml, ts[with_amp], t_end[with_amp]))
+        plain[with_amp[~good]] = False
+        pieces.append(texts.filter(pa.array(good)).cast(pa.string()))
+        fast = np.concatenate([fast, with_amp[good]])
+    rest = np.flatnonzero(~plain)
+    if rest.size:
+        ends = np.append(si[1:], n)
+        texts = []
+        for start, stop in zip(si[rest].tolist(), ends[rest].tolist(), strict=True):
+            m = _SI.match(xml, start, stop)
+            if m is None:
+                raise Irregular("shared string")
+            texts.append(_runs_text(m.group(2) or b"", b""))
+        pieces.append(pa.array(texts, pa.string()))
+    if not pieces:
+        return pa.array([], pa.string()), lengths
+    order = np.concatenate([fast, rest])
+    where = np.empty(len(order), np.int64)
+    where[order] = np.arange(len(order))
+    return pa.concat_arrays(pieces).take(pa.array(where)), lengths
+
+
+_NUMBER = re.compile(rb"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_ATTR = re.compile(rb'\s([\w:]+)="([^"]*)"')
+
+
+def _cell_value(xml: bytes, p: bytes, book: Book, plain: set[int]) -> Any:
+    """The calamine value of one cell's XML (``<c …>…</c>`` possibly followed by row tags)."""
+    gt = xml.find(b">")
+    tag = xml[:gt + 1]
+    if tag.endswith(b"/>"):
+        return ""
+    attrs = dict(_ATTR.findall(tag))
+    t = attrs.get(b"t", b"n")
+    end = xml.find(b"</" + p + b"c>", gt)
+    if end < 0:
+        raise Irregular("unclosed cell")
+    body = xml[gt + 1:end]
+    if t == b"inlineStr":
+        m = _patterns(p)[2].fullmatch(body)
+        if m is None:
+            if body.strip() in (b"", b"<" + p + b"is/>"):
+                return ""
+            raise Irregular("inline string")
+        return _runs_text(m.group(1), p)
+    m = _patterns(p)[3].search(body)
+    raw = m.group(1) if m else None
+    if raw is None or raw == b"":
+        return ""
+    if t == b"s":
+        if not raw.isdigit():
+            raise Irregular("shared string index")
+        i = int(raw)
+        texts = book.shared()[0]
+        if i >= len(texts):
+            raise Irregular("shared string index")
+        return texts[i].as_py()
+    if t == b"str":
+        return xml_text(raw, trim=False)
+    if t == b"b":
+        if raw in (b"0", b"1"):
+            return raw == b"1"
+        raise Irregular("boolean")
+    if t == b"n":
+        try:
+            style = int(attrs.get(b"s", b"0"))
+        except ValueError as exc:
+            raise Irregular("style") from exc
+        if style not in plain or not _NUMBER.fullmatch(raw):
+            raise Irregular("date or odd number")
+        return float(raw)
+    if t == b"e":
+        return ""      # calamine gives an error cell as an empty one
+    raise Irregular(f"cell type {t!r}")   # t="d", unknown types
+
+
+# ---------------------------------------------------------------- the block scanner
+
+class Scanned:
+    """The non-empty cells of one block: sheet row numbers, 0-based columns, text, raw values."""
+
+    __slots__ = ("rows", "cols", "text", "raw")
+
+    def __init__(self, rows, cols, text, raw):
+        self.rows, self.cols, self.text, self.raw = rows, cols, text, raw
+
+
+class SheetScanner:
+    """Scan one worksheet member of ``book`` block by block (see the module docstring)."""
+
+    def __init__(self, book: Book, member: str, shown: str, opts):
+        self.book = book
+        self.info = book.infos[member]
+        self.shown = shown
+        self.opts = opts
+        self.prefix: bytes | None = None
+        self.cells = 0
+        self.max_row = 0
+        self.max_col = 0
+        self.referenced = 0
+        self.want_raw = False        # the head's cells: numbers as calamine's floats (Python path)
+        self._plain = None
+
+    def _plain_numbers(self, a, W, q, nxt, t_tag, p: bytes):
+        """Cells that are a number in a plain format: ``<c r="B2"[ s="N"][ t="n"]><v>…</v>``
+        (``q``: the byte after the reference's closing quote)."""
+        import numpy as np
+
+        if self._plain is None:
+            plain = self.book.plain_styles()
+            self._plain = np.zeros(max(plain, default=0) + 1, bool)
+            self._plain[list(plain)] = True
+        value = _is(W, nxt, b"<" + p + b"v>") & _is(W, t_tag, b"</" + p + b"v>")
+        if not value.any():
+            return value
+        bare = a[q] == 62                                       # <c r="B2">
+        typed = _is(W, q, b' t="n">')                           # <c r="B2" t="n">
+        styled = _is(W, q, b' s="')                             # <c r="B2" s="N" …>
+        style = np.zeros(len(q), np.int64)
+        ndig = np.zeros(len(q), np.int64)
+        live = styled.copy()
+        for j in range(5):
+            ch = a[q + 4 + j].astype(np.int64)
+            live &= (ch >= 48) & (ch <= 57)
+            style = np.where(live, style * 10 + ch - 48, style)
+            ndig += live
+        end = q + 5 + ndig                                      # after the style's closing quote
+        styled &= (ndig > 0) & (a[end - 1] == 34) & ((a[end] == 62) | _is(W, end, b' t="n">'))
+        known = style < len(self._plain)
+        styled &= known & self._plain[np.where(known, style, 0)]
+        return value & ((bare | typed) & self._plain[0] | styled)
+
+    # -- blocks
+    def blocks(self) -> Iterator[bytes]:
+        """Inflated XML cut after a ``</row>`` (the text after ``</sheetData>`` in the last one)."""
+        tail = b""
+        limit = self.opts.max_uncompressed_bytes
+        for piece in inflate(self.book.zf, self.info, self.shown, limit):
+            tail += piece
+            if len(tail) < BLOCK:
+                continue
+            if self.prefix is None:
+                self._find_prefix(tail)
+            cut = tail.rfind(b"</" + self.prefix + b"row>")
+            if cut < 0:
+                if len(tail) > (64 << 20):
+                    raise Irregular("no row end")
+                continue
+            cut += len(self.prefix) + 6
+            yield tail[:cut]
+            tail = tail[cut:]
+        if self.prefix is None:
+            self._find_prefix(tail)
+        yield tail
+
+    def _find_prefix(self, head: bytes) -> None:
+        m = re.search(rb"<(\w+:)?sheetData[ >/]", head)
+        if m is None and b"sheetData" in head:
+            raise Irregular("sheetData")
+        self.prefix = (m.group(1) or b"") if m else b""
+        if head.lstrip()[:5] == b"<?xml":
+            decl = head[:head.find(b"?>")]
+            enc = re.search(rb'encoding="([^"]*)"', decl)
+            if enc and enc.group(1).lower() not in (b"utf-8", b"utf8"):
+                raise Irregular("encoding")
+
+    # -- one block
+    def scan(self, part: bytes) -> Scanned:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        p = self.prefix or b""
+        P = len(p)
+        opts = self.opts
+        part = _charrefs(part)
+        n = len(part)
+        buf = part + b"\0" * 48
+        a = np.frombuffer(buf, dtype=np.uint8)
+        # W[i]: the 8 bytes from i as one little-endian word, to test a tag in one gather
+        W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
+        lt = np.flatnonzero(a[:n] == 60)
+        lt_ext = np.append(lt, np.full(6, n, np.int64))
+        if P:
+            ok = np.ones(len(lt), bool)
+            for j, ch in enumerate(p):
+                ok &= a[lt + 1 + j] == ch
+            named = lt[ok]
+        else:
+            named = lt
+        c1, c2 = a[1 + P:][named], a[2 + P:][named]
+        is_c = c1 == 99
+        if (is_c & ((c2 == 62) | (c2 == 47))).any():
+            raise Irregular("cell without reference")
+        cell = named[is_c & (c2 == 32)]                                 # "<c "
+        is_r = (c1 == 114) & (c2 == 111)
+        rowtag = named[is_r][(a[named[is_r] + 3 + P] == 119) & (a[named[is_r] + 4 + P] == 32)]
+        nc = len(cell)
+        self.cells += nc
+        if self.cells > opts.max_cells:
+            raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
+                             cells=f"{self.cells:,}", limit=f"{opts.max_cells:,}")
+        if nc == 0:
+            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()), {})
+        # rows: <row r="N" …>, r first; each cell belongs to the last row tag before it
+        if not len(rowtag) or rowtag[0] > cell[0]:
+            raise Irregular("cell outside a row")
+        rs = rowtag + 5 + P
+        if not ((a[rs] == 114) & (a[rs + 1] == 61) & (a[rs + 2] == 34)).all():
+            raise Irregular("row without r first")
+        rownum = np.zeros(len(rowtag), np.int64)
+        ndig = np.zeros(len(rowtag), np.int64)
+        live = np.ones(len(rowtag), bool)
+        for j in range(8):
+            ch = a[rs + 3 + j].astype(np.int64)
+            live &= (ch >= 48) & (ch <= 57)
+            rownum = np.where(live, rownum * 10 + ch - 48, rownum)
+            ndig += live
+        if not ((ndig > 0) & (a[rs + 3 + ndig] == 34)).all():
+            raise Irregular("row number")
+        if (np.diff(rownum) <= 0).any() or rownum[0] <= self.max_row:
+            raise Irregular("rows out of order")
+        which = np.searchsorted(rowtag, cell) - 1
+        rows = rownum[which]
+        # column letters of r="AB12", r first
+        cs = cell + 3 + P
+        if not _is(W, cs, b'r="').all():
+            raise Irregular("cell without r first")
+        w = W[cs + 3]
+        l0, l1, l2, l3 = (((w >> (8 * j)) & 255).astype(np.int64) - 64 for j in range(4))
+        u1, u2 = (l1 >= 1) & (l1 <= 26), (l2 >= 1) & (l2 <= 26)
+        if ((l0 < 1) | (l0 > 26)).any() or ((l3 >= 1) & (l3 <= 26)).any():
+            raise Irregular("cell reference")
+        nlet = 1 + u1 + (u1 & u2)
+        col = np.where(u1, np.where(u2, (l0 * 26 + l1) * 26 + l2, l0 * 26 + l1), l0) - 1
+        # the reference's row must be the row tag's: same first digit, same length
+        if not ((a[cs + 3 + nlet] == a[rs[which] + 3]) & (a[cs + 3 + nlet + ndig[which]] == 34)).all():
+            raise Irregular("cell row differs from its row")
+        if ((which[1:] == which[:-1]) & (col[1:] <= col[:-1])).any():
+            raise Irregular("cells out of order")
+        self.max_row = max(self.max_row, int(rownum[-1]))
+        self.max_col = max(self.max_col, int(col.max()) + 1)
+        span = self.max_row * max(self.max_col, 1)
+        if span > opts.max_cells:
+            raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
+                             cells=f"{max(self.cells, span):,}", limit=f"{opts.max_cells:,}")
+        # the tags after the cell's own (k: the cell's "<" in lt)
+        k = np.flatnonzero(is_c & (c2 == 32))
+        if P:
+            k = np.flatnonzero(ok)[k]
+        nxt, t_tag, t_end = (lt_ext[k + j] for j in (1, 2, 3))
+        gt = nxt - 1
+        if not (a[gt] == 62).all():
+            raise Irregular("text between tags")
+        tail = W[gt - 7]                                              # the tag's last 8 bytes
+        closed = (tail >> 48) & 255 == 47                             # <c …/>
+        fast_s = (tail >> 8 == _word(b' t="s">')) & _is(W, nxt, b"<" + p + b"v>") \
+            & _is(W, t_tag, b"</" + p + b"v>")
+        inl = (tail >> 8 == _word(b'neStr">')) & _is(W, np.maximum(gt - 14, 0), b' t="inli') \
+            & _is(W, nxt, b"<" + p + b"is><" + p + b"t")
+        t2 = a[t_tag + 2 + P]
+        t_plain = t2 == 62
+        t_pres = t2 == 32
+        inl &= (t_plain | t_pres) & _is(W, t_end, b"</" + p + b"t></" + p + b"is>")
+        cand = np.flatnonzero(inl & t_pres)
+        if cand.size:
+            want = b"<" + p + b't xml:space="preserve">'
+            inl[cand] = [part[t:t + len(want)] == want for t in t_tag[cand].tolist()]
+        ts = np.where(t_plain, t_tag + 3 + P, t_tag + 24 + P)
+        # text Python reads: CR, _x escapes, character references, edge whitespace without preserve
+        flag = _positions(part, a, n)
+        hard = np.zeros(nc, bool)
+        amp = np.zeros(nc, bool)
+        if flag.size:
+            ch = a[flag]
+            at_cell = np.searchsorted(cell, flag, side="right") - 1
+            in_cell = at_cell >= 0
+            is_amp = ch == 38
+            amp[at_cell[in_cell & is_amp]] = True
+            odd = in_cell & ((ch == 13) | ((ch == 95) & (a[flag + 1] == 120)) | (is_amp & (a[flag + 1] == 35)))
+            hard[at_cell[odd]] = True
+        e0, e1 = a[ts], a[t_end - 1]
+        edge = t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
+        inl &= ~hard & ~edge
+        empty_body = ~closed & _is(W, nxt, b"</" + p + b"c>")          # <c …></c>
+        fast_n = np.zeros(nc, bool) if self.want_raw else \
+            self._plain_numbers(a, W, cs + 4 + nlet + ndig[which], nxt, t_tag, p)
+        slow = ~(fast_s | inl | closed | empty_body | fast_n)
+
+        pieces, where, raw = [], [], {}
+        si = np.flatnonzero(fast_s)
+        if si.size:
+            sst, lengths = self.book.shared()
+            vs = nxt[si] + 3 + P
+            L = t_tag[si] - vs
+            if (L < 1).any() or (L > 9).any():
+                raise Irregular("shared index")
+            sidx = np.zeros(si.size, np.int64)
+            for j in range(9):
+                ch = a[vs + j].astype(np.int64)
+                on = j < L
+                if ((ch < 48) | (ch > 57))[on].any():
+                    raise Irregular("shared index")
+                sidx = np.where(on, sidx * 10 + ch - 48, sidx)
+            if (sidx >= len(lengths)).any():
+                raise Irregular("shared index")
+            self.referenced += int(lengths[sidx].sum())
+            if self.referenced > opts.max_uncompressed_bytes:
+                from validators.read.archive import _mb
+
+                raise InputError("archive-amplified", self.shown, part=self.info.filename,
+                                 size_mb=_mb(self.referenced), limit_mb=opts.max_uncompressed_mb)
+            pieces.append(sst.take(pa.array(sidx)))
+            where.append(si)
+        ii = np.flatnonzero(inl)
+        if ii.size:
+            has_amp = amp[ii]
+            plain_ii = ii[~has_amp]
+            if plain_ii.size:
+                pieces.append(_spans(part, ts[plain_ii], t_end[plain_ii]))
+                where.append(plain_ii)
+            amp_ii = ii[has_amp]
+            if amp_ii.size:
+                texts, good = _named_entities(_spans(part, ts[amp_ii], t_end[amp_ii]))
+                slow[amp_ii[~good]] = True
+                pieces.append(texts.filter(pa.array(good)) if not good.all() else texts)
+                where.append(amp_ii[good])
+        ni = np.flatnonzero(fast_n)
+        if ni.size:
+            texts, bad = _numbers(_spans(part, nxt[ni] + 3 + P, t_tag[ni]))
+            if bad is not None:
+                slow[ni[bad]] = True
+                texts, ni = texts.filter(pa.array(~bad)), ni[~bad]
+            pieces.append(texts)
+            where.append(ni)
+        sl = np.flatnonzero(slow)
+        if sl.size:
+            from validators.read.excel import cell_text
+
+            ends = np.append(cell[1:], n)
+            vals = [_cell_value(part[s:e], p, self.book, self.book.plain_styles())
+                    for s, e in zip(cell[sl].tolist(), ends[sl].tolist(), strict=True)]
+            base = sum(len(x) for x in pieces)
+            raw = {base + j: v for j, v in enumerate(vals) if not isinstance(v, str)}
+            pieces.append(pa.array([v if isinstance(v, str) else cell_text(v) for v in vals], pa.string()))
+            where.append(sl)
+        if not pieces:
+            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()), {})
+        text = pa.concat_arrays([x.cast(pa.string()) if x.type != pa.string() else x for x in pieces])
+        order = np.concatenate(where)
+        nonempty = pc.greater(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
+        if not nonempty.all():
+            keep = np.flatnonzero(nonempty)
+            if raw:
+                new = np.full(len(text), -1, np.int64)
+                new[keep] = np.arange(keep.size)
+                raw = {int(new[j]): v for j, v in raw.items() if new[j] >= 0}
+            text, order = text.take(pa.array(keep)), order[keep]
+        return Scanned(rows[order], col[order], text, raw)
+
+
+_NAMED_BYTES = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")]
+
+
+def _word(b: bytes) -> int:
+    return int.from_bytes(b, "little")
+
+
+def _is(W, pos, const: bytes):
+    """Whether the bytes at each of ``pos`` are ``const`` (a word or two per position)."""
+    out = None
+    for off in range(0, len(const), 8):
+        piece = const[off:off + 8]
+        w = W[pos + off] if off else W[pos]
+        if len(piece) < 8:
+            w = w & ((1 << (8 * len(piece))) - 1)
+        hit = w == _word(piece)
+        out = hit if out is None else out & hit
+    return out
+
+
+_NUMBER_TEXT = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
+
+
+def _numbers(values):
+    """Number cells' ``<v>`` texts as :func:`~validators.read.excel.cell_text` gives calamine's
+    floats: integers below 1e15 in C, others in Python; (texts, which are no plain number or None)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from validators.read.excel import cell_text
+
+    ok = pc.match_substring_regex(values, _NUMBER_TEXT).to_numpy(zero_copy_only=False)
+    bad = None if ok.all() else ~ok
+    num = pc.cast(pc.if_else(pa.array(ok), values, "0"), pa.float64()).to_numpy()
+    whole = (np.floor(num) == num) & (np.abs(num) < 1e15)
+    out = pc.cast(pa.array(np.where(whole, num, 0).astype(np.int64)), pa.string())
+    if not whole.all():
+        other = np.flatnonzero(~whole)
+        texts = [cell_text(float(v)) for v in num[other].tolist()]
+        pos = np.full(len(num), -1, np.int64)
+        pos[other] = np.arange(other.size)
+        out = pa.concat_arrays([out, pa.array(texts, pa.string())]).take(
+            pa.array(np.where(pos >= 0, len(num) + pos, np.arange(len(num)))))
+    return out, bad
+
+
+def _find_all(part: bytes, ch: bytes, a=None):
+    """Positions of the byte ``ch`` in ``part``: memchr while they are few, else one numpy pass."""
+    import numpy as np
+
+    hits, i = [], part.find(ch)
+    while i >= 0 and len(hits) < 4096:
+        hits.append(i)
+        i = part.find(ch, i + 1)
+    if i >= 0:
+        if a is None:
+            a = np.frombuffer(part, np.uint8)
+        return np.flatnonzero(a[:len(part)] == ch[0])
+    return np.array(hits, dtype=np.int64)
+
+
+def _charrefs(part: bytes) -> bytes:
+    """``part`` with its decimal character references to non-ASCII characters (``&#23454;``, as
+    some writers store all Chinese text) replaced by their UTF-8 bytes, in numpy.  Such a character
+    is never markup, whitespace or part of an ``_xHHHH_`` escape, so reading the block after the
+    replacement gives the text calamine gives; other references stay for the Python path."""
+    import numpy as np
+
+    a = np.frombuffer(part, np.uint8)
+    amp = _find_all(part, b"&", a)
+    amp = amp[amp < len(part) - 1]
+    if not amp.size:
+        return part
+    ref = amp[a[amp + 1] == 35]
+    if ref.size < 16:
+        return part
+    a = np.frombuffer(part + b"\0" * 12, np.uint8)
+    val = np.zeros(ref.size, np.int64)
+    ndig = np.zeros(ref.size, np.int64)
+    live = np.ones(ref.size, bool)
+    for j in range(7):
+        ch = a[ref + 2 + j].astype(np.int64)
+        live &= (ch >= 48) & (ch <= 57)
+        val = np.where(live, val * 10 + ch - 48, val)
+        ndig += live
+    ok = (ndig > 0) & (a[ref + 2 + ndig] == 59) & (val >= 0x80) & (val <= 0x10FFFF) \
+        & ((val < 0xD800) | (val > 0xDFFF))
+    ref, val, length = ref[ok], val[ok], ndig[ok] + 3
+    if not ref.size:
+        return part
+    nb = 2 + (val >= 0x800) + (val >= 0x10000)
+    lead = np.where(nb == 2, 0xC0 | (val >> 6), np.where(nb == 3, 0xE0 | (val >> 12), 0xF0 | (val >> 18)))
+    out = np.frombuffer(part, np.uint8).copy()
+    out[ref] = lead
+    for k in (1, 2, 3):
+        has = nb > k
+        shift = 6 * (nb[has] - 1 - k)
+        out[ref[has] + k] = 0x80 | ((val[has] >> shift) & 0x3F)
+    drop = length - nb
+    idx = np.repeat(ref + nb, drop) + (np.arange(int(drop.sum())) - np.repeat(np.cumsum(drop) - drop, drop))
+    keep = np.ones(len(part), bool)
+    keep[idx] = False
+    return out[keep].tobytes()
+
+
+def _positions(part: bytes, a, n: int):
+    """Sorted positions of the bytes that make a text need more than a copy: ``&``, CR and ``_``
+    (of ``_x``).  Few in real sheets: found with ``bytes.find`` (memchr) unless there are many."""
+    import numpy as np
+
+    found = [f for f in (_find_all(part, ch, a) for ch in (b"&", b"\r", b"_")) if f.size]
+    if not found:
+        return np.zeros(0, np.int64)
+    return np.sort(np.concatenate(found))
+
+
+def _named_entities(texts):
+    """(``texts`` with the five named entities replaced, which of them had no other ``&``)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    total = pc.count_substring(texts, "&").to_numpy()
+    known = sum(pc.count_substring(texts, e).to_numpy() for e, _c in _NAMED_BYTES)
+    for e, c in _NAMED_BYTES:      # &amp; last: "&amp;lt;" stays "&lt;"
+        texts = pc.replace_substring(texts, e, c)
+    return texts, np.asarray(total == known)
+
+
+def _spans(part: bytes, starts, ends):
+    """Arrow strings ``part[s:e]`` for increasing, non-overlapping spans: an array over the block
+    whose values are the spans and the gaps between them, of which the spans are taken (one copy)."""
+    import numpy as np
+    import pyarrow as pa
+
+    m = len(starts)
+    offsets = np.empty(2 * m + 1, np.int64)
+    offsets[0:-1:2] = starts
+    offsets[1::2] = ends
+    offsets[-1] = ends[-1] if m else 0
+    whole = pa.Array.from_buffers(pa.large_binary(), 2 * m, [None, pa.py_buffer(offsets), pa.py_buffer(part)])
+    try:
+        return whole.take(pa.array(np.arange(0, 2 * m, 2))).cast(pa.large_string())
+    except pa.ArrowInvalid as exc:
+        raise Irregular("utf-8") from exc
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+
+
+def merge_refs(book: Book, member: str, shown: str, limit: int) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged blocks as 0-based ``(row0, col0, row1, col1)``.  ``<mergeCells>`` follows
+    the sheet data, so the member is inflated to its end; only the last few megabytes are kept and
+    searched, from the last ``</sheetData>`` on (a longer tail goes to calamine)."""
+    from validators.read.archive import _col_number
+
+    window: list[bytes] = []
+    held = 0
+    for piece in inflate(book.zf, book.infos[member], shown, limit):
+        window.append(piece)
+        held += len(piece)
+        while held - len(window[0]) >= _TAIL:
+            held -= len(window.pop(0))
+    data = b"".join(window)
+    end = data.rfind(b"sheetData>")
+    if end < 0:
+        raise Irregular("sheet data end not in the last megabytes")
+    out = []
+    for c0, r0, c1, r1 in _MERGE.findall(data, end):
+        c1, r1 = (c1, r1) if c1 else (c0, r0)
+        out.append((int(r0) - 1, _col_number(c0) - 1, int(r1) - 1, _col_number(c1) - 1))
+    return sorted(set(out))
+
+
+_TAIL = 4 << 20
