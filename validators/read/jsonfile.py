@@ -246,7 +246,12 @@ class _Survey:
         if loc and "handling_hours" not in mapping and any(
                 isinstance(r, dict) and isinstance(r.get(loc), list) for _n, r in self.head):
             mapping["handling_hours"] = f"{loc}[].time"
-        field_of = {label: canon for canon, label in mapping.items()}
+        problems = self.problems({label: canon for canon, label in mapping.items()})
+        return Table(path, None, mapping, unknown, 0, _json_chunks,
+                     problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+
+    def problems(self, field_of: dict[str, str]) -> list[dict]:
+        """The reading problems met (in record order); ``field_of`` maps a key to its element."""
         problems = list(self.malformed)
         for item in self.odd:
             if len(item) == 2:
@@ -255,8 +260,7 @@ class _Survey:
                 n, key, where_key = item
                 problems.append(record(JSON_DUPLICATE_KEY, row=n, field=field_of.get(where_key),
                                        value=key, params={"key": key}))
-        return Table(path, None, mapping, unknown, 0, _json_chunks,
-                     problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+        return problems
 
 
 def _hooked_loads(survey: "_Survey"):
@@ -283,7 +287,7 @@ _PLAIN_TYPES = frozenset((str, type(None)))
 
 def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
     flag = _SurrogateFlag()
-    spill = tables = None
+    spill = tables = plain = None
     fast = None
     if lines and enc == "utf-8":
         fast = _fast_lines(real_path, keep=os.path.getsize(real_path) <= _KEEP_BYTES)
@@ -301,12 +305,9 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         arrow = (survey.plain and not survey.malformed and not stats["odd"] and enc == "utf-8")
         longest = stats["longest"]
     else:
-        fast = None
-        if enc == "utf-8" and not json_path:
-            fast = _fast_array(real_path, keep=os.path.getsize(real_path) <= _KEEP_BYTES)
-        if fast is not None:
-            survey, spill, tables = fast
-            arrow, longest = True, spill.longest if spill is not None else 0
+        plain = _plain_array(real_path) if enc == "utf-8" and not json_path else None
+        if plain is not None:
+            survey, arrow, longest = plain, False, 0
         else:
             survey, spill = _survey_document(real_path, enc, json_path, flag)
             arrow, longest = survey.plain, spill.longest
@@ -317,6 +318,10 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
             spill.remove()
         raise
     t.state = {"path": real_path, "encoding": enc, "lines": True, "surrogates": flag.found}
+    if not lines and plain is not None:
+        # records are cut and parsed as chunks() asks for them (read/base.py's read-ahead thread)
+        t.state.update(array_keys=list(survey.keys), profile=profile, opened=len(t.problems))
+        return t
     if spill is not None:
         # the chosen list, one record a line, is read on as JSON Lines; the file goes when no
         # table (nor a copy of one) holds it
@@ -368,11 +373,11 @@ class _Spill:
     Line breaks between the tokens of a record become spaces (inside a JSON string a raw line
     break is no JSON, and such a document never gets here)."""
 
-    def __init__(self, binary: bool = False):
+    def __init__(self):
         import tempfile
 
         fd, self.path = tempfile.mkstemp(prefix="sxcheck-json-", suffix=".jsonl")
-        self.fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.longest = 0
         self.pending: list[str] = []
         self._gone = weakref.finalize(self, _unlink, self.path)
@@ -384,12 +389,6 @@ class _Spill:
         self.pending.append(text)
         if len(self.pending) >= 1024:
             self._flush()
-
-    def write_lines(self, lines: list[bytes]) -> None:
-        """Records as UTF-8 JSON text holding no line break (a binary spill)."""
-        if lines:
-            self.longest = max(self.longest, max(map(len, lines)))
-            self.fh.write(b"\n".join(lines) + b"\n")
 
     def _flush(self) -> None:
         if self.pending:
@@ -558,6 +557,10 @@ class _Scanner:
     def elements(self) -> Iterator[Any]:
         """The elements of the list whose "[" comes next."""
         self.expect("[")
+        yield from self.items()
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the list whose "[" lies behind (up to its "]")."""
         if self.peek() == "]":
             self.pos += 1
             return
@@ -651,91 +654,330 @@ class _Scanner:
 # ------------------------------------------------------------- plain arrays, split at the bytes
 
 _FAST_BLOCK = 8 << 20
-_KEEP_BYTES = 384 << 20    # a document up to this size keeps its records as Arrow tables (no spill)
-_BETWEEN = re.compile(rb"\}[ \t\r\n]*,[ \t\r\n]*\{")
-_ESCAPED_QUOTE = re.compile(rb'\\+"')
+_HEAD_BLOCK = 1 << 20       # enough for the first 100 records of the usual export
+_KEEP_BYTES = 384 << 20    # a JSON Lines file up to this size keeps its records as Arrow tables
+_BETWEEN = re.compile(rb"\}[ \t\r\n]*(,)[ \t\r\n]*\{")
+_BLANK = b" \t\r\n"
+_MIX = 0x9E3779B97F4A7C15
 
 
 class _Irregular(Exception):
     """Not an array of flat objects of strings and nulls: the exact scan reads the document."""
 
 
-def _fast_array(real_path: str, keep: bool) -> tuple[_Survey, _Spill | None, list | None] | None:
-    """A UTF-8 document that is one array of flat objects holding strings and nulls only (the
-    usual export): its survey and spill without decoding the records in Python.
+def _plain_array(real_path: str) -> _Survey | None:
+    """The survey of a UTF-8 document that looks like one array of flat objects holding strings
+    and nulls (the usual export), or None: its first 100 records decoded in Python, and every key
+    of the document proven to be one of theirs (:func:`_keys_known`), so that the header is known
+    before the records are read.  ``chunks()`` then cuts and parses the records block by block
+    (:func:`_array_chunks`); whatever they hold that is not plain is read from there on exactly."""
+    import numpy as np
 
-    The array is cut into records at each ``}``, ``,``, ``{`` (blanks between): a cut inside a
-    string or inside a nested value leaves records that are no JSON, and a missed one a line
-    holding two, so Arrow's JSON reader, reading the spill through once with the first record's
-    keys as its string schema (no other key, no key twice, no other value type allowed), proves
-    the cuts right or sends the file to the exact scan (None).  A raw line break inside a string
-    is no JSON either: line breaks become spaces only once every one is seen to lie outside the
-    strings.
-
-    With ``keep`` the records are parsed block by block as they are cut and kept as Arrow tables
-    (survey, None, tables); else they are spilled to JSON Lines and read through once (survey,
-    spill, None)."""
-    import pyarrow as pa
-
-    survey, spill = _Survey(), None if keep else _Spill(binary=True)
-    tables: list | None = [] if keep else None
+    survey = _Survey()
+    loads = _hooked_loads(survey)
     try:
         with open(real_path, "rb") as fh:
-            data = fh.read(_FAST_BLOCK).lstrip(b" \t\r\n")
+            data = fh.read(_HEAD_BLOCK).lstrip(_BLANK)
             if not data.startswith(b"["):
-                raise _Irregular
-            data = data[1:].lstrip(b" \t\r\n")
-            eof = False
-            while not eof:
-                more = fh.read(_FAST_BLOCK)
-                eof = not more
+                return None
+            data = data[1:]
+            while True:
+                more = fh.read(max(_HEAD_BLOCK, len(data)))
                 data += more
-                cuts = _outside_strings(data, [m.span() for m in _BETWEEN.finditer(data)])
-                if eof:
-                    tail = data.rstrip(b" \t\r\n")
-                    if not tail.endswith(b"]"):
-                        raise _Irregular
-                    cuts.append((len(tail[:-1].rstrip(b" \t\r\n")) - 1, len(data) + 1))
-                elif not cuts:
-                    continue                       # no record ends in the bytes yet: read on
-                body = data[:cuts[-1][0] + 1]
-                if not _utf8(body):
-                    raise _Irregular
-                if b"\\" in body and _ESCAPED_SURROGATE_B.search(body):
-                    raise _Irregular
-                if b"\n" in body or b"\r" in body:
-                    _breaks_outside_strings(body)
-                    body = body.replace(b"\n", b" ").replace(b"\r", b" ")
-                starts = [0] + [b - 1 for _a, b in cuts[:-1]]
-                records = [body[s:a + 1] for s, (a, _b) in zip(starts, cuts, strict=True)]
-                if not records[-1]:
-                    raise _Irregular
-                take = max(0, 100 - survey.count)
-                for rec in records[:take]:
-                    survey.add(survey.count + 1, json.loads(rec))
-                survey.count += max(0, len(records) - take)
-                if not survey.plain or not isinstance(survey.head[0][1], dict) or survey.seen_dups[0]:
-                    raise _Irregular
-                if tables is None:
-                    spill.write_lines(records)
-                else:
-                    lines = b"\n".join(records) + b"\n"
-                    tables.append(_arrow_reads(pa.BufferReader(lines), list(survey.head[0][1]), len(records),
-                                               max(map(len, records)), keep=True))
-                data = data[cuts[-1][1] - 1:]
-        if spill is not None:
-            spill.close()
-            _arrow_reads(spill.path, list(survey.head[0][1]), survey.count, spill.longest)
-    except (_Irregular, ValueError, RecursionError):
-        if spill is not None:
-            spill.remove()
+                cuts = _cuts(data, _real_quotes(data))
+                if len(cuts) >= 100 or not more:
+                    break
+        ends = [a + 1 for a, _c, _b in cuts[:100]]
+        starts = [0] + [b for _a, _c, b in cuts[:99]]
+        if len(cuts) < 100:                         # the whole array is in the bytes read
+            tail = data.rstrip(_BLANK)
+            if not tail.endswith(b"]"):
+                return None
+            ends.append(len(tail[:-1].rstrip(_BLANK)))
+        for s, e in zip(starts, ends, strict=True):
+            survey.add(survey.count + 1, loads(data[s:e].decode("utf-8")))
+        if (not survey.count or not survey.plain or not isinstance(survey.head[0][1], dict)
+                or survey.seen_dups[0]):
+            return None
+        head = data[:ends[-1]]
+        quotes = _real_quotes(head)
+        if quotes.size % 2:
+            return None
+        opening, closing = _key_spans(np.frombuffer(head + b"\0", dtype=np.uint8), quotes)
+        known = {head[o + 1:c] for o, c in zip(opening.tolist(), closing.tolist(), strict=True)}
+        if not known or not _keys_known(real_path, known):
+            return None
+    except (UnicodeError, ValueError, RecursionError):
         return None
-    except BaseException:
-        if spill is not None:
-            spill.remove()
-        raise
-    survey.spill = spill
-    return survey, spill, tables
+    return survey
+
+
+def _real_quotes(data: bytes) -> Any:
+    """Positions of the quotes that open or close the strings of ``data`` (valid JSON text that
+    starts outside any string): every ``"`` but those an odd run of backslashes escapes."""
+    import numpy as np
+
+    arr = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(arr == 34)
+    if b"\\" in data:
+        back = np.flatnonzero(arr == 92)
+        first = np.ones(back.size, dtype=bool)
+        first[1:] = np.diff(back) != 1
+        run_start = np.maximum.accumulate(np.where(first, np.arange(back.size), 0))
+        escapes = back[(np.arange(back.size) - run_start) % 2 == 0]     # each escapes the next byte
+        escapes = escapes[escapes + 1 < arr.size]
+        quotes = np.setdiff1d(quotes, escapes[arr[escapes + 1] == 34] + 1, assume_unique=True)
+    return quotes
+
+
+def _cuts(data: bytes, quotes) -> list[tuple[int, int, int]]:
+    """(``}``, ``,``, ``{``) of each ``}, {`` outside the strings of ``data`` (which starts
+    outside any): those after an even number of the string quotes ``quotes``."""
+    import numpy as np
+
+    found = [(m.start(), m.start(1), m.end() - 1) for m in _BETWEEN.finditer(data)]
+    if not found:
+        return found
+    outside = np.searchsorted(quotes, np.array([a for a, _c, _b in found]), side="right") % 2 == 0
+    return [cut for cut, keep in zip(found, outside.tolist(), strict=True) if keep]
+
+
+def _key_spans(arr, quotes) -> tuple[Any, Any]:
+    """(opening, closing) quote of each key among the strings ``quotes`` delimit (an even count,
+    from outside any string; ``arr`` has a byte past the last): the strings a colon follows,
+    blanks allowed between."""
+    import numpy as np
+
+    opening, closing = quotes[0::2], quotes[1::2]
+    after = closing + 1
+    nxt = arr[after]
+    blank = nxt <= 32          # a blank (any other control byte outside the strings is no JSON)
+    while blank.any():                              # "key" : value — rare: step over the blanks
+        after = np.where(blank, after + 1, after)
+        nxt = arr[np.minimum(after, arr.size - 1)]
+        blank &= (nxt <= 32) & (after < arr.size - 1)
+    is_key = nxt == 58
+    return opening[is_key], closing[is_key]
+
+
+_LOW_BYTES = [(1 << (8 * r)) - 1 for r in range(8)] + [(1 << 64) - 1]
+
+
+def _key_words(words, opening, closing) -> tuple[Any, Any, Any]:
+    """Each key's length, first and last 8 bytes as little-endian words (``words[i]`` is the
+    word starting at byte ``i``; the first zero past a shorter key's end, the last zero for it):
+    together all the bytes of a key up to 16 long."""
+    import numpy as np
+
+    length = closing - opening - 1
+    low = np.array(_LOW_BYTES, dtype=np.uint64)
+    first = words[opening + 1] & low[np.minimum(length, 8)]
+    last = np.where(length > 8, words[np.maximum(closing - 8, 0)], np.uint64(0))
+    return length, first, last
+
+
+def _middle_words(words, opening, length, i: int) -> Any:
+    """Word ``i`` of the bytes between a key's first and last 8 (zero past them)."""
+    import numpy as np
+
+    low = np.array(_LOW_BYTES, dtype=np.uint64)
+    return words[opening + 9 + 8 * i] & low[np.clip(length - 16 - 8 * i, 0, 8)]
+
+
+def _mix(length, parts: list) -> Any:
+    import numpy as np
+
+    h = length.astype(np.uint64)
+    for w in parts:
+        h = (h * np.uint64(_MIX)) ^ w
+    return h
+
+
+def _keys_known(real_path: str, known: set[bytes]) -> bool:
+    """Whether every key of the document (any string a colon follows, nested objects included)
+    is one of ``known``, as written there (raw bytes), assuming the document is valid JSON: one
+    that is not gives its error when it is read, whatever its keys.
+
+    Vectorised over blocks: the string quotes, the keys among the strings, each key's length and
+    first and last 8 bytes looked up among the known keys' by a hash and compared, and the bytes
+    between compared for the keys longer than 16."""
+    import numpy as np
+
+    longest = max(len(k) for k in known)
+    middles = max(0, (longest - 16 + 7) // 8)
+    pad = b"\0" * (longest + 16)
+    keys = list(known)
+    kbytes = b"".join(b"\0" + k + pad for k in keys)
+    kopen = np.cumsum([0] + [1 + len(k) + len(pad) for k in keys[:-1]])
+    kview = np.ndarray(shape=(len(kbytes) - 7,), dtype="<u8", buffer=kbytes, strides=(1,))
+    klen, kfirst, klast = _key_words(kview, kopen, kopen + np.array([len(k) + 1 for k in keys]))
+    kmid = [_middle_words(kview, kopen, klen, i) for i in range(middles)]
+    khash = _mix(klen, (kfirst, klast))
+    order = np.argsort(khash)
+    ksorted = khash[order]
+    with open(real_path, "rb") as fh:
+        tail = b""
+        while True:
+            block = fh.read(_FAST_BLOCK)
+            data = tail + block
+            quotes = _real_quotes(data)
+            if block:
+                cut = (quotes.size - 1) // 2 * 2     # the last opening quote: strings before it are whole
+                if cut <= 0:
+                    tail = data
+                    continue
+                tail = data[quotes[cut]:]
+                quotes = quotes[:cut]
+            elif quotes.size % 2:
+                return False
+            padded = data + pad
+            arr = np.frombuffer(padded, dtype=np.uint8)
+            opening, closing = _key_spans(arr, quotes)
+            if opening.size:
+                words = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+                length, first, last = _key_words(words, opening, closing)
+                if int(length.max()) > longest:
+                    return False
+                at = np.minimum(np.searchsorted(ksorted, _mix(length, (first, last))), ksorted.size - 1)
+                which = order[at]
+                if not ((klen[which] == length).all() and (kfirst[which] == first).all()
+                        and (klast[which] == last).all()):
+                    return False
+                long = np.flatnonzero(length > 16)
+                for i in range(middles):
+                    if not (kmid[i][which[long]] == _middle_words(words, opening[long], length[long], i)).all():
+                        return False
+            if not block:
+                return True
+
+
+def _array_chunks(table: Table) -> Iterator[Any]:
+    """The records of a plain array (``_plain_array`` said so at opening), cut into JSON Lines
+    block by block at each ``}, {`` outside the strings and parsed by Arrow's JSON reader with the
+    keys as a string schema: no other key, no key twice, no other value type.  From the first
+    block Arrow refuses (or that is no UTF-8, holds a raw line break inside a string or an
+    escaped surrogate) the exact scan reads on, record by record, numbering on from there: records
+    are independent, so the frames, row numbers and reading problems are those of the exact read,
+    and a document that is no JSON raises the whole read's error."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+    from validators.read.frames import TextFrames
+
+    cfg = table.state
+    schema = pa.schema([(k, pa.string()) for k in cfg["array_keys"]])
+    parse = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    labels = list(table.columns.values())
+    names = _frame_names(table)
+    frames = TextFrames(names)
+    row = 1
+    with open(cfg["path"], "rb") as fh:
+        data = fh.read(_FAST_BLOCK)
+        offset = len(data) - len(data.lstrip(_BLANK)) + 1          # past the "["
+        data = data[offset:]
+        eof = False
+        while not eof:
+            more = fh.read(_FAST_BLOCK)
+            eof = not more
+            data += more
+            try:
+                cut = _plain_block(data, eof)
+                if cut is None:
+                    continue
+                body, count, used = cut
+                block = pj.read_json(pa.BufferReader(pa.py_buffer(body)), parse_options=parse,
+                                     read_options=pj.ReadOptions(use_threads=False, block_size=len(body) + 64))
+                if block.num_rows != count:
+                    raise _Irregular
+            except (_Irregular, pa.ArrowException, ValueError):
+                yield from _array_rest(table, frames, offset, row)
+                return
+            columns = []
+            for col in block.select(labels).columns:
+                col = col.combine_chunks()
+                empty = pc.equal(col, "")
+                columns.append(pc.if_else(empty, None, col) if pc.any(empty).as_py() else col)
+            done = 0
+            while done < count:
+                take = min(count - done, CHUNK_ROWS - len(frames))
+                frames.add({n: c.slice(done, take) for n, c in zip(names, columns, strict=True)},
+                           range(row + done, row + done + take))
+                done += take
+                if len(frames) >= CHUNK_ROWS:
+                    yield frames.frame()
+                    frames = TextFrames(names)
+            row += count
+            offset += used
+            data = data[used:]
+    if len(frames):
+        yield frames.frame()
+
+
+def _plain_block(data: bytes, eof: bool) -> tuple[bytearray, int, int] | None:
+    """The whole records at the start of ``data`` (which starts at a record) as JSON Lines text,
+    their count and the bytes they used (up to the next record); None when no record ends in
+    ``data`` yet.  Raises :class:`_Irregular` on what Arrow must not see."""
+    import numpy as np
+
+    quotes = _real_quotes(data)
+    cuts = _cuts(data, quotes)
+    if eof:
+        tail = data.rstrip(_BLANK)
+        end = len(tail[:-1].rstrip(_BLANK))
+        if not tail.endswith(b"]") or not end or data[end - 1] != 125:
+            raise _Irregular
+        used = len(data)
+    elif not cuts:
+        return None
+    else:
+        end, used = cuts[-1][0] + 1, cuts[-1][2]
+        cuts = cuts[:-1]
+    body = bytearray(data[:end])
+    if not _utf8(body) or (b"\\" in body and _ESCAPED_SURROGATE_B.search(body)):
+        raise _Irregular
+    arr = np.frombuffer(body, dtype=np.uint8)
+    if b"\n" in body or b"\r" in body:
+        breaks = np.flatnonzero((arr == 10) | (arr == 13))
+        if (np.searchsorted(quotes, breaks, side="right") % 2).any():
+            raise _Irregular                        # a raw line break inside a string is no JSON
+        arr[breaks] = 32
+    arr[np.array([c for _a, c, _b in cuts], dtype=np.int64)] = 10
+    return body, len(cuts) + 1, used
+
+
+def _array_rest(table: Table, frames, offset: int, row: int) -> Iterator[Any]:
+    """The records from byte ``offset`` (record ``row``) on, read exactly: decoded one by one by
+    the scanner (each value as the whole read converts it, repeated keys and records that are no
+    object noted as reading problems); a document the scanner cannot take is read whole, which
+    raises its error (or, never expected, gives the records to read on with)."""
+    cfg = table.state
+    survey = _Survey()
+    decoder = json.JSONDecoder(parse_int=str, object_pairs_hook=_pairs_hook(survey.seen_dups))
+    scan = _Scanner(cfg["path"], "utf-8", decoder, None, survey.seen_dups)
+    scan.fh.seek(offset)
+    late = None
+
+    def records() -> Iterator[tuple[int, Any]]:
+        nonlocal late
+        n = row
+        try:
+            for rec in scan.items():
+                survey.add(n, rec)
+                yield n, rec
+                n += 1
+            scan.finish()
+        except (_Fallback, UnicodeError, RecursionError, ValueError):
+            whole = _open_loaded(table.source, cfg["path"], "utf-8", False, cfg["profile"], None)
+            late = whole.problems[cfg["opened"]:]
+            yield from whole.state["records"][n - 1:]
+        finally:
+            scan.close()
+
+    yield from _record_frames(table, records(), frames, surrogates=True)
+    if not cfg.get("late"):
+        cfg["late"] = True
+        field_of = {label: canon for canon, label in table.columns.items()}
+        table.problems.extend(late if late is not None else survey.problems(field_of))
 
 
 def _fast_lines(real_path: str, keep: bool) -> tuple[_Survey, list | None, int] | None:
@@ -789,24 +1031,6 @@ def _fast_lines(real_path: str, keep: bool) -> tuple[_Survey, list | None, int] 
     return survey, [table] if keep else None, longest
 
 
-def _outside_strings(data: bytes, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The cuts (spans of ``}``, ``,``, ``{``) that lie outside the strings of ``data``, which
-    starts outside any: those after an even number of real quotes (quotes no odd run of
-    backslashes escapes)."""
-    out = []
-    odd = 0
-    pos = 0
-    for a, b in cuts:
-        quotes = data.count(b'"', pos, a)
-        if quotes and data.find(b"\\", pos, a) >= 0:
-            quotes -= sum((m.end() - m.start()) % 2 == 0 for m in _ESCAPED_QUOTE.finditer(data, pos, a))
-        odd ^= quotes & 1
-        if not odd:
-            out.append((a, b))
-        pos = a
-    return out
-
-
 def _utf8(data: bytes) -> bool:
     """Whether ``data`` is valid UTF-8 (Arrow's check of a string array viewing it, no copy)."""
     import pyarrow as pa
@@ -818,27 +1042,6 @@ def _utf8(data: bytes) -> bool:
     except pa.ArrowInvalid:
         return False
     return True
-
-
-def _breaks_outside_strings(body: bytes) -> None:
-    """Raise :class:`_Irregular` unless every \\n and \\r of ``body`` (which starts outside any
-    string) lies outside the strings: after an even number of quotes no odd run of backslashes
-    escapes."""
-    import numpy as np
-
-    arr = np.frombuffer(body, dtype=np.uint8)
-    quotes = np.flatnonzero(arr == 34)
-    if b"\\" in body:
-        back = np.flatnonzero(arr == 92)
-        first = np.ones(back.size, dtype=bool)
-        first[1:] = np.diff(back) != 1
-        run_start = np.maximum.accumulate(np.where(first, np.arange(back.size), 0))
-        escapes = back[(np.arange(back.size) - run_start) % 2 == 0]     # each escapes the next byte
-        escapes = escapes[escapes + 1 < arr.size]
-        quotes = np.setdiff1d(quotes, escapes[arr[escapes + 1] == 34] + 1, assume_unique=True)
-    breaks = np.flatnonzero((arr == 10) | (arr == 13))
-    if (np.searchsorted(quotes, breaks, side="right") % 2).any():
-        raise _Irregular
 
 
 def _arrow_reads(source, keys: list[str], count: int, longest: int, keep: bool = False):
@@ -960,10 +1163,13 @@ def _json_value(canonical: str, v: Any) -> Any:
 
 
 def _json_chunks(table: Table) -> Iterator[Any]:
-    from validators.read.frames import SLICE_ROWS, TextFrames, texts
+    from validators.read.frames import TextFrames
 
     cfg = table.state
     done = 0
+    if "array_keys" in cfg:
+        yield from _array_chunks(table)
+        return
     if cfg.get("arrow_block"):
         try:
             for frame in _jsonl_arrow_chunks(table):
@@ -978,11 +1184,27 @@ def _json_chunks(table: Table) -> Iterator[Any]:
     else:
         records = ((n, _jsonl_record(line)) for n, line in _jsonl_lines(cfg["path"], cfg["encoding"], None)
                    if n > done)
-    hours_from_lobby = table.columns.get("handling_hours", "").endswith("[].time")
+    yield from _record_frames(table, records, TextFrames(_frame_names(table)), cfg.get("surrogates"))
+
+
+def _hours_from_lobby(table: Table) -> bool:
+    return table.columns.get("handling_hours", "").endswith("[].time")
+
+
+def _frame_names(table: Table) -> list[str]:
+    """The frame's columns: the elements, 办理时间 last when it is read from the 办理地点 list."""
+    lobby = _hours_from_lobby(table)
+    return [c for c in table.columns if not (lobby and c == "handling_hours")] + (["handling_hours"] if lobby else [])
+
+
+def _record_frames(table: Table, records: Iterator[tuple[int, Any]], frames, surrogates: bool) -> Iterator[Any]:
+    """Frames of decoded records ((number, record) pairs), filling ``frames`` (which may hold rows
+    already) up to ``CHUNK_ROWS`` a frame."""
+    from validators.read.frames import SLICE_ROWS, TextFrames, texts
+
+    hours_from_lobby = _hours_from_lobby(table)
     items = [(c, lbl) for c, lbl in table.columns.items() if not (hours_from_lobby and c == "handling_hours")]
-    surrogates = cfg.get("surrogates")
-    names = [c for c, _ in items] + (["handling_hours"] if hours_from_lobby else [])
-    frames = TextFrames(names)
+    names = frames.names
     while part := list(islice(records, min(SLICE_ROWS, CHUNK_ROWS - len(frames)))):
         recs = [rec if isinstance(rec, dict) else {} for _n, rec in part]
         columns = {}
