@@ -7,11 +7,14 @@ records, the reading problems.  A JSON document's records are spilled meanwhile 
 JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both cases: with Arrow's
 streaming JSON reader (an explicit string schema) when every record is an object of strings and
 nulls, else line by line in Python.  The usual export, a top-level array of such objects, is not
-decoded in Python at all: it is cut into records at the bytes and Arrow parses the records in
-the first pass (a document up to ``_KEEP_BYTES`` keeps the tables, a larger one is spilled).
+decoded in Python at all: opening decodes its first 100 records and scans the bytes once
+(vectorised) to prove every key of the document is one of theirs and to find the commas between
+the records; ``chunks()`` (so the read-ahead thread, while the checks run) cuts the records at
+those commas block by block and Arrow parses them; from a block Arrow refuses on, the records
+are decoded one by one as the exact scan does (same values, row numbers and reading problems).
 Whatever the streaming read cannot take as it is (a syntax or encoding error, an envelope
 repeating a key, a ``json_path`` through a list index) is read whole, as before, which raises the
-exact error.
+exact error (for a plain array, possibly only once its chunks are read).
 """
 from __future__ import annotations
 
