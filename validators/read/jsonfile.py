@@ -719,14 +719,15 @@ def _plain_array(real_path: str) -> tuple[_Survey, Any] | None:
     return survey, commas
 
 
-def _real_quotes(data: bytes) -> Any:
-    """Positions of the quotes that open or close the strings of ``data`` (valid JSON text that
-    starts outside any string): every ``"`` but those an odd run of backslashes escapes."""
+def _real_quotes(data, end: int | None = None) -> Any:
+    """Positions of the quotes that open or close the strings of ``data[:end]`` (valid JSON text
+    that starts outside any string): every ``"`` but those an odd run of backslashes escapes."""
     import numpy as np
 
-    arr = np.frombuffer(data, dtype=np.uint8)
+    end = len(data) if end is None else end
+    arr = np.frombuffer(data, dtype=np.uint8, count=end)
     quotes = np.flatnonzero(arr == 34)
-    if b"\\" in data:
+    if data.find(b"\\", 0, end) >= 0:
         back = np.flatnonzero(arr == 92)
         first = np.ones(back.size, dtype=bool)
         first[1:] = np.diff(back) != 1
@@ -820,14 +821,15 @@ class _KeyTable:
         self.order = np.argsort(khash)
         self.sorted = khash[self.order]
 
-    def scan(self, data: bytes, quotes, end: int) -> Any | None:
+    def scan(self, data: bytearray, quotes, end: int) -> Any | None:
         """The commas between objects in ``data[:end]`` (``quotes``: its string quotes, all
-        before ``end``), or None for an unknown key or a raw line break in a string."""
+        before ``end``; ``data`` ends with ``self.pad``), or None for an unknown key or a raw
+        line break in a string."""
         import numpy as np
 
-        padded = data + self.pad
+        padded = data
         arr = np.frombuffer(padded, dtype=np.uint8)
-        if b"\n" in data or b"\r" in data:
+        if data.find(b"\n", 0, end) >= 0 or data.find(b"\r", 0, end) >= 0:
             breaks = np.flatnonzero((arr[:end] == 10) | (arr[:end] == 13))
             if (np.searchsorted(quotes, breaks) % 2).any():
                 return None
@@ -881,27 +883,29 @@ def _scan_document(real_path: str, known: set[bytes]) -> Any | None:
     with open(real_path, "rb") as fh:
         tail = b""
         while True:
-            block = fh.read(_FAST_BLOCK)
-            data = tail + block
-            quotes = _real_quotes(data)
-            if block:
+            data = bytearray(len(tail) + _FAST_BLOCK + len(table.pad))    # zeros past what is read
+            data[:len(tail)] = tail
+            read = fh.readinto(memoryview(data)[len(tail):len(tail) + _FAST_BLOCK])
+            size = len(tail) + read
+            quotes = _real_quotes(data, size)
+            if read:
                 cut = (quotes.size - 1) // 2 * 2     # the last opening quote: strings before it are whole
                 if cut <= 0:
-                    tail = data
+                    tail = bytes(data[:size])
                     continue
                 end = int(quotes[cut])
-                tail = data[end:]
+                tail = bytes(data[end:size])
                 quotes = quotes[:cut]
             elif quotes.size % 2:
                 return None
             else:
-                end = len(data)
+                end = size
             found = table.scan(data, quotes, end)
             if found is None:
                 return None
             commas.append(found + base)
             base += end
-            if not block:
+            if not read:
                 return np.concatenate(commas)
 
 
@@ -945,20 +949,23 @@ def _array_chunks(table: Table) -> Iterator[Any]:
         return row + n
 
     with open(cfg["path"], "rb") as fh:
-        data = fh.read(_FAST_BLOCK)
-        offset = len(data) - len(data.lstrip(_BLANK)) + 1          # the file offset of data[0]: past the "["
-        data = data[offset:]
+        rest = fh.read(_FAST_BLOCK)
+        offset = len(rest) - len(rest.lstrip(_BLANK)) + 1          # the file offset of data[0]: past the "["
+        rest = rest[offset:]                                       # read, not yet parsed
         first = 0                                                  # commas[first] is the next comma
         eof = False
         while not eof:
-            more = fh.read(_FAST_BLOCK)
-            eof = not more
-            data += more
-            last = int(np.searchsorted(commas, offset + len(data)))
+            data = bytearray(len(rest) + _FAST_BLOCK)
+            data[:len(rest)] = rest
+            read = fh.readinto(memoryview(data)[len(rest):])
+            eof = not read
+            size = len(rest) + read
+            last = int(np.searchsorted(commas, offset + size))
             if not eof and last == first:
-                continue                                           # no record ends in the bytes yet
+                rest = memoryview(data)[:size].tobytes()           # no record ends in the bytes yet
+                continue
             try:
-                body, count = _plain_block(data, commas[first:last] - offset, eof)
+                body, count = _plain_block(data, size, commas[first:last] - offset, eof)
                 block = pj.read_json(pa.BufferReader(pa.py_buffer(body)), parse_options=parse,
                                      read_options=pj.ReadOptions(use_threads=False, block_size=len(body) + 64))
                 if block.num_rows != count:
@@ -974,32 +981,38 @@ def _array_chunks(table: Table) -> Iterator[Any]:
                 row = add(row, CHUNK_ROWS)
                 yield frames.frame()
                 frames = TextFrames(names)
-            used = len(data) if eof else int(commas[last - 1]) - offset + 1
+            used = size if eof else int(commas[last - 1]) - offset + 1
             offset += used
-            data = data[used:]
+            rest = memoryview(data)[used:size].tobytes()
             first = last
     if waiting:
         add(row, waiting)
         yield frames.frame()
 
 
-def _plain_block(data: bytes, commas, eof: bool) -> tuple[bytearray, int]:
-    """The whole records at the start of ``data`` (which starts at a record), up to the last of
-    ``commas`` (their positions in ``data``) or at the end of the document to its closing ``]``,
-    as JSON Lines text, and their count.  Raises :class:`_Irregular` on what Arrow must not see."""
+def _plain_block(data: bytearray, size: int, commas, eof: bool) -> tuple[memoryview, int]:
+    """The whole records at the start of ``data[:size]`` (which starts at a record), up to the
+    last of ``commas`` (their positions in ``data``) or at the end of the document to its
+    closing ``]``, as JSON Lines text (``data`` changed in place), and their count.  Raises
+    :class:`_Irregular` on what Arrow must not see."""
     import numpy as np
 
     if eof:
-        end = len(data.rstrip(_BLANK)) - 1
-        if end < 0 or data[end] != 93 or not data[:end].rstrip(_BLANK).endswith(b"}"):
+        end = size
+        while end and data[end - 1] in _BLANK:
+            end -= 1
+        last = end = end - 1                       # the "]"
+        while last > 0 and data[last - 1] in _BLANK:
+            last -= 1
+        if end < 0 or data[end] != 93 or last < 1 or data[last - 1] != 125:
             raise _Irregular
     else:
         end, commas = int(commas[-1]), commas[:-1]
-    body = bytearray(data[:end])
-    if not _utf8(body) or (b"\\" in body and _ESCAPED_SURROGATE_B.search(body)):
+    body = memoryview(data)[:end]
+    if not _utf8(body) or (data.find(b"\\", 0, end) >= 0 and _ESCAPED_SURROGATE_B.search(data, 0, end)):
         raise _Irregular
-    arr = np.frombuffer(body, dtype=np.uint8)
-    if b"\n" in body or b"\r" in body:
+    arr = np.frombuffer(data, dtype=np.uint8, count=end)
+    if data.find(b"\n", 0, end) >= 0 or data.find(b"\r", 0, end) >= 0:
         arr[(arr == 10) | (arr == 13)] = 32        # outside the strings all (opening saw to it)
     arr[commas] = 10
     return body, len(commas) + 1
