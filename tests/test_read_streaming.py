@@ -501,3 +501,20 @@ def test_json_table_states_the_input_size(tmp_path):
     path = tmp_path / "size.json"
     path.write_text(json.dumps([REC] * 3, ensure_ascii=False, indent=4), encoding="utf-8")
     assert _streamed(path, False).size_bytes == os.path.getsize(path) == _loaded(path, False).size_bytes
+
+
+def test_a_table_reading_fewer_elements_notes_late_problems_as_the_whole_table(tmp_path, monkeypatch):
+    """The case reader reads a copy of the table with fewer columns: a repeated key found late
+    still names the element of the table as opened."""
+    import dataclasses
+
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    text = _PLAIN_LATE.replace(_LATE, _LATE + ', "实施主体": "x"', 1)      # 实施主体 comes again after
+    path = tmp_path / "late.json"
+    path.write_text(text, encoding="utf-8")
+    got = _streamed(path, False)
+    assert got.state.get("array_keys")
+    part = dataclasses.replace(got, columns={"item_name": got.columns["item_name"]})
+    assert list(pd.concat(list(part.chunks())).columns) == ["item_name", "_row"]
+    want = _loaded(path, False)
+    assert got.problems == want.problems and [p["field"] for p in got.problems] == ["implementing_body"]

@@ -323,7 +323,8 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
     t.state = {"path": real_path, "encoding": enc, "lines": True, "surrogates": flag.found}
     if not lines and plain is not None:
         # records are cut and parsed as chunks() asks for them (read/base.py's read-ahead thread)
-        t.state.update(array_keys=list(survey.keys), commas=commas, profile=profile, opened=len(t.problems))
+        t.state.update(array_keys=list(survey.keys), commas=commas, profile=profile, opened=len(t.problems),
+                       field_of={label: canon for canon, label in t.columns.items()})
         return t
     if spill is not None:
         # the chosen list, one record a line, is read on as JSON Lines; the file goes when no
@@ -1049,8 +1050,8 @@ def _array_rest(table: Table, frames, offset: int, row: int) -> Iterator[Any]:
     yield from _record_frames(table, records(), frames, surrogates=True)
     if not cfg.get("late"):
         cfg["late"] = True
-        field_of = {label: canon for canon, label in table.columns.items()}
-        table.problems.extend(late if late is not None else survey.problems(field_of))
+        # the elements of the table as opened (a copy of it may read fewer)
+        table.problems.extend(late if late is not None else survey.problems(cfg["field_of"]))
 
 
 def _fast_lines(real_path: str, keep: bool) -> tuple[_Survey, list | None, int] | None:
