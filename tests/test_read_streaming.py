@@ -518,3 +518,24 @@ def test_a_table_reading_fewer_elements_notes_late_problems_as_the_whole_table(t
     assert list(pd.concat(list(part.chunks())).columns) == ["item_name", "_row"]
     want = _loaded(path, False)
     assert got.problems == want.problems and [p["field"] for p in got.problems] == ["implementing_body"]
+
+
+_LONG_KEYS = ["", "a", "abcdefgh", "abcdefghi", "é" * 8, "键" * 5 + "x", "k" * 32, "事项" * 6, "m" * 40 + "z"]
+
+
+@pytest.mark.parametrize("where", range(9))
+@pytest.mark.parametrize("late", [False, True])
+def test_a_key_differing_anywhere_from_the_known_ones_is_seen(tmp_path, monkeypatch, where, late):
+    """Keys of every length (none, within a word, across words, past 32 bytes): one byte changed
+    anywhere in a key of a late record makes the document's header the exact read's."""
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 128)
+    recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", **{k: str(i) for k in _LONG_KEYS}} for i in range(130)]
+    key = _LONG_KEYS[where]
+    changed = (key[:len(key) // 2] + "Q" + key[len(key) // 2 + 1:]) if key else "Q"
+    if late:
+        recs[120] = {(changed if k == key else k): v for k, v in recs[120].items()}
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps(recs, ensure_ascii=False), encoding="utf-8")
+    assert (jsonfile._plain_array(str(path)) is None) == late
+    got = jsonfile.open_json(str(path), None, False)
+    _same_tables(got, _loaded(path, False))

@@ -754,30 +754,29 @@ def _cuts(data: bytes, quotes) -> list[tuple[int, int, int]]:
 _LOW_BYTES = [(1 << (8 * r)) - 1 for r in range(8)] + [(1 << 64) - 1]
 
 
-def _key_words(words, opening, closing, wide: bool) -> tuple[Any, tuple]:
-    """Each key's length and bytes as little-endian words (``words[i]`` is the word starting at
-    byte ``i``): its first 8 (zero past a shorter key's end), its last 8 (zero for a key up to 8
-    long), and with ``wide`` the 8 from its ninth and the 8 before its last 8 (zero for a key up
+def _key_words(words, opening, closing) -> tuple[Any, tuple]:
+    """Each key's length and four words of its bytes (``words[i]`` is the little-endian word of
+    the 8 bytes from byte ``i``): its first 8 (zero past a shorter key's end), its last 8 (zero
+    for a key up to 8 long), the 8 from its ninth and the 8 before its last 8 (zero for a key up
     to 16 long): together every byte of a key up to 32 long."""
     import numpy as np
 
     length = closing - opening - 1
     low = np.array(_LOW_BYTES, dtype=np.uint64)
     zero = np.uint64(0)
-    got = [words[opening + 1] & low[np.minimum(length, 8)],
-           np.where(length > 8, words[np.maximum(closing - 8, 0)], zero)]
-    if wide:
-        long = length > 16
-        got += [np.where(long, words[opening + 9], zero), np.where(long, words[np.maximum(closing - 16, 0)], zero)]
-    return length, tuple(got)
+    long = length > 16
+    return length, (words[opening + 1] & low[np.minimum(length, 8)],
+                    np.where(length > 8, words[np.maximum(closing - 8, 0)], zero),
+                    np.where(long, words[opening + 9], zero),
+                    np.where(long, words[np.maximum(closing - 16, 0)], zero))
 
 
-def _middle_words(words, opening, length, i: int) -> Any:
-    """Word ``i`` of the bytes between a key's first and last 8 (zero past them)."""
+def _extra_words(words, opening, length, i: int) -> Any:
+    """Word ``i`` of the bytes a key longer than 32 holds between its first and last 16."""
     import numpy as np
 
     low = np.array(_LOW_BYTES, dtype=np.uint64)
-    return words[opening + 9 + 8 * i] & low[np.clip(length - 16 - 8 * i, 0, 8)]
+    return words[opening + 17 + 8 * i] & low[np.clip(length - 32 - 8 * i, 0, 8)]
 
 
 def _mix(length, parts: list) -> Any:
@@ -809,15 +808,14 @@ class _KeyTable:
         import numpy as np
 
         self.longest = max(len(k) for k in known)
-        self.wide = self.longest <= 32      # four words hold every key; else the middle words too
-        self.middles = 0 if self.wide else (self.longest - 16 + 7) // 8
+        self.extra = max(0, (self.longest - 32 + 7) // 8)    # words past the four of a key over 32
         self.pad = b"\0" * (self.longest + 32)
         keys = list(known)
         kbytes = self.pad + b"".join(b"\0" + k + self.pad for k in keys)
         kopen = len(self.pad) + np.cumsum([0] + [1 + len(k) + len(self.pad) for k in keys[:-1]])
         kview = np.ndarray(shape=(len(kbytes) - 7,), dtype="<u8", buffer=kbytes, strides=(1,))
-        self.length, self.words = _key_words(kview, kopen, kopen + np.array([len(k) + 1 for k in keys]), self.wide)
-        self.mid = [_middle_words(kview, kopen, self.length, i) for i in range(self.middles)]
+        self.length, self.words = _key_words(kview, kopen, kopen + np.array([len(k) + 1 for k in keys]))
+        self.more = [_extra_words(kview, kopen, self.length, i) for i in range(self.extra)]
         khash = _mix(self.length, self.words)
         self.order = np.argsort(khash)
         self.sorted = khash[self.order]
@@ -852,7 +850,7 @@ class _KeyTable:
         opening, closing = quotes[0::2][is_key], quotes[1::2][is_key]
         if opening.size:
             words = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
-            length, got = _key_words(words, opening, closing, self.wide)
+            length, got = _key_words(words, opening, closing)
             if int(length.max()) > self.longest:
                 return None
             at = np.minimum(np.searchsorted(self.sorted, _mix(length, got)), self.sorted.size - 1)
@@ -860,9 +858,9 @@ class _KeyTable:
             if not ((self.length[which] == length).all()
                     and all((k[which] == w).all() for k, w in zip(self.words, got, strict=True))):
                 return None
-            long = np.flatnonzero(length > 16) if self.middles else None
-            for i in range(self.middles):
-                if not (self.mid[i][which[long]] == _middle_words(words, opening[long], length[long], i)).all():
+            long = np.flatnonzero(length > 32) if self.extra else None
+            for i in range(self.extra):
+                if not (self.more[i][which[long]] == _extra_words(words, opening[long], length[long], i)).all():
                     return None
         return comma
 
