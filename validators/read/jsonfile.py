@@ -920,6 +920,7 @@ def _array_chunks(table: Table) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.json as pj
+
     from validators.read.frames import TextFrames
 
     cfg = table.state
