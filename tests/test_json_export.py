@@ -70,3 +70,16 @@ def test_bytes_only_into_utf8_files(tmp_path):
         assert json_report._byte_writer(fh) is None
     with open(tmp_path / "u.json", "w", encoding="UTF8") as fh:
         assert json_report._byte_writer(fh) is not None
+
+
+def test_a_failed_write_of_the_joined_bytes_is_raised():
+    class Full(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    fh = io.TextIOWrapper(io.BufferedWriter(Full(), buffer_size=16), encoding="utf-8")
+    with pytest.raises(OSError, match="No space"):
+        json_report.write_json(_report(False), fh)
