@@ -205,23 +205,25 @@ def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
                                              cols.field, cols.item, cols.value)]
         if any(e is None for e in encoded):
             return False
-        rows = pc.fill_null(pc.cast(pa.array(cols.row, type=pa.int64()), pa.string()), "null")
-        tail = pa.array(tails, type=pa.string())
+        rows = pc.fill_null(pc.cast(pa.array(cols.row, type=pa.int64()), pa.large_string()), "null")
+        tail = pa.array(tails, type=pa.large_string())
     except (pa.ArrowException, UnicodeError, TypeError, OverflowError):
         return False
     code, sev, source, sheet, fld, item, value = encoded
     tail_of = cols.tail_of
     for start in range(0, len(cols.code), BLOCK):
 
-        def piece(col, start=start):
-            return col.slice(start, BLOCK).cast(pa.string())
+        def piece(col, start=start):   # 64-bit offsets: a block of long values may pass 2 GiB
+            return col.slice(start, BLOCK).cast(pa.large_string())
 
-        lines = pc.binary_join_element_wise(
-            ',\n  {"code": ', piece(code), ', "severity": ', piece(sev), ', "source": ', piece(source),
-            ', "sheet": ', piece(sheet), ', "row": ', rows.slice(start, BLOCK), ', "field": ', piece(fld),
-            ', "item": ', piece(item), ', "value": ', piece(value), ", ", tail.take(tail_of[start:start + BLOCK]), "}", "")
+        lines = pc.binary_join_element_wise(*(
+            pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in (
+                ',\n  {"code": ', piece(code), ', "severity": ', piece(sev), ', "source": ', piece(source),
+                ', "sheet": ', piece(sheet), ', "row": ', rows.slice(start, BLOCK), ', "field": ', piece(fld),
+                ', "item": ', piece(item), ', "value": ', piece(value), ", ", tail.take(tail_of[start:start + BLOCK]),
+                "}", "")))
         offsets = lines.buffers()[1]
-        at = memoryview(offsets).cast("i")
+        at = memoryview(offsets).cast("q")
         data = memoryview(lines.buffers()[2])[at[lines.offset]:at[lines.offset + len(lines)]]
         write_bytes(data[1:] if first else data)
         first = False
