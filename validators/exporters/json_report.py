@@ -70,21 +70,10 @@ def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
 
 def _write_findings(report, fh: TextIO, lang: str) -> None:
     """The findings array's items, one per line, byte for byte as ``dumps(finding)`` of each
-    :meth:`Report.iter_findings` dict (keys in the same order, same separators)."""
+    :meth:`Report.iter_findings` dict (keys in the same order, same separators): each chunk of
+    findings joined into bytes by :func:`_write_joined`, or line by line as text when it cannot
+    (or ``fh`` takes no bytes)."""
     write_bytes = _byte_writer(fh)
-    try:
-        _write_lines(report, fh, lang, write_bytes)
-    except BaseException:
-        if write_bytes is not None:
-            write_bytes.close(check=False)
-        raise
-    if write_bytes is not None:
-        write_bytes.close()
-
-
-def _write_lines(report, fh: TextIO, lang: str, write_bytes: "_BytesBehind | None") -> None:
-    """Each chunk of findings joined into bytes by :func:`_write_joined`, or line by line as text
-    when it cannot (or ``write_bytes`` is None)."""
     heads: dict[tuple, str] = {}
     fields: dict[str | None, str] = {}
     first = True
@@ -92,11 +81,9 @@ def _write_lines(report, fh: TextIO, lang: str, write_bytes: "_BytesBehind | Non
         tails = [_tail(*tail) for tail in cols.tails]
         if not cols.code:
             continue
-        if write_bytes is not None and _write_joined(cols, tails, write_bytes.write, first):
+        if write_bytes is not None and _write_joined(cols, tails, write_bytes, first):
             first = False
             continue
-        if write_bytes is not None:
-            write_bytes.close()        # the bytes before this text
         sep = "\n  " if first else ",\n  "
         first = False
         lines = []
@@ -132,9 +119,9 @@ def _tail(message, hint, suggestion, params: dict) -> str:
             f'"params": {_ENCODER.encode(params) if params else "{}"}')
 
 
-def _byte_writer(fh: TextIO) -> "_BytesBehind | None":
-    """A writer of UTF-8 bytes in place of text to ``fh``, when ``fh`` is a UTF-8 text file that
-    writes "\\n" as it is; else None."""
+def _byte_writer(fh: TextIO):
+    """A function writing UTF-8 bytes in place of text to ``fh`` (its text written so far goes
+    first), when ``fh`` is a UTF-8 text file that writes "\\n" as it is; else None."""
     import codecs
     import io
     import os
@@ -146,50 +133,13 @@ def _byte_writer(fh: TextIO) -> "_BytesBehind | None":
             return None
     except LookupError:
         return None
-    return _BytesBehind(fh)
+    buffer = fh.buffer
 
+    def write(data) -> None:
+        fh.flush()
+        buffer.write(data)
 
-class _BytesBehind:
-    """Bytes written to a text file's binary buffer, after the text written so far, by a thread
-    (a write releases the GIL: the next block is joined meanwhile); at most two blocks wait.
-    :meth:`close` waits for them and raises what a write raised."""
-
-    def __init__(self, fh: TextIO):
-        self.fh = fh
-        self.waiting = None
-        self.thread = None
-        self.error: BaseException | None = None
-
-    def write(self, data) -> None:
-        import queue
-        import threading
-
-        if self.error is not None:
-            self.close()
-        if self.thread is None:
-            self.fh.flush()
-            self.waiting = queue.Queue(maxsize=2)
-            self.thread = threading.Thread(target=self._run, args=(self.fh.buffer, self.waiting),
-                                           name="sxcheck-json-write", daemon=True)
-            self.thread.start()
-        self.waiting.put(data)
-
-    def _run(self, buffer, waiting) -> None:
-        while (data := waiting.get()) is not None:
-            if self.error is None:
-                try:
-                    buffer.write(data)
-                except BaseException as exc:  # noqa: BLE001 - raised in the writing thread by close()
-                    self.error = exc
-
-    def close(self, check: bool = True) -> None:
-        if self.thread is not None:
-            self.waiting.put(None)
-            self.thread.join()
-            self.thread = None
-        if check and self.error is not None:
-            error, self.error = self.error, None
-            raise error
+    return write
 
 
 def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
