@@ -13,10 +13,14 @@ from __future__ import annotations
 import gc
 import json
 from contextlib import contextmanager
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring
 from typing import TextIO
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)   # what json.dumps(…, ensure_ascii=False) builds per call
+# the C encoder ``_ENCODER.encode`` makes anew for each call, made once (the findings' params and
+# suggestions are JSON-safe trees: no check for cycles)
+_DUMP = (c_make_encoder(None, _ENCODER.default, encode_basestring, None, ": ", ", ", False, False, True)
+         if c_make_encoder is not None else None)
 BATCH = 2048   # findings per write (the text of a whole chunk would weigh tens of MB)
 BLOCK = 32768  # findings per write of joined bytes
 
@@ -114,9 +118,14 @@ def _write_findings(report, fh: TextIO, lang: str) -> None:
 
 def _tail(message, hint, suggestion, params: dict) -> str:
     """``dumps({"message": …, "hint": …, "suggestion": …, "params": …})`` without its braces."""
-    suggestion = "null" if suggestion is None else _ENCODER.encode(suggestion.to_dict())
+    suggestion = "null" if suggestion is None else _dump(suggestion.to_dict())
     return (f'"message": {_enc(message)}, "hint": {_enc(hint)}, "suggestion": {suggestion}, '
-            f'"params": {_ENCODER.encode(params) if params else "{}"}')
+            f'"params": {_dump(params) if params else "{}"}')
+
+
+def _dump(value: dict) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` of a dict."""
+    return "".join(_DUMP(value, 0)) if _DUMP is not None else _ENCODER.encode(value)
 
 
 def _byte_writer(fh: TextIO):
