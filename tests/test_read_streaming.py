@@ -42,20 +42,24 @@ def _frames(table: Table) -> pd.DataFrame:
 
 
 def outcome(fn):
-    """What a read gives: the refusal (key, params), or columns, problems and rows."""
+    """What a read gives: the refusal (key, params), or columns, problems and rows (a refusal may
+    come while the records are read: after the header of a plain array)."""
     from validators.read import InputError
 
     try:
         t = fn()
+        chunks = list(t.chunks())
     except InputError as exc:
         return exc.key, exc.params
-    return t.columns, t.problems, _frames(t).to_dict("list")
+    return t.columns, t.problems, [c.to_dict("list") for c in chunks]
 
 
 def _same_tables(got: Table, want: Table) -> None:
     assert got.columns == want.columns and got.unknown == want.unknown
-    assert got.problems == want.problems
-    pd.testing.assert_frame_equal(_frames(got), _frames(want))
+    got_chunks, want_chunks = list(got.chunks()), list(want.chunks())
+    assert [len(c) for c in got_chunks] == [len(c) for c in want_chunks]   # the first chunk picks the profile
+    pd.testing.assert_frame_equal(pd.concat(got_chunks, ignore_index=True), pd.concat(want_chunks, ignore_index=True))
+    assert got.problems == want.problems      # found while reading: complete once the chunks are read
 
 
 def _loaded(path, lines, json_path=None):
@@ -295,16 +299,14 @@ def test_jsonl_line_with_a_bom_keeps_its_message(tmp_path):
     _same_tables(_streamed(path, True), _loaded(path, True))
 
 
-@pytest.mark.parametrize("envelope", [False, True])
-def test_plain_json_array_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch, envelope):
+def test_plain_list_in_an_envelope_spills_to_jsonl_read_by_arrow(tmp_path, monkeypatch):
     import gc
     import os
 
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
-    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 0)      # a large document: spilled, not kept
     recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": ["01", "", None, "  ", "无"][i % 5],
              "实施主体": "灵山县\u2028行政审批局"} for i in range(23)]
-    doc = {"code": "200", "data": {"list": recs}} if envelope else recs
+    doc = {"code": "200", "data": {"list": recs}}
     path = tmp_path / "plain.json"
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     got = _streamed(path, False)
@@ -322,21 +324,53 @@ def _plain_records(n=23):
             for i in range(n)]
 
 
-@pytest.mark.parametrize("keep", [True, False])
+@pytest.mark.parametrize("ascii_only", [False, True])
 @pytest.mark.parametrize("indent", [None, 1])
-def test_plain_json_array_is_cut_at_the_bytes_and_read_by_arrow(tmp_path, monkeypatch, keep, indent):
+def test_plain_json_array_is_cut_and_parsed_as_chunks_are_read(tmp_path, monkeypatch, indent, ascii_only):
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 50)            # records cross the blocks
-    monkeypatch.setattr(jsonfile, "_KEEP_BYTES", 1 << 30 if keep else 0)
+    monkeypatch.setattr(jsonfile, "_HEAD_BLOCK", 30)
     path = tmp_path / "plain.json"
-    path.write_text(json.dumps(_plain_records(), ensure_ascii=False, indent=indent), encoding="utf-8")
-    assert jsonfile._fast_array(str(path), keep) is not None
+    path.write_text(json.dumps(_plain_records(), ensure_ascii=ascii_only, indent=indent), encoding="utf-8")
+    assert jsonfile._plain_array(str(path)) is not None
     got = _streamed(path, False)
-    assert ("arrow_tables" in got.state) == keep and got.state.get("arrow_block")
+    assert got.state.get("array_keys") and got.state["path"] == str(path)
+    _same_tables(got, _loaded(path, False))
+
+
+def _edge_records(n=160):
+    """Plain records holding every edge value a string can be (and keys first seen late in the
+    first hundred, written with escapes or not)."""
+    values = [None, "", "   ", "\u3000", "无", "—", "/", "001", "全角　空格", "灵山县\u2028行政审批局", "a},{b",
+              'q"},{"x', "\\", "\\\\\"", "行\n换\r行", "\t", "😀", "\u00e9", "x" * 3000, '{"k": "v"}', "}, {", ":"]
+    out = []
+    for i in range(n):
+        rec = {"事项名称": f"事项{i}", "实施编码": f"{i:05d}", "事项类型": values[i % len(values)],
+               "实施主体": values[(i * 7) % len(values)]}
+        if i % 3 == 0:
+            del rec["事项类型"]
+        if i >= 40:
+            rec["办理地点"] = values[(i * 5) % len(values)]
+        out.append(rec)
+    return out
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_plain_array_edge_values_read_as_the_whole_read(tmp_path, monkeypatch, ascii_only):
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 97)
+    path = tmp_path / "edge.json"
+    path.write_text(json.dumps(_edge_records(), ensure_ascii=ascii_only), encoding="utf-8")
+    got = _streamed(path, False)
+    assert got.state.get("array_keys")
     _same_tables(got, _loaded(path, False))
 
 
 _PLAIN = json.dumps(_plain_records(4), ensure_ascii=False)
+_PLAIN_LATE = json.dumps(_plain_records(130), ensure_ascii=False)   # its first 100 records look plain
+_LATE = '"事项名称": "事项120"'
 
 
 @pytest.mark.parametrize("text", [
@@ -352,15 +386,63 @@ _PLAIN = json.dumps(_plain_records(4), ensure_ascii=False)
     _PLAIN.replace('"a},{b"', '"a\\x"'),                                     # a bad escape
     _PLAIN.replace('"a},{b"', '"a\\ud800"'),                                 # a lone surrogate
     _PLAIN[:-1] + ', "x"]', _PLAIN[:-1] + ", 5]", _PLAIN[:-1] + ",]", _PLAIN[:-1], _PLAIN + " x", "[]",
-    "[" + _PLAIN[1:-1] + "]]", "[" + _PLAIN + "]",
+    "[" + _PLAIN[1:-1] + "]]", "[" + _PLAIN + "]", "\ufeff" + _PLAIN,
+    # the same, after 100 plain records: found while the chunks are read
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "事项类型": 1', 1),
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "事项类型": 1.0', 1),
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "事项类型": ["01"]', 1),
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "事项类型": {"a": "01"}', 1),       # a key none of the first has
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "事项类型": {"实施编码": "01"}', 1),
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "事项类型": false', 1),
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "事项名称": "again"', 1),          # a key twice
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "其他": "x"', 1),                  # a key the first lack
+    _PLAIN_LATE.replace(_LATE, _LATE + ', "其\\u4ed6": "x"', 1),
+    _PLAIN_LATE.replace(_LATE, '"事\\u9879名称": "事项120"', 1),              # a known key, escaped
+    _PLAIN_LATE.replace(_LATE, '"事项名称" : "事项120"', 1),
+    _PLAIN_LATE.replace('{' + _LATE, '"not an object", {' + _LATE, 1),
+    _PLAIN_LATE.replace('{' + _LATE, '5, {' + _LATE, 1),
+    _PLAIN_LATE.replace('{' + _LATE, '{}, {' + _LATE, 1),
+    _PLAIN_LATE.replace(_LATE, '"事项名称": "事项120\\ud800"', 1),           # a lone surrogate
+    _PLAIN_LATE.replace(_LATE, '"事项名称": "事项\n120"', 1),                 # a raw line break in a string
+    _PLAIN_LATE.replace(_LATE, '"事项名称": "事项\\x120"', 1),                # a bad escape
+    _PLAIN_LATE.replace(_LATE + ",", _LATE + ",,", 1),
+    _PLAIN_LATE.replace("}, {" + _LATE, "} {" + _LATE, 1),
+    _PLAIN_LATE.replace("}, {" + _LATE, "}, {" + _LATE.replace('"事项名称"', '"事项名称", '), 1),
+    _PLAIN_LATE[:-1] + ', "x"]', _PLAIN_LATE[:-1] + ",]", _PLAIN_LATE[:-1], _PLAIN_LATE + " x",
+    _PLAIN_LATE[:-1] + "]]",
 ])
 def test_what_is_no_plain_array_is_read_as_before(tmp_path, monkeypatch, text):
-    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 64)
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 7)
     path = tmp_path / "x.json"
     path.write_text(text, encoding="utf-8")
+    got = outcome(lambda: jsonfile.open_json(str(path), None, False))
+    assert got == outcome(lambda: _loaded(path, False))
+    if text.startswith(_PLAIN_LATE[:1000]):
+        assert got == outcome(lambda: jsonfile.open_json(str(path), None, False))   # twice: the same problems
 
-    assert jsonfile._fast_array(str(path), True) is None
-    assert outcome(lambda: jsonfile.open_json(str(path), None, False)) == outcome(lambda: _loaded(path, False))
+
+def test_late_irregular_records_are_read_exactly_from_there_on(tmp_path, monkeypatch):
+    """Arrow reads the blocks before the first record it refuses, the exact scan the rest."""
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 7)
+    text = _PLAIN_LATE.replace('"实施编码": "00120"', '"实施编码": 120', 1).replace(
+        '"事项名称": "事项125"', '"事项名称": "事项125", "事项名称": "x"', 1)
+    path = tmp_path / "late.json"
+    path.write_text(text, encoding="utf-8")
+    real, rest = jsonfile._array_rest, []
+
+    def spy(table, frames, offset, row):
+        rest.append(row)
+        return real(table, frames, offset, row)
+
+    monkeypatch.setattr(jsonfile, "_array_rest", spy)
+    got = jsonfile.open_json(str(path), None, False)
+    assert got.state.get("array_keys")
+    _same_tables(got, _loaded(path, False))
+    assert rest and set(rest) == {rest[0]} and 100 < rest[0] <= 121
+    assert [(p["code"], p["row"]) for p in got.problems] == [("json-duplicate-key", 126)]
+    assert _frames(got)["task_code"].tolist()[118:122] == ["00118", "00119", "120", "00121"]
 
 
 @pytest.mark.parametrize("keep", [True, False])
@@ -402,10 +484,15 @@ def test_what_is_no_plain_jsonl_is_read_as_before(tmp_path, monkeypatch, lines):
     _same_tables(got, _loaded(path, True))
 
 
-def test_invalid_utf8_is_no_plain_array(tmp_path):
+@pytest.mark.parametrize("late", [False, True])
+def test_invalid_utf8_in_a_plain_array_is_refused_as_before(tmp_path, monkeypatch, late):
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
     path = tmp_path / "bad.json"
-    path.write_bytes(_PLAIN.encode().replace("灵山县".encode(), b"\xff\xfe", 1))
-    assert jsonfile._fast_array(str(path), True) is None
+    text = (_PLAIN_LATE if late else _PLAIN).encode()
+    at = text.rindex("灵山县".encode())            # in the last record
+    path.write_bytes(text[:at] + b"\xff\xfe" + text[at + 3:])
+    got = outcome(lambda: jsonfile.open_json(str(path), None, False))
+    assert got == outcome(lambda: _loaded(path, False)) and got[0] == "bad-encoding"
 
 
 def test_json_table_states_the_input_size(tmp_path):
@@ -414,3 +501,41 @@ def test_json_table_states_the_input_size(tmp_path):
     path = tmp_path / "size.json"
     path.write_text(json.dumps([REC] * 3, ensure_ascii=False, indent=4), encoding="utf-8")
     assert _streamed(path, False).size_bytes == os.path.getsize(path) == _loaded(path, False).size_bytes
+
+
+def test_a_table_reading_fewer_elements_notes_late_problems_as_the_whole_table(tmp_path, monkeypatch):
+    """The case reader reads a copy of the table with fewer columns: a repeated key found late
+    still names the element of the table as opened."""
+    import dataclasses
+
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    text = _PLAIN_LATE.replace(_LATE, _LATE + ', "实施主体": "x"', 1)      # 实施主体 comes again after
+    path = tmp_path / "late.json"
+    path.write_text(text, encoding="utf-8")
+    got = _streamed(path, False)
+    assert got.state.get("array_keys")
+    part = dataclasses.replace(got, columns={"item_name": got.columns["item_name"]})
+    assert list(pd.concat(list(part.chunks())).columns) == ["item_name", "_row"]
+    want = _loaded(path, False)
+    assert got.problems == want.problems and [p["field"] for p in got.problems] == ["implementing_body"]
+
+
+_LONG_KEYS = ["", "a", "abcdefgh", "abcdefghi", "é" * 8, "键" * 5 + "x", "k" * 32, "事项" * 6, "m" * 40 + "z"]
+
+
+@pytest.mark.parametrize("where", range(9))
+@pytest.mark.parametrize("late", [False, True])
+def test_a_key_differing_anywhere_from_the_known_ones_is_seen(tmp_path, monkeypatch, where, late):
+    """Keys of every length (none, within a word, across words, past 32 bytes): one byte changed
+    anywhere in a key of a late record makes the document's header the exact read's."""
+    monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 128)
+    recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", **{k: str(i) for k in _LONG_KEYS}} for i in range(130)]
+    key = _LONG_KEYS[where]
+    changed = (key[:len(key) // 2] + "Q" + key[len(key) // 2 + 1:]) if key else "Q"
+    if late:
+        recs[120] = {(changed if k == key else k): v for k, v in recs[120].items()}
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps(recs, ensure_ascii=False), encoding="utf-8")
+    assert (jsonfile._plain_array(str(path)) is None) == late
+    got = jsonfile.open_json(str(path), None, False)
+    _same_tables(got, _loaded(path, False))

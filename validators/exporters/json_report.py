@@ -3,19 +3,26 @@
 ``write_json`` streams the findings one per line, so a report with millions of findings never
 exists twice in memory (as Python objects and as one string).  Each line is the ``json.dumps`` of
 the finding's dict, assembled from pieces: the text of a finding's message, hint, suggestion and
-params is encoded once per distinct tail (:meth:`Report.finding_columns`), its other fields with the
-same string encoder ``json.dumps`` uses, so the bytes are those of dumping every dict.
+params is encoded once per distinct tail (:meth:`Report.finding_columns`), its other fields once
+per distinct value with the same string encoder ``json.dumps`` uses, so the bytes are those of
+dumping every dict.  Into a UTF-8 file the lines are joined by Arrow (``binary_join_element_wise``
+over the columns of encoded pieces) and written as bytes, a block of findings at a time.
 """
 from __future__ import annotations
 
 import gc
 import json
 from contextlib import contextmanager
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring
 from typing import TextIO
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)   # what json.dumps(…, ensure_ascii=False) builds per call
+# the C encoder ``_ENCODER.encode`` makes anew for each call, made once (the findings' params and
+# suggestions are JSON-safe trees: no check for cycles)
+_DUMP = (c_make_encoder(None, _ENCODER.default, encode_basestring, None, ": ", ", ", False, False, True)
+         if c_make_encoder is not None else None)
 BATCH = 2048   # findings per write (the text of a whole chunk would weigh tens of MB)
+BLOCK = 32768  # findings per write of joined bytes
 
 
 def to_json(report, *, lang: str = "zh") -> str:
@@ -67,15 +74,22 @@ def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
 
 def _write_findings(report, fh: TextIO, lang: str) -> None:
     """The findings array's items, one per line, byte for byte as ``dumps(finding)`` of each
-    :meth:`Report.iter_findings` dict (keys in the same order, same separators)."""
+    :meth:`Report.iter_findings` dict (keys in the same order, same separators): each chunk of
+    findings joined into bytes by :func:`_write_joined`, or line by line as text when it cannot
+    (or ``fh`` takes no bytes)."""
+    write_bytes = _byte_writer(fh)
     heads: dict[tuple, str] = {}
     fields: dict[str | None, str] = {}
-    sep = "\n  "
+    first = True
     for cols in report.finding_columns(lang):
-        tails = [_ENCODER.encode({"message": message, "hint": hint,
-                                  "suggestion": suggestion.to_dict() if suggestion is not None else None,
-                                  "params": params})[1:-1]
-                 for message, hint, suggestion, params in cols.tails]
+        tails = [_tail(*tail) for tail in cols.tails]
+        if not cols.code:
+            continue
+        if write_bytes is not None and _write_joined(cols, tails, write_bytes, first):
+            first = False
+            continue
+        sep = "\n  " if first else ",\n  "
+        first = False
         lines = []
         for code, sev, source, sheet, row, fld, item, value, t in zip(
                 cols.code, cols.severity, cols.source, cols.sheet, cols.row, cols.field, cols.item,
@@ -100,7 +114,98 @@ def _write_findings(report, fh: TextIO, lang: str) -> None:
                 lines.clear()
         if lines:
             fh.write(sep + ",\n  ".join(lines))
-            sep = ",\n  "
+
+
+def _tail(message, hint, suggestion, params: dict) -> str:
+    """``dumps({"message": …, "hint": …, "suggestion": …, "params": …})`` without its braces."""
+    suggestion = "null" if suggestion is None else _dump(suggestion.to_dict())
+    return (f'"message": {_enc(message)}, "hint": {_enc(hint)}, "suggestion": {suggestion}, '
+            f'"params": {_dump(params) if params else "{}"}')
+
+
+def _dump(value: dict) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` of a dict."""
+    return "".join(_DUMP(value, 0)) if _DUMP is not None else _ENCODER.encode(value)
+
+
+def _byte_writer(fh: TextIO):
+    """A function writing UTF-8 bytes in place of text to ``fh`` (its text written so far goes
+    first), when ``fh`` is a UTF-8 text file that writes "\\n" as it is; else None."""
+    import codecs
+    import io
+    import os
+
+    if not isinstance(fh, io.TextIOWrapper) or os.linesep != "\n":
+        return None
+    try:
+        if codecs.lookup(fh.encoding).name != "utf-8":
+            return None
+    except LookupError:
+        return None
+    buffer = fh.buffer
+
+    def write(data) -> None:
+        fh.flush()
+        buffer.write(data)
+
+    return write
+
+
+def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
+    """Write the findings of ``cols`` (``tails`` their encoded tails) as joined UTF-8 lines, each
+    behind ",\\n  " (the first of the array behind "\\n  " with ``first``); False, having
+    written nothing, when a value is no str or None or Arrow cannot hold it (a lone surrogate):
+    those lines are built one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        encoded = [_encoded(col) for col in (cols.code, cols.severity, cols.source, cols.sheet,
+                                             cols.field, cols.item, cols.value)]
+        if any(e is None for e in encoded):
+            return False
+        rows = pc.fill_null(pc.cast(pa.array(cols.row, type=pa.int64()), pa.large_string()), "null")
+        tail = pa.array(tails, type=pa.large_string())
+    except (pa.ArrowException, UnicodeError, TypeError, OverflowError):
+        return False
+    code, sev, source, sheet, fld, item, value = encoded
+    tail_of = cols.tail_of
+    for start in range(0, len(cols.code), BLOCK):
+
+        def piece(col, start=start):   # 64-bit offsets: a block of long values may pass 2 GiB
+            return col.slice(start, BLOCK).cast(pa.large_string())
+
+        lines = pc.binary_join_element_wise(*(
+            pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in (
+                ',\n  {"code": ', piece(code), ', "severity": ', piece(sev), ', "source": ', piece(source),
+                ', "sheet": ', piece(sheet), ', "row": ', rows.slice(start, BLOCK), ', "field": ', piece(fld),
+                ', "item": ', piece(item), ', "value": ', piece(value), ", ", tail.take(tail_of[start:start + BLOCK]),
+                "}", "")))
+        offsets = lines.buffers()[1]
+        at = memoryview(offsets).cast("q")
+        data = memoryview(lines.buffers()[2])[at[lines.offset]:at[lines.offset + len(lines)]]
+        write_bytes(data[1:] if first else data)
+        first = False
+    return True
+
+
+def _encoded(values: list):
+    """The ``_enc`` of each of ``values`` as Arrow strings, each distinct value encoded once;
+    None unless every value is a str or None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        coded = pa.array(values, type=pa.string()).dictionary_encode()
+    except (pa.ArrowTypeError, pa.ArrowInvalid, TypeError):
+        return None
+    distinct = coded.dictionary
+    if pc.any(pc.match_substring_regex(distinct, r'[\x00-\x1f"\\]')).as_py():
+        strings = pa.array([encode_basestring(v) for v in distinct.to_pylist()], type=pa.string())
+    else:   # nothing to escape: the text in quotes
+        strings = pc.binary_join_element_wise('"', distinct, '"', "")
+    return pa.DictionaryArray.from_arrays(pc.fill_null(coded.indices, len(distinct)),
+                                          pa.concat_arrays([strings, pa.array(["null"], type=pa.string())]))
 
 
 @contextmanager

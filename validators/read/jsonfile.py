@@ -7,11 +7,14 @@ records, the reading problems.  A JSON document's records are spilled meanwhile 
 JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both cases: with Arrow's
 streaming JSON reader (an explicit string schema) when every record is an object of strings and
 nulls, else line by line in Python.  The usual export, a top-level array of such objects, is not
-decoded in Python at all: it is cut into records at the bytes and Arrow parses the records in
-the first pass (a document up to ``_KEEP_BYTES`` keeps the tables, a larger one is spilled).
+decoded in Python at all: opening decodes its first 100 records and scans the bytes once
+(vectorised) to prove every key of the document is one of theirs and to find the commas between
+the records; ``chunks()`` (so the read-ahead thread, while the checks run) cuts the records at
+those commas block by block and Arrow parses them; from a block Arrow refuses on, the records
+are decoded one by one as the exact scan does (same values, row numbers and reading problems).
 Whatever the streaming read cannot take as it is (a syntax or encoding error, an envelope
 repeating a key, a ``json_path`` through a list index) is read whole, as before, which raises the
-exact error.
+exact error (for a plain array, possibly only once its chunks are read).
 """
 from __future__ import annotations
 
@@ -246,7 +249,12 @@ class _Survey:
         if loc and "handling_hours" not in mapping and any(
                 isinstance(r, dict) and isinstance(r.get(loc), list) for _n, r in self.head):
             mapping["handling_hours"] = f"{loc}[].time"
-        field_of = {label: canon for canon, label in mapping.items()}
+        problems = self.problems({label: canon for canon, label in mapping.items()})
+        return Table(path, None, mapping, unknown, 0, _json_chunks,
+                     problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+
+    def problems(self, field_of: dict[str, str]) -> list[dict]:
+        """The reading problems met (in record order); ``field_of`` maps a key to its element."""
         problems = list(self.malformed)
         for item in self.odd:
             if len(item) == 2:
@@ -255,8 +263,7 @@ class _Survey:
                 n, key, where_key = item
                 problems.append(record(JSON_DUPLICATE_KEY, row=n, field=field_of.get(where_key),
                                        value=key, params={"key": key}))
-        return Table(path, None, mapping, unknown, 0, _json_chunks,
-                     problems=labels_problems(unknown, dups) + problems, size_bytes=os.path.getsize(real_path))
+        return problems
 
 
 def _hooked_loads(survey: "_Survey"):
@@ -283,7 +290,7 @@ _PLAIN_TYPES = frozenset((str, type(None)))
 
 def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
     flag = _SurrogateFlag()
-    spill = tables = None
+    spill = tables = plain = None
     fast = None
     if lines and enc == "utf-8":
         fast = _fast_lines(real_path, keep=os.path.getsize(real_path) <= _KEEP_BYTES)
@@ -301,12 +308,9 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         arrow = (survey.plain and not survey.malformed and not stats["odd"] and enc == "utf-8")
         longest = stats["longest"]
     else:
-        fast = None
-        if enc == "utf-8" and not json_path:
-            fast = _fast_array(real_path, keep=os.path.getsize(real_path) <= _KEEP_BYTES)
-        if fast is not None:
-            survey, spill, tables = fast
-            arrow, longest = True, spill.longest if spill is not None else 0
+        plain = _plain_array(real_path) if enc == "utf-8" and not json_path else None
+        if plain is not None:
+            (survey, commas), arrow, longest = plain, False, 0
         else:
             survey, spill = _survey_document(real_path, enc, json_path, flag)
             arrow, longest = survey.plain, spill.longest
@@ -317,6 +321,11 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
             spill.remove()
         raise
     t.state = {"path": real_path, "encoding": enc, "lines": True, "surrogates": flag.found}
+    if not lines and plain is not None:
+        # records are cut and parsed as chunks() asks for them (read/base.py's read-ahead thread)
+        t.state.update(array_keys=list(survey.keys), commas=commas, profile=profile, opened=len(t.problems),
+                       field_of={label: canon for canon, label in t.columns.items()})
+        return t
     if spill is not None:
         # the chosen list, one record a line, is read on as JSON Lines; the file goes when no
         # table (nor a copy of one) holds it
@@ -368,11 +377,11 @@ class _Spill:
     Line breaks between the tokens of a record become spaces (inside a JSON string a raw line
     break is no JSON, and such a document never gets here)."""
 
-    def __init__(self, binary: bool = False):
+    def __init__(self):
         import tempfile
 
         fd, self.path = tempfile.mkstemp(prefix="sxcheck-json-", suffix=".jsonl")
-        self.fh = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.longest = 0
         self.pending: list[str] = []
         self._gone = weakref.finalize(self, _unlink, self.path)
@@ -384,12 +393,6 @@ class _Spill:
         self.pending.append(text)
         if len(self.pending) >= 1024:
             self._flush()
-
-    def write_lines(self, lines: list[bytes]) -> None:
-        """Records as UTF-8 JSON text holding no line break (a binary spill)."""
-        if lines:
-            self.longest = max(self.longest, max(map(len, lines)))
-            self.fh.write(b"\n".join(lines) + b"\n")
 
     def _flush(self) -> None:
         if self.pending:
@@ -558,6 +561,10 @@ class _Scanner:
     def elements(self) -> Iterator[Any]:
         """The elements of the list whose "[" comes next."""
         self.expect("[")
+        yield from self.items()
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the list whose "[" lies behind (up to its "]")."""
         if self.peek() == "]":
             self.pos += 1
             return
@@ -651,91 +658,399 @@ class _Scanner:
 # ------------------------------------------------------------- plain arrays, split at the bytes
 
 _FAST_BLOCK = 8 << 20
-_KEEP_BYTES = 384 << 20    # a document up to this size keeps its records as Arrow tables (no spill)
-_BETWEEN = re.compile(rb"\}[ \t\r\n]*,[ \t\r\n]*\{")
-_ESCAPED_QUOTE = re.compile(rb'\\+"')
+_HEAD_BLOCK = 1 << 20       # enough for the first 100 records of the usual export
+_KEEP_BYTES = 384 << 20    # a JSON Lines file up to this size keeps its records as Arrow tables
+_BETWEEN = re.compile(rb"\}[ \t\r\n]*(,)[ \t\r\n]*\{")
+_BLANK = b" \t\r\n"
+_MIX = 0x9E3779B97F4A7C15
 
 
 class _Irregular(Exception):
     """Not an array of flat objects of strings and nulls: the exact scan reads the document."""
 
 
-def _fast_array(real_path: str, keep: bool) -> tuple[_Survey, _Spill | None, list | None] | None:
-    """A UTF-8 document that is one array of flat objects holding strings and nulls only (the
-    usual export): its survey and spill without decoding the records in Python.
+def _plain_array(real_path: str) -> tuple[_Survey, Any] | None:
+    """The survey of a UTF-8 document that looks like one array of flat objects holding strings
+    and nulls (the usual export), and the file offsets of the commas between its objects; or None.
+    Its first 100 records are decoded in Python, and every key of the document is proven to be one
+    of theirs (:func:`_scan_document`), so the header is known before the records are read.
+    ``chunks()`` then cuts and parses the records block by block (:func:`_array_chunks`); whatever
+    they hold that is not plain is read from there on exactly."""
+    import numpy as np
 
-    The array is cut into records at each ``}``, ``,``, ``{`` (blanks between): a cut inside a
-    string or inside a nested value leaves records that are no JSON, and a missed one a line
-    holding two, so Arrow's JSON reader, reading the spill through once with the first record's
-    keys as its string schema (no other key, no key twice, no other value type allowed), proves
-    the cuts right or sends the file to the exact scan (None).  A raw line break inside a string
-    is no JSON either: line breaks become spaces only once every one is seen to lie outside the
-    strings.
-
-    With ``keep`` the records are parsed block by block as they are cut and kept as Arrow tables
-    (survey, None, tables); else they are spilled to JSON Lines and read through once (survey,
-    spill, None)."""
-    import pyarrow as pa
-
-    survey, spill = _Survey(), None if keep else _Spill(binary=True)
-    tables: list | None = [] if keep else None
+    survey = _Survey()
+    loads = _hooked_loads(survey)
     try:
         with open(real_path, "rb") as fh:
-            data = fh.read(_FAST_BLOCK).lstrip(b" \t\r\n")
+            data = fh.read(_HEAD_BLOCK).lstrip(_BLANK)
             if not data.startswith(b"["):
-                raise _Irregular
-            data = data[1:].lstrip(b" \t\r\n")
-            eof = False
-            while not eof:
-                more = fh.read(_FAST_BLOCK)
-                eof = not more
+                return None
+            data = data[1:]
+            while True:
+                more = fh.read(max(_HEAD_BLOCK, len(data)))
                 data += more
-                cuts = _outside_strings(data, [m.span() for m in _BETWEEN.finditer(data)])
-                if eof:
-                    tail = data.rstrip(b" \t\r\n")
-                    if not tail.endswith(b"]"):
-                        raise _Irregular
-                    cuts.append((len(tail[:-1].rstrip(b" \t\r\n")) - 1, len(data) + 1))
-                elif not cuts:
-                    continue                       # no record ends in the bytes yet: read on
-                body = data[:cuts[-1][0] + 1]
-                if not _utf8(body):
-                    raise _Irregular
-                if b"\\" in body and _ESCAPED_SURROGATE_B.search(body):
-                    raise _Irregular
-                if b"\n" in body or b"\r" in body:
-                    _breaks_outside_strings(body)
-                    body = body.replace(b"\n", b" ").replace(b"\r", b" ")
-                starts = [0] + [b - 1 for _a, b in cuts[:-1]]
-                records = [body[s:a + 1] for s, (a, _b) in zip(starts, cuts, strict=True)]
-                if not records[-1]:
-                    raise _Irregular
-                take = max(0, 100 - survey.count)
-                for rec in records[:take]:
-                    survey.add(survey.count + 1, json.loads(rec))
-                survey.count += max(0, len(records) - take)
-                if not survey.plain or not isinstance(survey.head[0][1], dict) or survey.seen_dups[0]:
-                    raise _Irregular
-                if tables is None:
-                    spill.write_lines(records)
-                else:
-                    lines = b"\n".join(records) + b"\n"
-                    tables.append(_arrow_reads(pa.BufferReader(lines), list(survey.head[0][1]), len(records),
-                                               max(map(len, records)), keep=True))
-                data = data[cuts[-1][1] - 1:]
-        if spill is not None:
-            spill.close()
-            _arrow_reads(spill.path, list(survey.head[0][1]), survey.count, spill.longest)
-    except (_Irregular, ValueError, RecursionError):
-        if spill is not None:
-            spill.remove()
+                cuts = _cuts(data, _real_quotes(data))
+                if len(cuts) >= 100 or not more:
+                    break
+        ends = [a + 1 for a, _c, _b in cuts[:100]]
+        starts = [0] + [b for _a, _c, b in cuts[:99]]
+        if len(cuts) < 100:                         # the whole array is in the bytes read
+            tail = data.rstrip(_BLANK)
+            if not tail.endswith(b"]"):
+                return None
+            ends.append(len(tail[:-1].rstrip(_BLANK)))
+        for s, e in zip(starts, ends, strict=True):
+            survey.add(survey.count + 1, loads(data[s:e].decode("utf-8")))
+        if (not survey.count or not survey.plain or not isinstance(survey.head[0][1], dict)
+                or survey.seen_dups[0]):
+            return None
+        head = data[:ends[-1]]
+        quotes = _real_quotes(head)
+        if quotes.size % 2:
+            return None
+        arr = np.frombuffer(head + b"\0", dtype=np.uint8)
+        is_key = arr[_skip_blanks(arr, quotes[1::2] + 1)] == 58
+        known = {head[o + 1:c] for o, c in zip(quotes[0::2][is_key].tolist(), quotes[1::2][is_key].tolist(),
+                                                 strict=True)}
+        commas = _scan_document(real_path, known) if known else None
+    except (UnicodeError, ValueError, RecursionError):
         return None
-    except BaseException:
-        if spill is not None:
-            spill.remove()
-        raise
-    survey.spill = spill
-    return survey, spill, tables
+    if commas is None:
+        return None
+    return survey, commas
+
+
+def _real_quotes(data, end: int | None = None) -> Any:
+    """Positions of the quotes that open or close the strings of ``data[:end]`` (valid JSON text
+    that starts outside any string): every ``"`` but those an odd run of backslashes escapes."""
+    import numpy as np
+
+    end = len(data) if end is None else end
+    arr = np.frombuffer(data, dtype=np.uint8, count=end)
+    quotes = np.flatnonzero(arr == 34)
+    if data.find(b"\\", 0, end) >= 0:
+        back = np.flatnonzero(arr == 92)
+        first = np.ones(back.size, dtype=bool)
+        first[1:] = np.diff(back) != 1
+        run_start = np.maximum.accumulate(np.where(first, np.arange(back.size), 0))
+        escapes = back[(np.arange(back.size) - run_start) % 2 == 0]     # each escapes the next byte
+        escapes = escapes[escapes + 1 < arr.size]
+        quotes = np.setdiff1d(quotes, escapes[arr[escapes + 1] == 34] + 1, assume_unique=True)
+    return quotes
+
+
+def _cuts(data: bytes, quotes) -> list[tuple[int, int, int]]:
+    """(``}``, ``,``, ``{``) of each ``}, {`` outside the strings of ``data`` (which starts
+    outside any): those after an even number of the string quotes ``quotes``."""
+    import numpy as np
+
+    found = [(m.start(), m.start(1), m.end() - 1) for m in _BETWEEN.finditer(data)]
+    if not found:
+        return found
+    outside = np.searchsorted(quotes, np.array([a for a, _c, _b in found]), side="right") % 2 == 0
+    return [cut for cut, keep in zip(found, outside.tolist(), strict=True) if keep]
+
+
+_LOW_BYTES = [(1 << (8 * r)) - 1 for r in range(8)] + [(1 << 64) - 1]
+
+
+def _key_words(words, opening, closing) -> tuple[Any, tuple]:
+    """Each key's length and four words of its bytes (``words[i]`` is the little-endian word of
+    the 8 bytes from byte ``i``): its first 8 (zero past a shorter key's end), its last 8 (zero
+    for a key up to 8 long), the 8 from its ninth and the 8 before its last 8 (zero for a key up
+    to 16 long): together every byte of a key up to 32 long."""
+    import numpy as np
+
+    length = closing - opening - 1
+    low = np.array(_LOW_BYTES, dtype=np.uint64)
+    zero = np.uint64(0)
+    long = length > 16
+    return length, (words[opening + 1] & low[np.minimum(length, 8)],
+                    np.where(length > 8, words[np.maximum(closing - 8, 0)], zero),
+                    np.where(long, words[opening + 9], zero),
+                    np.where(long, words[np.maximum(closing - 16, 0)], zero))
+
+
+def _extra_words(words, opening, length, i: int) -> Any:
+    """Word ``i`` of the bytes a key longer than 32 holds between its first and last 16."""
+    import numpy as np
+
+    low = np.array(_LOW_BYTES, dtype=np.uint64)
+    return words[opening + 17 + 8 * i] & low[np.clip(length - 32 - 8 * i, 0, 8)]
+
+
+def _mix(length, parts: list) -> Any:
+    import numpy as np
+
+    h = length.astype(np.uint64)
+    for w in parts:
+        h = (h * np.uint64(_MIX)) ^ w
+    return h
+
+
+def _skip_blanks(arr, at) -> Any:
+    """``at`` moved past the JSON blanks there (``arr`` ends with a byte that is none)."""
+    import numpy as np
+
+    blanks = np.zeros(256, dtype=bool)
+    blanks[list(_BLANK)] = True
+    blank = blanks[arr[at]]
+    while blank.any():           # rare: "key" : value, "},\n  {" …
+        at = np.where(blank, at + 1, at)
+        blank &= blanks[arr[at]]
+    return at
+
+
+class _KeyTable:
+    """The known keys (raw bytes) as the words :func:`_key_words` reads, sorted by their hash."""
+
+    def __init__(self, known: set[bytes]):
+        import numpy as np
+
+        self.longest = max(len(k) for k in known)
+        self.extra = max(0, (self.longest - 32 + 7) // 8)    # words past the four of a key over 32
+        self.pad = b"\0" * (self.longest + 32)
+        keys = list(known)
+        kbytes = self.pad + b"".join(b"\0" + k + self.pad for k in keys)
+        kopen = len(self.pad) + np.cumsum([0] + [1 + len(k) + len(self.pad) for k in keys[:-1]])
+        kview = np.ndarray(shape=(len(kbytes) - 7,), dtype="<u8", buffer=kbytes, strides=(1,))
+        self.length, self.words = _key_words(kview, kopen, kopen + np.array([len(k) + 1 for k in keys]))
+        self.more = [_extra_words(kview, kopen, self.length, i) for i in range(self.extra)]
+        khash = _mix(self.length, self.words)
+        self.order = np.argsort(khash)
+        self.sorted = khash[self.order]
+
+    def scan(self, data: bytearray, quotes, end: int) -> Any | None:
+        """The commas between objects in ``data[:end]`` (``quotes``: its string quotes, all
+        before ``end``; ``data`` ends with ``self.pad``), or None for an unknown key or a raw
+        line break in a string."""
+        import numpy as np
+
+        padded = data
+        arr = np.frombuffer(padded, dtype=np.uint8)
+        if data.find(b"\n", 0, end) >= 0 or data.find(b"\r", 0, end) >= 0:
+            breaks = np.flatnonzero((arr[:end] == 10) | (arr[:end] == 13))
+            if (np.searchsorted(quotes, breaks) % 2).any():
+                return None
+        after = quotes[1::2] + 1
+        nxt = arr[after]
+        if (nxt <= 32).any():
+            after = _skip_blanks(arr, after)
+            nxt = arr[after]
+        # the "}" closing an object after a string; any other (after null, a number, in a
+        # string …) is looked for byte by byte
+        closers = after[nxt == 125]
+        if closers.size != data.count(b"}", 0, end):
+            closers = np.flatnonzero(arr[:end] == 125)
+            closers = closers[np.searchsorted(quotes, closers) % 2 == 0]
+        comma = _skip_blanks(arr, closers + 1)
+        comma = comma[arr[comma] == 44]
+        comma = comma[arr[_skip_blanks(arr, comma + 1)] == 123]
+        is_key = nxt == 58
+        opening, closing = quotes[0::2][is_key], quotes[1::2][is_key]
+        if opening.size:
+            words = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+            length, got = _key_words(words, opening, closing)
+            if int(length.max()) > self.longest:
+                return None
+            at = np.minimum(np.searchsorted(self.sorted, _mix(length, got)), self.sorted.size - 1)
+            which = self.order[at]
+            if not ((self.length[which] == length).all()
+                    and all((k[which] == w).all() for k, w in zip(self.words, got, strict=True))):
+                return None
+            long = np.flatnonzero(length > 32) if self.extra else None
+            for i in range(self.extra):
+                if not (self.more[i][which[long]] == _extra_words(words, opening[long], length[long], i)).all():
+                    return None
+        return comma
+
+
+def _scan_document(real_path: str, known: set[bytes]) -> Any | None:
+    """For a document assumed to be valid JSON (one that is not gives its error when it is read,
+    whatever this said): the file offsets of the commas between the objects of the top-level
+    array (each ``,`` of a ``}, {`` outside the strings), or None when a key of the document (any
+    string a colon follows, nested objects included) is none of ``known`` as written there (raw
+    bytes), or a raw line break lies inside a string (no JSON).
+
+    Vectorised over blocks (:meth:`_KeyTable.scan`: the keys among the strings, each key's length
+    and bytes as a few 8-byte words looked up among the known keys' by a hash and compared)."""
+    import numpy as np
+
+    table = _KeyTable(known)
+    commas = []
+    base = 0                     # the file offset of data[0]
+    with open(real_path, "rb") as fh:
+        tail = b""
+        while True:
+            data = bytearray(len(tail) + _FAST_BLOCK + len(table.pad))    # zeros past what is read
+            data[:len(tail)] = tail
+            read = fh.readinto(memoryview(data)[len(tail):len(tail) + _FAST_BLOCK])
+            size = len(tail) + read
+            quotes = _real_quotes(data, size)
+            if read:
+                cut = (quotes.size - 1) // 2 * 2     # the last opening quote: strings before it are whole
+                if cut <= 0:
+                    tail = bytes(data[:size])
+                    continue
+                end = int(quotes[cut])
+                tail = bytes(data[end:size])
+                quotes = quotes[:cut]
+            elif quotes.size % 2:
+                return None
+            else:
+                end = size
+            found = table.scan(data, quotes, end)
+            if found is None:
+                return None
+            commas.append(found + base)
+            base += end
+            if not read:
+                return np.concatenate(commas)
+
+
+def _array_chunks(table: Table) -> Iterator[Any]:
+    """The records of a plain array (``_plain_array`` said so at opening), cut into JSON Lines
+    block by block at the commas opening found between the objects and parsed by Arrow's JSON
+    reader with the keys as a string schema: no other key, no key twice, no other value type.
+    From the first block Arrow refuses (or that is no UTF-8 or holds an escaped surrogate) the
+    exact scan reads on, record by record, numbering on from there: records are independent, so
+    the frames, row numbers and reading problems are those of the exact read, and a document
+    that is no JSON raises the whole read's error."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+
+    from validators.read.frames import TextFrames
+
+    cfg = table.state
+    commas = cfg["commas"]
+    schema = pa.schema([(k, pa.string()) for k in cfg["array_keys"]])
+    parse = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    labels = list(table.columns.values())
+    names = _frame_names(table)
+    frames = TextFrames(names)
+    pending: list = []          # Arrow tables of parsed blocks, their rows not yet in frames
+    waiting = 0
+    row = 1
+
+    def add(row: int, n: int) -> int:
+        """The next ``n`` parsed rows (numbered from ``row``) into frames, "" read as missing."""
+        nonlocal pending, waiting
+        rows = pa.concat_tables(pending)
+        pending, waiting = [rows.slice(n)] if rows.num_rows > n else [], rows.num_rows - n
+        columns = {}
+        for name, col in zip(names, rows.slice(0, n).columns, strict=True):
+            empty = pc.equal(col, "")
+            if pc.any(empty).as_py():
+                col = pc.if_else(empty, None, col)
+            columns[name] = pa.concat_arrays(col.chunks) if col.num_chunks != 1 else col.chunk(0)
+        frames.add(columns, range(row, row + n))
+        return row + n
+
+    with open(cfg["path"], "rb") as fh:
+        rest = fh.read(_FAST_BLOCK)
+        offset = len(rest) - len(rest.lstrip(_BLANK)) + 1          # the file offset of data[0]: past the "["
+        rest = rest[offset:]                                       # read, not yet parsed
+        first = 0                                                  # commas[first] is the next comma
+        eof = False
+        while not eof:
+            data = bytearray(len(rest) + _FAST_BLOCK)
+            data[:len(rest)] = rest
+            read = fh.readinto(memoryview(data)[len(rest):])
+            eof = not read
+            size = len(rest) + read
+            last = int(np.searchsorted(commas, offset + size))
+            if not eof and last == first:
+                rest = memoryview(data)[:size].tobytes()           # no record ends in the bytes yet
+                continue
+            try:
+                body, count = _plain_block(data, size, commas[first:last] - offset, eof)
+                block = pj.read_json(pa.BufferReader(pa.py_buffer(body)), parse_options=parse,
+                                     read_options=pj.ReadOptions(use_threads=False, block_size=len(body) + 64))
+                if block.num_rows != count:
+                    raise _Irregular
+            except (_Irregular, pa.ArrowException, ValueError):
+                if waiting:
+                    row = add(row, waiting)
+                yield from _array_rest(table, frames, offset, row)
+                return
+            pending.append(block.select(labels))
+            waiting += count
+            while waiting >= CHUNK_ROWS:
+                row = add(row, CHUNK_ROWS)
+                yield frames.frame()
+                frames = TextFrames(names)
+            used = size if eof else int(commas[last - 1]) - offset + 1
+            offset += used
+            rest = memoryview(data)[used:size].tobytes()
+            first = last
+    if waiting:
+        add(row, waiting)
+        yield frames.frame()
+
+
+def _plain_block(data: bytearray, size: int, commas, eof: bool) -> tuple[memoryview, int]:
+    """The whole records at the start of ``data[:size]`` (which starts at a record), up to the
+    last of ``commas`` (their positions in ``data``) or at the end of the document to its
+    closing ``]``, as JSON Lines text (``data`` changed in place), and their count.  Raises
+    :class:`_Irregular` on what Arrow must not see."""
+    import numpy as np
+
+    if eof:
+        end = size
+        while end and data[end - 1] in _BLANK:
+            end -= 1
+        last = end = end - 1                       # the "]"
+        while last > 0 and data[last - 1] in _BLANK:
+            last -= 1
+        if end < 0 or data[end] != 93 or last < 1 or data[last - 1] != 125:
+            raise _Irregular
+    else:
+        end, commas = int(commas[-1]), commas[:-1]
+    body = memoryview(data)[:end]
+    if not _utf8(body) or (data.find(b"\\", 0, end) >= 0 and _ESCAPED_SURROGATE_B.search(data, 0, end)):
+        raise _Irregular
+    arr = np.frombuffer(data, dtype=np.uint8, count=end)
+    if data.find(b"\n", 0, end) >= 0 or data.find(b"\r", 0, end) >= 0:
+        arr[(arr == 10) | (arr == 13)] = 32        # outside the strings all (opening saw to it)
+    arr[commas] = 10
+    return body, len(commas) + 1
+
+
+def _array_rest(table: Table, frames, offset: int, row: int) -> Iterator[Any]:
+    """The records from byte ``offset`` (record ``row``) on, read exactly: decoded one by one by
+    the scanner (each value as the whole read converts it, repeated keys and records that are no
+    object noted as reading problems); a document the scanner cannot take is read whole, which
+    raises its error (or, never expected, gives the records to read on with)."""
+    cfg = table.state
+    survey = _Survey()
+    decoder = json.JSONDecoder(parse_int=str, object_pairs_hook=_pairs_hook(survey.seen_dups))
+    scan = _Scanner(cfg["path"], "utf-8", decoder, None, survey.seen_dups)
+    scan.fh.seek(offset)
+    late = None
+
+    def records() -> Iterator[tuple[int, Any]]:
+        nonlocal late
+        n = row
+        try:
+            for rec in scan.items():
+                survey.add(n, rec)
+                yield n, rec
+                n += 1
+            scan.finish()
+        except (_Fallback, UnicodeError, RecursionError, ValueError):
+            whole = _open_loaded(table.source, cfg["path"], "utf-8", False, cfg["profile"], None)
+            late = whole.problems[cfg["opened"]:]
+            yield from whole.state["records"][n - 1:]
+        finally:
+            scan.close()
+
+    yield from _record_frames(table, records(), frames, surrogates=True)
+    if not cfg.get("late"):
+        cfg["late"] = True
+        # the elements of the table as opened (a copy of it may read fewer)
+        table.problems.extend(late if late is not None else survey.problems(cfg["field_of"]))
 
 
 def _fast_lines(real_path: str, keep: bool) -> tuple[_Survey, list | None, int] | None:
@@ -789,24 +1104,6 @@ def _fast_lines(real_path: str, keep: bool) -> tuple[_Survey, list | None, int] 
     return survey, [table] if keep else None, longest
 
 
-def _outside_strings(data: bytes, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The cuts (spans of ``}``, ``,``, ``{``) that lie outside the strings of ``data``, which
-    starts outside any: those after an even number of real quotes (quotes no odd run of
-    backslashes escapes)."""
-    out = []
-    odd = 0
-    pos = 0
-    for a, b in cuts:
-        quotes = data.count(b'"', pos, a)
-        if quotes and data.find(b"\\", pos, a) >= 0:
-            quotes -= sum((m.end() - m.start()) % 2 == 0 for m in _ESCAPED_QUOTE.finditer(data, pos, a))
-        odd ^= quotes & 1
-        if not odd:
-            out.append((a, b))
-        pos = a
-    return out
-
-
 def _utf8(data: bytes) -> bool:
     """Whether ``data`` is valid UTF-8 (Arrow's check of a string array viewing it, no copy)."""
     import pyarrow as pa
@@ -818,27 +1115,6 @@ def _utf8(data: bytes) -> bool:
     except pa.ArrowInvalid:
         return False
     return True
-
-
-def _breaks_outside_strings(body: bytes) -> None:
-    """Raise :class:`_Irregular` unless every \\n and \\r of ``body`` (which starts outside any
-    string) lies outside the strings: after an even number of quotes no odd run of backslashes
-    escapes."""
-    import numpy as np
-
-    arr = np.frombuffer(body, dtype=np.uint8)
-    quotes = np.flatnonzero(arr == 34)
-    if b"\\" in body:
-        back = np.flatnonzero(arr == 92)
-        first = np.ones(back.size, dtype=bool)
-        first[1:] = np.diff(back) != 1
-        run_start = np.maximum.accumulate(np.where(first, np.arange(back.size), 0))
-        escapes = back[(np.arange(back.size) - run_start) % 2 == 0]     # each escapes the next byte
-        escapes = escapes[escapes + 1 < arr.size]
-        quotes = np.setdiff1d(quotes, escapes[arr[escapes + 1] == 34] + 1, assume_unique=True)
-    breaks = np.flatnonzero((arr == 10) | (arr == 13))
-    if (np.searchsorted(quotes, breaks, side="right") % 2).any():
-        raise _Irregular
 
 
 def _arrow_reads(source, keys: list[str], count: int, longest: int, keep: bool = False):
@@ -960,10 +1236,13 @@ def _json_value(canonical: str, v: Any) -> Any:
 
 
 def _json_chunks(table: Table) -> Iterator[Any]:
-    from validators.read.frames import SLICE_ROWS, TextFrames, texts
+    from validators.read.frames import TextFrames
 
     cfg = table.state
     done = 0
+    if "array_keys" in cfg:
+        yield from _array_chunks(table)
+        return
     if cfg.get("arrow_block"):
         try:
             for frame in _jsonl_arrow_chunks(table):
@@ -978,11 +1257,27 @@ def _json_chunks(table: Table) -> Iterator[Any]:
     else:
         records = ((n, _jsonl_record(line)) for n, line in _jsonl_lines(cfg["path"], cfg["encoding"], None)
                    if n > done)
-    hours_from_lobby = table.columns.get("handling_hours", "").endswith("[].time")
+    yield from _record_frames(table, records, TextFrames(_frame_names(table)), cfg.get("surrogates"))
+
+
+def _hours_from_lobby(table: Table) -> bool:
+    return table.columns.get("handling_hours", "").endswith("[].time")
+
+
+def _frame_names(table: Table) -> list[str]:
+    """The frame's columns: the elements, 办理时间 last when it is read from the 办理地点 list."""
+    lobby = _hours_from_lobby(table)
+    return [c for c in table.columns if not (lobby and c == "handling_hours")] + (["handling_hours"] if lobby else [])
+
+
+def _record_frames(table: Table, records: Iterator[tuple[int, Any]], frames, surrogates: bool) -> Iterator[Any]:
+    """Frames of decoded records ((number, record) pairs), filling ``frames`` (which may hold rows
+    already) up to ``CHUNK_ROWS`` a frame."""
+    from validators.read.frames import SLICE_ROWS, TextFrames, texts
+
+    hours_from_lobby = _hours_from_lobby(table)
     items = [(c, lbl) for c, lbl in table.columns.items() if not (hours_from_lobby and c == "handling_hours")]
-    surrogates = cfg.get("surrogates")
-    names = [c for c, _ in items] + (["handling_hours"] if hours_from_lobby else [])
-    frames = TextFrames(names)
+    names = frames.names
     while part := list(islice(records, min(SLICE_ROWS, CHUNK_ROWS - len(frames)))):
         recs = [rec if isinstance(rec, dict) else {} for _n, rec in part]
         columns = {}

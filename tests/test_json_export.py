@@ -1,0 +1,85 @@
+"""The JSON report's findings written as joined UTF-8 bytes (Arrow) are the bytes of the
+per-finding text path and of ``json.dumps`` of every finding, on values that need escaping."""
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from validators.exporters import json_report
+from validators.exporters.atomic import atomic_open
+from validators.report import report as report_module
+from validators.report.report import Report
+
+TEXTS = [None, "", "   ", "\u3000", "无", "—", "/", "灵山县行政审批局", 'a "quoted" name', "back\\slash", "tab\there",
+         "line\nbreak", "\r", "\x00\x1f\x7f", "\u2028\u2029", "😀", "é", "x" * 2000, "{\"k\": 1}", "null"]
+
+
+def _report(odd: bool) -> Report:
+    """Findings with the edge texts in every column; ``odd`` adds values the joined path leaves to
+    the per-finding one (numbers, a lone surrogate)."""
+    rows = []
+    for i, v in enumerate(TEXTS * 3):
+        rows.append(("element-missing", "item_name" if i % 2 else None, v, {"family": v or "许可"}, i + 2, v))
+        rows.append(("uscc-lowercase", "implementing_body_code", v, None, None if i % 5 == 0 else i, "事项"))
+        rows.append(("task-code-level-mismatch", None, TEXTS[(i * 7) % len(TEXTS)], float("nan"), i + 2, None))
+    if odd:
+        rows += [("element-too-long", "item_name", 1, {"max": 1}, 3, "事项"),
+                 ("element-missing", "item_name", "half \ud800 surrogate", None, 4, "事项"),
+                 ("element-missing", "item_name", "x", None, np.int64(5), "\udfff")]
+    frame = pd.DataFrame(rows, columns=["code", "field", "value", "params", "row", "item"], dtype=object)
+    report = Report(command="validate")
+    report.add(frame.assign(source=["灵山县.xlsx", 'q"uote.csv'] * (len(frame) // 2) + ["a.csv"] * (len(frame) % 2),
+                            sheet=["Sheet1", None, "表\\1"] * (len(frame) // 3) + [None] * (len(frame) % 3)))
+    return report
+
+
+@pytest.mark.parametrize("odd", [False, True])
+@pytest.mark.parametrize("chunk,block", [(7, 3), (65_536, 5), (65_536, 32_768)])
+def test_joined_bytes_are_the_per_finding_text(tmp_path, monkeypatch, odd, chunk, block):
+    monkeypatch.setattr(report_module, "CHUNK", chunk)
+    monkeypatch.setattr(json_report, "BLOCK", block)
+    report = _report(odd)
+    for lang in ("zh", "en"):
+        text = io.StringIO()                       # no byte file: every line built as text
+        json_report.write_json(report, text, lang=lang)
+        path = tmp_path / f"r.{lang}.json"
+        with atomic_open(str(path), "w") as fh:
+            assert json_report._byte_writer(fh) is not None
+            json_report.write_json(report, fh, lang=lang)
+        assert path.read_bytes() == text.getvalue().encode("utf-8", "backslashreplace")
+        array = text.getvalue().split(' "findings": [', 1)[1].split('\n ],\n "findings_truncated"', 1)[0]
+        assert array == ",".join("\n  " + json.dumps(f, ensure_ascii=False) for f in report.iter_findings(lang))
+
+
+def test_joined_path_declines_what_it_cannot_hold():
+    import pyarrow as pa
+
+    assert json_report._encoded(["a", None, 1]) is None
+    assert json_report._encoded(["a", 1.5]) is None
+    with pytest.raises((pa.ArrowException, UnicodeError)):
+        json_report._encoded(["\ud800"])
+    got = json_report._encoded(['x"y', None, "z", 'x"y'])
+    assert got.cast(pa.string()).to_pylist() == ['"x\\"y"', "null", '"z"', '"x\\"y"']
+
+
+def test_bytes_only_into_utf8_files(tmp_path):
+    assert json_report._byte_writer(io.StringIO()) is None
+    with open(tmp_path / "g.json", "w", encoding="gbk") as fh:
+        assert json_report._byte_writer(fh) is None
+    with open(tmp_path / "u.json", "w", encoding="UTF8") as fh:
+        assert json_report._byte_writer(fh) is not None
+
+
+def test_a_failed_write_of_the_joined_bytes_is_raised():
+    class Full(io.RawIOBase):
+        def writable(self):
+            return True
+
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    fh = io.TextIOWrapper(io.BufferedWriter(Full(), buffer_size=16), encoding="utf-8")
+    with pytest.raises(OSError, match="No space"):
+        json_report.write_json(_report(False), fh)
