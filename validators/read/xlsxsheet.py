@@ -567,19 +567,11 @@ class SheetScanner:
             raise Irregular("text between tags")
         tail = W[gt - 7]                                              # the tag's last 8 bytes
         closed = (tail >> 48) & 255 == 47                             # <c …/>
-        fast_s = (tail >> 8 == _word(b' t="s">')) & _is(W, nxt, b"<" + p + b"v>") \
-            & _is(W, t_tag, b"</" + p + b"v>")
-        inl = (tail >> 8 == _word(b'neStr">')) & _is(W, np.maximum(gt - 14, 0), b' t="inli') \
-            & _is(W, nxt, b"<" + p + b"is><" + p + b"t")
-        t2 = a[t_tag + 2 + P]
-        t_plain = t2 == 62
-        t_pres = t2 == 32
-        inl &= (t_plain | t_pres) & _is(W, t_end, b"</" + p + b"t></" + p + b"is>")
-        cand = np.flatnonzero(inl & t_pres)
-        if cand.size:
-            want = b"<" + p + b't xml:space="preserve">'
-            inl[cand] = [part[t:t + len(want)] == want for t in t_tag[cand].tolist()]
-        ts = np.where(t_plain, t_tag + 3 + P, t_tag + 24 + P)
+        tail >>= 8
+        # each shape is tested on the cells whose tag ends as it does, not on every cell
+        fs = np.flatnonzero(tail == _word(b' t="s">'))
+        if fs.size:
+            fs = fs[_is(W, nxt[fs], b"<" + p + b"v>") & _is(W, t_tag[fs], b"</" + p + b"v>")]
         # text Python reads: CR, _x escapes, character references, edge whitespace without preserve
         flag = _positions(part, a, n)
         hard = np.zeros(nc, bool)
@@ -592,29 +584,45 @@ class SheetScanner:
             amp[at_cell[in_cell & is_amp]] = True
             odd = in_cell & ((ch == 13) | ((ch == 95) & (a[flag + 1] == 120)) | (is_amp & (a[flag + 1] == 35)))
             hard[at_cell[odd]] = True
-        e0, e1 = a[ts], a[t_end - 1]
-        edge = t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
-        inl &= ~hard & ~edge
-        empty_body = ~closed & _is(W, nxt, b"</" + p + b"c>")          # <c …></c>
-        fast_n = np.zeros(nc, bool) if self.want_raw else \
-            self._plain_numbers(a, W, cs + 4 + nlet + ndig[which], nxt, t_tag, p)
-        slow = ~(fast_s | inl | closed | empty_body | fast_n)
+        ii = np.flatnonzero(tail == _word(b'neStr">'))
+        if ii.size:
+            tt, te = t_tag[ii], t_end[ii]
+            inl = _is(W, np.maximum(gt[ii] - 14, 0), b' t="inli') & _is(W, nxt[ii], b"<" + p + b"is><" + p + b"t")
+            t2 = a[tt + 2 + P]
+            t_plain = t2 == 62
+            t_pres = t2 == 32
+            inl &= (t_plain | t_pres) & _is(W, te, b"</" + p + b"t></" + p + b"is>")
+            cand = np.flatnonzero(inl & t_pres)
+            if cand.size:
+                want = b"<" + p + b't xml:space="preserve">'
+                inl[cand] = [part[t:t + len(want)] == want for t in tt[cand].tolist()]
+            ts = np.where(t_plain, tt + 3 + P, tt + 24 + P)
+            e0, e1 = a[ts], a[te - 1]
+            edge = t_plain & (te > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
+            inl &= ~hard[ii] & ~edge
+            ii, ts, te = ii[inl], ts[inl], te[inl]
+        slow = ~closed
+        slow[fs] = False
+        slow[ii] = False
+        rest = np.flatnonzero(slow)
+        if rest.size:
+            slow[rest[_is(W, nxt[rest], b"</" + p + b"c>")]] = False    # <c …></c>
+            if not self.want_raw:
+                rest = np.flatnonzero(slow)
+                q = cs[rest] + 4 + nlet[rest] + ndig[which[rest]]
+                fast_n = rest[self._plain_numbers(a, W, q, nxt[rest], t_tag[rest], p)]
+                slow[fast_n] = False
+            else:
+                fast_n = rest[:0]
+        else:
+            fast_n = rest
 
         pieces, where, raw = [], [], {}
-        si = np.flatnonzero(fast_s)
+        si = fs
         if si.size:
             sst, lengths = self.book.shared()
             vs = nxt[si] + 3 + P
-            L = t_tag[si] - vs
-            if (L < 1).any() or (L > 9).any():
-                raise Irregular("shared index")
-            sidx = np.zeros(si.size, np.int64)
-            for j in range(9):
-                ch = a[vs + j].astype(np.int64)
-                on = j < L
-                if ((ch < 48) | (ch > 57))[on].any():
-                    raise Irregular("shared index")
-                sidx = np.where(on, sidx * 10 + ch - 48, sidx)
+            sidx = _digits(a, W, vs, t_tag[si] - vs, 9, "shared index")
             if (sidx >= len(lengths)).any():
                 raise Irregular("shared index")
             self.referenced += int(lengths[sidx].sum())
@@ -625,20 +633,19 @@ class SheetScanner:
                                  size_mb=_mb(self.referenced), limit_mb=opts.max_uncompressed_mb)
             pieces.append(sst.take(pa.array(sidx)))
             where.append(si)
-        ii = np.flatnonzero(inl)
         if ii.size:
             has_amp = amp[ii]
             plain_ii = ii[~has_amp]
             if plain_ii.size:
-                pieces.append(_spans(part, ts[plain_ii], t_end[plain_ii]))
+                pieces.append(_spans(part, ts[~has_amp], te[~has_amp]))
                 where.append(plain_ii)
             amp_ii = ii[has_amp]
             if amp_ii.size:
-                texts, good = _named_entities(_spans(part, ts[amp_ii], t_end[amp_ii]))
+                texts, good = _named_entities(_spans(part, ts[has_amp], te[has_amp]))
                 slow[amp_ii[~good]] = True
                 pieces.append(texts.filter(pa.array(good)) if not good.all() else texts)
                 where.append(amp_ii[good])
-        ni = np.flatnonzero(fast_n)
+        ni = fast_n
         if ni.size:
             texts, bad = _numbers(_spans(part, nxt[ni] + 3 + P, t_tag[ni]))
             if bad is not None:
@@ -689,6 +696,39 @@ def _is(W, pos, const: bytes):
             w = w & ((1 << (8 * len(piece))) - 1)
         hit = w == _word(piece)
         out = hit if out is None else out & hit
+    return out
+
+
+_POW10 = None
+
+
+def _digits(a, W, pos, length, most: int, what: str):
+    """The decimal numbers of ``length`` digits at ``pos`` (1 to ``most`` digits each, else
+    :class:`Irregular`): up to 8 digits read as one word per number, longer ones a digit at a time."""
+    import numpy as np
+
+    global _POW10
+    if not length.size:
+        return np.zeros(0, np.int64)
+    if (length < 1).any() or (length > most).any():
+        raise Irregular(what)
+    if int(length.max()) <= 8:
+        if _POW10 is None:
+            # row L: the weight of each of the 8 bytes of a number of L digits (0 past its end)
+            j = np.arange(8)
+            _POW10 = np.array([[10 ** (n - 1 - i) if i < n else 0 for i in j] for n in range(9)], np.int64)
+        d = W[pos].view(np.uint8).reshape(-1, 8) - np.uint8(48)
+        weight = _POW10[length]
+        if ((d > 9) & (weight > 0)).any():
+            raise Irregular(what)
+        return np.einsum("ij,ij->i", d.astype(np.int64), weight)
+    out = np.zeros(pos.size, np.int64)
+    for j in range(most):
+        ch = a[pos + j].astype(np.int64)
+        on = j < length
+        if ((ch < 48) | (ch > 57))[on].any():
+            raise Irregular(what)
+        out = np.where(on, out * 10 + ch - 48, out)
     return out
 
 
