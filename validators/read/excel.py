@@ -488,7 +488,7 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
             widths.append(hi - cursor)
             cursor = hi
         if cursor < stop:
-            tiles.append(pa.nulls(k * (stop - cursor), pa.string()))
+            tiles.append(pa.nulls(k * (stop - cursor), pa.large_string()))
             widths.append(stop - cursor)
         frames = TextFrames(names)
         frames.add({nm: pa.concat_arrays([tl.slice(j * w, w) for tl, w in zip(tiles, widths, strict=True)])
@@ -583,7 +583,7 @@ def _empty_frame(names: list[str], start: int, stop: int):
     from validators.read.frames import TextFrames
 
     frames = TextFrames(names)
-    frames.add({n: pa.nulls(stop - start, pa.string()) for n in names}, range(start, stop))
+    frames.add({n: pa.nulls(stop - start, pa.large_string()) for n in names}, range(start, stop))
     return frames.frame()
 
 

@@ -78,7 +78,7 @@ class Book:
 
             info = self.infos.get("xl/sharedStrings.xml")
             if info is None:
-                self._sst = (pa.array([], pa.string()), np.zeros(0, np.int64))
+                self._sst = (pa.array([], pa.large_string()), np.zeros(0, np.int64))
             else:
                 xml = b"".join(inflate(self.zf, info, self.path))
                 self._sst = _shared_fast(xml)
@@ -89,7 +89,7 @@ class Book:
                     texts = _shared_texts(xml)
                     if len(texts) != len(lengths):
                         raise Irregular("shared strings")
-                    self._sst = (pa.array(texts, pa.string()), lengths)
+                    self._sst = (pa.array(texts, pa.large_string()), lengths)
         return self._sst
 
     def plain_styles(self) -> set[int] | None:
@@ -308,12 +308,12 @@ def _shared_fast(xml: bytes):
     e0, e1 = a[ts], a[t_end - 1]
     plain &= ~(t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10)))
     fast = np.flatnonzero(plain & ~amp)
-    pieces = [_spans(xml, ts[fast], t_end[fast]).cast(pa.string())] if fast.size else []
+    pieces = [_spans(xml, ts[fast], t_end[fast])] if fast.size else []
     with_amp = np.flatnonzero(plain & amp)
     if with_amp.size:
         texts, good = _named_entities(_spans(xml, ts[with_amp], t_end[with_amp]))
         plain[with_amp[~good]] = False
-        pieces.append(texts.filter(pa.array(good)).cast(pa.string()))
+        pieces.append(texts.filter(pa.array(good)))
         fast = np.concatenate([fast, with_amp[good]])
     rest = np.flatnonzero(~plain)
     if rest.size:
@@ -324,9 +324,9 @@ def _shared_fast(xml: bytes):
             if m is None:
                 raise Irregular("shared string")
             texts.append(_runs_text(m.group(2) or b"", b""))
-        pieces.append(pa.array(texts, pa.string()))
+        pieces.append(pa.array(texts, pa.large_string()))
     if not pieces:
-        return pa.array([], pa.string()), lengths
+        return pa.array([], pa.large_string()), lengths
     order = np.concatenate([fast, rest])
     where = np.empty(len(order), np.int64)
     where[order] = np.arange(len(order))
@@ -447,11 +447,16 @@ class SheetScanner:
     def blocks(self) -> Iterator[bytes]:
         """Inflated XML cut after a ``</row>`` (the text after ``</sheetData>`` in the last one)."""
         tail = b""
+        held: list[bytes] = []          # pieces joined once a block's worth is there (no regrowing)
+        size = 0
         limit = self.opts.max_uncompressed_bytes
         for piece in inflate(self.book.zf, self.info, self.shown, limit):
-            tail += piece
-            if len(tail) < BLOCK:
+            held.append(piece)
+            size += len(piece)
+            if size < BLOCK:
                 continue
+            tail = b"".join(held)
+            held = [tail]
             if self.prefix is None:
                 self._find_prefix(tail)
             cut = tail.rfind(b"</" + self.prefix + b"row>")
@@ -462,6 +467,8 @@ class SheetScanner:
             cut += len(self.prefix) + 6
             yield tail[:cut]
             tail = tail[cut:]
+            held, size = [tail], len(tail)
+        tail = b"".join(held)
         if self.prefix is None:
             self._find_prefix(tail)
         yield tail
@@ -501,20 +508,22 @@ class SheetScanner:
             named = lt[ok]
         else:
             named = lt
-        c1, c2 = a[1 + P:][named], a[2 + P:][named]
-        is_c = c1 == 99
-        if (is_c & ((c2 == 62) | (c2 == 47))).any():
+        # the two bytes after each "<" (and its prefix) as one 16-bit word: one gather per tag
+        H = np.ndarray((n + 46,), dtype="<u2", buffer=buf, strides=(1,))
+        two = H[named + 1 + P]
+        is_cell = two == _word(b"c ")                                   # "<c "
+        if ((two == _word(b"c>")) | (two == _word(b"c/"))).any():
             raise Irregular("cell without reference")
-        cell = named[is_c & (c2 == 32)]                                 # "<c "
-        is_r = (c1 == 114) & (c2 == 111)
-        rowtag = named[is_r][(a[named[is_r] + 3 + P] == 119) & (a[named[is_r] + 4 + P] == 32)]
+        cell = named[is_cell]
+        rowtag = named[two == _word(b"ro")]
+        rowtag = rowtag[H[rowtag + 3 + P] == _word(b"w ")]
         nc = len(cell)
         self.cells += nc
         if self.cells > opts.max_cells:
             raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
                              cells=f"{self.cells:,}", limit=f"{opts.max_cells:,}")
         if nc == 0:
-            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()), {})
+            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {})
         # rows: <row r="N" …>, r first; each cell belongs to the last row tag before it
         if not len(rowtag) or rowtag[0] > cell[0]:
             raise Irregular("cell outside a row")
@@ -547,7 +556,8 @@ class SheetScanner:
         nlet = 1 + u1 + (u1 & u2)
         col = np.where(u1, np.where(u2, (l0 * 26 + l1) * 26 + l2, l0 * 26 + l1), l0) - 1
         # the reference's row must be the row tag's: same first digit, same length
-        if not ((a[cs + 3 + nlet] == a[rs[which] + 3]) & (a[cs + 3 + nlet + ndig[which]] == 34)).all():
+        nd = ndig[which]
+        if not ((a[cs + 3 + nlet] == a[rs + 3][which]) & (a[cs + 3 + nlet + nd] == 34)).all():
             raise Irregular("cell row differs from its row")
         if ((which[1:] == which[:-1]) & (col[1:] <= col[:-1])).any():
             raise Irregular("cells out of order")
@@ -558,7 +568,7 @@ class SheetScanner:
             raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
                              cells=f"{max(self.cells, span):,}", limit=f"{opts.max_cells:,}")
         # the tags after the cell's own (k: the cell's "<" in lt)
-        k = np.flatnonzero(is_c & (c2 == 32))
+        k = np.flatnonzero(is_cell)
         if P:
             k = np.flatnonzero(ok)[k]
         nxt, t_tag, t_end = (lt_ext[k + j] for j in (1, 2, 3))
@@ -609,7 +619,7 @@ class SheetScanner:
             slow[rest[_is(W, nxt[rest], b"</" + p + b"c>")]] = False    # <c …></c>
             if not self.want_raw:
                 rest = np.flatnonzero(slow)
-                q = cs[rest] + 4 + nlet[rest] + ndig[which[rest]]
+                q = cs[rest] + 4 + nlet[rest] + nd[rest]
                 fast_n = rest[self._plain_numbers(a, W, q, nxt[rest], t_tag[rest], p)]
                 slow[fast_n] = False
             else:
@@ -662,11 +672,11 @@ class SheetScanner:
                     for s, e in zip(cell[sl].tolist(), ends[sl].tolist(), strict=True)]
             base = sum(len(x) for x in pieces)
             raw = {base + j: v for j, v in enumerate(vals) if not isinstance(v, str)}
-            pieces.append(pa.array([v if isinstance(v, str) else cell_text(v) for v in vals], pa.string()))
+            pieces.append(pa.array([v if isinstance(v, str) else cell_text(v) for v in vals], pa.large_string()))
             where.append(sl)
         if not pieces:
-            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()), {})
-        text = pa.concat_arrays([x.cast(pa.string()) if x.type != pa.string() else x for x in pieces])
+            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {})
+        text = pa.concat_arrays([x.cast(pa.large_string()) if x.type != pa.large_string() else x for x in pieces])
         order = np.concatenate(where)
         nonempty = pc.greater(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
         if not nonempty.all():
@@ -748,19 +758,19 @@ def _numbers(values):
     bad = None if ok.all() else ~ok
     num = pc.cast(pc.if_else(pa.array(ok), values, "0"), pa.float64()).to_numpy()
     whole = (np.floor(num) == num) & (np.abs(num) < 1e15)
-    out = pc.cast(pa.array(np.where(whole, num, 0).astype(np.int64)), pa.string())
+    out = pc.cast(pa.array(np.where(whole, num, 0).astype(np.int64)), pa.large_string())
     if not whole.all():
         other = np.flatnonzero(~whole)
         texts = [cell_text(float(v)) for v in num[other].tolist()]
         pos = np.full(len(num), -1, np.int64)
         pos[other] = np.arange(other.size)
-        out = pa.concat_arrays([out, pa.array(texts, pa.string())]).take(
+        out = pa.concat_arrays([out, pa.array(texts, pa.large_string())]).take(
             pa.array(np.where(pos >= 0, len(num) + pos, np.arange(len(num)))))
     return out, bad
 
 
 def _find_all(part: bytes, ch: bytes, a=None):
-    """Positions of the byte ``ch`` in ``part``: memchr while they are few, else one numpy pass."""
+    """Positions of the bytes ``ch`` in ``part``: memchr while they are few, else one numpy pass."""
     import numpy as np
 
     hits, i = [], part.find(ch)
@@ -770,7 +780,11 @@ def _find_all(part: bytes, ch: bytes, a=None):
     if i >= 0:
         if a is None:
             a = np.frombuffer(part, np.uint8)
-        return np.flatnonzero(a[:len(part)] == ch[0])
+        at = np.flatnonzero(a[:len(part)] == ch[0])
+        for j in range(1, len(ch)):
+            at = at[at + j < len(part)]
+            at = at[a[at + j] == ch[j]]
+        return at
     return np.array(hits, dtype=np.int64)
 
 
@@ -819,11 +833,10 @@ def _charrefs(part: bytes) -> bytes:
 
 
 def _positions(part: bytes, a, n: int):
-    """Sorted positions of the bytes that make a text need more than a copy: ``&``, CR and ``_``
-    (of ``_x``).  Few in real sheets: found with ``bytes.find`` (memchr) unless there are many."""
+    """Sorted positions of the bytes that make a text need more than a copy: ``&``, CR and ``_x``.  Few in real sheets: found with ``bytes.find`` (memchr) unless there are many."""
     import numpy as np
 
-    found = [f for f in (_find_all(part, ch, a) for ch in (b"&", b"\r", b"_")) if f.size]
+    found = [f for f in (_find_all(part, ch, a) for ch in (b"&", b"\r", b"_x")) if f.size]
     if not found:
         return np.zeros(0, np.int64)
     return np.sort(np.concatenate(found))
