@@ -30,6 +30,7 @@ from typing import Any, Iterator
 from validators.read.base import InputError
 
 BLOCK = 8 << 20
+_PIECE = 1 << 20
 _WS = " \t\n\r"
 
 
@@ -138,12 +139,17 @@ def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limit: int |
                 if not raw:
                     break
                 left -= len(raw)
-                out = d.decompress(raw)
-                done += len(out)
-                if limit is not None and done > limit:
-                    _too_large(info, shown, done, limit)
-                if out:
-                    yield out
+                # output pieces of at most a megabyte: the allocator reuses their memory, where
+                # pieces of ten (a megabyte of a sheet inflates tenfold) come fresh from the system
+                # each time, and faulting their pages in cost as much as the inflating
+                while raw:
+                    out = d.decompress(raw, _PIECE)
+                    raw = d.unconsumed_tail
+                    done += len(out)
+                    if limit is not None and done > limit:
+                        _too_large(info, shown, done, limit)
+                    if out:
+                        yield out
             rest = d.flush()
             if rest:
                 yield rest
@@ -833,10 +839,11 @@ def _charrefs(part: bytes) -> bytes:
 
 
 def _positions(part: bytes, a, n: int):
-    """Sorted positions of the bytes that make a text need more than a copy: ``&``, CR and ``_x``.  Few in real sheets: found with ``bytes.find`` (memchr) unless there are many."""
+    """Sorted positions of the bytes that make a text need more than a copy: ``&``, CR and ``_``
+    (of ``_x``).  Few in real sheets: found with ``bytes.find`` (memchr) unless there are many."""
     import numpy as np
 
-    found = [f for f in (_find_all(part, ch, a) for ch in (b"&", b"\r", b"_x")) if f.size]
+    found = [f for f in (_find_all(part, ch, a) for ch in (b"&", b"\r", b"_")) if f.size]
     if not found:
         return np.zeros(0, np.int64)
     return np.sort(np.concatenate(found))
