@@ -31,6 +31,7 @@ from validators.read.base import InputError
 
 BLOCK = 8 << 20
 _PIECE = 1 << 20
+_PAD = b"\0" * 48
 _WS = " \t\n\r"
 
 
@@ -451,7 +452,8 @@ class SheetScanner:
 
     # -- blocks
     def blocks(self) -> Iterator[bytes]:
-        """Inflated XML cut after a ``</row>`` (the text after ``</sheetData>`` in the last one)."""
+        """Inflated XML cut after a ``</row>`` (the text after ``</sheetData>`` in the last one),
+        each block followed by ``_PAD`` (the zeros :meth:`scan` reads past the end as words)."""
         tail = b""
         held: list[bytes] = []          # pieces joined once a block's worth is there (no regrowing)
         size = 0
@@ -471,13 +473,13 @@ class SheetScanner:
                     raise Irregular("no row end")
                 continue
             cut += len(self.prefix) + 6
-            yield tail[:cut]
+            yield b"".join((memoryview(tail)[:cut], _PAD))
             tail = tail[cut:]
             held, size = [tail], len(tail)
         tail = b"".join(held)
         if self.prefix is None:
             self._find_prefix(tail)
-        yield tail
+        yield tail + _PAD
 
     def _find_prefix(self, head: bytes) -> None:
         m = re.search(rb"<(\w+:)?sheetData[ >/]", head)
@@ -499,9 +501,13 @@ class SheetScanner:
         p = self.prefix or b""
         P = len(p)
         opts = self.opts
-        part = _charrefs(part)
-        n = len(part)
-        buf = part + b"\0" * 48
+        if not part.endswith(_PAD):
+            raise ValueError("scan() takes the blocks of blocks()")
+        decoded = _charrefs(part)
+        if decoded is not part:
+            part = decoded if decoded.endswith(_PAD) else decoded + _PAD
+        n = len(part) - len(_PAD)
+        buf = part
         a = np.frombuffer(buf, dtype=np.uint8)
         # W[i]: the 8 bytes from i as one little-endian word, to test a tag in one gather
         W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
