@@ -454,28 +454,47 @@ class SheetScanner:
     def blocks(self) -> Iterator[bytes]:
         """Inflated XML cut after a ``</row>`` (the text after ``</sheetData>`` in the last one),
         each block followed by ``_PAD`` (the zeros :meth:`scan` reads past the end as words)."""
-        tail = b""
-        held: list[bytes] = []          # pieces joined once a block's worth is there (no regrowing)
+        held: list[bytes] = []          # pieces of at most _PIECE, joined once per block
         size = 0
+        end = b"</" + (self.prefix or b"") + b"row>"
         limit = self.opts.max_uncompressed_bytes
         for piece in inflate(self.book.zf, self.info, self.shown, limit):
             held.append(piece)
             size += len(piece)
             if size < BLOCK:
                 continue
-            tail = b"".join(held)
-            held = [tail]
             if self.prefix is None:
-                self._find_prefix(tail)
-            cut = tail.rfind(b"</" + self.prefix + b"row>")
-            if cut < 0:
-                if len(tail) > (64 << 20):
-                    raise Irregular("no row end")
-                continue
-            cut += len(self.prefix) + 6
-            yield b"".join((memoryview(tail)[:cut], _PAD))
-            tail = tail[cut:]
-            held, size = [tail], len(tail)
+                self._find_prefix(b"".join(held))
+                end = b"</" + self.prefix + b"row>"
+            # the row end is looked for in the last piece (joined with the end of the one before,
+            # for a tag across them), then in the whole; the block is one join, padded
+            last = held[-1]
+            if len(held) > 1:
+                last = held[-2][-len(end):] + last
+            cut = last.rfind(end)
+            if cut >= 0:
+                cut += len(end) - (len(last) - len(held[-1]))
+                if cut > 0:
+                    block = b"".join(held[:-1] + [memoryview(held[-1])[:cut], _PAD])
+                    rest = held[-1][cut:]
+                else:   # the tag ends within the piece before: cut there
+                    k = len(held[-2]) + cut
+                    block = b"".join(held[:-2] + [memoryview(held[-2])[:k], _PAD])
+                    rest = held[-2][k:] + held[-1]
+            else:
+                whole = b"".join(held)
+                cut = whole.rfind(end)
+                if cut < 0:
+                    if len(whole) > (64 << 20):
+                        raise Irregular("no row end")
+                    held = [whole]
+                    continue
+                cut += len(end)
+                block = b"".join((memoryview(whole)[:cut], _PAD))
+                rest = whole[cut:]
+            yield block
+            del block
+            held, size = [rest], len(rest)
         tail = b"".join(held)
         if self.prefix is None:
             self._find_prefix(tail)
