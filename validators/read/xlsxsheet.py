@@ -420,6 +420,7 @@ class SheetScanner:
         self.referenced = 0
         self.want_raw = False        # the head's cells: numbers as calamine's floats (Python path)
         self._plain = None
+        self._eq = None
 
     def _plain_numbers(self, a, W, q, nxt, t_tag, p: bytes):
         """Cells that are a number in a plain format: ``<c r="B2"[ s="N"][ t="n"]><v>…</v>``
@@ -530,7 +531,11 @@ class SheetScanner:
         a = np.frombuffer(buf, dtype=np.uint8)
         # W[i]: the 8 bytes from i as one little-endian word, to test a tag in one gather
         W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
-        lt = np.flatnonzero(a[:n] == 60)
+        # the "<" test into a buffer kept across blocks: a fresh 8 MB array a block costs more in
+        # page faults (numpy asks for huge pages) than the comparison itself
+        if self._eq is None or len(self._eq) < n:
+            self._eq = np.empty(max(n, BLOCK + 2 * _PIECE), bool)
+        lt = np.flatnonzero(np.equal(a[:n], 60, out=self._eq[:n]))
         lt_ext = np.append(lt, np.full(6, n, np.int64))
         if P:
             ok = np.ones(len(lt), bool)
