@@ -490,9 +490,12 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
         if cursor < stop:
             tiles.append(pa.nulls(k * (stop - cursor), pa.large_string()))
             widths.append(stop - cursor)
+        # each column a chunked array of its slices of the tiles: no copy into one buffer
         frames = TextFrames(names)
-        frames.add({nm: pa.concat_arrays([tl.slice(j * w, w) for tl, w in zip(tiles, widths, strict=True)])
-                    for j, nm in enumerate(names)}, range(at, stop))
+        first = at
+        for tl, w in zip(tiles, widths, strict=True):
+            frames.add({nm: tl.slice(j * w, w) for j, nm in enumerate(names)}, range(first, first + w))
+            first += w
         pending = keep
         return frames.frame()
 
