@@ -143,7 +143,7 @@ def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limit: int |
                 # output pieces of at most a megabyte: the allocator reuses their memory, where
                 # pieces of ten (a megabyte of a sheet inflates tenfold) come fresh from the system
                 # each time, and faulting their pages in cost as much as the inflating
-                while raw:
+                while True:
                     out = d.decompress(raw, _PIECE)
                     raw = d.unconsumed_tail
                     done += len(out)
@@ -151,6 +151,8 @@ def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limit: int |
                         _too_large(info, shown, done, limit)
                     if out:
                         yield out
+                    if not raw and len(out) < _PIECE:    # input used up, no output held back
+                        break
             rest = d.flush()
             if rest:
                 yield rest
