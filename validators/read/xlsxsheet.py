@@ -887,9 +887,11 @@ def _named_entities(texts):
     import pyarrow.compute as pc
 
     total = pc.count_substring(texts, "&").to_numpy()
-    known = sum(pc.count_substring(texts, e).to_numpy() for e, _c in _NAMED_BYTES)
-    for e, c in _NAMED_BYTES:      # &amp; last: "&amp;lt;" stays "&lt;"
-        texts = pc.replace_substring(texts, e, c)
+    counts = [pc.count_substring(texts, e).to_numpy() for e, _c in _NAMED_BYTES]
+    known = sum(counts)
+    for (e, c), n in zip(_NAMED_BYTES, counts, strict=True):   # &amp; last: "&amp;lt;" stays "&lt;"
+        if n.any():                # an entity no text holds costs no pass
+            texts = pc.replace_substring(texts, e, c)
     return texts, np.asarray(total == known)
 
 
