@@ -255,7 +255,7 @@ def test_shared_indexes_read_as_words_match_the_digit_loop():
 
     from validators.read import xlsxsheet
 
-    values = [0, 7, 10, 99, 12345678, 40000000, 5, 123456789]
+    values = [0, 7, 10, 99, 12345678, 40000000, 5, 99999999, 1000, 20406080, 123456789] + [(7 ** k) % 10 ** (k % 8 + 1) for k in range(60)]
     text = b"".join(b"<v>%d</v>" % v for v in values) + xlsxsheet._PAD
     a = np.frombuffer(text, np.uint8)
     W = np.ndarray((len(text) - 8,), dtype="<u8", buffer=text, strides=(1,))

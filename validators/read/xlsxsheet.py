@@ -747,7 +747,7 @@ def _is(W, pos, const: bytes):
     return out
 
 
-_POW10 = None
+_ON = None
 
 
 def _digits(a, W, pos, length, most: int, what: str):
@@ -755,21 +755,26 @@ def _digits(a, W, pos, length, most: int, what: str):
     :class:`Irregular`): up to 8 digits read as one word per number, longer ones a digit at a time."""
     import numpy as np
 
-    global _POW10
+    global _ON
+    if _ON is None:
+        _ON = np.arange(8) < np.arange(9)[:, None]       # row L: which of 8 bytes a number of L digits holds
     if not length.size:
         return np.zeros(0, np.int64)
     if (length < 1).any() or (length > most).any():
         raise Irregular(what)
     if int(length.max()) <= 8:
-        if _POW10 is None:
-            # row L: the weight of each of the 8 bytes of a number of L digits (0 past its end)
-            j = np.arange(8)
-            _POW10 = np.array([[10 ** (n - 1 - i) if i < n else 0 for i in j] for n in range(9)], np.int64)
+        # the 8 bytes from each number as a row; digits past its end zeroed, the number moved to
+        # the word's top (zeros before it are leading zeros), then summed in place (SWAR)
         d = W[pos].view(np.uint8).reshape(-1, 8) - np.uint8(48)
-        weight = _POW10[length]
-        if ((d > 9) & (weight > 0)).any():
+        on = _ON[length]
+        if ((d > 9) & on).any():
             raise Irregular(what)
-        return np.einsum("ij,ij->i", d.astype(np.int64), weight)
+        d = np.where(on, d, np.uint8(0)).view("<u8").ravel()
+        d <<= (np.uint64(8) * (np.uint64(8) - length.astype(np.uint64)))
+        d = (d * np.uint64(10) + (d >> np.uint64(8))) & np.uint64(0x00FF00FF00FF00FF)
+        d = (d * np.uint64(100) + (d >> np.uint64(16))) & np.uint64(0x0000FFFF0000FFFF)
+        d = (d * np.uint64(10000) + (d >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+        return d.astype(np.int64)
     out = np.zeros(pos.size, np.int64)
     for j in range(most):
         ch = a[pos + j].astype(np.int64)
