@@ -548,7 +548,7 @@ class SheetScanner:
             named = lt
         # the two bytes after each "<" (and its prefix) as one 16-bit word: one gather per tag
         H = np.ndarray((n + 46,), dtype="<u2", buffer=buf, strides=(1,))
-        two = H[named + 1 + P]
+        two = H[1 + P:][named]
         is_cell = two == _word(b"c ")                                   # "<c "
         if ((two == _word(b"c>")) | (two == _word(b"c/"))).any():
             raise Irregular("cell without reference")
@@ -609,7 +609,7 @@ class SheetScanner:
         k = np.flatnonzero(is_cell)
         if P:
             k = np.flatnonzero(ok)[k]
-        nxt, t_tag, t_end = (lt_ext[k + j] for j in (1, 2, 3))
+        nxt, t_tag, t_end = (lt_ext[j:][k] for j in (1, 2, 3))
         gt = nxt - 1
         if not (a[gt] == 62).all():
             raise Irregular("text between tags")
