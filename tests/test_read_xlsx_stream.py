@@ -217,3 +217,52 @@ def test_shared_strings_read_in_numpy_match_the_python_reading_and_the_guard_len
         assert texts.to_pylist() == xlsxsheet._shared_texts(zf.read(info))
         assert np.array_equal(lengths, np.frombuffer(_shared_lengths(zf, info), dtype=np.int64))
     assert_same(path)
+
+
+@pytest.mark.parametrize("block, piece", [(64, 16), (200, 7), (1000, 1 << 20), (37, 5)])
+def test_blocks_end_at_row_ends_and_give_the_sheet_back(tmp_path, monkeypatch, block, piece):
+    """Blocks joined from small inflated pieces: each ends after a ``</row>`` (a tag may straddle
+    two pieces), carries the scan padding, and together they are the member's bytes."""
+    import zipfile
+
+    from validators.read import xlsxsheet
+    from validators.read.limits import current
+
+    monkeypatch.setattr(xlsxsheet, "BLOCK", block)
+    monkeypatch.setattr(xlsxsheet, "_PIECE", piece)
+    path = _raw_book(tmp_path, "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>事项{"x" * (i % 17)}</t></is></c></row>'
+                                       for i in range(2, 80)))
+    with zipfile.ZipFile(path) as zf:            # deflated: the inflater's pieces are what is cut
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    path = tmp_path / "deflated.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    book = xlsxsheet.Book(str(path))
+    member = book.sheets[next(iter(book.sheets))]
+    scanner = xlsxsheet.SheetScanner(book, member, str(path), current())
+    parts = list(scanner.blocks())
+    assert len(parts) > 3 or block >= 1000
+    assert all(p.endswith(xlsxsheet._PAD) for p in parts)
+    assert all(p[:-len(xlsxsheet._PAD)].endswith(b"</row>") for p in parts[:-1])
+    with zipfile.ZipFile(path) as zf:
+        assert b"".join(p[:-len(xlsxsheet._PAD)] for p in parts) == zf.read(member)
+    book.close()
+
+
+def test_shared_indexes_read_as_words_match_the_digit_loop():
+    import numpy as np
+
+    from validators.read import xlsxsheet
+
+    values = [0, 7, 10, 99, 12345678, 40000000, 5, 99999999, 1000, 20406080, 123456789] + [(7 ** k) % 10 ** (k % 8 + 1) for k in range(60)]
+    text = b"".join(b"<v>%d</v>" % v for v in values) + xlsxsheet._PAD
+    a = np.frombuffer(text, np.uint8)
+    W = np.ndarray((len(text) - 8,), dtype="<u8", buffer=text, strides=(1,))
+    starts = np.array([m.start() + 3 for m in __import__("re").finditer(rb"<v>", text)], np.int64)
+    lengths = np.array([len(str(v)) for v in values], np.int64)
+    assert xlsxsheet._digits(a, W, starts, lengths, 9, "x").tolist() == values
+    short = lengths <= 8
+    assert xlsxsheet._digits(a, W, starts[short], lengths[short], 9, "x").tolist() == [v for v, s in zip(values, short) if s]
+    with pytest.raises(xlsxsheet.Irregular):
+        xlsxsheet._digits(a, W, starts[:2] - 1, lengths[:2], 9, "x")      # ">0" is no number

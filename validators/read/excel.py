@@ -488,11 +488,14 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
             widths.append(hi - cursor)
             cursor = hi
         if cursor < stop:
-            tiles.append(pa.nulls(k * (stop - cursor), pa.string()))
+            tiles.append(pa.nulls(k * (stop - cursor), pa.large_string()))
             widths.append(stop - cursor)
+        # each column a chunked array of its slices of the tiles: no copy into one buffer
         frames = TextFrames(names)
-        frames.add({nm: pa.concat_arrays([tl.slice(j * w, w) for tl, w in zip(tiles, widths, strict=True)])
-                    for j, nm in enumerate(names)}, range(at, stop))
+        first = at
+        for tl, w in zip(tiles, widths, strict=True):
+            frames.add({nm: tl.slice(j * w, w) for j, nm in enumerate(names)}, range(first, first + w))
+            first += w
         pending = keep
         return frames.frame()
 
@@ -583,7 +586,7 @@ def _empty_frame(names: list[str], start: int, stop: int):
     from validators.read.frames import TextFrames
 
     frames = TextFrames(names)
-    frames.add({n: pa.nulls(stop - start, pa.string()) for n in names}, range(start, stop))
+    frames.add({n: pa.nulls(stop - start, pa.large_string()) for n in names}, range(start, stop))
     return frames.frame()
 
 

@@ -57,7 +57,10 @@ class TextFrames:
         import pyarrow as pa
 
         if all(isinstance(p, pa.Array) for ps in self.pieces.values() for p in ps):
-            frame = pa.table({n: pa.chunked_array(ps, type=pa.string()) for n, ps in self.pieces.items()}).to_pandas()
+            # large_string (the XLSX scanner's text) is what pandas' str columns hold: kept as it is
+            kind = pa.large_string() if all(p.type == pa.large_string() for ps in self.pieces.values()
+                                            for p in ps) else pa.string()
+            frame = pa.table({n: pa.chunked_array(ps, type=kind) for n, ps in self.pieces.items()}).to_pandas()
         else:
             frame = pd.DataFrame({n: [v for p in ps for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
                                   for n, ps in self.pieces.items()}, dtype="str")

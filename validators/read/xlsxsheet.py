@@ -30,6 +30,8 @@ from typing import Any, Iterator
 from validators.read.base import InputError
 
 BLOCK = 8 << 20
+_PIECE = 1 << 20
+_PAD = b"\0" * 48
 _WS = " \t\n\r"
 
 
@@ -78,7 +80,7 @@ class Book:
 
             info = self.infos.get("xl/sharedStrings.xml")
             if info is None:
-                self._sst = (pa.array([], pa.string()), np.zeros(0, np.int64))
+                self._sst = (pa.array([], pa.large_string()), np.zeros(0, np.int64))
             else:
                 xml = b"".join(inflate(self.zf, info, self.path))
                 self._sst = _shared_fast(xml)
@@ -89,7 +91,7 @@ class Book:
                     texts = _shared_texts(xml)
                     if len(texts) != len(lengths):
                         raise Irregular("shared strings")
-                    self._sst = (pa.array(texts, pa.string()), lengths)
+                    self._sst = (pa.array(texts, pa.large_string()), lengths)
         return self._sst
 
     def plain_styles(self) -> set[int] | None:
@@ -138,12 +140,19 @@ def inflate(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, limit: int |
                 if not raw:
                     break
                 left -= len(raw)
-                out = d.decompress(raw)
-                done += len(out)
-                if limit is not None and done > limit:
-                    _too_large(info, shown, done, limit)
-                if out:
-                    yield out
+                # output pieces of at most a megabyte: the allocator reuses their memory, where
+                # pieces of ten (a megabyte of a sheet inflates tenfold) come fresh from the system
+                # each time, and faulting their pages in cost as much as the inflating
+                while True:
+                    out = d.decompress(raw, _PIECE)
+                    raw = d.unconsumed_tail
+                    done += len(out)
+                    if limit is not None and done > limit:
+                        _too_large(info, shown, done, limit)
+                    if out:
+                        yield out
+                    if not raw and len(out) < _PIECE:    # input used up, no output held back
+                        break
             rest = d.flush()
             if rest:
                 yield rest
@@ -308,12 +317,12 @@ def _shared_fast(xml: bytes):
     e0, e1 = a[ts], a[t_end - 1]
     plain &= ~(t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10)))
     fast = np.flatnonzero(plain & ~amp)
-    pieces = [_spans(xml, ts[fast], t_end[fast]).cast(pa.string())] if fast.size else []
+    pieces = [_spans(xml, ts[fast], t_end[fast])] if fast.size else []
     with_amp = np.flatnonzero(plain & amp)
     if with_amp.size:
         texts, good = _named_entities(_spans(xml, ts[with_amp], t_end[with_amp]))
         plain[with_amp[~good]] = False
-        pieces.append(texts.filter(pa.array(good)).cast(pa.string()))
+        pieces.append(texts.filter(pa.array(good)))
         fast = np.concatenate([fast, with_amp[good]])
     rest = np.flatnonzero(~plain)
     if rest.size:
@@ -324,9 +333,9 @@ def _shared_fast(xml: bytes):
             if m is None:
                 raise Irregular("shared string")
             texts.append(_runs_text(m.group(2) or b"", b""))
-        pieces.append(pa.array(texts, pa.string()))
+        pieces.append(pa.array(texts, pa.large_string()))
     if not pieces:
-        return pa.array([], pa.string()), lengths
+        return pa.array([], pa.large_string()), lengths
     order = np.concatenate([fast, rest])
     where = np.empty(len(order), np.int64)
     where[order] = np.arange(len(order))
@@ -413,6 +422,7 @@ class SheetScanner:
         self.referenced = 0
         self.want_raw = False        # the head's cells: numbers as calamine's floats (Python path)
         self._plain = None
+        self._eq = None
 
     def _plain_numbers(self, a, W, q, nxt, t_tag, p: bytes):
         """Cells that are a number in a plain format: ``<c r="B2"[ s="N"][ t="n"]><v>…</v>``
@@ -445,26 +455,53 @@ class SheetScanner:
 
     # -- blocks
     def blocks(self) -> Iterator[bytes]:
-        """Inflated XML cut after a ``</row>`` (the text after ``</sheetData>`` in the last one)."""
-        tail = b""
+        """Inflated XML cut after a ``</row>`` (the text after ``</sheetData>`` in the last one),
+        each block followed by ``_PAD`` (the zeros :meth:`scan` reads past the end as words)."""
+        held: list[bytes] = []          # pieces of at most _PIECE, joined once per block
+        size = 0
+        end = b"</" + (self.prefix or b"") + b"row>"
         limit = self.opts.max_uncompressed_bytes
         for piece in inflate(self.book.zf, self.info, self.shown, limit):
-            tail += piece
-            if len(tail) < BLOCK:
+            held.append(piece)
+            size += len(piece)
+            if size < BLOCK:
                 continue
             if self.prefix is None:
-                self._find_prefix(tail)
-            cut = tail.rfind(b"</" + self.prefix + b"row>")
-            if cut < 0:
-                if len(tail) > (64 << 20):
-                    raise Irregular("no row end")
-                continue
-            cut += len(self.prefix) + 6
-            yield tail[:cut]
-            tail = tail[cut:]
+                self._find_prefix(b"".join(held))
+                end = b"</" + self.prefix + b"row>"
+            # the row end is looked for in the last piece (joined with the end of the one before,
+            # for a tag across them), then in the whole; the block is one join, padded
+            last = held[-1]
+            if len(held) > 1:
+                last = held[-2][-len(end):] + last
+            cut = last.rfind(end)
+            if cut >= 0:
+                cut += len(end) - (len(last) - len(held[-1]))
+                if cut > 0:
+                    block = b"".join(held[:-1] + [memoryview(held[-1])[:cut], _PAD])
+                    rest = held[-1][cut:]
+                else:   # the tag ends within the piece before: cut there
+                    k = len(held[-2]) + cut
+                    block = b"".join(held[:-2] + [memoryview(held[-2])[:k], _PAD])
+                    rest = held[-2][k:] + held[-1]
+            else:
+                whole = b"".join(held)
+                cut = whole.rfind(end)
+                if cut < 0:
+                    if len(whole) > (64 << 20):
+                        raise Irregular("no row end")
+                    held = [whole]
+                    continue
+                cut += len(end)
+                block = b"".join((memoryview(whole)[:cut], _PAD))
+                rest = whole[cut:]
+            yield block
+            del block
+            held, size = [rest], len(rest)
+        tail = b"".join(held)
         if self.prefix is None:
             self._find_prefix(tail)
-        yield tail
+        yield tail + _PAD
 
     def _find_prefix(self, head: bytes) -> None:
         m = re.search(rb"<(\w+:)?sheetData[ >/]", head)
@@ -486,13 +523,21 @@ class SheetScanner:
         p = self.prefix or b""
         P = len(p)
         opts = self.opts
-        part = _charrefs(part)
-        n = len(part)
-        buf = part + b"\0" * 48
+        if not part.endswith(_PAD):
+            raise ValueError("scan() takes the blocks of blocks()")
+        decoded = _charrefs(part)
+        if decoded is not part:
+            part = decoded if decoded.endswith(_PAD) else decoded + _PAD
+        n = len(part) - len(_PAD)
+        buf = part
         a = np.frombuffer(buf, dtype=np.uint8)
         # W[i]: the 8 bytes from i as one little-endian word, to test a tag in one gather
         W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
-        lt = np.flatnonzero(a[:n] == 60)
+        # the "<" test into a buffer kept across blocks: a fresh 8 MB array a block costs more in
+        # page faults (numpy asks for huge pages) than the comparison itself
+        if self._eq is None or len(self._eq) < n:
+            self._eq = np.empty(max(n, BLOCK + 2 * _PIECE), bool)
+        lt = np.flatnonzero(np.equal(a[:n], 60, out=self._eq[:n]))
         lt_ext = np.append(lt, np.full(6, n, np.int64))
         if P:
             ok = np.ones(len(lt), bool)
@@ -501,20 +546,22 @@ class SheetScanner:
             named = lt[ok]
         else:
             named = lt
-        c1, c2 = a[1 + P:][named], a[2 + P:][named]
-        is_c = c1 == 99
-        if (is_c & ((c2 == 62) | (c2 == 47))).any():
+        # the two bytes after each "<" (and its prefix) as one 16-bit word: one gather per tag
+        H = np.ndarray((n + 46,), dtype="<u2", buffer=buf, strides=(1,))
+        two = H[1 + P:][named]
+        is_cell = two == _word(b"c ")                                   # "<c "
+        if ((two == _word(b"c>")) | (two == _word(b"c/"))).any():
             raise Irregular("cell without reference")
-        cell = named[is_c & (c2 == 32)]                                 # "<c "
-        is_r = (c1 == 114) & (c2 == 111)
-        rowtag = named[is_r][(a[named[is_r] + 3 + P] == 119) & (a[named[is_r] + 4 + P] == 32)]
+        cell = named[is_cell]
+        rowtag = named[two == _word(b"ro")]
+        rowtag = rowtag[H[rowtag + 3 + P] == _word(b"w ")]
         nc = len(cell)
         self.cells += nc
         if self.cells > opts.max_cells:
             raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
                              cells=f"{self.cells:,}", limit=f"{opts.max_cells:,}")
         if nc == 0:
-            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()), {})
+            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {})
         # rows: <row r="N" …>, r first; each cell belongs to the last row tag before it
         if not len(rowtag) or rowtag[0] > cell[0]:
             raise Irregular("cell outside a row")
@@ -547,7 +594,8 @@ class SheetScanner:
         nlet = 1 + u1 + (u1 & u2)
         col = np.where(u1, np.where(u2, (l0 * 26 + l1) * 26 + l2, l0 * 26 + l1), l0) - 1
         # the reference's row must be the row tag's: same first digit, same length
-        if not ((a[cs + 3 + nlet] == a[rs[which] + 3]) & (a[cs + 3 + nlet + ndig[which]] == 34)).all():
+        nd = ndig[which]
+        if not ((a[cs + 3 + nlet] == a[rs + 3][which]) & (a[cs + 3 + nlet + nd] == 34)).all():
             raise Irregular("cell row differs from its row")
         if ((which[1:] == which[:-1]) & (col[1:] <= col[:-1])).any():
             raise Irregular("cells out of order")
@@ -558,28 +606,20 @@ class SheetScanner:
             raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
                              cells=f"{max(self.cells, span):,}", limit=f"{opts.max_cells:,}")
         # the tags after the cell's own (k: the cell's "<" in lt)
-        k = np.flatnonzero(is_c & (c2 == 32))
+        k = np.flatnonzero(is_cell)
         if P:
             k = np.flatnonzero(ok)[k]
-        nxt, t_tag, t_end = (lt_ext[k + j] for j in (1, 2, 3))
+        nxt, t_tag, t_end = (lt_ext[j:][k] for j in (1, 2, 3))
         gt = nxt - 1
         if not (a[gt] == 62).all():
             raise Irregular("text between tags")
         tail = W[gt - 7]                                              # the tag's last 8 bytes
         closed = (tail >> 48) & 255 == 47                             # <c …/>
-        fast_s = (tail >> 8 == _word(b' t="s">')) & _is(W, nxt, b"<" + p + b"v>") \
-            & _is(W, t_tag, b"</" + p + b"v>")
-        inl = (tail >> 8 == _word(b'neStr">')) & _is(W, np.maximum(gt - 14, 0), b' t="inli') \
-            & _is(W, nxt, b"<" + p + b"is><" + p + b"t")
-        t2 = a[t_tag + 2 + P]
-        t_plain = t2 == 62
-        t_pres = t2 == 32
-        inl &= (t_plain | t_pres) & _is(W, t_end, b"</" + p + b"t></" + p + b"is>")
-        cand = np.flatnonzero(inl & t_pres)
-        if cand.size:
-            want = b"<" + p + b't xml:space="preserve">'
-            inl[cand] = [part[t:t + len(want)] == want for t in t_tag[cand].tolist()]
-        ts = np.where(t_plain, t_tag + 3 + P, t_tag + 24 + P)
+        tail >>= 8
+        # each shape is tested on the cells whose tag ends as it does, not on every cell
+        fs = np.flatnonzero(tail == _word(b' t="s">'))
+        if fs.size:
+            fs = fs[_is(W, nxt[fs], b"<" + p + b"v>") & _is(W, t_tag[fs], b"</" + p + b"v>")]
         # text Python reads: CR, _x escapes, character references, edge whitespace without preserve
         flag = _positions(part, a, n)
         hard = np.zeros(nc, bool)
@@ -592,29 +632,45 @@ class SheetScanner:
             amp[at_cell[in_cell & is_amp]] = True
             odd = in_cell & ((ch == 13) | ((ch == 95) & (a[flag + 1] == 120)) | (is_amp & (a[flag + 1] == 35)))
             hard[at_cell[odd]] = True
-        e0, e1 = a[ts], a[t_end - 1]
-        edge = t_plain & (t_end > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
-        inl &= ~hard & ~edge
-        empty_body = ~closed & _is(W, nxt, b"</" + p + b"c>")          # <c …></c>
-        fast_n = np.zeros(nc, bool) if self.want_raw else \
-            self._plain_numbers(a, W, cs + 4 + nlet + ndig[which], nxt, t_tag, p)
-        slow = ~(fast_s | inl | closed | empty_body | fast_n)
+        ii = np.flatnonzero(tail == _word(b'neStr">'))
+        if ii.size:
+            tt, te = t_tag[ii], t_end[ii]
+            inl = _is(W, np.maximum(gt[ii] - 14, 0), b' t="inli') & _is(W, nxt[ii], b"<" + p + b"is><" + p + b"t")
+            t2 = a[tt + 2 + P]
+            t_plain = t2 == 62
+            t_pres = t2 == 32
+            inl &= (t_plain | t_pres) & _is(W, te, b"</" + p + b"t></" + p + b"is>")
+            cand = np.flatnonzero(inl & t_pres)
+            if cand.size:
+                want = b"<" + p + b't xml:space="preserve">'
+                inl[cand] = [part[t:t + len(want)] == want for t in tt[cand].tolist()]
+            ts = np.where(t_plain, tt + 3 + P, tt + 24 + P)
+            e0, e1 = a[ts], a[te - 1]
+            edge = t_plain & (te > ts) & ((e0 == 32) | (e0 == 9) | (e0 == 10) | (e1 == 32) | (e1 == 9) | (e1 == 10))
+            inl &= ~hard[ii] & ~edge
+            ii, ts, te = ii[inl], ts[inl], te[inl]
+        slow = ~closed
+        slow[fs] = False
+        slow[ii] = False
+        rest = np.flatnonzero(slow)
+        if rest.size:
+            slow[rest[_is(W, nxt[rest], b"</" + p + b"c>")]] = False    # <c …></c>
+            if not self.want_raw:
+                rest = np.flatnonzero(slow)
+                q = cs[rest] + 4 + nlet[rest] + nd[rest]
+                fast_n = rest[self._plain_numbers(a, W, q, nxt[rest], t_tag[rest], p)]
+                slow[fast_n] = False
+            else:
+                fast_n = rest[:0]
+        else:
+            fast_n = rest
 
         pieces, where, raw = [], [], {}
-        si = np.flatnonzero(fast_s)
+        si = fs
         if si.size:
             sst, lengths = self.book.shared()
             vs = nxt[si] + 3 + P
-            L = t_tag[si] - vs
-            if (L < 1).any() or (L > 9).any():
-                raise Irregular("shared index")
-            sidx = np.zeros(si.size, np.int64)
-            for j in range(9):
-                ch = a[vs + j].astype(np.int64)
-                on = j < L
-                if ((ch < 48) | (ch > 57))[on].any():
-                    raise Irregular("shared index")
-                sidx = np.where(on, sidx * 10 + ch - 48, sidx)
+            sidx = _digits(a, W, vs, t_tag[si] - vs, 9, "shared index")
             if (sidx >= len(lengths)).any():
                 raise Irregular("shared index")
             self.referenced += int(lengths[sidx].sum())
@@ -625,20 +681,19 @@ class SheetScanner:
                                  size_mb=_mb(self.referenced), limit_mb=opts.max_uncompressed_mb)
             pieces.append(sst.take(pa.array(sidx)))
             where.append(si)
-        ii = np.flatnonzero(inl)
         if ii.size:
             has_amp = amp[ii]
             plain_ii = ii[~has_amp]
             if plain_ii.size:
-                pieces.append(_spans(part, ts[plain_ii], t_end[plain_ii]))
+                pieces.append(_spans(part, ts[~has_amp], te[~has_amp]))
                 where.append(plain_ii)
             amp_ii = ii[has_amp]
             if amp_ii.size:
-                texts, good = _named_entities(_spans(part, ts[amp_ii], t_end[amp_ii]))
+                texts, good = _named_entities(_spans(part, ts[has_amp], te[has_amp]))
                 slow[amp_ii[~good]] = True
                 pieces.append(texts.filter(pa.array(good)) if not good.all() else texts)
                 where.append(amp_ii[good])
-        ni = np.flatnonzero(fast_n)
+        ni = fast_n
         if ni.size:
             texts, bad = _numbers(_spans(part, nxt[ni] + 3 + P, t_tag[ni]))
             if bad is not None:
@@ -655,11 +710,11 @@ class SheetScanner:
                     for s, e in zip(cell[sl].tolist(), ends[sl].tolist(), strict=True)]
             base = sum(len(x) for x in pieces)
             raw = {base + j: v for j, v in enumerate(vals) if not isinstance(v, str)}
-            pieces.append(pa.array([v if isinstance(v, str) else cell_text(v) for v in vals], pa.string()))
+            pieces.append(pa.array([v if isinstance(v, str) else cell_text(v) for v in vals], pa.large_string()))
             where.append(sl)
         if not pieces:
-            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.string()), {})
-        text = pa.concat_arrays([x.cast(pa.string()) if x.type != pa.string() else x for x in pieces])
+            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {})
+        text = pa.concat_arrays([x.cast(pa.large_string()) if x.type != pa.large_string() else x for x in pieces])
         order = np.concatenate(where)
         nonempty = pc.greater(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
         if not nonempty.all():
@@ -692,6 +747,44 @@ def _is(W, pos, const: bytes):
     return out
 
 
+_ON = None
+
+
+def _digits(a, W, pos, length, most: int, what: str):
+    """The decimal numbers of ``length`` digits at ``pos`` (1 to ``most`` digits each, else
+    :class:`Irregular`): up to 8 digits read as one word per number, longer ones a digit at a time."""
+    import numpy as np
+
+    global _ON
+    if _ON is None:
+        _ON = np.arange(8) < np.arange(9)[:, None]       # row L: which of 8 bytes a number of L digits holds
+    if not length.size:
+        return np.zeros(0, np.int64)
+    if (length < 1).any() or (length > most).any():
+        raise Irregular(what)
+    if int(length.max()) <= 8:
+        # the 8 bytes from each number as a row; digits past its end zeroed, the number moved to
+        # the word's top (zeros before it are leading zeros), then summed in place (SWAR)
+        d = W[pos].view(np.uint8).reshape(-1, 8) - np.uint8(48)
+        on = _ON[length]
+        if ((d > 9) & on).any():
+            raise Irregular(what)
+        d = np.where(on, d, np.uint8(0)).view("<u8").ravel()
+        d <<= (np.uint64(8) * (np.uint64(8) - length.astype(np.uint64)))
+        d = (d * np.uint64(10) + (d >> np.uint64(8))) & np.uint64(0x00FF00FF00FF00FF)
+        d = (d * np.uint64(100) + (d >> np.uint64(16))) & np.uint64(0x0000FFFF0000FFFF)
+        d = (d * np.uint64(10000) + (d >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+        return d.astype(np.int64)
+    out = np.zeros(pos.size, np.int64)
+    for j in range(most):
+        ch = a[pos + j].astype(np.int64)
+        on = j < length
+        if ((ch < 48) | (ch > 57))[on].any():
+            raise Irregular(what)
+        out = np.where(on, out * 10 + ch - 48, out)
+    return out
+
+
 _NUMBER_TEXT = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 
 
@@ -708,19 +801,19 @@ def _numbers(values):
     bad = None if ok.all() else ~ok
     num = pc.cast(pc.if_else(pa.array(ok), values, "0"), pa.float64()).to_numpy()
     whole = (np.floor(num) == num) & (np.abs(num) < 1e15)
-    out = pc.cast(pa.array(np.where(whole, num, 0).astype(np.int64)), pa.string())
+    out = pc.cast(pa.array(np.where(whole, num, 0).astype(np.int64)), pa.large_string())
     if not whole.all():
         other = np.flatnonzero(~whole)
         texts = [cell_text(float(v)) for v in num[other].tolist()]
         pos = np.full(len(num), -1, np.int64)
         pos[other] = np.arange(other.size)
-        out = pa.concat_arrays([out, pa.array(texts, pa.string())]).take(
+        out = pa.concat_arrays([out, pa.array(texts, pa.large_string())]).take(
             pa.array(np.where(pos >= 0, len(num) + pos, np.arange(len(num)))))
     return out, bad
 
 
 def _find_all(part: bytes, ch: bytes, a=None):
-    """Positions of the byte ``ch`` in ``part``: memchr while they are few, else one numpy pass."""
+    """Positions of the bytes ``ch`` in ``part``: memchr while they are few, else one numpy pass."""
     import numpy as np
 
     hits, i = [], part.find(ch)
@@ -730,7 +823,11 @@ def _find_all(part: bytes, ch: bytes, a=None):
     if i >= 0:
         if a is None:
             a = np.frombuffer(part, np.uint8)
-        return np.flatnonzero(a[:len(part)] == ch[0])
+        at = np.flatnonzero(a[:len(part)] == ch[0])
+        for j in range(1, len(ch)):
+            at = at[at + j < len(part)]
+            at = at[a[at + j] == ch[j]]
+        return at
     return np.array(hits, dtype=np.int64)
 
 
@@ -795,9 +892,11 @@ def _named_entities(texts):
     import pyarrow.compute as pc
 
     total = pc.count_substring(texts, "&").to_numpy()
-    known = sum(pc.count_substring(texts, e).to_numpy() for e, _c in _NAMED_BYTES)
-    for e, c in _NAMED_BYTES:      # &amp; last: "&amp;lt;" stays "&lt;"
-        texts = pc.replace_substring(texts, e, c)
+    counts = [pc.count_substring(texts, e).to_numpy() for e, _c in _NAMED_BYTES]
+    known = sum(counts)
+    for (e, c), n in zip(_NAMED_BYTES, counts, strict=True):   # &amp; last: "&amp;lt;" stays "&lt;"
+        if n.any():                # an entity no text holds costs no pass
+            texts = pc.replace_substring(texts, e, c)
     return texts, np.asarray(total == known)
 
 
