@@ -75,19 +75,23 @@ def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
 def _write_findings(report, fh: TextIO, lang: str) -> None:
     """The findings array's items, one per line, byte for byte as ``dumps(finding)`` of each
     :meth:`Report.iter_findings` dict (keys in the same order, same separators): each chunk of
-    findings joined into bytes by :func:`_write_joined`, or line by line as text when it cannot
-    (or ``fh`` takes no bytes)."""
+    findings (:meth:`Report.finding_codes`) joined into bytes by :func:`_write_joined`, or line by
+    line as text when it cannot (or ``fh`` takes no bytes)."""
+    from validators.report.report import FindingCodes
+
     write_bytes = _byte_writer(fh)
     heads: dict[tuple, str] = {}
     fields: dict[str | None, str] = {}
     first = True
-    for cols in report.finding_columns(lang):
+    for cols in report.finding_codes(lang):
         tails = [_tail(*tail) for tail in cols.tails]
-        if not cols.code:
+        if not len(cols.tail_of):
             continue
-        if write_bytes is not None and _write_joined(cols, tails, write_bytes, first):
-            first = False
-            continue
+        if isinstance(cols, FindingCodes):
+            if write_bytes is not None and _write_joined(cols, tails, write_bytes, first):
+                first = False
+                continue
+            cols = cols.columns()
         sep = "\n  " if first else ",\n  "
         first = False
         lines = []
@@ -152,28 +156,27 @@ def _byte_writer(fh: TextIO):
 
 
 def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
-    """Write the findings of ``cols`` (``tails`` their encoded tails) as joined UTF-8 lines, each
-    behind ",\\n  " (the first of the array behind "\\n  " with ``first``); False, having
-    written nothing, when a value is no str or None or Arrow cannot hold it (a lone surrogate):
-    those lines are built one by one."""
+    """Write the findings of ``cols`` (a :class:`~validators.report.report.FindingCodes`,
+    ``tails`` their encoded tails) as joined UTF-8 lines, each behind ",\\n  " (the first of the
+    array behind "\\n  " with ``first``); False, having written nothing, when Arrow cannot hold
+    a value (a lone surrogate): those lines are built one by one."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     try:
-        encoded = [_encoded(col) for col in (cols.code, cols.severity, cols.source, cols.sheet,
-                                             cols.field, cols.item, cols.value)]
-        if any(e is None for e in encoded):
-            return False
+        encoded = [_encoded(*cols.text[name]) for name in ("code", "severity", "source", "sheet",
+                                                           "field", "item", "value")]
         rows = pc.fill_null(pc.cast(pa.array(cols.row, type=pa.int64()), pa.large_string()), "null")
         tail = pa.array(tails, type=pa.large_string())
     except (pa.ArrowException, UnicodeError, TypeError, OverflowError):
         return False
     code, sev, source, sheet, fld, item, value = encoded
     tail_of = cols.tail_of
-    for start in range(0, len(cols.code), BLOCK):
+    for start in range(0, len(tail_of), BLOCK):
 
         def piece(col, start=start):   # 64-bit offsets: a block of long values may pass 2 GiB
-            return col.slice(start, BLOCK).cast(pa.large_string())
+            strings, codes = col
+            return strings.take(codes[start:start + BLOCK])
 
         lines = pc.binary_join_element_wise(*(
             pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in (
@@ -189,23 +192,14 @@ def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
     return True
 
 
-def _encoded(values: list):
-    """The ``_enc`` of each of ``values`` as Arrow strings, each distinct value encoded once;
-    None unless every value is a str or None."""
+def _encoded(codes, distinct: list[str]):
+    """A factorised text column (codes, -1 for missing; distinct str values) as the ``_enc`` of
+    each distinct value (Arrow strings, "null" last) and the codes pointing into them."""
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    try:
-        coded = pa.array(values, type=pa.string()).dictionary_encode()
-    except (pa.ArrowTypeError, pa.ArrowInvalid, TypeError):
-        return None
-    distinct = coded.dictionary
-    if pc.any(pc.match_substring_regex(distinct, r'[\x00-\x1f"\\]')).as_py():
-        strings = pa.array([encode_basestring(v) for v in distinct.to_pylist()], type=pa.string())
-    else:   # nothing to escape: the text in quotes
-        strings = pc.binary_join_element_wise('"', distinct, '"', "")
-    return pa.DictionaryArray.from_arrays(pc.fill_null(coded.indices, len(distinct)),
-                                          pa.concat_arrays([strings, pa.array(["null"], type=pa.string())]))
+    strings = pa.array([encode_basestring(v) for v in distinct] + ["null"], type=pa.large_string())
+    return strings, np.where(codes < 0, len(distinct), codes)
 
 
 @contextmanager

@@ -62,6 +62,28 @@ class FindingColumns:
     tails: list
 
 
+@dataclass
+class FindingCodes:
+    """Findings column by column as :meth:`Report.finding_codes` gives them when every text value
+    of a chunk is a str or missing: per text column (``code``, ``severity``, ``source``,
+    ``sheet``, ``field``, ``item``, ``value``) a pair (codes, distinct values) — finding i's value
+    is ``distinct[codes[i]]``, None where ``codes[i]`` is -1 (codes a numpy integer array, the
+    distinct values str); ``row``, ``tail_of`` and ``tails`` as in :class:`FindingColumns`."""
+
+    text: dict[str, tuple]
+    row: list
+    tail_of: Any
+    tails: list
+
+    def columns(self) -> FindingColumns:
+        """The same findings as :class:`FindingColumns` (lists of values)."""
+        lists = {}
+        for name, (codes, distinct) in self.text.items():
+            lists[name] = [distinct[k] if k >= 0 else None for k in codes.tolist()]
+        return FindingColumns(lists["code"], lists["severity"], lists["source"], lists["sheet"], self.row,
+                              lists["field"], lists["item"], lists["value"], self.tail_of, self.tails)
+
+
 class UnitCounts(MutableMapping):
     """实施主体 → [rows, rows with errors], as a dict would hold them (in order of first
     appearance), kept compact: the names in an exact hash index (:class:`UniqueIndex`, the names
@@ -392,6 +414,19 @@ class Report:
         for start in range(0, len(df), CHUNK):
             yield tails.columns(df.iloc[start:start + CHUNK])
 
+    def finding_codes(self, lang: str = "zh", limit: int | None = None, frame=None, suggestions: bool = True):
+        """The chunks of :meth:`finding_columns`, each as :class:`FindingCodes` (text columns
+        factorised, no Python list per column) when its text values are all str or missing, else
+        as the :class:`FindingColumns` :meth:`finding_columns` yields; for writers that encode
+        each distinct value once."""
+        df = self.frame() if frame is None else frame
+        if limit is not None:
+            df = df.head(limit)
+        tails = _Tails(lang, suggestions)
+        for start in range(0, len(df), CHUNK):
+            chunk = df.iloc[start:start + CHUNK]
+            yield tails.codes(chunk) or tails.columns(chunk)
+
     def to_dict(self, lang: str = "zh", *, limit: int | None = None, findings: bool = True) -> dict[str, Any]:
         """The JSON report (schemas/report.schema.json); ``findings=False`` leaves the list out."""
         out: dict[str, Any] = {"tool": {"name": "sxcheck", "version": __version__}, "command": self.command,
@@ -458,9 +493,7 @@ class _Tails:
 
         code, sev, source, sheet, fld, item, value = (
             _plain_list(df[c]) for c in ("code", "severity", "source", "sheet", "field", "item", "value"))
-        rows = df["row"].tolist()
-        if not set(map(type, rows)) <= {int, type(None)}:
-            rows = [None if _none(r) is None else int(r) for r in rows]
+        rows = _rows(df["row"])
         params = [p if isinstance(p, dict) else _NO_PARAMS for p in df["params"].tolist()]
         if all(set(map(type, col)) <= {str, type(None)} for col in (code, fld, value)):
             # findings with equal rule, element and value (only str and None: equal means alike)
@@ -483,6 +516,27 @@ class _Tails:
                 of.append(slot)
             tail_of = np.asarray(of, dtype=np.int64)
         return FindingColumns(code, sev, source, sheet, rows, fld, item, value, tail_of, tails)
+
+    def codes(self, df) -> FindingCodes | None:
+        """:meth:`columns` with the text columns factorised; None when a text value is neither a
+        str nor missing (None, NaN, NA), whose tails :meth:`columns` works out one by one."""
+        import numpy as np
+        import pandas as pd
+
+        text = {}
+        for name in _TEXT:
+            codes, distinct = pd.factorize(df[name], use_na_sentinel=True)   # missing → -1
+            distinct = distinct.tolist()
+            if not all(v.__class__ is str for v in distinct):
+                return None
+            text[name] = (codes, distinct)
+        params = [p if isinstance(p, dict) else _NO_PARAMS for p in df["params"].tolist()]
+        # as in :meth:`columns`: equal rule, element and value and the same params object
+        tail_of = _combined_ids([_object_ids(params)] + [text[c][0] for c in ("code", "field", "value")])
+        first = np.unique(tail_of, return_index=True)[1]
+        code, fld, value = (text[c] for c in ("code", "field", "value"))
+        tails = [self._tail(*(_at(col, i) for col in (code, fld, value)), params[i]) for i in first.tolist()]
+        return FindingCodes(text, _rows(df["row"]), tail_of, tails)
 
     def get(self, code, fld, value, params: dict) -> tuple[Any, tuple]:
         pkey = self.params_keys.get(id(params), _ABSENT)
@@ -529,13 +583,48 @@ def _group_ids(columns: list[list], objects: list):
     import numpy as np
     import pandas as pd
 
-    ids = pd.factorize(np.fromiter(map(id, objects), dtype=np.uint64, count=len(objects)))[0]
+    codes = [_object_ids(objects)]
     for col in columns:
         arr = np.empty(len(col), dtype=object)
         arr[:] = col
-        k, uniq = pd.factorize(arr)
-        ids = pd.factorize(ids * (len(uniq) + 1) + (k + 1))[0]
+        codes.append(pd.factorize(arr)[0])
+    return _combined_ids(codes)
+
+
+def _object_ids(objects: list):
+    """Per position, a group number equal where ``objects`` holds the same object."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.factorize(np.fromiter(map(id, objects), dtype=np.uint64, count=len(objects)))[0]
+
+
+def _combined_ids(codes: list):
+    """Per position, a group number (0, 1, … in order of first appearance) equal where every
+    array of ``codes`` (group numbers ≥ -1) is."""
+    import pandas as pd
+
+    ids = codes[0]
+    for k in codes[1:]:
+        ids = pd.factorize(ids * (int(k.max(initial=-1)) + 2) + (k + 1))[0]
     return ids
+
+
+_TEXT = ("code", "severity", "source", "sheet", "field", "item", "value")
+
+
+def _at(coded: tuple, i: int):
+    """Value ``i`` of a factorised column (codes, distinct values): None where missing."""
+    k = int(coded[0][i])
+    return coded[1][k] if k >= 0 else None
+
+
+def _rows(col) -> list:
+    """The row column as ints and None."""
+    rows = col.tolist()
+    if not set(map(type, rows)) <= {int, type(None)}:
+        rows = [None if _none(r) is None else int(r) for r in rows]
+    return rows
 
 
 def memo_key(value: Any):
