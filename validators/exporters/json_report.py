@@ -83,8 +83,16 @@ def _write_findings(report, fh: TextIO, lang: str) -> None:
     heads: dict[tuple, str] = {}
     fields: dict[str | None, str] = {}
     first = True
+    encoded: dict[int, tuple] = {}   # id of a tail → (tail, its text): chunks share tails
     for cols in report.finding_codes(lang):
-        tails = [_tail(*tail) for tail in cols.tails]
+        if len(encoded) > 2 * len(cols.tails) + 65_536:
+            encoded.clear()
+        tails = []
+        for tail in cols.tails:
+            known = encoded.get(id(tail))
+            if known is None or known[0] is not tail:
+                known = encoded[id(tail)] = (tail, _tail(*tail))
+            tails.append(known[1])
         if not len(cols.tail_of):
             continue
         if isinstance(cols, FindingCodes):

@@ -487,6 +487,9 @@ class _Tails:
         self.memo: dict[tuple, tuple] = {}
         self.params_keys: dict[int, Any] = {}   # id of a params dict (alive while iterating) → its key
         self.params_ids: dict[tuple, int] = {}
+        # for :meth:`codes`, across chunks (bounded): (rule, element, value, id of params) →
+        # (params, tail); the params object kept so that its id stays its own
+        self.kept: dict[tuple, tuple] = {}
 
     def columns(self, df) -> FindingColumns:
         import numpy as np
@@ -534,8 +537,18 @@ class _Tails:
         # as in :meth:`columns`: equal rule, element and value and the same params object
         tail_of = _combined_ids([_object_ids(params)] + [text[c][0] for c in ("code", "field", "value")])
         first = np.unique(tail_of, return_index=True)[1]
-        code, fld, value = (text[c] for c in ("code", "field", "value"))
-        tails = [self._tail(*(_at(col, i) for col in (code, fld, value)), params[i]) for i in first.tolist()]
+        code, fld, value = ([distinct[k] if k >= 0 else None for k in codes[first].tolist()]
+                            for codes, distinct in (text[c] for c in ("code", "field", "value")))
+        if len(self.kept) > CHUNK:
+            self.kept.clear()
+        tails = []
+        for c, f, v, i in zip(code, fld, value, first.tolist(), strict=True):
+            p = params[i]
+            key = (c, f, v, id(p))
+            kept = self.kept.get(key)
+            if kept is None or kept[0] is not p:
+                kept = self.kept[key] = (p, self._tail(c, f, v, p))
+            tails.append(kept[1])
         return FindingCodes(text, _rows(df["row"]), tail_of, tails)
 
     def get(self, code, fld, value, params: dict) -> tuple[Any, tuple]:
@@ -611,12 +624,6 @@ def _combined_ids(codes: list):
 
 
 _TEXT = ("code", "severity", "source", "sheet", "field", "item", "value")
-
-
-def _at(coded: tuple, i: int):
-    """Value ``i`` of a factorised column (codes, distinct values): None where missing."""
-    k = int(coded[0][i])
-    return coded[1][k] if k >= 0 else None
 
 
 def _rows(col) -> list:
