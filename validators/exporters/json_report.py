@@ -167,31 +167,38 @@ def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
     """Write the findings of ``cols`` (a :class:`~validators.report.report.FindingCodes`,
     ``tails`` their encoded tails) as joined UTF-8 lines, each behind ",\\n  " (the first of the
     array behind "\\n  " with ``first``); False, having written nothing, when Arrow cannot hold
-    a value (a lone surrogate): those lines are built one by one."""
+    a value (a lone surrogate): those lines are built one by one.
+
+    A line is five pieces: its head (code, severity, source and sheet: one text per distinct
+    four), row, field, item, and value with the tail (findings that share a tail share their
+    field and value: one text per tail)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    def encoded(name: str, at) -> list[str]:   # the _enc of column ``name`` at positions ``at``
+        codes, distinct = cols.text[name]
+        return ["null" if k < 0 else encode_basestring(distinct[k]) for k in codes[at].tolist()]
+
+    head_of, at = cols.groups(("code", "severity", "source", "sheet"))
+    heads = [f',\n  {{"code": {c}, "severity": {s}, "source": {so}, "sheet": {sh}, "row": '
+             for c, s, so, sh in zip(*(encoded(n, at) for n in ("code", "severity", "source", "sheet")))]
+    tail_of = cols.tail_of
+    at = np.unique(tail_of, return_index=True)[1]   # a finding per tail
+    fields = [f', "field": {f}, "item": ' for f in encoded("field", at)]
+    ends = [f', "value": {v}, {t}}}' for v, t in zip(encoded("value", at), tails, strict=True)]
     try:
-        encoded = [_encoded(*cols.text[name]) for name in ("code", "severity", "source", "sheet",
-                                                           "field", "item", "value")]
+        heads, fields, ends = (pa.array(x, type=pa.large_string()) for x in (heads, fields, ends))
+        items, item_of = _encoded(*cols.text["item"])
         rows = pc.fill_null(pc.cast(pa.array(cols.row, type=pa.int64()), pa.large_string()), "null")
-        tail = pa.array(tails, type=pa.large_string())
     except (pa.ArrowException, UnicodeError, TypeError, OverflowError):
         return False
-    code, sev, source, sheet, fld, item, value = encoded
-    tail_of = cols.tail_of
-    for start in range(0, len(tail_of), BLOCK):
-
-        def piece(col, start=start):   # 64-bit offsets: a block of long values may pass 2 GiB
-            strings, codes = col
-            return strings.take(codes[start:start + BLOCK])
-
-        lines = pc.binary_join_element_wise(*(
-            pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in (
-                ',\n  {"code": ', piece(code), ', "severity": ', piece(sev), ', "source": ', piece(source),
-                ', "sheet": ', piece(sheet), ', "row": ', rows.slice(start, BLOCK), ', "field": ', piece(fld),
-                ', "item": ', piece(item), ', "value": ', piece(value), ", ", tail.take(tail_of[start:start + BLOCK]),
-                "}", "")))
+    nothing = pa.scalar("", pa.large_string())
+    for start in range(0, len(tail_of), BLOCK):   # 64-bit offsets: a block of long values may pass 2 GiB
+        stop = start + BLOCK
+        lines = pc.binary_join_element_wise(
+            heads.take(head_of[start:stop]), rows.slice(start, BLOCK), fields.take(tail_of[start:stop]),
+            items.take(item_of[start:stop]), ends.take(tail_of[start:stop]), nothing)
         offsets = lines.buffers()[1]
         at = memoryview(offsets).cast("q")
         data = memoryview(lines.buffers()[2])[at[lines.offset]:at[lines.offset + len(lines)]]

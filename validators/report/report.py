@@ -75,6 +75,14 @@ class FindingCodes:
     tail_of: Any
     tails: list
 
+    def groups(self, names) -> tuple[Any, Any]:
+        """Per finding, a group number (0, 1, … in order of first appearance) equal where the
+        text columns ``names`` all are; and per group the position of its first finding."""
+        import numpy as np
+
+        ids = _combined_ids([self.text[name][0] for name in names])
+        return ids, np.unique(ids, return_index=True)[1]
+
     def columns(self) -> FindingColumns:
         """The same findings as :class:`FindingColumns` (lists of values)."""
         lists = {}
@@ -617,8 +625,10 @@ def _combined_ids(codes: list):
     array of ``codes`` (group numbers ≥ -1) is."""
     import pandas as pd
 
-    ids = codes[0]
-    for k in codes[1:]:
+    import numpy as np
+
+    ids = np.zeros(len(codes[0]), dtype=np.int64)
+    for k in codes:
         ids = pd.factorize(ids * (int(k.max(initial=-1)) + 2) + (k + 1))[0]
     return ids
 
