@@ -541,17 +541,24 @@ class _Tails:
             if not all(v.__class__ is str for v in distinct):
                 return None
             text[name] = (codes, distinct)
-        params = [p if isinstance(p, dict) else _NO_PARAMS for p in df["params"].tolist()]
-        # as in :meth:`columns`: equal rule, element and value and the same params object
-        tail_of = _combined_ids([_object_ids(params)] + [text[c][0] for c in ("code", "field", "value")])
+        params = df["params"].to_numpy()
+        # as in :meth:`columns`: equal rule, element and value and the same params object (one
+        # for all that are no dict)
+        objects = pd.factorize(np.fromiter(map(id, params), dtype=np.uint64, count=len(params)))[0]
+        at = np.unique(objects, return_index=True)[1]
+        no_dict = [i for i, p in enumerate(params[at].tolist()) if not isinstance(p, dict)]
+        if no_dict:
+            objects[np.isin(objects, no_dict)] = no_dict[0]
+        tail_of = _combined_ids([objects] + [text[c][0] for c in ("code", "field", "value")])
         first = np.unique(tail_of, return_index=True)[1]
         code, fld, value = ([distinct[k] if k >= 0 else None for k in codes[first].tolist()]
                             for codes, distinct in (text[c] for c in ("code", "field", "value")))
         if len(self.kept) > CHUNK:
             self.kept.clear()
         tails = []
-        for c, f, v, i in zip(code, fld, value, first.tolist(), strict=True):
-            p = params[i]
+        for c, f, v, p in zip(code, fld, value, params[first].tolist(), strict=True):
+            if not isinstance(p, dict):
+                p = _NO_PARAMS
             key = (c, f, v, id(p))
             kept = self.kept.get(key)
             if kept is None or kept[0] is not p:
