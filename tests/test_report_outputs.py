@@ -245,3 +245,10 @@ def test_stats_are_written_in_pieces_as_dumps_would():
     buf = io.StringIO()
     _write_indented(stats, buf, batch=7)
     assert buf.getvalue() == json.dumps(stats, ensure_ascii=False, indent=1)
+
+
+def test_first_member_of_each_group():
+    assert report_module._firsts(np.array([0, 0, 1, 0, 2, 1, 3])).tolist() == [0, 2, 4, 6]
+    assert report_module._firsts(np.array([], dtype=np.int64)).tolist() == []
+    ids = report_module._combined_ids([np.array([1, 1, -1, 0, -1]), np.array([0, 0, 0, -1, 0])])
+    assert ids.tolist() == [0, 0, 1, 2, 1]

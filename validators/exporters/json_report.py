@@ -172,9 +172,10 @@ def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
     A line is five pieces: its head (code, severity, source and sheet: one text per distinct
     four), row, field, item, and value with the tail (findings that share a tail share their
     field and value: one text per tail)."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    from validators.report.report import _firsts
 
     def encoded(name: str, at) -> list[str]:   # the _enc of column ``name`` at positions ``at``
         codes, distinct = cols.text[name]
@@ -184,7 +185,7 @@ def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
     heads = [f',\n  {{"code": {c}, "severity": {s}, "source": {so}, "sheet": {sh}, "row": '
              for c, s, so, sh in zip(*(encoded(n, at) for n in ("code", "severity", "source", "sheet")))]
     tail_of = cols.tail_of
-    at = np.unique(tail_of, return_index=True)[1]   # a finding per tail
+    at = _firsts(tail_of)   # a finding per tail
     fields = [f', "field": {f}, "item": ' for f in encoded("field", at)]
     ends = [f', "value": {v}, {t}}}' for v, t in zip(encoded("value", at), tails, strict=True)]
     try:
@@ -212,8 +213,15 @@ def _encoded(codes, distinct: list[str]):
     each distinct value (Arrow strings, "null" last) and the codes pointing into them."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    strings = pa.array([encode_basestring(v) for v in distinct] + ["null"], type=pa.large_string())
+    strings = pa.array(distinct, type=pa.large_string())
+    if pc.any(pc.match_substring_regex(strings, r'[\x00-\x1f"\\]')).as_py():
+        strings = pa.array([encode_basestring(v) for v in distinct], type=pa.large_string())
+    else:   # nothing to escape: the text in quotes
+        quote = pa.scalar('"', pa.large_string())
+        strings = pc.binary_join_element_wise(quote, strings, quote, pa.scalar("", pa.large_string()))
+    strings = pa.concat_arrays([strings, pa.array(["null"], type=pa.large_string())])
     return strings, np.where(codes < 0, len(distinct), codes)
 
 

@@ -78,10 +78,8 @@ class FindingCodes:
     def groups(self, names) -> tuple[Any, Any]:
         """Per finding, a group number (0, 1, … in order of first appearance) equal where the
         text columns ``names`` all are; and per group the position of its first finding."""
-        import numpy as np
-
         ids = _combined_ids([self.text[name][0] for name in names])
-        return ids, np.unique(ids, return_index=True)[1]
+        return ids, _firsts(ids)
 
     def columns(self) -> FindingColumns:
         """The same findings as :class:`FindingColumns` (lists of values)."""
@@ -545,12 +543,12 @@ class _Tails:
         # as in :meth:`columns`: equal rule, element and value and the same params object (one
         # for all that are no dict)
         objects = pd.factorize(np.fromiter(map(id, params), dtype=np.uint64, count=len(params)))[0]
-        at = np.unique(objects, return_index=True)[1]
+        at = _firsts(objects)
         no_dict = [i for i, p in enumerate(params[at].tolist()) if not isinstance(p, dict)]
         if no_dict:
             objects[np.isin(objects, no_dict)] = no_dict[0]
         tail_of = _combined_ids([objects] + [text[c][0] for c in ("code", "field", "value")])
-        first = np.unique(tail_of, return_index=True)[1]
+        first = _firsts(tail_of)
         code, fld, value = ([distinct[k] if k >= 0 else None for k in codes[first].tolist()]
                             for codes, distinct in (text[c] for c in ("code", "field", "value")))
         if len(self.kept) > CHUNK:
@@ -630,14 +628,23 @@ def _object_ids(objects: list):
 def _combined_ids(codes: list):
     """Per position, a group number (0, 1, … in order of first appearance) equal where every
     array of ``codes`` (group numbers ≥ -1) is."""
-    import pandas as pd
-
     import numpy as np
+    import pandas as pd
 
     ids = np.zeros(len(codes[0]), dtype=np.int64)
     for k in codes:
         ids = pd.factorize(ids * (int(k.max(initial=-1)) + 2) + (k + 1))[0]
     return ids
+
+
+def _firsts(ids):
+    """Per group of ``ids`` (group numbers 0, 1, … in order of first appearance), the position of
+    its first member."""
+    import numpy as np
+
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.diff(np.maximum.accumulate(ids), prepend=-1) > 0)
 
 
 _TEXT = ("code", "severity", "source", "sheet", "field", "item", "value")
