@@ -600,7 +600,7 @@ class _Tails:
         return (render(code, self.lang, field_label=self.labels[fld], value=value, params=params),
                 hint(code, self.lang, params),
                 self.suggest(code, value, params) if self.suggest else None,
-                {k: _json_safe(v) for k, v in params.items()})
+                {k: v if v.__class__ in _SAFE else _json_safe(v) for k, v in params.items()})
 
 
 def _group_ids(columns: list[list], objects: list):
@@ -714,6 +714,9 @@ def _rate(num: int, den: int) -> float:
 
 def _none(v):
     return None if is_missing(v) else v
+
+
+_SAFE = frozenset({str, int, bool, type(None)})   # what _json_safe gives back as it is
 
 
 def _json_safe(v):
