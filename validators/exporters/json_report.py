@@ -3,10 +3,11 @@
 ``write_json`` streams the findings one per line, so a report with millions of findings never
 exists twice in memory (as Python objects and as one string).  Each line is the ``json.dumps`` of
 the finding's dict, assembled from pieces: the text of a finding's message, hint, suggestion and
-params is encoded once per distinct tail (:meth:`Report.finding_columns`), its other fields once
-per distinct value with the same string encoder ``json.dumps`` uses, so the bytes are those of
-dumping every dict.  Into a UTF-8 file the lines are joined by Arrow (``binary_join_element_wise``
-over the columns of encoded pieces) and written as bytes, a block of findings at a time.
+params is encoded once per distinct tail, its other fields once per distinct value
+(:meth:`Report.finding_codes` gives them factorised) with the same string encoder ``json.dumps``
+uses, so the bytes are those of dumping every dict.  Into a UTF-8 file the lines are joined by
+Arrow (``binary_join_element_wise`` over the columns of encoded pieces) and written as bytes, a
+block of findings at a time.
 """
 from __future__ import annotations
 
@@ -183,7 +184,7 @@ def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
 
     head_of, at = cols.groups(("code", "severity", "source", "sheet"))
     heads = [f',\n  {{"code": {c}, "severity": {s}, "source": {so}, "sheet": {sh}, "row": '
-             for c, s, so, sh in zip(*(encoded(n, at) for n in ("code", "severity", "source", "sheet")))]
+             for c, s, so, sh in zip(*(encoded(n, at) for n in ("code", "severity", "source", "sheet")), strict=True)]
     tail_of = cols.tail_of
     at = _firsts(tail_of)   # a finding per tail
     fields = [f', "field": {f}, "item": ' for f in encoded("field", at)]
