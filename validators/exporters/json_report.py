@@ -23,7 +23,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)   # what json.dumps(…, ensure_
 _DUMP = (c_make_encoder(None, _ENCODER.default, encode_basestring, None, ": ", ", ", False, False, True)
          if c_make_encoder is not None else None)
 BATCH = 2048   # findings per write (the text of a whole chunk would weigh tens of MB)
-BLOCK = 32768  # findings per write of joined bytes
+BLOCK = 8192   # findings per write of joined bytes (a few MB: the pieces stay in cache)
 
 
 def to_json(report, *, lang: str = "zh") -> str:
