@@ -53,15 +53,15 @@ def test_joined_bytes_are_the_per_finding_text(tmp_path, monkeypatch, odd, chunk
         assert array == ",".join("\n  " + json.dumps(f, ensure_ascii=False) for f in report.iter_findings(lang))
 
 
-def test_joined_path_declines_what_it_cannot_hold():
+def test_encoded_columns_and_what_arrow_cannot_hold():
     import pyarrow as pa
 
-    assert json_report._encoded(["a", None, 1]) is None
-    assert json_report._encoded(["a", 1.5]) is None
+    strings, codes = json_report._encoded(np.array([0, -1, 1, 0]), ['x"y', "z"])
+    assert strings.take(codes).to_pylist() == ['"x\\"y"', "null", '"z"', '"x\\"y"']
+    strings, codes = json_report._encoded(np.array([-1, -1]), [])
+    assert strings.take(codes).to_pylist() == ["null", "null"]
     with pytest.raises((pa.ArrowException, UnicodeError)):
-        json_report._encoded(["\ud800"])
-    got = json_report._encoded(['x"y', None, "z", 'x"y'])
-    assert got.cast(pa.string()).to_pylist() == ['"x\\"y"', "null", '"z"', '"x\\"y"']
+        json_report._encoded(np.array([0]), ["\ud800"])
 
 
 def test_bytes_only_into_utf8_files(tmp_path):

@@ -153,6 +153,62 @@ def test_findings_share_no_mutable_parts():
     assert all(f["params"].get("expected") != "changed" for f in report_again)
 
 
+def _tail_content(tail):
+    message, hint_text, suggestion, params = tail
+    return message, hint_text, None if suggestion is None else suggestion.to_dict(), params
+
+
+@pytest.mark.parametrize("mixed", [False, True])
+@pytest.mark.parametrize("chunk", [3, 65_536])
+@pytest.mark.parametrize("pack", [False, True])
+def test_finding_codes_agree_with_finding_columns(monkeypatch, mixed, chunk, pack):
+    """Chunk by chunk: factorised where every text value is a str or missing (None, NaN, NA —
+    Chinese, empty, whitespace), the lists of ``finding_columns`` elsewhere (numbers, bools)."""
+    monkeypatch.setattr(report_module, "CHUNK", chunk)
+    edge = _edge_report(mixed)
+    report = Report(command="validate")
+    for start in range(0, len(edge.frame()), 5):   # several frames, packed or not (shared params kept)
+        report.add(edge.frame().iloc[start:start + 5].drop(columns=["severity"]), pack=pack)
+    kinds = set()
+    for lang in ("zh", "en"):
+        for suggestions in (True, False):
+            pairs = list(zip(report.finding_codes(lang, suggestions=suggestions),
+                             report.finding_columns(lang, suggestions=suggestions), strict=True))
+            for coded, cols in pairs:
+                kinds.add(type(coded).__name__)
+                if isinstance(coded, report_module.FindingCodes):
+                    for name, (codes, distinct) in coded.text.items():
+                        assert all(v.__class__ is str for v in distinct) and len(set(distinct)) == len(distinct)
+                        assert codes.min(initial=-1) >= -1 and len(codes) == len(cols.code)
+                    coded = coded.columns()
+                for name in ("code", "severity", "source", "sheet", "row", "field", "item", "value"):
+                    got, want = getattr(coded, name), getattr(cols, name)
+                    assert got == want and [type(v) for v in got] == [type(v) for v in want], name
+                assert ([_tail_content(coded.tails[t]) for t in coded.tail_of.tolist()]
+                        == [_tail_content(cols.tails[t]) for t in cols.tail_of.tolist()])
+                assert len(coded.tails) <= len(cols.tails)
+    assert ("FindingColumns" in kinds) == mixed and ("FindingCodes" in kinds) == (not mixed or chunk == 3)
+    part = report.frame().iloc[::3]
+    assert [c.columns().item if isinstance(c, report_module.FindingCodes) else c.item
+            for c in report.finding_codes(frame=part, limit=4)] == [
+        c.item for c in report.finding_columns(frame=part, limit=4)]
+
+
+def test_finding_codes_share_a_tail_per_params_object():
+    """As ``finding_columns``: equal rule, element and value share a tail when they share the
+    params object (the tail is computed once), not when only the contents are equal."""
+    shared = {"family": "许可"}
+    frame = pd.DataFrame([("element-missing", "item_name", "无", shared, 2), ("element-missing", "item_name", "无", shared, 3),
+                          ("element-missing", "item_name", "无", dict(shared), 4),
+                          ("element-missing", "item_name", None, shared, 5)],
+                         columns=["code", "field", "value", "params", "row"])
+    report = Report(command="validate")
+    report.add(frame)
+    (coded,) = report.finding_codes()
+    assert coded.tail_of.tolist() == [0, 0, 1, 2] and len(coded.tails) == 3
+    assert coded.text["value"][0].tolist() == [0, 0, 0, -1] and coded.text["value"][1] == ["无"]
+
+
 # ------------------------------------------------------------------ figures
 
 def test_stats_and_summary_agree_with_drop_duplicates():
@@ -189,3 +245,10 @@ def test_stats_are_written_in_pieces_as_dumps_would():
     buf = io.StringIO()
     _write_indented(stats, buf, batch=7)
     assert buf.getvalue() == json.dumps(stats, ensure_ascii=False, indent=1)
+
+
+def test_first_member_of_each_group():
+    assert report_module._firsts(np.array([0, 0, 1, 0, 2, 1, 3])).tolist() == [0, 2, 4, 6]
+    assert report_module._firsts(np.array([], dtype=np.int64)).tolist() == []
+    ids = report_module._combined_ids([np.array([1, 1, -1, 0, -1]), np.array([0, 0, 0, -1, 0])])
+    assert ids.tolist() == [0, 0, 1, 2, 1]

@@ -3,10 +3,11 @@
 ``write_json`` streams the findings one per line, so a report with millions of findings never
 exists twice in memory (as Python objects and as one string).  Each line is the ``json.dumps`` of
 the finding's dict, assembled from pieces: the text of a finding's message, hint, suggestion and
-params is encoded once per distinct tail (:meth:`Report.finding_columns`), its other fields once
-per distinct value with the same string encoder ``json.dumps`` uses, so the bytes are those of
-dumping every dict.  Into a UTF-8 file the lines are joined by Arrow (``binary_join_element_wise``
-over the columns of encoded pieces) and written as bytes, a block of findings at a time.
+params is encoded once per distinct tail, its other fields once per distinct value
+(:meth:`Report.finding_codes` gives them factorised) with the same string encoder ``json.dumps``
+uses, so the bytes are those of dumping every dict.  Into a UTF-8 file the lines are joined by
+Arrow (``binary_join_element_wise`` over the columns of encoded pieces) and written as bytes, a
+block of findings at a time.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)   # what json.dumps(…, ensure_
 _DUMP = (c_make_encoder(None, _ENCODER.default, encode_basestring, None, ": ", ", ", False, False, True)
          if c_make_encoder is not None else None)
 BATCH = 2048   # findings per write (the text of a whole chunk would weigh tens of MB)
-BLOCK = 32768  # findings per write of joined bytes
+BLOCK = 8192   # findings per write of joined bytes (a few MB: the pieces stay in cache)
 
 
 def to_json(report, *, lang: str = "zh") -> str:
@@ -75,19 +76,31 @@ def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
 def _write_findings(report, fh: TextIO, lang: str) -> None:
     """The findings array's items, one per line, byte for byte as ``dumps(finding)`` of each
     :meth:`Report.iter_findings` dict (keys in the same order, same separators): each chunk of
-    findings joined into bytes by :func:`_write_joined`, or line by line as text when it cannot
-    (or ``fh`` takes no bytes)."""
+    findings (:meth:`Report.finding_codes`) joined into bytes by :func:`_write_joined`, or line by
+    line as text when it cannot (or ``fh`` takes no bytes)."""
+    from validators.report.report import FindingCodes
+
     write_bytes = _byte_writer(fh)
     heads: dict[tuple, str] = {}
     fields: dict[str | None, str] = {}
     first = True
-    for cols in report.finding_columns(lang):
-        tails = [_tail(*tail) for tail in cols.tails]
-        if not cols.code:
+    encoded: dict[int, tuple] = {}   # id of a tail → (tail, its text): chunks share tails
+    for cols in report.finding_codes(lang):
+        if len(encoded) > 2 * len(cols.tails) + 65_536:
+            encoded.clear()
+        tails = []
+        for tail in cols.tails:
+            known = encoded.get(id(tail))
+            if known is None or known[0] is not tail:
+                known = encoded[id(tail)] = (tail, _tail(*tail))
+            tails.append(known[1])
+        if not len(cols.tail_of):
             continue
-        if write_bytes is not None and _write_joined(cols, tails, write_bytes, first):
-            first = False
-            continue
+        if isinstance(cols, FindingCodes):
+            if write_bytes is not None and _write_joined(cols, tails, write_bytes, first):
+                first = False
+                continue
+            cols = cols.columns()
         sep = "\n  " if first else ",\n  "
         first = False
         lines = []
@@ -152,35 +165,42 @@ def _byte_writer(fh: TextIO):
 
 
 def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
-    """Write the findings of ``cols`` (``tails`` their encoded tails) as joined UTF-8 lines, each
-    behind ",\\n  " (the first of the array behind "\\n  " with ``first``); False, having
-    written nothing, when a value is no str or None or Arrow cannot hold it (a lone surrogate):
-    those lines are built one by one."""
+    """Write the findings of ``cols`` (a :class:`~validators.report.report.FindingCodes`,
+    ``tails`` their encoded tails) as joined UTF-8 lines, each behind ",\\n  " (the first of the
+    array behind "\\n  " with ``first``); False, having written nothing, when Arrow cannot hold
+    a value (a lone surrogate): those lines are built one by one.
+
+    A line is five pieces: its head (code, severity, source and sheet: one text per distinct
+    four), row, field, item, and value with the tail (findings that share a tail share their
+    field and value: one text per tail)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from validators.report.report import _firsts
+
+    def encoded(name: str, at) -> list[str]:   # the _enc of column ``name`` at positions ``at``
+        codes, distinct = cols.text[name]
+        return ["null" if k < 0 else encode_basestring(distinct[k]) for k in codes[at].tolist()]
+
+    head_of, at = cols.groups(("code", "severity", "source", "sheet"))
+    heads = [f',\n  {{"code": {c}, "severity": {s}, "source": {so}, "sheet": {sh}, "row": '
+             for c, s, so, sh in zip(*(encoded(n, at) for n in ("code", "severity", "source", "sheet")), strict=True)]
+    tail_of = cols.tail_of
+    at = _firsts(tail_of)   # a finding per tail
+    fields = [f', "field": {f}, "item": ' for f in encoded("field", at)]
+    ends = [f', "value": {v}, {t}}}' for v, t in zip(encoded("value", at), tails, strict=True)]
     try:
-        encoded = [_encoded(col) for col in (cols.code, cols.severity, cols.source, cols.sheet,
-                                             cols.field, cols.item, cols.value)]
-        if any(e is None for e in encoded):
-            return False
+        heads, fields, ends = (pa.array(x, type=pa.large_string()) for x in (heads, fields, ends))
+        items, item_of = _encoded(*cols.text["item"])
         rows = pc.fill_null(pc.cast(pa.array(cols.row, type=pa.int64()), pa.large_string()), "null")
-        tail = pa.array(tails, type=pa.large_string())
     except (pa.ArrowException, UnicodeError, TypeError, OverflowError):
         return False
-    code, sev, source, sheet, fld, item, value = encoded
-    tail_of = cols.tail_of
-    for start in range(0, len(cols.code), BLOCK):
-
-        def piece(col, start=start):   # 64-bit offsets: a block of long values may pass 2 GiB
-            return col.slice(start, BLOCK).cast(pa.large_string())
-
-        lines = pc.binary_join_element_wise(*(
-            pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in (
-                ',\n  {"code": ', piece(code), ', "severity": ', piece(sev), ', "source": ', piece(source),
-                ', "sheet": ', piece(sheet), ', "row": ', rows.slice(start, BLOCK), ', "field": ', piece(fld),
-                ', "item": ', piece(item), ', "value": ', piece(value), ", ", tail.take(tail_of[start:start + BLOCK]),
-                "}", "")))
+    nothing = pa.scalar("", pa.large_string())
+    for start in range(0, len(tail_of), BLOCK):   # 64-bit offsets: a block of long values may pass 2 GiB
+        stop = start + BLOCK
+        lines = pc.binary_join_element_wise(
+            heads.take(head_of[start:stop]), rows.slice(start, BLOCK), fields.take(tail_of[start:stop]),
+            items.take(item_of[start:stop]), ends.take(tail_of[start:stop]), nothing)
         offsets = lines.buffers()[1]
         at = memoryview(offsets).cast("q")
         data = memoryview(lines.buffers()[2])[at[lines.offset]:at[lines.offset + len(lines)]]
@@ -189,23 +209,21 @@ def _write_joined(cols, tails: list[str], write_bytes, first: bool) -> bool:
     return True
 
 
-def _encoded(values: list):
-    """The ``_enc`` of each of ``values`` as Arrow strings, each distinct value encoded once;
-    None unless every value is a str or None."""
+def _encoded(codes, distinct: list[str]):
+    """A factorised text column (codes, -1 for missing; distinct str values) as the ``_enc`` of
+    each distinct value (Arrow strings, "null" last) and the codes pointing into them."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:
-        coded = pa.array(values, type=pa.string()).dictionary_encode()
-    except (pa.ArrowTypeError, pa.ArrowInvalid, TypeError):
-        return None
-    distinct = coded.dictionary
-    if pc.any(pc.match_substring_regex(distinct, r'[\x00-\x1f"\\]')).as_py():
-        strings = pa.array([encode_basestring(v) for v in distinct.to_pylist()], type=pa.string())
+    strings = pa.array(distinct, type=pa.large_string())
+    if pc.any(pc.match_substring_regex(strings, r'[\x00-\x1f"\\]')).as_py():
+        strings = pa.array([encode_basestring(v) for v in distinct], type=pa.large_string())
     else:   # nothing to escape: the text in quotes
-        strings = pc.binary_join_element_wise('"', distinct, '"', "")
-    return pa.DictionaryArray.from_arrays(pc.fill_null(coded.indices, len(distinct)),
-                                          pa.concat_arrays([strings, pa.array(["null"], type=pa.string())]))
+        quote = pa.scalar('"', pa.large_string())
+        strings = pc.binary_join_element_wise(quote, strings, quote, pa.scalar("", pa.large_string()))
+    strings = pa.concat_arrays([strings, pa.array(["null"], type=pa.large_string())])
+    return strings, np.where(codes < 0, len(distinct), codes)
 
 
 @contextmanager

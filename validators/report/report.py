@@ -62,6 +62,34 @@ class FindingColumns:
     tails: list
 
 
+@dataclass
+class FindingCodes:
+    """Findings column by column as :meth:`Report.finding_codes` gives them when every text value
+    of a chunk is a str or missing: per text column (``code``, ``severity``, ``source``,
+    ``sheet``, ``field``, ``item``, ``value``) a pair (codes, distinct values) — finding i's value
+    is ``distinct[codes[i]]``, None where ``codes[i]`` is -1 (codes a numpy integer array, the
+    distinct values str); ``row``, ``tail_of`` and ``tails`` as in :class:`FindingColumns`."""
+
+    text: dict[str, tuple]
+    row: list
+    tail_of: Any
+    tails: list
+
+    def groups(self, names) -> tuple[Any, Any]:
+        """Per finding, a group number (0, 1, … in order of first appearance) equal where the
+        text columns ``names`` all are; and per group the position of its first finding."""
+        ids = _combined_ids([self.text[name][0] for name in names])
+        return ids, _firsts(ids)
+
+    def columns(self) -> FindingColumns:
+        """The same findings as :class:`FindingColumns` (lists of values)."""
+        lists = {}
+        for name, (codes, distinct) in self.text.items():
+            lists[name] = [distinct[k] if k >= 0 else None for k in codes.tolist()]
+        return FindingColumns(lists["code"], lists["severity"], lists["source"], lists["sheet"], self.row,
+                              lists["field"], lists["item"], lists["value"], self.tail_of, self.tails)
+
+
 class UnitCounts(MutableMapping):
     """实施主体 → [rows, rows with errors], as a dict would hold them (in order of first
     appearance), kept compact: the names in an exact hash index (:class:`UniqueIndex`, the names
@@ -392,6 +420,19 @@ class Report:
         for start in range(0, len(df), CHUNK):
             yield tails.columns(df.iloc[start:start + CHUNK])
 
+    def finding_codes(self, lang: str = "zh", limit: int | None = None, frame=None, suggestions: bool = True):
+        """The chunks of :meth:`finding_columns`, each as :class:`FindingCodes` (text columns
+        factorised, no Python list per column) when its text values are all str or missing, else
+        as the :class:`FindingColumns` :meth:`finding_columns` yields; for writers that encode
+        each distinct value once."""
+        df = self.frame() if frame is None else frame
+        if limit is not None:
+            df = df.head(limit)
+        tails = _Tails(lang, suggestions)
+        for start in range(0, len(df), CHUNK):
+            chunk = df.iloc[start:start + CHUNK]
+            yield tails.codes(chunk) or tails.columns(chunk)
+
     def to_dict(self, lang: str = "zh", *, limit: int | None = None, findings: bool = True) -> dict[str, Any]:
         """The JSON report (schemas/report.schema.json); ``findings=False`` leaves the list out."""
         out: dict[str, Any] = {"tool": {"name": "sxcheck", "version": __version__}, "command": self.command,
@@ -452,15 +493,16 @@ class _Tails:
         self.memo: dict[tuple, tuple] = {}
         self.params_keys: dict[int, Any] = {}   # id of a params dict (alive while iterating) → its key
         self.params_ids: dict[tuple, int] = {}
+        # for :meth:`codes`, across chunks (bounded): (rule, element, value, id of params) →
+        # (params, tail); the params object kept so that its id stays its own
+        self.kept: dict[tuple, tuple] = {}
 
     def columns(self, df) -> FindingColumns:
         import numpy as np
 
         code, sev, source, sheet, fld, item, value = (
             _plain_list(df[c]) for c in ("code", "severity", "source", "sheet", "field", "item", "value"))
-        rows = df["row"].tolist()
-        if not set(map(type, rows)) <= {int, type(None)}:
-            rows = [None if _none(r) is None else int(r) for r in rows]
+        rows = _rows(df["row"])
         params = [p if isinstance(p, dict) else _NO_PARAMS for p in df["params"].tolist()]
         if all(set(map(type, col)) <= {str, type(None)} for col in (code, fld, value)):
             # findings with equal rule, element and value (only str and None: equal means alike)
@@ -483,6 +525,44 @@ class _Tails:
                 of.append(slot)
             tail_of = np.asarray(of, dtype=np.int64)
         return FindingColumns(code, sev, source, sheet, rows, fld, item, value, tail_of, tails)
+
+    def codes(self, df) -> FindingCodes | None:
+        """:meth:`columns` with the text columns factorised; None when a text value is neither a
+        str nor missing (None, NaN, NA), whose tails :meth:`columns` works out one by one."""
+        import numpy as np
+        import pandas as pd
+
+        text = {}
+        for name in _TEXT:
+            codes, distinct = pd.factorize(df[name], use_na_sentinel=True)   # missing → -1
+            distinct = distinct.tolist()
+            if not all(v.__class__ is str for v in distinct):
+                return None
+            text[name] = (codes, distinct)
+        params = df["params"].to_numpy()
+        # as in :meth:`columns`: equal rule, element and value and the same params object (one
+        # for all that are no dict)
+        objects = pd.factorize(np.fromiter(map(id, params), dtype=np.uint64, count=len(params)))[0]
+        at = _firsts(objects)
+        no_dict = [i for i, p in enumerate(params[at].tolist()) if not isinstance(p, dict)]
+        if no_dict:
+            objects[np.isin(objects, no_dict)] = no_dict[0]
+        tail_of = _combined_ids([objects] + [text[c][0] for c in ("code", "field", "value")])
+        first = _firsts(tail_of)
+        code, fld, value = ([distinct[k] if k >= 0 else None for k in codes[first].tolist()]
+                            for codes, distinct in (text[c] for c in ("code", "field", "value")))
+        if len(self.kept) > CHUNK:
+            self.kept.clear()
+        tails = []
+        for c, f, v, p in zip(code, fld, value, params[first].tolist(), strict=True):
+            if not isinstance(p, dict):
+                p = _NO_PARAMS
+            key = (c, f, v, id(p))
+            kept = self.kept.get(key)
+            if kept is None or kept[0] is not p:
+                kept = self.kept[key] = (p, self._tail(c, f, v, p))
+            tails.append(kept[1])
+        return FindingCodes(text, _rows(df["row"]), tail_of, tails)
 
     def get(self, code, fld, value, params: dict) -> tuple[Any, tuple]:
         pkey = self.params_keys.get(id(params), _ABSENT)
@@ -520,7 +600,7 @@ class _Tails:
         return (render(code, self.lang, field_label=self.labels[fld], value=value, params=params),
                 hint(code, self.lang, params),
                 self.suggest(code, value, params) if self.suggest else None,
-                {k: _json_safe(v) for k, v in params.items()})
+                {k: v if v.__class__ in _SAFE else _json_safe(v) for k, v in params.items()})
 
 
 def _group_ids(columns: list[list], objects: list):
@@ -529,13 +609,53 @@ def _group_ids(columns: list[list], objects: list):
     import numpy as np
     import pandas as pd
 
-    ids = pd.factorize(np.fromiter(map(id, objects), dtype=np.uint64, count=len(objects)))[0]
+    codes = [_object_ids(objects)]
     for col in columns:
         arr = np.empty(len(col), dtype=object)
         arr[:] = col
-        k, uniq = pd.factorize(arr)
-        ids = pd.factorize(ids * (len(uniq) + 1) + (k + 1))[0]
+        codes.append(pd.factorize(arr)[0])
+    return _combined_ids(codes)
+
+
+def _object_ids(objects: list):
+    """Per position, a group number equal where ``objects`` holds the same object."""
+    import numpy as np
+    import pandas as pd
+
+    return pd.factorize(np.fromiter(map(id, objects), dtype=np.uint64, count=len(objects)))[0]
+
+
+def _combined_ids(codes: list):
+    """Per position, a group number (0, 1, … in order of first appearance) equal where every
+    array of ``codes`` (group numbers ≥ -1) is."""
+    import numpy as np
+    import pandas as pd
+
+    ids = np.zeros(len(codes[0]), dtype=np.int64)
+    for k in codes:
+        ids = pd.factorize(ids * (int(k.max(initial=-1)) + 2) + (k + 1))[0]
     return ids
+
+
+def _firsts(ids):
+    """Per group of ``ids`` (group numbers 0, 1, … in order of first appearance), the position of
+    its first member."""
+    import numpy as np
+
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.diff(np.maximum.accumulate(ids), prepend=-1) > 0)
+
+
+_TEXT = ("code", "severity", "source", "sheet", "field", "item", "value")
+
+
+def _rows(col) -> list:
+    """The row column as ints and None."""
+    rows = col.tolist()
+    if not set(map(type, rows)) <= {int, type(None)}:
+        rows = [None if _none(r) is None else int(r) for r in rows]
+    return rows
 
 
 def memo_key(value: Any):
@@ -594,6 +714,9 @@ def _rate(num: int, den: int) -> float:
 
 def _none(v):
     return None if is_missing(v) else v
+
+
+_SAFE = frozenset({str, int, bool, type(None)})   # what _json_safe gives back as it is
 
 
 def _json_safe(v):
