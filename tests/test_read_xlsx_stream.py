@@ -266,3 +266,69 @@ def test_shared_indexes_read_as_words_match_the_digit_loop():
     assert xlsxsheet._digits(a, W, starts[short], lengths[short], 9, "x").tolist() == [v for v, s in zip(values, short) if s]
     with pytest.raises(xlsxsheet.Irregular):
         xlsxsheet._digits(a, W, starts[:2] - 1, lengths[:2], 9, "x")      # ">0" is no number
+
+
+def _scanner(path, opts=None):
+    from validators.read import xlsxsheet
+    from validators.read.limits import current
+
+    book = xlsxsheet.Book(str(path))
+    return xlsxsheet.SheetScanner(book, book.sheets[next(iter(book.sheets))], str(path), opts or current())
+
+
+_SST = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>{a}</t></si><si><t>{b}</t></si></sst>'
+
+
+def _serial_and_parallel(path, opts=None):
+    """(cells of every block scanned one at a time, the same by scan_all on two threads)."""
+    out = []
+    for parallel in (False, True):
+        s = _scanner(path, opts)
+        parts = list(s.blocks())
+        got = list(s.scan_all(iter(parts))) if parallel else [s.scan(p) for p in parts]
+        out.append([(g.rows.tolist(), g.cols.tolist(), g.text.to_pylist(), g.raw) for g in got])
+        out[-1].append((s.cells, s.max_row, s.max_col, s.referenced))
+    return out
+
+
+def test_blocks_scanned_on_two_threads_give_the_serial_cells_and_counts(tmp_path, monkeypatch):
+    from validators.read import xlsxsheet
+
+    monkeypatch.setattr(xlsxsheet, "BLOCK", 300)
+    monkeypatch.setattr(xlsxsheet, "_PIECE", 64)
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>事项{i}</t></is></c>'
+                   f'<c r="B{i}" t="s"><v>{i % 2}</v></c><c r="C{i}"><v>{i * 1.5}</v></c>'
+                   f'<c r="D{i}" t="inlineStr"><is><t>{ODD[i % len(ODD)].replace("&", "&amp;").replace("<", "&lt;")}</t></is></c></row>'
+                   for i in range(2, 400))
+    path = _raw_book(tmp_path, rows, _SST.format(a="灵山县民政局", b="是"))
+    serial, parallel = _serial_and_parallel(path)
+    assert len(serial) > 20
+    assert parallel == serial
+
+
+def test_a_guard_refusal_comes_in_block_order_when_blocks_are_scanned_together(tmp_path, monkeypatch):
+    """Shared-string text past the limit: refused with the total of the blocks up to the one
+    that passes it, whichever block a thread scanned first."""
+    import dataclasses
+
+    from validators.read import xlsxsheet
+    from validators.read.base import InputError
+    from validators.read.limits import current
+
+    monkeypatch.setattr(xlsxsheet, "BLOCK", 200)
+    monkeypatch.setattr(xlsxsheet, "_PIECE", 64)
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>{i % 2}</v></c></row>' for i in range(2, 300))
+    path = _raw_book(tmp_path, rows, _SST.format(a="条" * 40000, b="款" * 40000))   # 120 kB a reference
+    opts = dataclasses.replace(current(), max_uncompressed_mb=3)                  # passed at the 27th row
+    messages = []
+    for parallel in (False, True):
+        s = _scanner(path, opts)
+        parts = list(s.blocks())
+        assert len(parts) > 10
+        seen = 0
+        with pytest.raises(InputError) as err:
+            for _got in (s.scan_all(iter(parts)) if parallel else (s.scan(p) for p in parts)):
+                seen += 1
+        messages.append((err.value.key, err.value.params, seen))
+    assert messages[0] == messages[1], messages
+    assert messages[0][0] == "archive-amplified" and 0 < messages[0][2]

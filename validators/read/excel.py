@@ -500,10 +500,9 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
         return frames.frame()
 
     try:
-        # the next block is inflated in a thread while this one is scanned (ISA-L releases the GIL)
-        for part in read_ahead(scanner.blocks()):
-            got = scanner.scan(part)
-            del part
+        # the next block is inflated in a thread while two are scanned on two more (ISA-L and
+        # numpy release the GIL)
+        for got in scanner.scan_all(read_ahead(scanner.blocks())):
             if len(got.rows):
                 last = max(last, int(got.rows.max()))
             c = got.cols

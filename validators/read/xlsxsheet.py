@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import struct
+import threading
 import zipfile
 from typing import Any, Iterator
 
@@ -68,12 +69,17 @@ class Book:
         self.infos = names
         self._sst = None
         self._styles = None
+        self._lock = threading.Lock()     # the parts below are loaded once, by whichever scan thread asks first
 
     def close(self) -> None:
         self.zf.close()
 
     def shared(self):
         """(shared strings as an Arrow string array, their XML lengths as int64 numpy) — loaded once."""
+        with self._lock:
+            return self._shared()
+
+    def _shared(self):
         if self._sst is None:
             import numpy as np
             import pyarrow as pa
@@ -96,6 +102,10 @@ class Book:
 
     def plain_styles(self) -> set[int] | None:
         """Indexes of cellXfs whose number format shows a plain number (None: no styles part)."""
+        with self._lock:
+            return self._plain_styles()
+
+    def _plain_styles(self) -> set[int] | None:
         if self._styles is None:
             import xml.etree.ElementTree as ET
 
@@ -420,6 +430,10 @@ class SheetScanner:
         self.max_row = 0
         self.max_col = 0
         self.referenced = 0
+        # shared-string text claimed by blocks being scanned (in any order): a block that would
+        # pass the limit takes nothing, and _account refuses it in block order
+        self._claimed = 0
+        self._claim_lock = threading.Lock()
         self.want_raw = False        # the head's cells: numbers as calamine's floats (Python path)
         self._plain = None
         self._eq = None
@@ -516,13 +530,82 @@ class SheetScanner:
 
     # -- one block
     def scan(self, part: bytes) -> Scanned:
+        """The cells of one block of :meth:`blocks` (the blocks in order, one at a time)."""
+        if self._eq is None:
+            self._eq = _MaskBuffer()
+        got, tally = self._scan(part, self._eq)
+        self._account(*tally)
+        return got if got is not None else self._scan(part, self._eq, claim=False)[0]
+
+    def scan_all(self, parts: Iterator[bytes]) -> Iterator[Scanned]:
+        """:meth:`scan` of every block, two blocks at a time on two threads (numpy releases the
+        GIL in its loops), the results and the guard's counts taken in block order."""
+        import contextvars
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        local = threading.local()
+
+        def one(part: bytes):
+            if not hasattr(local, "eq"):
+                local.eq = _MaskBuffer()
+            return self._scan(part, local.eq)
+
+        def take(block: bytes, future) -> Scanned:
+            got, tally = future.result()
+            self._account(*tally)
+            if got is None:     # passed the limit with a later block's claim, not its own
+                got = self._scan(block, _MaskBuffer(), claim=False)[0]
+            return got
+
+        pending: deque = deque()
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sxcheck-xlsx-scan") as pool:
+            try:
+                for part in parts:
+                    pending.append((part, pool.submit(contextvars.copy_context().run, one, part)))
+                    del part
+                    if len(pending) == 2:
+                        yield take(*pending.popleft())
+                while pending:
+                    yield take(*pending.popleft())
+            finally:
+                for _part, f in pending:
+                    f.cancel()
+
+    def _account(self, nc: int, first: int, last: int, width: int, referenced: int) -> None:
+        """The guard's counts and the row order across blocks, block by block in order."""
+        opts = self.opts
+        self.cells += nc
+        if self.cells > opts.max_cells:
+            raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
+                             cells=f"{self.cells:,}", limit=f"{opts.max_cells:,}")
+        if not nc:
+            return
+        if first <= self.max_row:
+            raise Irregular("rows out of order")
+        self.max_row = max(self.max_row, last)
+        self.max_col = max(self.max_col, width)
+        span = self.max_row * max(self.max_col, 1)
+        if span > opts.max_cells:
+            raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
+                             cells=f"{max(self.cells, span):,}", limit=f"{opts.max_cells:,}")
+        self.referenced += referenced
+        if self.referenced > opts.max_uncompressed_bytes:
+            from validators.read.archive import _mb
+
+            raise InputError("archive-amplified", self.shown, part=self.info.filename,
+                             size_mb=_mb(self.referenced), limit_mb=opts.max_uncompressed_mb)
+
+    def _scan(self, part: bytes, eq: _MaskBuffer, claim: bool = True) -> tuple[Scanned | None, tuple]:
+        """One block's cells and what :meth:`_account` counts of it (no state of the scanner is
+        changed here but the claimed shared-string text: blocks may be scanned on two threads at
+        once).  None for the cells when the claimed text passes the limit."""
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
         p = self.prefix or b""
         P = len(p)
-        opts = self.opts
         if not part.endswith(_PAD):
             raise ValueError("scan() takes the blocks of blocks()")
         decoded = _charrefs(part)
@@ -533,11 +616,7 @@ class SheetScanner:
         a = np.frombuffer(buf, dtype=np.uint8)
         # W[i]: the 8 bytes from i as one little-endian word, to test a tag in one gather
         W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
-        # the "<" test into a buffer kept across blocks: a fresh 8 MB array a block costs more in
-        # page faults (numpy asks for huge pages) than the comparison itself
-        if self._eq is None or len(self._eq) < n:
-            self._eq = np.empty(max(n, BLOCK + 2 * _PIECE), bool)
-        lt = np.flatnonzero(np.equal(a[:n], 60, out=self._eq[:n]))
+        lt = np.flatnonzero(np.equal(a[:n], 60, out=eq.get(n)))
         lt_ext = np.append(lt, np.full(6, n, np.int64))
         if P:
             ok = np.ones(len(lt), bool)
@@ -556,12 +635,9 @@ class SheetScanner:
         rowtag = named[two == _word(b"ro")]
         rowtag = rowtag[H[rowtag + 3 + P] == _word(b"w ")]
         nc = len(cell)
-        self.cells += nc
-        if self.cells > opts.max_cells:
-            raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
-                             cells=f"{self.cells:,}", limit=f"{opts.max_cells:,}")
         if nc == 0:
-            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {})
+            return (Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {}),
+                    (0, 0, 0, 0, 0))
         # rows: <row r="N" …>, r first; each cell belongs to the last row tag before it
         if not len(rowtag) or rowtag[0] > cell[0]:
             raise Irregular("cell outside a row")
@@ -578,7 +654,7 @@ class SheetScanner:
             ndig += live
         if not ((ndig > 0) & (a[rs + 3 + ndig] == 34)).all():
             raise Irregular("row number")
-        if (np.diff(rownum) <= 0).any() or rownum[0] <= self.max_row:
+        if (np.diff(rownum) <= 0).any():
             raise Irregular("rows out of order")
         which = np.searchsorted(rowtag, cell) - 1
         rows = rownum[which]
@@ -599,12 +675,7 @@ class SheetScanner:
             raise Irregular("cell row differs from its row")
         if ((which[1:] == which[:-1]) & (col[1:] <= col[:-1])).any():
             raise Irregular("cells out of order")
-        self.max_row = max(self.max_row, int(rownum[-1]))
-        self.max_col = max(self.max_col, int(col.max()) + 1)
-        span = self.max_row * max(self.max_col, 1)
-        if span > opts.max_cells:
-            raise InputError("archive-too-many-cells", self.shown, part=self.info.filename,
-                             cells=f"{max(self.cells, span):,}", limit=f"{opts.max_cells:,}")
+        tally = [nc, int(rownum[0]), int(rownum[-1]), int(col.max()) + 1, 0]
         # the tags after the cell's own (k: the cell's "<" in lt)
         k = np.flatnonzero(is_cell)
         if P:
@@ -673,12 +744,13 @@ class SheetScanner:
             sidx = _digits(a, W, vs, t_tag[si] - vs, 9, "shared index")
             if (sidx >= len(lengths)).any():
                 raise Irregular("shared index")
-            self.referenced += int(lengths[sidx].sum())
-            if self.referenced > opts.max_uncompressed_bytes:
-                from validators.read.archive import _mb
-
-                raise InputError("archive-amplified", self.shown, part=self.info.filename,
-                                 size_mb=_mb(self.referenced), limit_mb=opts.max_uncompressed_mb)
+            tally[4] = int(lengths[sidx].sum())
+            if claim:
+                with self._claim_lock:
+                    self._claimed += tally[4]
+                    over = self._claimed > self.opts.max_uncompressed_bytes
+                if over:
+                    return None, tuple(tally)
             pieces.append(sst.take(pa.array(sidx)))
             where.append(si)
         if ii.size:
@@ -713,7 +785,8 @@ class SheetScanner:
             pieces.append(pa.array([v if isinstance(v, str) else cell_text(v) for v in vals], pa.large_string()))
             where.append(sl)
         if not pieces:
-            return Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {})
+            return (Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {}),
+                    tuple(tally))
         text = pa.concat_arrays([x.cast(pa.large_string()) if x.type != pa.large_string() else x for x in pieces])
         order = np.concatenate(where)
         nonempty = pc.greater(pc.binary_length(text), 0).to_numpy(zero_copy_only=False)
@@ -724,7 +797,22 @@ class SheetScanner:
                 new[keep] = np.arange(keep.size)
                 raw = {int(new[j]): v for j, v in raw.items() if new[j] >= 0}
             text, order = text.take(pa.array(keep)), order[keep]
-        return Scanned(rows[order], col[order], text, raw)
+        return Scanned(rows[order], col[order], text, raw), tuple(tally)
+
+
+class _MaskBuffer:
+    """The bool buffer of the "<" test, kept across blocks (one per scanning thread): a fresh 8 MB
+    array a block costs more in page faults (numpy asks for huge pages) than the comparison itself."""
+
+    def __init__(self):
+        self.buf = None
+
+    def get(self, n: int):
+        import numpy as np
+
+        if self.buf is None or len(self.buf) < n:
+            self.buf = np.empty(max(n, BLOCK + 2 * _PIECE), bool)
+        return self.buf[:n]
 
 
 _NAMED_BYTES = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")]
