@@ -558,6 +558,17 @@ class _Scanner:
             raise _Fallback()
         self.pos += 1
 
+    def closes(self, close: str) -> bool:
+        """After a member: True past the ``close`` that ends its list or object, False past the
+        comma before the next member."""
+        c = self.peek()
+        self.pos += 1
+        if c == close:
+            return True
+        if c != ",":
+            raise _Fallback()
+        return False
+
     def elements(self) -> Iterator[Any]:
         """The elements of the list whose "[" comes next."""
         self.expect("[")
@@ -574,12 +585,8 @@ class _Scanner:
                 a, b = self.raw
                 self.sink(self.buf[a:b])
             yield obj
-            c = self.peek()
-            self.pos += 1
-            if c == "]":
+            if self.closes("]"):
                 return
-            if c != ",":
-                raise _Fallback()
 
     def walk(self, visit, path: str = "", depth: int = 0, json_path: str | None = None) -> None:
         """Walk the value that comes next; ``visit(path, elements)`` for each candidate list."""
@@ -605,12 +612,8 @@ class _Scanner:
             seen.add(key)
             self.expect(":")
             self.walk(visit, f"{path}.{key}" if path else key, depth + 1, json_path)
-            c = self.peek()
-            self.pos += 1
-            if c == "}":
+            if self.closes("}"):
                 return
-            if c != ",":
-                raise _Fallback()
 
     def finish(self) -> None:
         if self.peek() != "":
