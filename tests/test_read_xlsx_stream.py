@@ -1,13 +1,25 @@
 """The streaming XLSX reader (validators/read/xlsxsheet.py) gives exactly the calamine path's
 frames and reading problems: shared and inline strings, rich text and phonetic runs, entities,
 ``_xHHHH_`` escapes, edge whitespace, numbers, booleans, dates, merged cells, title rows, skipped
-sheets, namespace prefixes; and it counts the archive guard's limits as the sheet streams."""
+sheets, namespace prefixes; and it counts the archive guard's limits as the sheet streams.  Every
+test runs on both cell scanners: the C accelerator (``_xlsxcells.c``) and the numpy scan."""
 import datetime as dt
 
 import pandas as pd
 import pytest
 
 from validators.read import excel
+
+@pytest.fixture(autouse=True, params=["c", "numpy"])
+def cell_scanner(request, monkeypatch):
+    from validators.read import xlsxsheet
+
+    if request.param == "numpy":
+        monkeypatch.setattr(xlsxsheet, "_cells", None)
+    elif xlsxsheet._cells is None:
+        pytest.skip("the C accelerator is not built (no C compiler at install)")
+    return request.param
+
 
 HEADER = ["事项名称", "实施编码", "实施主体", "办理地点", "受理条件", "备注"]
 
@@ -332,3 +344,144 @@ def test_a_guard_refusal_comes_in_block_order_when_blocks_are_scanned_together(t
         messages.append((err.value.key, err.value.params, seen))
     assert messages[0] == messages[1], messages
     assert messages[0][0] == "archive-amplified" and 0 < messages[0][2]
+
+
+def test_the_accelerator_is_built_where_a_compiler_is(cell_scanner):
+    import importlib
+    import shutil
+    import sysconfig
+
+    if cell_scanner != "c" or not (shutil.which("cc") or shutil.which("gcc")) or not sysconfig.get_paths().get("include"):
+        pytest.skip("no C compiler here: the numpy scan is used")
+    import os
+
+    if not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")):
+        pytest.skip("no Python headers here: the numpy scan is used")
+    assert importlib.util.find_spec("validators.read._xlsxcells"), "the install did not build validators/read/_xlsxcells.c"
+
+
+_SHAPES = [
+    '<c r="{ref}" t="s"><v>{i2}</v></c>', '<c r="{ref}" s="1" t="s"><v>{i2}</v></c>',
+    '<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>',
+    '<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>',
+    '<c r="{ref}" t="inlineStr"><is><r><t>{text}</t></r></is></c>', '<c r="{ref}"/>', '<c r="{ref}" s="2"/>',
+    '<c r="{ref}"></c>', '<c r="{ref}" t="s"></c>', '<c r="{ref}"><v>{num}</v></c>', '<c r="{ref}" t="n"><v>{num}</v></c>',
+    '<c r="{ref}" s="{style}"><v>{num}</v></c>', '<c r="{ref}" s="{style}" t="n"><v>{num}</v></c>',
+    '<c r="{ref}" t="b"><v>1</v></c>', '<c r="{ref}" t="str"><v>{text}</v></c>', '<c r="{ref}" t="e"><v>#N/A</v></c>',
+    '<c r="{ref}" s="3"><v>{num}</v></c>',
+]
+_ODD_SHAPES = ['<c r="{ref}" s="123456"><v>1</v></c>', '<c r="{ref}" t="inlineStr"><is><t>{text}</t></is><v>x</v></c>',
+               '<c r="{ref}" s="1"><v>{num}</v></c>', '<c r="{ref}" t="s"><v>2</v></c>', '<c r="{ref}"><v>1e400</v></c>']
+_TEXTS = ["事项", " 前后 ", "a&amp;b", "&lt;&gt;&quot;&apos;", "x_x0041_", "a\r\nb", "&#65;", "\t制表", "尾\n",
+          "", "纯文本文本", "&amp;#65;", "_x", "a_b", "A&amp;amp;"]
+
+
+def _random_rows(rng, n, width=9):
+    out = []
+    for r in range(2, n + 2):
+        cols = sorted(rng.sample(range(width), rng.randint(0, width)))
+        cells = []
+        for c in cols:
+            ref = ("" if c < 26 else "A") + chr(65 + c % 26) + str(r)
+            # now and then a shape the scanners refuse (its block goes to calamine)
+            shape = rng.choice(_ODD_SHAPES if rng.random() < 0.003 else _SHAPES)
+            cells.append(shape.format(ref=ref, i2=rng.randint(0, 1), num=rng.choice(NUMBERS[:9]),
+                                      text=rng.choice(_TEXTS).replace("\\r", "\r").replace("\\n", "\n")
+                                      .replace("\\t", "\t"), style=rng.choice((0, 2, 3))))
+        out.append(f'<row r="{r}" spans="1:9">' + "".join(cells) + "</row>")
+    return "".join(out)
+
+
+_STYLES = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="4">'
+           '<xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="2"/><xf numFmtId="49"/></cellXfs></styleSheet>')
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_c_and_numpy_scans_give_the_same_cells(tmp_path, monkeypatch, cell_scanner, seed):
+    """Blocks of random cell shapes (shared, inline plain / preserved / rich, entities, escapes,
+    CR, edge whitespace, empty and closed cells, numbers in plain and date styles, booleans,
+    errors): the accelerator classifies them as the numpy scan does, cell for cell."""
+    import random
+
+    from validators.read import xlsxsheet
+
+    if cell_scanner != "c":
+        pytest.skip("compares the two scanners once")
+    monkeypatch.setattr(xlsxsheet, "BLOCK", 700)
+    monkeypatch.setattr(xlsxsheet, "_PIECE", 128)
+    rng = random.Random(seed)
+    path = _raw_book(tmp_path, _random_rows(rng, 150), _SST.format(a="灵山县民政局", b=" 是 "))
+    import zipfile
+
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("xl/styles.xml", _STYLES)
+    got = {}
+    for kind in ("c", "numpy"):
+        if kind == "numpy":
+            monkeypatch.setattr(xlsxsheet, "_cells", None)
+        s = _scanner(path)
+        out = []
+        for part in s.blocks():
+            try:
+                g = s.scan(part)
+                out.append((g.rows.tolist(), g.cols.tolist(), g.text.to_pylist(), g.raw))
+            except xlsxsheet.Irregular:
+                out.append("irregular")
+        got[kind] = out
+    assert len(got["c"]) > 20
+    assert got["c"] == got["numpy"]
+
+
+@pytest.mark.parametrize("xml", [
+    '<row r="2"><c r="A2"><v>1</v></c><c r="A2"><v>2</v></c></row>',                # same column twice
+    '<row r="2"><c r="A3"><v>1</v></c></row>',                                      # reference names another row
+    '<row r="12"><c r="A13"><v>1</v></c></row>',                                    # … sharing the first digit
+    '<row r="2"><c r="A2"> <v>1</v></c></row>',                                     # text between tags
+    '<row r="2"><c r="A2" t="s"><v>x</v></c></row>',                                # shared index no number
+    '<row r="2"><c r="ABCD2"><v>1</v></c></row>',                                   # four letters
+    '<row r="2"><c r="2"><v>1</v></c></row>',                                       # no letter
+    '<row><c r="A2"><v>1</v></c></row>',                                            # row without r
+    '<row r="2" ><c r="A2"><v>1</v></c></row><row r="2"><c r="B2"><v>1</v></c></row>',  # a row twice
+])
+def test_irregular_blocks_go_to_calamine_on_both_scanners(tmp_path, xml):
+    from validators.read import xlsxsheet
+
+    s = _scanner(_raw_book(tmp_path, xml))
+    with pytest.raises(xlsxsheet.Irregular):
+        for part in s.blocks():
+            s.scan(part)
+
+
+def test_the_accelerator_reads_within_its_buffers_on_mangled_blocks(cell_scanner):
+    """Cut, spliced and byte-flipped blocks: every call returns a tally or a reason, and every
+    position it gives lies inside the block (a read past the buffer would crash the test run)."""
+    import random
+
+    import numpy as np
+
+    from validators.read import xlsxsheet
+
+    if cell_scanner != "c":
+        pytest.skip("the accelerator only")
+    rng = random.Random(7)
+    good = _random_rows(rng, 40).encode()
+    for trial in range(3000):
+        data = bytearray(good[rng.randrange(len(good)):][:rng.randrange(1, 600)])
+        for _ in range(rng.randrange(4)):
+            if data:
+                data[rng.randrange(len(data))] = rng.choice(b'<>"/= cr0123456789ABtsv&_x\r\n')
+        if trial % 5 == 0:
+            data = data[:rng.randrange(len(data) + 1)] + b'<c r="A'
+        prefix = b"x:" if trial % 7 == 0 else b""
+        if prefix:
+            data = data.replace(b"<", b"<x:").replace(b"<x:/", b"</x:")
+        part = bytes(data) + xlsxsheet._PAD
+        out = xlsxsheet._Work().cells(len(data))
+        got = xlsxsheet._cells.scan(part, len(data), prefix, b"\x01\x00\x01", False, *out)
+        if isinstance(got, str):
+            continue
+        nc = got[0]
+        rows, cols, at, kind, s, e = (x[:nc] for x in out)
+        assert ((at >= 0) & (at < len(data))).all()
+        text = np.isin(kind, (2, 3, 4))
+        assert ((s[text] >= 0) & (s[text] <= e[text]) & (e[text] <= len(data))).all()

@@ -443,10 +443,7 @@ class SheetScanner:
         (``q``: the byte after the reference's closing quote)."""
         import numpy as np
 
-        if self._plain is None:
-            plain = self.book.plain_styles()
-            self._plain = np.zeros(max(plain, default=0) + 1, bool)
-            self._plain[list(plain)] = True
+        plain = self._plain_table()
         value = _is(W, nxt, b"<" + p + b"v>") & _is(W, t_tag, b"</" + p + b"v>")
         if not value.any():
             return value
@@ -463,9 +460,9 @@ class SheetScanner:
             ndig += live
         end = q + 5 + ndig                                      # after the style's closing quote
         styled &= (ndig > 0) & (a[end - 1] == 34) & ((a[end] == 62) | _is(W, end, b' t="n">'))
-        known = style < len(self._plain)
-        styled &= known & self._plain[np.where(known, style, 0)]
-        return value & ((bare | typed) & self._plain[0] | styled)
+        known = style < len(plain)
+        styled &= known & plain[np.where(known, style, 0)]
+        return value & ((bare | typed) & plain[0] | styled)
 
     # -- blocks
     def blocks(self) -> Iterator[bytes]:
@@ -532,7 +529,7 @@ class SheetScanner:
     def scan(self, part: bytes) -> Scanned:
         """The cells of one block of :meth:`blocks` (the blocks in order, one at a time)."""
         if self._eq is None:
-            self._eq = _MaskBuffer()
+            self._eq = _Work()
         got, tally = self._scan(part, self._eq)
         self._account(*tally)
         return got if got is not None else self._scan(part, self._eq, claim=False)[0]
@@ -548,14 +545,14 @@ class SheetScanner:
 
         def one(part: bytes):
             if not hasattr(local, "eq"):
-                local.eq = _MaskBuffer()
+                local.eq = _Work()
             return self._scan(part, local.eq)
 
         def take(block: bytes, future) -> Scanned:
             got, tally = future.result()
             self._account(*tally)
             if got is None:     # passed the limit with a later block's claim, not its own
-                got = self._scan(block, _MaskBuffer(), claim=False)[0]
+                got = self._scan(block, _Work(), claim=False)[0]
             return got
 
         pending: deque = deque()
@@ -596,27 +593,65 @@ class SheetScanner:
             raise InputError("archive-amplified", self.shown, part=self.info.filename,
                              size_mb=_mb(self.referenced), limit_mb=opts.max_uncompressed_mb)
 
-    def _scan(self, part: bytes, eq: _MaskBuffer, claim: bool = True) -> tuple[Scanned | None, tuple]:
+    def _scan(self, part: bytes, work: _Work, claim: bool = True) -> tuple[Scanned | None, tuple]:
         """One block's cells and what :meth:`_account` counts of it (no state of the scanner is
         changed here but the claimed shared-string text: blocks may be scanned on two threads at
         once).  None for the cells when the claimed text passes the limit."""
-        import numpy as np
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        p = self.prefix or b""
-        P = len(p)
         if not part.endswith(_PAD):
             raise ValueError("scan() takes the blocks of blocks()")
         decoded = _charrefs(part)
         if decoded is not part:
             part = decoded if decoded.endswith(_PAD) else decoded + _PAD
         n = len(part) - len(_PAD)
+        p = self.prefix or b""
+        cells = (self._classify_c(part, n, p, work) if _cells is not None and len(p) <= 32
+                 else self._classify(part, n, p, work))
+        return self._texts(part, n, cells, claim)
+
+    def _plain_table(self):
+        """Which cell styles show a plain number, as a bool array by style index."""
+        import numpy as np
+
+        if self._plain is None:
+            plain = self.book.plain_styles()
+            table = np.zeros(max(plain, default=0) + 1, bool)
+            table[list(plain)] = True
+            self._plain = table
+        return self._plain
+
+    def _classify_c(self, part: bytes, n: int, p: bytes, work: _Work) -> _Cells:
+        """:meth:`_classify` in one pass of the C accelerator (``_xlsxcells.c``)."""
+        import numpy as np
+
+        rows, cols, at, kind, s, e = work.cells(n)
+        got = _cells.scan(part, n, p, self._plain_table().tobytes(), self.want_raw, rows, cols, at, kind, s, e)
+        if isinstance(got, str):
+            raise Irregular(got)
+        nc, first, last, width = got
+        if not nc:
+            return _Cells.empty()
+        kind, s, e = kind[:nc], s[:nc], e[:nc]
+        shared = np.flatnonzero(kind == _K_SHARED)
+        inline = np.flatnonzero(kind == _K_INLINE)
+        entity = np.flatnonzero(kind == _K_ENTITY)
+        numbers = np.flatnonzero(kind == _K_NUMBER)
+        return _Cells(rows[:nc].astype(np.int64), cols[:nc].astype(np.int64), at[:nc].astype(np.int64),
+                      [nc, first, last, width, 0], (shared, s[shared].astype(np.int64)),
+                      (inline, s[inline], e[inline]), (entity, s[entity], e[entity]),
+                      (numbers, s[numbers], e[numbers]), np.flatnonzero(kind == _K_SLOW))
+
+    def _classify(self, part: bytes, n: int, p: bytes, work: _Work) -> _Cells:
+        """The cells of a block (``part``: ``n`` bytes of XML and the pad) by the shape of their
+        XML, in numpy: the positions of every ``<`` give the tags, each cell's tag ends as its
+        type says, its value lies between the next tags."""
+        import numpy as np
+
+        P = len(p)
         buf = part
         a = np.frombuffer(buf, dtype=np.uint8)
         # W[i]: the 8 bytes from i as one little-endian word, to test a tag in one gather
         W = np.ndarray((n + 40,), dtype="<u8", buffer=buf, strides=(1,))
-        lt = np.flatnonzero(np.equal(a[:n], 60, out=eq.get(n)))
+        lt = np.flatnonzero(np.equal(a[:n], 60, out=work.mask(n)))
         lt_ext = np.append(lt, np.full(6, n, np.int64))
         if P:
             ok = np.ones(len(lt), bool)
@@ -636,8 +671,7 @@ class SheetScanner:
         rowtag = rowtag[H[rowtag + 3 + P] == _word(b"w ")]
         nc = len(cell)
         if nc == 0:
-            return (Scanned(np.zeros(0, np.int64), np.zeros(0, np.int64), pa.array([], pa.large_string()), {}),
-                    (0, 0, 0, 0, 0))
+            return _Cells.empty()
         # rows: <row r="N" …>, r first; each cell belongs to the last row tag before it
         if not len(rowtag) or rowtag[0] > cell[0]:
             raise Irregular("cell outside a row")
@@ -669,9 +703,10 @@ class SheetScanner:
             raise Irregular("cell reference")
         nlet = 1 + u1 + (u1 & u2)
         col = np.where(u1, np.where(u2, (l0 * 26 + l1) * 26 + l2, l0 * 26 + l1), l0) - 1
-        # the reference's row must be the row tag's: same first digit, same length
+        # the reference's row must be the row tag's: the same digits (up to 8, one word each)
         nd = ndig[which]
-        if not ((a[cs + 3 + nlet] == a[rs + 3][which]) & (a[cs + 3 + nlet + nd] == 34)).all():
+        low = np.array([(1 << (8 * d)) - 1 for d in range(8)] + [(1 << 64) - 1], dtype=np.uint64)[nd]
+        if not (((W[cs + 3 + nlet] & low) == (W[rs + 3][which] & low)) & (a[cs + 3 + nlet + nd] == 34)).all():
             raise Irregular("cell row differs from its row")
         if ((which[1:] == which[:-1]) & (col[1:] <= col[:-1])).any():
             raise Irregular("cells out of order")
@@ -736,12 +771,27 @@ class SheetScanner:
         else:
             fast_n = rest
 
-        pieces, where, raw = [], [], {}
         si = fs
+        vs = nxt[si] + 3 + P
+        sidx = _digits(a, W, vs, t_tag[si] - vs, 9, "shared index")
+        has_amp = amp[ii]
+        return _Cells(rows, col, cell, tally, (si, sidx),
+                      (ii[~has_amp], ts[~has_amp], te[~has_amp]) if ii.size else (ii, ii, ii),
+                      (ii[has_amp], ts[has_amp], te[has_amp]) if ii.size else (ii, ii, ii),
+                      (fast_n, nxt[fast_n] + 3 + P, t_tag[fast_n]), np.flatnonzero(slow))
+
+    def _texts(self, part: bytes, n: int, cells: _Cells, claim: bool) -> tuple[Scanned | None, tuple]:
+        """The text of the classified cells: shared strings taken by index, inline text and numbers
+        cut out of the block (in Arrow), the rest read in Python (:func:`_cell_value`)."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        tally = cells.tally
+        pieces, where, raw, refused = [], [], {}, []
+        si, sidx = cells.shared
         if si.size:
             sst, lengths = self.book.shared()
-            vs = nxt[si] + 3 + P
-            sidx = _digits(a, W, vs, t_tag[si] - vs, 9, "shared index")
             if (sidx >= len(lengths)).any():
                 raise Irregular("shared index")
             tally[4] = int(lengths[sidx].sum())
@@ -753,33 +803,32 @@ class SheetScanner:
                     return None, tuple(tally)
             pieces.append(sst.take(pa.array(sidx)))
             where.append(si)
+        ii, ts, te = cells.inline
         if ii.size:
-            has_amp = amp[ii]
-            plain_ii = ii[~has_amp]
-            if plain_ii.size:
-                pieces.append(_spans(part, ts[~has_amp], te[~has_amp]))
-                where.append(plain_ii)
-            amp_ii = ii[has_amp]
-            if amp_ii.size:
-                texts, good = _named_entities(_spans(part, ts[has_amp], te[has_amp]))
-                slow[amp_ii[~good]] = True
-                pieces.append(texts.filter(pa.array(good)) if not good.all() else texts)
-                where.append(amp_ii[good])
-        ni = fast_n
+            pieces.append(_spans(part, ts, te))
+            where.append(ii)
+        ii, ts, te = cells.entity
+        if ii.size:
+            texts, good = _named_entities(_spans(part, ts, te))
+            refused.append(ii[~good])
+            pieces.append(texts.filter(pa.array(good)) if not good.all() else texts)
+            where.append(ii[good])
+        ni, vs, ve = cells.numbers
         if ni.size:
-            texts, bad = _numbers(_spans(part, nxt[ni] + 3 + P, t_tag[ni]))
+            texts, bad = _numbers(_spans(part, vs, ve))
             if bad is not None:
-                slow[ni[bad]] = True
+                refused.append(ni[bad])
                 texts, ni = texts.filter(pa.array(~bad)), ni[~bad]
             pieces.append(texts)
             where.append(ni)
-        sl = np.flatnonzero(slow)
+        sl = np.sort(np.concatenate([cells.slow, *refused])) if refused else cells.slow
         if sl.size:
             from validators.read.excel import cell_text
 
-            ends = np.append(cell[1:], n)
-            vals = [_cell_value(part[s:e], p, self.book, self.book.plain_styles())
-                    for s, e in zip(cell[sl].tolist(), ends[sl].tolist(), strict=True)]
+            starts = cells.starts
+            ends = np.append(starts[1:], n)
+            vals = [_cell_value(part[s:e], self.prefix or b"", self.book, self.book.plain_styles())
+                    for s, e in zip(starts[sl].tolist(), ends[sl].tolist(), strict=True)]
             base = sum(len(x) for x in pieces)
             raw = {base + j: v for j, v in enumerate(vals) if not isinstance(v, str)}
             pieces.append(pa.array([v if isinstance(v, str) else cell_text(v) for v in vals], pa.large_string()))
@@ -797,22 +846,65 @@ class SheetScanner:
                 new[keep] = np.arange(keep.size)
                 raw = {int(new[j]): v for j, v in raw.items() if new[j] >= 0}
             text, order = text.take(pa.array(keep)), order[keep]
-        return Scanned(rows[order], col[order], text, raw), tuple(tally)
+        return Scanned(cells.rows[order], cells.cols[order], text, raw), tuple(tally)
 
 
-class _MaskBuffer:
-    """The bool buffer of the "<" test, kept across blocks (one per scanning thread): a fresh 8 MB
-    array a block costs more in page faults (numpy asks for huge pages) than the comparison itself."""
+class _Cells:
+    """A block's cells as classified (positions in the block, indexes among its cells): sheet rows,
+    0-based columns, where each cell's tag starts, the guard's tally, and by kind ``(cells,
+    shared-string indexes)``, ``(cells, text starts, text ends)`` of plain inline text, of inline
+    text with named entities, of plain numbers, and the cells read in Python."""
+
+    __slots__ = ("rows", "cols", "starts", "tally", "shared", "inline", "entity", "numbers", "slow")
+
+    def __init__(self, rows, cols, starts, tally, shared, inline, entity, numbers, slow):
+        self.rows, self.cols, self.starts, self.tally = rows, cols, starts, tally
+        self.shared, self.inline, self.entity, self.numbers, self.slow = shared, inline, entity, numbers, slow
+
+    @classmethod
+    def empty(cls) -> "_Cells":
+        import numpy as np
+
+        none = np.zeros(0, np.int64)
+        return cls(none, none, none, [0, 0, 0, 0, 0], (none, none), (none, none, none), (none, none, none),
+                   (none, none, none), none)
+
+
+_K_EMPTY, _K_SHARED, _K_INLINE, _K_ENTITY, _K_NUMBER, _K_SLOW = range(6)      # the kinds _xlsxcells.c writes
+
+
+class _Work:
+    """Buffers one scanning thread reuses across blocks: the bool array of the "<" test (a fresh
+    8 MB array a block costs more in page faults, numpy asking for huge pages, than the test) and
+    the C accelerator's per-cell outputs."""
 
     def __init__(self):
         self.buf = None
+        self.out = None
 
-    def get(self, n: int):
+    def mask(self, n: int):
         import numpy as np
 
         if self.buf is None or len(self.buf) < n:
             self.buf = np.empty(max(n, BLOCK + 2 * _PIECE), bool)
         return self.buf[:n]
+
+    def cells(self, n: int) -> tuple:
+        """rows, columns, tag starts, kinds, starts, ends: room for every cell of ``n`` bytes (a
+        cell tag ``<c r="A1"`` and its end take at least 9)."""
+        import numpy as np
+
+        room = n // 9 + 16
+        if self.out is None or len(self.out[0]) < room:
+            room = max(room, (BLOCK + 2 * _PIECE) // 9 + 16)
+            self.out = tuple(np.empty(room, np.uint8 if k == 3 else np.int32) for k in range(6))
+        return self.out
+
+
+try:
+    from validators.read import _xlsxcells as _cells
+except ImportError:          # built without a C compiler: the numpy scan
+    _cells = None
 
 
 _NAMED_BYTES = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")]
@@ -926,12 +1018,10 @@ def _charrefs(part: bytes) -> bytes:
     replacement gives the text calamine gives; other references stay for the Python path."""
     import numpy as np
 
-    a = np.frombuffer(part, np.uint8)
-    amp = _find_all(part, b"&", a)
-    amp = amp[amp < len(part) - 1]
-    if not amp.size:
+    if part.find(b"&#") < 0:
         return part
-    ref = amp[a[amp + 1] == 35]
+    a = np.frombuffer(part, np.uint8)
+    ref = _find_all(part, b"&#", a)
     if ref.size < 16:
         return part
     a = np.frombuffer(part + b"\0" * 12, np.uint8)
