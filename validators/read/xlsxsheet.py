@@ -11,6 +11,11 @@ text, entities, ``_xHHHH_`` escapes, edge whitespace) is read in Python by :func
 which gives what calamine gives.  What neither recognises raises :class:`Irregular`, and the
 caller reads the sheet with calamine instead: the scanner never guesses.
 
+Where the package was built with a C compiler, ``_xlsxcells.c`` classifies a block's cells in one
+walk from tag to tag instead of the numpy passes (three to four times less CPU), without the GIL;
+it gives the same cells (``tests/test_read_xlsx_stream.py`` runs every case on both), and the
+text is then cut out in Arrow as above.
+
 Text follows calamine: line ends ``\\r\\n``/``\\r`` become ``\\n``, entities are replaced, a
 ``<t>`` without ``xml:space="preserve"`` loses its edge XML whitespace, then ``_xHHHH_`` escapes
 are decoded; phonetic runs (``<rPh>``) are left out.
