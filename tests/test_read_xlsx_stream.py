@@ -10,6 +10,7 @@ import pytest
 
 from validators.read import excel
 
+
 @pytest.fixture(autouse=True, params=["c", "numpy"])
 def cell_scanner(request, monkeypatch):
     from validators.read import xlsxsheet
@@ -481,7 +482,7 @@ def test_the_accelerator_reads_within_its_buffers_on_mangled_blocks(cell_scanner
         if isinstance(got, str):
             continue
         nc = got[0]
-        rows, cols, at, kind, s, e = (x[:nc] for x in out)
+        _rows, _cols, at, kind, s, e = (x[:nc] for x in out)
         assert ((at >= 0) & (at < len(data))).all()
         text = np.isin(kind, (2, 3, 4))
         assert ((s[text] >= 0) & (s[text] <= e[text]) & (e[text] <= len(data))).all()

@@ -19,7 +19,6 @@ values), then a few thousand at a time in ``chunks()``, turned into Arrow text c
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Iterator
 
 from validators.read.base import CHUNK_ROWS, HEADER_SCAN_ROWS, InputError, Table, read_ahead
@@ -308,56 +307,14 @@ def _survey(ws, merges) -> tuple[int | None, list, dict]:
 def merged_ranges(ws, name: str, path: str) -> list[tuple[int, int, int, int]]:
     """Merged blocks of a sheet (a calamine sheet) as 0-based ``(row0, col0, row1, col1)``, inclusive.
 
-    python-calamine reports them for XLSX; older versions do not, and then the sheet XML's
-    ``<mergeCells>`` is read from the zip with the standard library.
+    python-calamine reports them for XLSX (and, in recent versions, XLS); where it reports none
+    (an ODS sheet) there are none to fill.  ``name`` and ``path`` say which sheet it is.
     """
     try:
         found = ws.merged_cell_ranges
-    except AttributeError:
-        found = None
     except Exception:  # noqa: BLE001 - calamine's own error types; merges are a courtesy, never fatal
         return []
-    if found is not None:
-        return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in found]
-    return _xlsx_merges(path, name)
-
-
-_REF = re.compile(r"([A-Z]+)(\d+)")
-
-
-def _cell_index(ref: str) -> tuple[int, int]:
-    letters, digits = _REF.fullmatch(ref).groups()
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(digits) - 1, col - 1
-
-
-def _xlsx_merges(path: str, name: str) -> list[tuple[int, int, int, int]]:
-    import xml.etree.ElementTree as ET
-    import zipfile
-
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            book = ET.fromstring(zf.read("xl/workbook.xml"))
-            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-            rid = next(s.get(f"{{{ns['r']}}}id") for s in book.iter(f"{{{ns['m']}}}sheet") if s.get("name") == name)
-            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            out, tail = [], b""
-            with zf.open(member) as fh:  # <mergeCells> follows the sheet data: stream, never load
-                while chunk := fh.read(1 << 20):
-                    text = tail + chunk
-                    for a, b in re.findall(rb'<mergeCell ref="([A-Z]+\d+):([A-Z]+\d+)"', text):
-                        (r0, c0), (r1, c1) = _cell_index(a.decode()), _cell_index(b.decode())
-                        out.append((r0, c0, r1, c1))
-                    cut = text.rfind(b"<")
-                    tail = text[cut:] if cut >= 0 and b">" not in text[cut:] else b""
-            return sorted(set(out))
-    except (KeyError, StopIteration, zipfile.BadZipFile, ET.ParseError, OSError):
-        return []
+    return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in found or ()]
 
 
 def merged_fills(ranges, height: int, header: int, field_at: dict[int, str],
