@@ -676,3 +676,23 @@ def test_a_small_document_is_scanned_on_one_thread(tmp_path, monkeypatch):
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(jsonfile, "_split_point", None)      # not looked for
     assert len(jsonfile._scan_document(str(path), _raw_keys(records, False))) == 39
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_many_keys_alike_but_for_a_byte_are_each_found_and_told_apart(tmp_path, monkeypatch, split):
+    """Hundreds of known keys, many alike but for one byte anywhere (the words hashed set them
+    apart): every one is found, and a key one byte off any of them is not."""
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 4096)
+    monkeypatch.setattr(jsonfile, "_SPLIT_BLOCKS", 2 if split else 1 << 40)
+    keys = [f"{'事项' * (i % 9)}{i}" for i in range(300)] + [f"{'m' * 40}{c}" for c in "abc"] + [
+        f"{c}{'m' * 40}" for c in "abc"] + ["", "键" * 20]
+    records = [{k: str(n) for k in keys} for n in range(6)]
+    path = tmp_path / "keys.json"
+    raw = json.dumps(records, ensure_ascii=False).encode()
+    path.write_bytes(raw)
+    known = _raw_keys(records, False)
+    assert len(jsonfile._scan_document(str(path), known)) == 5
+    for key in ["事项事项7", f"{'m' * 40}d", f"d{'m' * 40}", "键" * 19 + "建", "事项事项事项事项事项事项事项事项308"]:
+        path.write_bytes(raw.replace(json.dumps(keys[-1], ensure_ascii=False).encode(),
+                                     json.dumps(key, ensure_ascii=False).encode(), 4))
+        assert jsonfile._scan_document(str(path), known) is None, key
