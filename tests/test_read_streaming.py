@@ -330,6 +330,7 @@ def test_plain_json_array_is_cut_and_parsed_as_chunks_are_read(tmp_path, monkeyp
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 5)
     monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 50)            # records cross the blocks
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 50)
     monkeypatch.setattr(jsonfile, "_HEAD_BLOCK", 30)
     path = tmp_path / "plain.json"
     path.write_text(json.dumps(_plain_records(), ensure_ascii=ascii_only, indent=indent), encoding="utf-8")
@@ -361,6 +362,7 @@ def test_plain_array_edge_values_read_as_the_whole_read(tmp_path, monkeypatch, a
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 7)
     monkeypatch.setattr(frames_mod, "SLICE_ROWS", 3)
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 97)
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 97)
     path = tmp_path / "edge.json"
     path.write_text(json.dumps(_edge_records(), ensure_ascii=ascii_only), encoding="utf-8")
     got = _streamed(path, False)
@@ -413,6 +415,7 @@ _LATE = '"事项名称": "事项120"'
 ])
 def test_what_is_no_plain_array_is_read_as_before(tmp_path, monkeypatch, text):
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 256)
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 7)
     path = tmp_path / "x.json"
     path.write_text(text, encoding="utf-8")
@@ -425,6 +428,7 @@ def test_what_is_no_plain_array_is_read_as_before(tmp_path, monkeypatch, text):
 def test_late_irregular_records_are_read_exactly_from_there_on(tmp_path, monkeypatch):
     """Arrow reads the blocks before the first record it refuses, the exact scan the rest."""
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 256)
     monkeypatch.setattr(jsonfile, "CHUNK_ROWS", 7)
     text = _PLAIN_LATE.replace('"实施编码": "00120"', '"实施编码": 120', 1).replace(
         '"事项名称": "事项125"', '"事项名称": "事项125", "事项名称": "x"', 1)
@@ -487,6 +491,7 @@ def test_what_is_no_plain_jsonl_is_read_as_before(tmp_path, monkeypatch, lines):
 @pytest.mark.parametrize("late", [False, True])
 def test_invalid_utf8_in_a_plain_array_is_refused_as_before(tmp_path, monkeypatch, late):
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 256)
     path = tmp_path / "bad.json"
     text = (_PLAIN_LATE if late else _PLAIN).encode()
     at = text.rindex("灵山县".encode())            # in the last record
@@ -509,6 +514,7 @@ def test_a_table_reading_fewer_elements_notes_late_problems_as_the_whole_table(t
     import dataclasses
 
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 256)
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 256)
     text = _PLAIN_LATE.replace(_LATE, _LATE + ', "实施主体": "x"', 1)      # 实施主体 comes again after
     path = tmp_path / "late.json"
     path.write_text(text, encoding="utf-8")
@@ -529,6 +535,7 @@ def test_a_key_differing_anywhere_from_the_known_ones_is_seen(tmp_path, monkeypa
     """Keys of every length (none, within a word, across words, past 32 bytes): one byte changed
     anywhere in a key of a late record makes the document's header the exact read's."""
     monkeypatch.setattr(jsonfile, "_FAST_BLOCK", 128)
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 128)
     recs = [{"事项名称": f"事项{i}", "实施编码": f"{i:05d}", **{k: str(i) for k in _LONG_KEYS}} for i in range(130)]
     key = _LONG_KEYS[where]
     changed = (key[:len(key) // 2] + "Q" + key[len(key) // 2 + 1:]) if key else "Q"
@@ -539,3 +546,153 @@ def test_a_key_differing_anywhere_from_the_known_ones_is_seen(tmp_path, monkeypa
     assert (jsonfile._plain_array(str(path)) is None) == late
     got = jsonfile.open_json(str(path), None, False)
     _same_tables(got, _loaded(path, False))
+
+
+# the key proof scanned on two threads: the serial scan's result in every case
+
+_SPLIT_POINT, _SCAN_RANGE = jsonfile._split_point, jsonfile._scan_range
+# strings where a split point must not fall: '{"' in strings (the quote escaped), "}, {", escaped
+# quotes and backslashes before a quote or a brace, keys and values ending with "{" (the string's
+# closing quote after it, then ":", ",", "}" or a line break)
+_AWKWARD = ['{"x', '{"x": "y"}', "}, {", '"}, {"x', "},\n{", "\\", '\\"', '\\\\"}, {"a', '{\\"x', '{ "x',
+            '{""', "a\\", "\\\\\\", "]", "}", "{", '{"事项名称": "v"}', "{\t\"k", '"{"', "{"]
+
+
+def _awkward_records() -> list[dict]:
+    """Plain records, then three holding the awkward strings as values and as keys, then plain
+    records again."""
+    keys = ["事项名称", "实施编码", "事项类型", "实施主体"]
+    awkward = [dict(zip(keys + _AWKWARD[i:i + 4], _AWKWARD[i:i + 8], strict=False)) for i in (0, 6, 12)]
+    return _plain_records(4)[:2] + awkward + _plain_records(4)[2:]
+
+
+def _raw_keys(records: list[dict], ascii_only: bool) -> set[bytes]:
+    return {json.dumps(k, ensure_ascii=ascii_only)[1:-1].encode() for r in records for k in r}
+
+
+def _serial_scan(monkeypatch, path, known):
+    monkeypatch.setattr(jsonfile, "_SPLIT_BLOCKS", 1 << 40)
+    return jsonfile._scan_document(str(path), known)
+
+
+def _two_thread_scan(monkeypatch, path, known, at=None):
+    """The scan on two threads, the split point looked for from byte ``at`` (else from the
+    middle), and what it did: its split point, whether it scanned the document again whole."""
+    seen = {"split": None, "again": False}
+
+    def split_point(real_path, start):
+        seen["split"] = _SPLIT_POINT(real_path, start if at is None else at)
+        return seen["split"]
+
+    def scan_range(*args, **kwargs):
+        try:
+            return _SCAN_RANGE(*args, **kwargs)
+        except jsonfile._SplitInString:
+            seen["again"] = True
+            raise
+
+    monkeypatch.setattr(jsonfile, "_split_point", split_point)
+    monkeypatch.setattr(jsonfile, "_scan_range", scan_range)
+    monkeypatch.setattr(jsonfile, "_SPLIT_BLOCKS", 2)
+    return jsonfile._scan_document(str(path), known), seen
+
+
+def _same_commas(got, want) -> bool:
+    import numpy as np
+
+    return (got is None and want is None) or (
+        got is not None and want is not None and got.dtype == want.dtype and np.array_equal(got, want))
+
+
+@pytest.mark.parametrize("ascii_only", [False, True])
+@pytest.mark.parametrize("layout", ["compact", "indent", "tabs", "crlf"])
+def test_two_thread_scan_is_the_serial_scan_wherever_the_split_is_looked_for(tmp_path, monkeypatch, layout,
+                                                                           ascii_only):
+    """Looked for from every byte of the awkward records, the split point is the next record's
+    "{"; scanned from each, the halves' commas (the one just before the split point included)
+    are the serial scan's, and the document is not scanned again."""
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 64)            # records cross the blocks of both halves
+    records = _awkward_records()
+    indent = {"compact": None, "indent": 2, "tabs": "\t", "crlf": 1}[layout]
+    text = json.dumps(records, ensure_ascii=ascii_only, indent=indent)
+    raw = (text.replace("\n", "\r\n") if layout == "crlf" else text).encode()   # line breaks only between tokens
+    path = tmp_path / "awkward.json"
+    path.write_bytes(raw)
+    known = _raw_keys(records, ascii_only)
+    want = _serial_scan(monkeypatch, path, known)
+    assert want is not None and len(want) == len(records) - 1
+    starts = [raw.index(b"{")] + [raw.index(b"{", c) for c in want.tolist()]   # the records' "{"
+    splits = set()
+    for at in range(starts[2] - 3, starts[5] + 1):
+        split = _SPLIT_POINT(str(path), at)
+        assert split == min(s for s in starts if s >= at), at
+        splits.add(split)
+    assert len(splits) == 4
+    for split in sorted(splits):
+        got, seen = _two_thread_scan(monkeypatch, path, known, split)
+        assert seen["split"] == split and not seen["again"]
+        assert _same_commas(got, want), split
+
+
+@pytest.mark.parametrize("where", ["first", "second"])
+def test_two_thread_scan_finds_an_unknown_key_in_either_half(tmp_path, monkeypatch, where):
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 64)
+    records = _plain_records(40)
+    known = _raw_keys(records, False)
+    records[5 if where == "first" else 35]["其他"] = "x"
+    path = tmp_path / "unknown.json"
+    raw = json.dumps(records, ensure_ascii=False).encode()
+    path.write_bytes(raw)
+    assert _serial_scan(monkeypatch, path, known) is None
+    got, seen = _two_thread_scan(monkeypatch, path, known)
+    assert got is None and not seen["again"]
+    assert (raw.index("其他".encode()) < seen["split"]) == (where == "first")
+    # the same document with the key known: the commas, from either thread
+    known.add("其他".encode())
+    got, _seen = _two_thread_scan(monkeypatch, path, known)
+    assert _same_commas(got, _serial_scan(monkeypatch, path, known)) and len(got) == 39
+
+
+@pytest.mark.parametrize("stray", ['"', '\\"', '"\n'])
+def test_two_thread_scan_of_no_json_split_inside_a_string_scans_again_whole(tmp_path, monkeypatch, stray):
+    """A quote too many before the split point (no JSON): the split point lies inside a string as
+    the serial scan counts, so the document is scanned again whole, giving the serial result."""
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 64)
+    records = _plain_records(40)
+    known = _raw_keys(records, False)
+    raw = json.dumps(records, ensure_ascii=False).encode()
+    at = raw.index("事项3".encode())
+    path = tmp_path / "stray.json"
+    path.write_bytes(raw[:at] + stray.encode() + raw[at:])
+    got, seen = _two_thread_scan(monkeypatch, path, known)
+    assert seen["again"] == (stray != '\\"')
+    assert _same_commas(got, _serial_scan(monkeypatch, path, known))
+
+
+def test_a_small_document_is_scanned_on_one_thread(tmp_path, monkeypatch):
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 1 << 20)
+    records = _plain_records(40)
+    path = tmp_path / "small.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(jsonfile, "_split_point", None)      # not looked for
+    assert len(jsonfile._scan_document(str(path), _raw_keys(records, False))) == 39
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_many_keys_alike_but_for_a_byte_are_each_found_and_told_apart(tmp_path, monkeypatch, split):
+    """Hundreds of known keys, many alike but for one byte anywhere (the words hashed set them
+    apart): every one is found, and a key one byte off any of them is not."""
+    monkeypatch.setattr(jsonfile, "_SCAN_BLOCK", 4096)
+    monkeypatch.setattr(jsonfile, "_SPLIT_BLOCKS", 2 if split else 1 << 40)
+    keys = [f"{'事项' * (i % 9)}{i}" for i in range(300)] + [f"{'m' * 40}{c}" for c in "abc"] + [
+        f"{c}{'m' * 40}" for c in "abc"] + ["", "键" * 20]
+    records = [{k: str(n) for k in keys} for n in range(6)]
+    path = tmp_path / "keys.json"
+    raw = json.dumps(records, ensure_ascii=False).encode()
+    path.write_bytes(raw)
+    known = _raw_keys(records, False)
+    assert len(jsonfile._scan_document(str(path), known)) == 5
+    for key in ["事项事项7", f"{'m' * 40}d", f"d{'m' * 40}", "键" * 19 + "建", "事项事项事项事项事项事项事项事项308"]:
+        path.write_bytes(raw.replace(json.dumps(keys[-1], ensure_ascii=False).encode(),
+                                     json.dumps(key, ensure_ascii=False).encode(), 4))
+        assert jsonfile._scan_document(str(path), known) is None, key

@@ -8,10 +8,11 @@ JSON Lines file, so the second pass (``chunks()``) reads JSON Lines in both case
 streaming JSON reader (an explicit string schema) when every record is an object of strings and
 nulls, else line by line in Python.  The usual export, a top-level array of such objects, is not
 decoded in Python at all: opening decodes its first 100 records and scans the bytes once
-(vectorised) to prove every key of the document is one of theirs and to find the commas between
-the records; ``chunks()`` (so the read-ahead thread, while the checks run) cuts the records at
-those commas block by block and Arrow parses them; from a block Arrow refuses on, the records
-are decoded one by one as the exact scan does (same values, row numbers and reading problems).
+(vectorised; a large document in two halves on two threads) to prove every key of the document
+is one of theirs and to find the commas between the records; ``chunks()`` (so the read-ahead
+thread, while the checks run) cuts the records at those commas block by block and Arrow parses
+them; from a block Arrow refuses on, the records are decoded one by one as the exact scan does
+(same values, row numbers and reading problems).
 Whatever the streaming read cannot take as it is (a syntax or encoding error, an envelope
 repeating a key, a ``json_path`` through a list index) is read whole, as before, which raises the
 exact error (for a plain array, possibly only once its chunks are read).
@@ -661,11 +662,11 @@ class _Scanner:
 # ------------------------------------------------------------- plain arrays, split at the bytes
 
 _FAST_BLOCK = 8 << 20
+_SCAN_BLOCK = 512 << 10     # the key proof's blocks: a block and its arrays stay in the core's cache
 _HEAD_BLOCK = 1 << 20       # enough for the first 100 records of the usual export
 _KEEP_BYTES = 384 << 20    # a JSON Lines file up to this size keeps its records as Arrow tables
 _BETWEEN = re.compile(rb"\}[ \t\r\n]*(,)[ \t\r\n]*\{")
 _BLANK = b" \t\r\n"
-_MIX = 0x9E3779B97F4A7C15
 
 
 class _Irregular(Exception):
@@ -730,16 +731,15 @@ def _real_quotes(data, end: int | None = None) -> Any:
 
     end = len(data) if end is None else end
     arr = np.frombuffer(data, dtype=np.uint8, count=end)
-    quotes = np.flatnonzero(arr == 34)
+    quote = arr == 34
     if data.find(b"\\", 0, end) >= 0:
         back = np.flatnonzero(arr == 92)
         first = np.ones(back.size, dtype=bool)
         first[1:] = np.diff(back) != 1
         run_start = np.maximum.accumulate(np.where(first, np.arange(back.size), 0))
         escapes = back[(np.arange(back.size) - run_start) % 2 == 0]     # each escapes the next byte
-        escapes = escapes[escapes + 1 < arr.size]
-        quotes = np.setdiff1d(quotes, escapes[arr[escapes + 1] == 34] + 1, assume_unique=True)
-    return quotes
+        quote[escapes[escapes + 1 < end] + 1] = False
+    return np.flatnonzero(quote)
 
 
 def _cuts(data: bytes, quotes) -> list[tuple[int, int, int]]:
@@ -757,46 +757,11 @@ def _cuts(data: bytes, quotes) -> list[tuple[int, int, int]]:
 _LOW_BYTES = [(1 << (8 * r)) - 1 for r in range(8)] + [(1 << 64) - 1]
 
 
-def _key_words(words, opening, closing) -> tuple[Any, tuple]:
-    """Each key's length and four words of its bytes (``words[i]`` is the little-endian word of
-    the 8 bytes from byte ``i``): its first 8 (zero past a shorter key's end), its last 8 (zero
-    for a key up to 8 long), the 8 from its ninth and the 8 before its last 8 (zero for a key up
-    to 16 long): together every byte of a key up to 32 long."""
-    import numpy as np
-
-    length = closing - opening - 1
-    low = np.array(_LOW_BYTES, dtype=np.uint64)
-    zero = np.uint64(0)
-    long = length > 16
-    return length, (words[opening + 1] & low[np.minimum(length, 8)],
-                    np.where(length > 8, words[np.maximum(closing - 8, 0)], zero),
-                    np.where(long, words[opening + 9], zero),
-                    np.where(long, words[np.maximum(closing - 16, 0)], zero))
-
-
-def _extra_words(words, opening, length, i: int) -> Any:
-    """Word ``i`` of the bytes a key longer than 32 holds between its first and last 16."""
-    import numpy as np
-
-    low = np.array(_LOW_BYTES, dtype=np.uint64)
-    return words[opening + 17 + 8 * i] & low[np.clip(length - 32 - 8 * i, 0, 8)]
-
-
-def _mix(length, parts: list) -> Any:
-    import numpy as np
-
-    h = length.astype(np.uint64)
-    for w in parts:
-        h = (h * np.uint64(_MIX)) ^ w
-    return h
-
-
 def _skip_blanks(arr, at) -> Any:
-    """``at`` moved past the JSON blanks there (``arr`` ends with a byte that is none)."""
+    """``at`` moved past the JSON blanks there (a byte that is none follows them in ``arr``)."""
     import numpy as np
 
-    blanks = np.zeros(256, dtype=bool)
-    blanks[list(_BLANK)] = True
+    blanks = _blank_bytes()
     blank = blanks[arr[at]]
     while blank.any():           # rare: "key" : value, "},\n  {" …
         at = np.where(blank, at + 1, at)
@@ -804,68 +769,118 @@ def _skip_blanks(arr, at) -> Any:
     return at
 
 
+@functools.cache
+def _blank_bytes() -> Any:
+    import numpy as np
+
+    blanks = np.zeros(256, dtype=bool)
+    blanks[list(_BLANK)] = True
+    return blanks
+
+
 class _KeyTable:
-    """The known keys (raw bytes) as the words :func:`_key_words` reads, sorted by their hash."""
+    """The known keys (raw bytes), each with its closing quote as 8-byte words (zeros past the
+    quote): a key of the document is one of them if its words (its bytes and its quote, the rest
+    zeroed) are the words of the key a hash of a few of them points to.  As a key holds no
+    unescaped quote, equal words are equal keys, byte for byte."""
 
     def __init__(self, known: set[bytes]):
         import numpy as np
 
-        self.longest = max(len(k) for k in known)
-        self.extra = max(0, (self.longest - 32 + 7) // 8)    # words past the four of a key over 32
-        self.pad = b"\0" * (self.longest + 32)
-        keys = list(known)
-        kbytes = self.pad + b"".join(b"\0" + k + self.pad for k in keys)
-        kopen = len(self.pad) + np.cumsum([0] + [1 + len(k) + len(self.pad) for k in keys[:-1]])
-        kview = np.ndarray(shape=(len(kbytes) - 7,), dtype="<u8", buffer=kbytes, strides=(1,))
-        self.length, self.words = _key_words(kview, kopen, kopen + np.array([len(k) + 1 for k in keys]))
-        self.more = [_extra_words(kview, kopen, self.length, i) for i in range(self.extra)]
-        khash = _mix(self.length, self.words)
-        self.order = np.argsort(khash)
-        self.sorted = khash[self.order]
+        keys = sorted(known)
+        self.longest = max(len(k) for k in keys)
+        self.width = -(-(self.longest + 1) // 8) * 8         # the bytes read from a key's start
+        self.pad = self.width + 1                            # what a block holds past its bytes
+        count = self.width // 8
+        # the word masks keeping the first n bytes, for n up to the longest key and its quote
+        self.masks = np.array([[_LOW_BYTES[min(max(n - 8 * i, 0), 8)] for i in range(count)]
+                               for n in range(self.longest + 2)], dtype=np.uint64)
+        words = np.frombuffer(b"".join((k + b'"').ljust(self.width, b"\0") for k in keys),
+                              dtype="<u8").reshape(-1, count)
+        self.words = np.vstack([words, np.zeros((1, count), dtype=np.uint64)])   # the row of no key
+
+        def apart(columns: list[int]) -> int:
+            return len({tuple(row) for row in words[:, columns].tolist()})
+
+        self.columns: list[int] = []            # the words hashed: the fewest found that set the keys apart
+        while not self.columns or apart(self.columns) < len(keys):
+            self.columns.append(max(range(count), key=lambda c: apart(self.columns + [c])))
+        bits = min(20, 2 * len(keys).bit_length() + 4)
+        self.shift = np.uint64(64 - bits)
+        for seed in range(16):
+            self.factors = np.random.default_rng(seed).integers(
+                0, 1 << 64, len(self.columns), dtype=np.uint64, endpoint=False) | np.uint64(1)
+            slot = self._slot(words)
+            if np.unique(slot).size == len(keys):
+                break
+        # (thousands of keys no seed sets apart: a key that lost its slot is taken for unknown,
+        # and the document is read exactly, as one holding an unknown key)
+        self.slots = np.full(1 << bits, len(keys), dtype=np.intp)
+        self.slots[slot] = np.arange(len(keys))
+
+    def _slot(self, words) -> Any:
+        hashed = words[:, self.columns[0]] * self.factors[0]
+        for column, factor in zip(self.columns[1:], self.factors[1:], strict=True):
+            hashed ^= words[:, column] * factor
+        return (hashed >> self.shift).view("i8")
+
+    def has(self, data: bytearray, opening, closing) -> bool:
+        """Whether every key of ``data`` (its opening and closing quotes; ``self.pad`` bytes
+        follow the last) is one of the known keys, byte for byte."""
+        import numpy as np
+
+        kept = closing - opening                             # a key's bytes and its closing quote
+        if int(kept.max()) > self.longest + 1:
+            return False
+        view = np.ndarray(shape=(len(data) - self.width + 1,), dtype=f"V{self.width}", buffer=data, strides=(1,))
+        words = view[opening + 1].view("<u8").reshape(-1, self.width // 8)
+        words &= np.take(self.masks, kept, axis=0)
+        which = np.take(self.slots, self._slot(words))
+        return bool((np.take(self.words, which, axis=0) == words).all())
 
     def scan(self, data: bytearray, quotes, end: int) -> Any | None:
         """The commas between objects in ``data[:end]`` (``quotes``: its string quotes, all
-        before ``end``; ``data`` ends with ``self.pad``), or None for an unknown key or a raw
-        line break in a string."""
+        before ``end``; ``data[end]`` is no blank and ``self.pad`` bytes follow ``end``), or None
+        for an unknown key or a raw line break in a string."""
         import numpy as np
 
-        padded = data
-        arr = np.frombuffer(padded, dtype=np.uint8)
+        arr = np.frombuffer(data, dtype=np.uint8)
         if data.find(b"\n", 0, end) >= 0 or data.find(b"\r", 0, end) >= 0:
             breaks = np.flatnonzero((arr[:end] == 10) | (arr[:end] == 13))
             if (np.searchsorted(quotes, breaks) % 2).any():
                 return None
-        after = quotes[1::2] + 1
+        strings = quotes.reshape(-1, 2)                      # (opening, closing) quote of each
+        after = strings[:, 1] + 1
         nxt = arr[after]
         if (nxt <= 32).any():
             after = _skip_blanks(arr, after)
             nxt = arr[after]
-        # the "}" closing an object after a string; any other (after null, a number, in a
-        # string …) is looked for byte by byte
+        keys = np.compress(nxt == 58, strings, axis=0)
+        if keys.size and not self.has(data, keys[:, 0], keys[:, 1]):
+            return None
+        # each "}" outside the strings that "," and then "{" follow (blanks between): those after
+        # a string, if they are all the "}" there are, else (after null, a number, in a string …)
+        # the "}" outside the strings looked for byte by byte
         closers = after[nxt == 125]
-        if closers.size != data.count(b"}", 0, end):
+        if closers.size != np.count_nonzero(arr[:end] == 125):
             closers = np.flatnonzero(arr[:end] == 125)
             closers = closers[np.searchsorted(quotes, closers) % 2 == 0]
         comma = _skip_blanks(arr, closers + 1)
         comma = comma[arr[comma] == 44]
-        comma = comma[arr[_skip_blanks(arr, comma + 1)] == 123]
-        is_key = nxt == 58
-        opening, closing = quotes[0::2][is_key], quotes[1::2][is_key]
-        if opening.size:
-            words = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
-            length, got = _key_words(words, opening, closing)
-            if int(length.max()) > self.longest:
-                return None
-            at = np.minimum(np.searchsorted(self.sorted, _mix(length, got)), self.sorted.size - 1)
-            which = self.order[at]
-            if not ((self.length[which] == length).all()
-                    and all((k[which] == w).all() for k, w in zip(self.words, got, strict=True))):
-                return None
-            long = np.flatnonzero(length > 32) if self.extra else None
-            for i in range(self.extra):
-                if not (self.more[i][which[long]] == _extra_words(words, opening[long], length[long], i)).all():
-                    return None
-        return comma
+        return comma[arr[_skip_blanks(arr, comma + 1)] == 123]
+
+
+_SPLIT_BLOCKS = 2           # a document this many scan blocks long or longer is scanned on two threads
+# a "{" no string of a JSON document holds: in a string, the quote after it (a "{" or a blank
+# before it, no backslash) would close the string, and only a blank, "," ":" "}" or "]" may follow
+# a closing quote (so a string that ends in "{" is passed over)
+_SPLIT_AT = re.compile(rb'\{[ \t\r\n]*"[^ \t\r\n,:}\]]')
+_SPLIT_WINDOW = 1 << 20     # the bytes looked through for it from the middle of the document
+
+
+class _SplitInString(Exception):
+    """The split point lies inside a string as the quotes before it count (the document is no
+    JSON): the document is scanned whole, on one thread."""
 
 
 def _scan_document(real_path: str, known: set[bytes]) -> Any | None:
@@ -876,18 +891,74 @@ def _scan_document(real_path: str, known: set[bytes]) -> Any | None:
     bytes), or a raw line break lies inside a string (no JSON).
 
     Vectorised over blocks (:meth:`_KeyTable.scan`: the keys among the strings, each key's length
-    and bytes as a few 8-byte words looked up among the known keys' by a hash and compared)."""
+    and bytes as 8-byte words looked up among the known keys' by a hash and compared).  What a
+    block finds depends on its bytes and on their starting outside any string only, so a document
+    of ``_SPLIT_BLOCKS`` blocks or more is scanned in two halves on two threads, split at a ``{``
+    of :data:`_SPLIT_AT` past its middle (numpy lets go of the GIL in its loops): the halves' commas
+    in order, or None if either finds what gives None.  The first half ends knowing whether the
+    split point is outside the strings as counted from the start (the serial scan's view); when it
+    is not (never in JSON), the document is scanned again whole, so the result is the serial
+    scan's in every case."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
     import numpy as np
 
     table = _KeyTable(known)
-    commas = []
-    base = 0                     # the file offset of data[0]
+    total = os.path.getsize(real_path)
+    split = _split_point(real_path, total // 2) if total >= _SPLIT_BLOCKS * _SCAN_BLOCK else None
+    if split is None:
+        return _scan_range(real_path, table, 0)
+    halt = threading.Event()            # the second half's scan stops early: its result is not needed
+    with ThreadPoolExecutor(1) as pool:
+        second = pool.submit(_scan_range, real_path, table, split, None, halt)
+        try:
+            first = _scan_range(real_path, table, 0, split)
+        except _SplitInString:
+            halt.set()
+            return _scan_range(real_path, table, 0)
+        except BaseException:
+            halt.set()
+            raise
+        if first is None:
+            halt.set()
+            return None
+        rest = second.result()
+    return None if rest is None else np.concatenate([first, rest])
+
+
+def _split_point(real_path: str, start: int) -> int | None:
+    """The file offset of the first ``{`` of :data:`_SPLIT_AT` in the window from ``start`` on
+    (outside the strings if the document is JSON), or None."""
     with open(real_path, "rb") as fh:
+        fh.seek(start)
+        found = _SPLIT_AT.search(fh.read(_SPLIT_WINDOW))
+    return None if found is None else start + found.start()
+
+
+def _scan_range(real_path: str, table: _KeyTable, start: int, stop: int | None = None,
+                halt: Any = None) -> Any | None:
+    """:func:`_scan_document` of the bytes from ``start`` (outside the strings: the document's
+    start or a split point) to ``stop`` (a split point; None: the document's end), block by block;
+    a scan whose ``halt`` is set gives None.  Raises :class:`_SplitInString` when ``stop`` lies
+    inside a string as its quotes count."""
+    import numpy as np
+
+    commas = []
+    base = start                        # the file offset of data[0]
+    data = bytearray()
+    with open(real_path, "rb") as fh:
+        at = fh.seek(start)             # the file offset read up to
         tail = b""
         while True:
-            data = bytearray(len(tail) + _FAST_BLOCK + len(table.pad))    # zeros past what is read
+            if halt is not None and halt.is_set():
+                return None
+            if len(data) < len(tail) + _SCAN_BLOCK + table.pad:
+                data = bytearray(len(tail) + _SCAN_BLOCK + table.pad)   # else reused
             data[:len(tail)] = tail
-            read = fh.readinto(memoryview(data)[len(tail):len(tail) + _FAST_BLOCK])
+            want = _SCAN_BLOCK if stop is None else min(_SCAN_BLOCK, stop - at)
+            read = fh.readinto(memoryview(data)[len(tail):len(tail) + want])
+            at += read
             size = len(tail) + read
             quotes = _real_quotes(data, size)
             if read:
@@ -899,9 +970,13 @@ def _scan_document(real_path: str, known: set[bytes]) -> Any | None:
                 tail = bytes(data[end:size])
                 quotes = quotes[:cut]
             elif quotes.size % 2:
-                return None
+                if stop is None:
+                    return None
+                raise _SplitInString
             else:
                 end = size
+                # past the bytes: no blank (and at a split point its "{", so the comma before it is seen)
+                data[end] = 0 if stop is None else 123
             found = table.scan(data, quotes, end)
             if found is None:
                 return None
