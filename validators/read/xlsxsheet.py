@@ -12,7 +12,7 @@ which gives what calamine gives.  What neither recognises raises :class:`Irregul
 caller reads the sheet with calamine instead: the scanner never guesses.
 
 Where the package was built with a C compiler, ``_xlsxcells.c`` classifies a block's cells in one
-walk from tag to tag instead of the numpy passes (three to four times less CPU), without the GIL;
+walk from tag to tag instead of the numpy passes (about a third of their CPU), without the GIL;
 it gives the same cells (``tests/test_read_xlsx_stream.py`` runs every case on both), and the
 text is then cut out in Arrow as above.
 
