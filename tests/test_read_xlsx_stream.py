@@ -143,8 +143,8 @@ def test_odd_strings_inline_and_shared(tmp_path):
     assert_same(_raw_book(tmp_path, rows, sst))
 
 
-def test_namespace_prefix_and_skipped_rows(tmp_path):
-    p = "x:"
+@pytest.mark.parametrize("p", ["x:", "x" * 31 + ":", "x" * 32 + ":"])    # the C scanner takes prefixes up to 32
+def test_namespace_prefix_and_skipped_rows(tmp_path, p):
     rows = "".join(f'<{p}row r="{r}"><{p}c r="B{r}" t="inlineStr"><{p}is><{p}t>编码{r}</{p}t></{p}is></{p}c></{p}row>'
                    for r in (2, 5, 9))
     assert_same(_raw_book(tmp_path, rows, prefix=p))

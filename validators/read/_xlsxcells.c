@@ -32,7 +32,7 @@ typedef struct {
 } Buf;
 
 typedef struct {
-    unsigned char s[MAX_PREFIX + 32];
+    unsigned char s[2 * MAX_PREFIX + 32];   /* the longest, "</t></is>" with two prefixes, takes 2 * prefix + 9 */
     Py_ssize_t len;
 } Pat;
 
