@@ -227,7 +227,7 @@ def test_merged_ranges_come_from_calamine(tmp_path):
 
     path = _merged_workbook(tmp_path / "merged.xlsx")
     ws = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("实施清单")
-    assert sorted(merged_ranges(ws, "实施清单", str(path))) == [(0, 0, 0, 7), (2, 4, 6, 4), (2, 5, 6, 5)]
+    assert sorted(merged_ranges(ws)) == [(0, 0, 0, 7), (2, 4, 6, 4), (2, 5, 6, 5)]
 
 
 # ----------------------------------------------------------------- region names

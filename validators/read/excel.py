@@ -175,7 +175,7 @@ def _stream_table(book, member: str, path: str, name: str, profile: str, real_pa
     # chunk is scanned; the chunks wait for it before the first one is yielded
     merges = _background(merge_refs, book, member, path, opts.max_uncompressed_bytes)
     t.state = {"book": book, "member": member, "labels": labels, "start": idx + 1, "lazy": lazy, "name": name,
-               "merges": merges, "field_at": field_at, "notes_at": len(problems), "real_path": real_path}
+               "merges": merges, "field_at": field_at, "notes_at": len(problems)}
     return t
 
 
@@ -209,7 +209,7 @@ def _background(fn, *args):
 def _calamine_table(ws, path: str, name: str, sheet: str | None, profile: str, real_path: str):
     """One sheet read by calamine: its Table, or ``_SKIP``."""
     try:
-        height, head, tops = _survey(ws, merges := merged_ranges(ws, name, real_path))
+        height, head, tops = _survey(ws, merges := merged_ranges(ws))
     except Exception as exc:
         raise InputError("corrupt-excel", path, detail=f"{name}: {exc}"[:200]) from exc
     if height == 0:
@@ -304,11 +304,11 @@ def _survey(ws, merges) -> tuple[int | None, list, dict]:
     return height, head[:height], tops
 
 
-def merged_ranges(ws, name: str, path: str) -> list[tuple[int, int, int, int]]:
+def merged_ranges(ws) -> list[tuple[int, int, int, int]]:
     """Merged blocks of a sheet (a calamine sheet) as 0-based ``(row0, col0, row1, col1)``, inclusive.
 
     python-calamine reports them for XLSX (and, in recent versions, XLS); where it reports none
-    (an ODS sheet) there are none to fill.  ``name`` and ``path`` say which sheet it is.
+    (an ODS sheet) there are none to fill.
     """
     try:
         found = ws.merged_cell_ranges
@@ -525,7 +525,7 @@ def _merged_frames(table: Table, ws) -> Iterator[Any]:
     cfg = table.state
     start = cfg["start"]
     try:
-        height, _head, tops = _survey(ws, merges := merged_ranges(ws, cfg["name"], cfg["real_path"]))
+        height, _head, tops = _survey(ws, merges := merged_ranges(ws))
     except Exception as exc:
         raise InputError("corrupt-excel", table.source, detail=f"{cfg['name']}: {exc}"[:200]) from exc
     fills, notes = merged_fills(merges, height, start - 1, cfg["field_at"], tops)
