@@ -1,11 +1,15 @@
 """The 实施编码 uniqueness index: exact (hash collisions never make a duplicate), streamed over chunks."""
+import gc
+import tempfile
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
-import validators.checks.expectations as expectations
+from validators.checks import expectations
 from validators.checks.expectations import NativeSuite, UniqueIndex, hash64
+from validators.core import valueindex
 from validators.core.rows import Rows
 
 EDGE = ["11450721MB155808114000104002000", "11450721MB15580811400014100500001", "", " ", "无", "A",
@@ -88,24 +92,52 @@ def test_index_grows_and_finds_every_value_exactly():
     assert index.n == 12 * 997
 
 
-def test_hashes_across_pages_and_rows_out_of_order(monkeypatch):
-    """Hashes kept in many small pages (forced), first rows in any order and codes of many lengths
-    (Chinese, empty) come back exactly; ``values`` lists every value in the order added."""
-    monkeypatch.setattr(expectations, "_PAGE_BITS", 5)
-    monkeypatch.setattr(expectations, "_PAGE", 32)
+@pytest.fixture
+def small_disk(monkeypatch, tmp_path):
+    """Spill after 50 values, pages of 4 hashes, runs in ``tmp_path``: the disk path at test size."""
+    monkeypatch.setattr(valueindex, "MEMTABLE", 50)
+    monkeypatch.setattr(valueindex, "PAGE", 4)
+    monkeypatch.setattr(valueindex, "_READ_PAGES", 3)
+    monkeypatch.setattr(valueindex, "_WINDOW", 16)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize("collide", [False, True], ids=["real-hash", "every-hash-equal"])
+def test_duplicates_across_spilled_chunks_match_a_dict(monkeypatch, small_disk, collide):
+    if collide:
+        monkeypatch.setattr(expectations, "hash64", lambda arr: np.zeros(len(arr), dtype=np.uint64))
+    rng = np.random.default_rng(11)
+    pool = [f"1145072{i:05d}" for i in range(400)] + ["无", " ", None]
+    chunks = [[pool[j] for j in rng.integers(0, len(pool), int(rng.integers(1, 90)))] for _ in range(25)]
+    assert _suite_over(chunks) == _reference(chunks)
+
+
+def test_hashes_on_disk_and_rows_out_of_order(small_disk):
+    """Runs on disk merged as a binary counter, values spilled, first rows in any order, codes of
+    many lengths (Chinese, empty) and hashes colliding everywhere come back exactly; ``values``
+    lists every value in the order added."""
     rng = np.random.default_rng(3)
-    index, seen, order = UniqueIndex(), [], []
-    for block in range(9):
+    index, seen, order = UniqueIndex(expected=64), [], []
+    for block in range(40):
         values = [f"{'事项' * int(rng.integers(0, 4))}{block}-{i}" for i in range(int(rng.integers(1, 80)))]
         if block == 4:
             values.append("")
         arr = pa.array(values, type=pa.large_string())
         h = hash64(arr) & np.uint64(0xFF)
         rows = rng.permutation(len(values)) * 7 - 3
+        assert (index.find(arr, h) == -1).all()
         ids = index.add(arr, h, rows, table=block)
         seen.append((arr, h, ids, rows))
         order += values
-    assert len(index._pages) > 1
+    assert index.n == len(order) and index._bloom.capacity >= index.n
+    assert 1 <= len(index._runs) <= int(np.log2(index.n / 50)) + 1
+    on_disk = sum(r.n for r in index._runs)
+    assert on_disk + index._mem_n == index.n
+    for run in index._runs:
+        hashes = np.concatenate(list(run.windows()))
+        assert len(hashes) == run.n and (np.diff(hashes.astype(np.int64)) >= 0).all()
+    assert all(b.at >= 0 for b in index._blocks[:-3])
     for block, (arr, h, ids, rows) in enumerate(seen):
         assert (index.find(arr, h) == ids).all()
         tables, first = index.first(ids)
@@ -113,3 +145,61 @@ def test_hashes_across_pages_and_rows_out_of_order(monkeypatch):
     assert [v for part in index.values() for v in part.to_pylist()] == order
     absent = pa.array(["absent", "事项0-0x"], type=pa.large_string())
     assert (index.find(absent, hash64(absent) & np.uint64(0xFF)) == -1).all()
+
+
+def test_every_entry_is_on_disk_once(small_disk):
+    """The runs together hold each entry exactly once, under its own hash."""
+    index = UniqueIndex(expected=16)
+    arr = pa.array([f"code-{i}" for i in range(1000)], type=pa.large_string())
+    h = hash64(arr)
+    for a in range(0, 1000, 37):
+        index.add(arr[a: a + 37], h[a: a + 37], np.arange(a, min(1000, a + 37)), table=0)
+    pairs = {}
+    for run in index._runs:
+        for hs, es in zip(run.windows(0), run.windows(1), strict=True):
+            for x, e in zip(hs.tolist(), es.tolist(), strict=True):
+                assert e not in pairs
+                pairs[e] = x
+    for hs, es in index._mem:
+        pairs.update(zip(es.tolist(), hs.tolist(), strict=True))
+    assert pairs == {i: int(x) for i, x in enumerate(h)}
+
+
+def test_memory_stays_flat_past_the_filter(small_disk):
+    """Past the filter (2–4 bytes a value) what the index holds in memory does not grow."""
+    index = UniqueIndex(expected=16, memtable=2000, page=256)
+    rng = np.random.default_rng(5)
+    held = {}
+    for step in range(60):
+        arr = pa.array([f"{step}-{i}-{rng.integers(1 << 40)}" for i in range(1000)], type=pa.large_string())
+        index.add(arr, hash64(arr), np.arange(1000), table=0)
+        index.find(arr[:10], hash64(arr[:10]))
+        held[index.n] = index.nbytes - index._bloom.words.nbytes
+    assert index._bloom.words.nbytes <= 4 * index.n
+    assert held[60000] - held[10000] < 16_000      # the runs' sparse hashes: 8 bytes in 256
+
+
+def test_temporary_directory_goes_with_the_index(small_disk):
+    index = UniqueIndex(expected=16)
+    arr = pa.array([f"c{i}" for i in range(120)], type=pa.large_string())
+    index.add(arr, hash64(arr), np.arange(120), table=0)
+    made = list(small_disk.glob("sxcheck-index-*"))
+    assert len(made) == 1 and any(made[0].iterdir())
+    del index
+    gc.collect()
+    assert not made[0].exists()
+
+
+def test_without_a_usable_temporary_directory_the_index_stays_in_memory(small_disk, monkeypatch):
+    def refuse(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    index = UniqueIndex(expected=16)
+    arr = pa.array([f"c{i}" for i in range(300)], type=pa.large_string())
+    h = hash64(arr)
+    for a in range(0, 300, 60):
+        index.add(arr[a: a + 60], h[a: a + 60], np.arange(a, a + 60), table=0)
+    assert index._memory_only and not index._runs
+    assert (index.find(arr, h) == np.arange(300)).all()
+    assert not list(small_disk.iterdir())

@@ -92,7 +92,7 @@ class FindingCodes:
 
 class UnitCounts(MutableMapping):
     """实施主体 → [rows, rows with errors], as a dict would hold them (in order of first
-    appearance), kept compact: the names in an exact hash index (:class:`UniqueIndex`, the names
+    appearance), kept compact: the names in an exact index (:class:`validators.core.valueindex.UniqueIndex`, the names
     zstd-packed) and the two counts in numpy arrays, so the hundreds of thousands of units of a
     national catalog cost a few bytes each instead of a dict entry, a list and two ints.
 
@@ -120,10 +120,10 @@ class UnitCounts(MutableMapping):
         import numpy as np
         import pyarrow as pa
 
-        from validators.checks.expectations import UniqueIndex, hash64
+        from validators.core.valueindex import UniqueIndex, hash64
 
         if self._index is None:
-            self._index = UniqueIndex()
+            self._index = UniqueIndex(expected=1 << 14)
         values = pa.array(names, type=pa.large_string())
         h = hash64(values)
         entries = self._index.find(values, h)
