@@ -50,8 +50,8 @@ def hostile(tmp_path):
     chan = tmp_path / "chan.json"
     chan.write_text(json.dumps([{"taskCode": "11450721MB155808114000104002000",
                                  "taskName": "固定资产投资项目节能审查", "deptName": "灵山县行政审批局",
-                                 "transactAddr": "=HYPERLINK(\"http://evil.example\",\"点击\")\x1b[31m红\x1b[0m"}],
-                               ensure_ascii=False), encoding="utf-8")
+                                 "transactAddr": "=HYPERLINK(\"http://evil.example\",\"点击\")\x1b[31m红\x1b[0m\u202e\ud800"}],
+                               ensure_ascii=True), encoding="utf-8")   # "\ud800" in JSON: a lone surrogate
     return compare_sources(str(ref), [str(chan)])
 
 
@@ -60,8 +60,8 @@ def test_no_formula_reaches_a_spreadsheet(hostile, tmp_path):
     writers.write_xlsx(hostile, str(out))
     ws = load_workbook(out)["差异明细"]
     cell = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value)
-    assert cell.data_type == "s" and cell.quotePrefix
-    assert "\x1b" not in cell.value
+    assert cell.data_type == "s" and cell.value.startswith("'=HYPERLINK")
+    assert "\x1b" not in cell.value and "\\x1b[31m" in cell.value and "\\ud800" in cell.value
     csv_out = tmp_path / "diff.csv"
     writers.write_csv(hostile, str(csv_out))
     text = csv_out.read_text(encoding="utf-8-sig")
@@ -78,5 +78,6 @@ def test_terminal_shows_items_side_by_side_without_escapes(sources, hostile):
     en = writers.sources_text(sources, lang="en", limit=1)
     assert "same-source rate" in en and "more items differ" in en
     bad = writers.sources_text(hostile)
-    assert "\x1b" not in bad
+    assert "\x1b" not in bad and "\u202e" not in bad
+    assert writers._esc("甲\u202e[bold]乙\x1b[2J") == "甲\\u202e\\[bold]乙\\x1b[2J"   # shown, not obeyed
     assert "红" in bad          # the text stays, the escape sequence does not

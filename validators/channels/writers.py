@@ -8,14 +8,15 @@
   per-channel figures; sheets 要素同源率 and 实施主体同源率.
 - CSV: the rows of 差异明细 (UTF-8 with BOM so Excel opens it).
 
-Nothing from the data is executed: spreadsheet cells are written as text (quote-prefixed when
-they start with = + - @ or a control character; in CSV a leading ``'`` is added), control
-characters are removed, and terminal text is stripped of escape sequences and rich markup.
+Nothing from the data is executed, by the same neutralisers as every other output
+(:mod:`validators.exporters.safety`): spreadsheet and CSV cells are text, with a leading ``'``
+when they start with = + - @ tab or CR and characters a sheet cannot hold shown escaped; terminal
+text shows escape sequences, control characters and bidi overrides escaped, and rich markup
+inert.
 """
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,9 +29,8 @@ from validators.channels.findings import (
     SOURCE_VALUE_MISMATCH,
 )
 from validators.channels.keys import KIND_LABELS
+from validators.exporters.safety import cell_text, terminal_text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_RISKY = ("=", "+", "-", "@", "\t", "\r", "\n")
 COLUMNS = ("channel", "item", "key_kind", "item_name", "body", "element", "difference", "reference_value",
            "channel_value", "changes", "reference_row", "channel_row", "code")
 HEADERS = {
@@ -52,17 +52,10 @@ def _t(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def clean_text(value: Any) -> Any:
-    """Control characters removed (escape sequences, NUL …); newlines kept."""
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
-
-
 def csv_safe(value: Any) -> Any:
-    """A CSV cell that no spreadsheet evaluates: ``'`` before = + - @ and control starts."""
-    value = clean_text(value)
-    if isinstance(value, str) and value.startswith(_RISKY):
-        return "'" + value
-    return value
+    """A spreadsheet or CSV cell that nothing evaluates (:func:`cell_text`, no length limit);
+    numbers and None as they are."""
+    return cell_text(value, None) if isinstance(value, str) else value
 
 
 def diff_rows(report, lang: str = "zh") -> Iterator[dict]:
@@ -150,13 +143,11 @@ def _plain(v):
 # ------------------------------------------------------------------ XLSX
 
 def _put(ws, values) -> None:
-    """Append a row; text cells are stored as strings, never formulas."""
-    ws.append([clean_text(v) for v in values])
+    """Append a row; text cells are strings (:func:`cell_text`), never formulas."""
+    ws.append([cell_text(v) if isinstance(v, str) else v for v in values])
     for cell in ws[ws.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"
-            if cell.value.startswith(_RISKY):
-                cell.quotePrefix = True
 
 
 def summary_rows(result, lang: str = "zh") -> tuple[list[str], list[list]]:
@@ -231,7 +222,7 @@ def write_xlsx(result, path: str, *, lang: str = "zh") -> None:
 def _esc(value: Any) -> str:
     from rich.markup import escape
 
-    return escape(clean_text("" if value is None else str(value)))
+    return escape(terminal_text(value))
 
 
 def _pct(r: dict) -> str:
