@@ -157,7 +157,7 @@ def test_codequality_shape(odd_inputs):
 def test_check_reports_are_valid(tmp_path):
     shutil.copy(CATALOGS / "sample_guides_gbk.csv", tmp_path / "灵山县.csv")
     (tmp_path / "sxcheck.toml").write_text(
-        'inputs = ["*.csv"]\n[thresholds]\nmin_same_source_rate = 0.9\n[outputs]\njunit = "r/j.xml"\nsarif = "r/s.sarif"\n'
+        'inputs = ["*.csv"]\n[thresholds]\nmin_accuracy = 0.999\n[outputs]\njunit = "r/j.xml"\nsarif = "r/s.sarif"\n'
         'codequality = "r/cq.json"\n', encoding="utf-8")
     r = CliRunner().invoke(cli.main, ["check", "--config", str(tmp_path / "sxcheck.toml"), "-q"])
     assert r.exit_code == 1, r.output
@@ -167,7 +167,8 @@ def test_check_reports_are_valid(tmp_path):
     uris = {loc["physicalLocation"]["artifactLocation"]["uri"] for x in doc["runs"][0]["results"]
             for loc in x.get("locations", [])}
     assert uris == {"%E7%81%B5%E5%B1%B1%E5%8E%BF.csv"}
-    assert doc["runs"][0]["properties"]["skipped"][0]["capability"] == "sources"
+    assert "skipped" not in doc["runs"][0]["properties"]
+    assert [x["kind"] for x in doc["runs"][0]["results"] if x["ruleId"] == "sxcheck-gate"] == ["fail"]
 
 
 def test_sources_gate_in_junit_and_sarif():

@@ -366,3 +366,65 @@ def test_profile_from_config_is_applied(tmp_path):
     r = run(tmp_path, "check", "--format", "json", "-q")
     assert r.exit_code in (0, 1), r.output
     assert "skipped" not in json.loads(r.stdout)["stats"]
+
+
+@pytest.mark.parametrize("floor, code", [(0.999, 1), (0.5, 0)])
+def test_accuracy_threshold_is_the_score_commands_guide_accuracy(tmp_path, floor, code):
+    from validators.scoring import score
+
+    shutil.copy(CATALOGS / "sample_guides_gbk.csv", tmp_path / "灵山县.csv")
+    (tmp_path / "sxcheck.toml").write_text(
+        f'inputs = ["*.csv"]\nfail_on = "never"\n[thresholds]\nmin_accuracy = {floor}\n[outputs]\njson = "r.json"\n',
+        encoding="utf-8")
+    r = run(tmp_path, "check")
+    assert r.exit_code == code, r.output
+    expected = score(str(tmp_path / "灵山县.csv")).overall["guide_accuracy"]["rate"]
+    assert 0.5 < expected < 0.999
+    assert f"thresholds.min_accuracy {floor:.2%}：办事指南准确度 {expected:.2%}，{'未通过' if code else '通过'}" in r.output
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [(g["rate_name"], g["rate"], g["passed"]) for g in doc["stats"]["gates"]] == \
+        [("guide_accuracy", pytest.approx(expected), not code)]
+    assert "skipped" not in doc["stats"]
+
+
+@pytest.mark.parametrize("floor, code", [(0.99, 1), (0.95, 0)])
+def test_channels_run_the_same_source_check_with_a_gate_per_channel(tmp_path, floor, code):
+    from jsonschema import Draft202012Validator
+
+    from schemas import load_json
+
+    shutil.copy(CATALOGS / "sources_reference.csv", tmp_path / "reference.csv")
+    (tmp_path / "channels").mkdir()
+    shutil.copy(CATALOGS / "sources_channel_app.json", tmp_path / "channels" / "app.json")
+    (tmp_path / "sxcheck.toml").write_text(
+        f'inputs = ["reference.csv"]\nchannels = ["channels/*.json"]\nfail_on = "never"\n'
+        f'[thresholds]\nmin_same_source_rate = {floor}\n[outputs]\njson = "r.json"\nsarif = "r.sarif"\n',
+        encoding="utf-8")
+    r = run(tmp_path, "check")
+    assert r.exit_code == code, r.output
+    assert f"thresholds.min_same_source_rate {floor:.2%}：同源率 [app.json] 97.37%" in r.output
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert doc["stats"]["same_source"]["channels"][0]["same_source_rate"]["numerator"] == 222
+    assert doc["stats"]["same_source"]["reference"]["source"] == "reference.csv"
+    assert list(Draft202012Validator(load_json("report.schema.json")).iter_errors(doc)) == []
+    located = {x["source"] for x in doc["findings"] if x["code"].startswith("source-")}
+    assert located and located <= {"channels/app.json", "reference.csv"}
+    sarif = json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))
+    assert [x["kind"] for x in sarif["runs"][0]["results"] if x["ruleId"] == "sxcheck-gate"] == \
+        ["fail" if code else "pass"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('inputs = ["*.csv"]\n[thresholds]\nmin_same_source_rate = 0.9\n',
+     "thresholds.min_same_source_rate 需要同时配置 channels"),
+    ('inputs = ["*.csv"]\nchannels = ["none/*.json"]\n', "channels 没有匹配到任何文件（none/*.json）"),
+    ('inputs = ["*.csv"]\nchannels = ["*.csv"]\n', "inputs 匹配到 2 个文件"),
+])
+def test_channel_config_errors_exit_3(tmp_path, text, expected):
+    a, b = depts()
+    write_dept(tmp_path / "a.csv", a)
+    write_dept(tmp_path / "b.csv", b)
+    (tmp_path / "sxcheck.toml").write_text(text, encoding="utf-8")
+    r = run(tmp_path, "check")
+    assert r.exit_code == 3, r.output
+    assert expected in r.output and "Traceback" not in r.output

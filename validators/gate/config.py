@@ -164,8 +164,9 @@ scope = "per-file"
 # National base catalog: also computes 基本目录符合率 / 实施清单符合率 (sxcheck conform).
 # base = "national_base.csv"
 
-# Revocation registries and service channels (used when those checks are installed).
+# Revocation registries (added to the built-in one; [] = built-in only).
 # revocations = ["registries/"]
+# Other channels' exports of the same items, compared with the one file of inputs (sxcheck sources).
 # channels = ["channels/*.json"]
 
 # Rule selection, as ruff does it: codes or categories (sxcheck rules lists both).

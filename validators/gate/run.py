@@ -30,7 +30,9 @@ OPTIONAL = {
 }
 THRESHOLD_CAPABILITY = {"min_accuracy": "score", "min_same_source_rate": "sources"}
 GATE_LABELS = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
-               "catalog_conformity": ("基本目录符合率", "catalog conformity")}
+               "catalog_conformity": ("基本目录符合率", "catalog conformity"),
+               "guide_accuracy": ("办事指南准确度", "guide accuracy"),
+               "same_source_rate": ("同源率", "same-source rate")}
 
 
 @dataclass
@@ -52,17 +54,19 @@ def installed(module: str) -> bool:
         return False
 
 
-def resolve_inputs(cfg: Config) -> list[Path]:
-    """The files the ``inputs`` globs match (sorted, each once), relative to the configuration."""
+def resolve_inputs(cfg: Config, setting: str = "inputs") -> list[Path]:
+    """The files the ``inputs`` (or ``channels``) globs match (sorted, each once), relative to the
+    configuration."""
+    patterns = cfg.inputs if setting == "inputs" else cfg.channels
     seen: dict[Path, None] = {}
-    for pattern in cfg.inputs:
+    for pattern in patterns:
         full = str(cfg.resolve(pattern))
         for hit in sorted(glob.glob(full, recursive=True)):
             p = Path(hit)
             if p.is_file():
                 seen.setdefault(p.resolve(), None)
     if not seen:
-        raise InputError("config-no-inputs", str(cfg.path), value=", ".join(cfg.inputs))
+        raise InputError(f"config-no-{setting}", str(cfg.path), value=", ".join(patterns))
     return list(seen)
 
 
@@ -99,15 +103,17 @@ def _revoked_options(cfg: Config) -> dict | None:
     return {"registry": [str(cfg.resolve(p)) for p in cfg.revocations]}
 
 
-def _run_group(cfg: Config, paths: list[str], severity: dict, mostly, progress=None) -> tuple[Report, dict | None]:
+def _run_group(cfg: Config, paths: list[str], severity: dict, mostly, progress=None,
+               observers=()) -> tuple[Report, dict | None]:
     """validate (or conform, with a base catalog) on one group of files, with the revoked-permit
-    check in the same pass when configured (a second pass next to conform)."""
+    check in the same pass when configured (a second pass next to conform); ``observers`` see
+    every chunk (the accuracy tally)."""
     revoked = _revoked_options(cfg)
     if cfg.base:
         from validators.conformity.run import conform
 
         result = conform(paths, str(cfg.resolve(cfg.base)), sheet=cfg.sheet, encoding=cfg.encoding,
-                         severity=severity, progress=progress)
+                         severity=severity, progress=progress, observers=observers)
         if revoked is not None:
             from validators.core.rulebook import get as rule_of
             from validators.revocation import check_revoked
@@ -120,7 +126,65 @@ def _run_group(cfg: Config, paths: list[str], severity: dict, mostly, progress=N
     from validators.pipeline import validate
 
     return validate(paths, sheet=cfg.sheet, encoding=cfg.encoding, severity=severity, mostly=mostly,
-                    revoked=revoked, progress=progress, profile=cfg.profile), None
+                    revoked=revoked, progress=progress, profile=cfg.profile, observers=observers), None
+
+
+def _accuracy_tally(cfg: Config):
+    """The scoring tally that gives 办事指南准确度 for ``thresholds.min_accuracy`` (None when not set
+    or scoring is not installed)."""
+    if "min_accuracy" not in cfg.thresholds or not installed(OPTIONAL["score"][0]):
+        return None
+    from validators.scoring.tally import UnitKey, UnitTally, resolve_by
+    from validators.scoring.weights import load_weights
+
+    return UnitTally(UnitKey(resolve_by(None), None), load_weights(None))
+
+
+def _accuracy_gate(tally, floor: float, source: str | None) -> dict:
+    """The 办事指南准确度 gate: the weighted share of checked elements present and without an error
+    or warning, over every row the tally saw (as ``sxcheck score`` computes it)."""
+    from validators.scoring.indices import TALLY_INDICES, figure
+
+    num, den = TALLY_INDICES["guide_accuracy"]
+    rate = figure(float(tally.fig[num].sum()), float(tally.fig[den].sum()))["rate"]
+    zh, en = GATE_LABELS["guide_accuracy"]
+    return {"rate_name": "guide_accuracy", "min_rate": float(floor), "rate": rate,
+            "passed": bool(rate is None or rate >= floor), "label_zh": zh, "label_en": en,
+            "option": "thresholds.min_accuracy", "source": source}
+
+
+def _same_source(cfg: Config, report: Report, everything: list[Path], names: dict) -> list[dict]:
+    """The same-source check of the ``channels`` against the one input file: its findings join the
+    report, its summary goes to ``extra["same_source"]``, and with ``thresholds.min_same_source_rate``
+    each channel's 同源率 is a gate (as ``sxcheck sources --min-rate``: every channel must reach it)."""
+    from validators.channels.run import compare_sources
+
+    channels = resolve_inputs(cfg, "channels")
+    if len(everything) != 1:
+        raise InputError("config-channels-one-input", str(cfg.path), value=len(everything))
+    reference = everything[0]
+    res = compare_sources(str(reference), [str(p) for p in channels], sheet=cfg.sheet, encoding=cfg.encoding)
+    shown = {str(reference): names[reference], **{str(p): _display(p, cfg.root) for p in channels}}
+    part = res.report
+    _rename_sources(part, shown)
+    report.add(part.frame().drop(columns=["severity"]))
+    # the channels' rows are read and compared too (their findings are located in them); the
+    # reference's rows are counted once, by the validation
+    report.sources += [s for s in part.sources if s.source != names[reference]]
+    summary = res.summary
+    summary["reference"]["source"] = names[reference]
+    report.extra["same_source"] = summary
+    floor = cfg.thresholds.get("min_same_source_rate")
+    if floor is None:
+        return []
+    zh, en = GATE_LABELS["same_source_rate"]
+    gates = []
+    for ch in res.channels:
+        rate = ch["same_source_rate"]["rate"]
+        gates.append({"rate_name": "same_source_rate", "min_rate": float(floor), "rate": rate,
+                      "passed": bool(rate is None or rate >= floor), "label_zh": zh, "label_en": en,
+                      "option": "thresholds.min_same_source_rate", "source": ch["channel"]})
+    return gates
 
 
 def _rate_gates(rates: dict | None, thresholds: dict, source: str | None) -> list[dict]:
@@ -163,6 +227,8 @@ def check(cfg: Config, *, paths: list[str] | None = None, changed_since: str | N
     mostly = mostly_overrides(cfg.mostly, src) if cfg.mostly else None
     if "min_task_conformity" in cfg.thresholds and not cfg.base:
         raise InputError("config-needs", src, setting="thresholds.min_task_conformity", needs="base")
+    if "min_same_source_rate" in cfg.thresholds and not cfg.channels:
+        raise InputError("config-needs", src, setting="thresholds.min_same_source_rate", needs="channels")
     scope = "per-file" if (per_file if per_file is not None else cfg.scope == "per-file") else "one"
 
     everything = resolve_inputs(cfg)
@@ -199,10 +265,15 @@ def check(cfg: Config, *, paths: list[str] | None = None, changed_since: str | N
             groups = [chosen]
         for group in groups:
             shown = [names[p] for p in group]
-            part, rates = _run_group(cfg, [str(p) for p in group], cfg.severity, mostly, progress)
+            tally = _accuracy_tally(cfg)
+            part, rates = _run_group(cfg, [str(p) for p in group], cfg.severity, mostly, progress,
+                                     observers=[tally] if tally is not None else [])
             _rename_sources(part, {str(p): names[p] for p in group})
             merge(report, part, shown[0] if scope == "per-file" else None)
             gates += _rate_gates(rates, cfg.thresholds, shown[0] if scope == "per-file" else None)
+            if tally is not None:
+                gates.append(_accuracy_gate(tally, cfg.thresholds["min_accuracy"],
+                                            shown[0] if scope == "per-file" else None))
             if rates is not None and len(groups) == 1:
                 report.extra["rates"] = rates
             elif rates is not None:
@@ -213,6 +284,8 @@ def check(cfg: Config, *, paths: list[str] | None = None, changed_since: str | N
             report.keep((df["source"].isna() | df["source"].isin(keep_files)).to_numpy())
             report.sources = [s for s in report.sources if s.source in keep_files]
     report.extra["scope"] = scope_info
+    if cfg.channels and installed(OPTIONAL["sources"][0]):
+        gates += _same_source(cfg, report, everything, names)
     _optional(cfg, report, gates)
     apply_selection(report, select, ignore)
     _waivers_and_baseline(cfg, report, write_baseline, baseline, partial=bool(limited))
@@ -232,7 +305,8 @@ def _rename_sources(report: Report, names: dict[str, str]) -> None:
 
 
 def _optional(cfg: Config, report: Report, gates: list[dict]) -> None:
-    """Capabilities other branches provide: run when installed, else say they were skipped."""
+    """Optional capabilities that are configured but not installed in this build: named as
+    skipped, and their gates as skipped gates."""
     skipped = []
     wanted = {"revoked": cfg.revocations is not None,
               "sources": bool(cfg.channels) or "min_same_source_rate" in cfg.thresholds,
@@ -241,16 +315,12 @@ def _optional(cfg: Config, report: Report, gates: list[dict]) -> None:
         if not on:
             continue
         module, key, zh, en = OPTIONAL[cap]
-        if not installed(module):
-            why_zh, why_en = f"本版本未安装 {module}", f"{module} is not installed in this build"
-        elif cap == "revoked":
-            continue   # runs in the same pass (_run_group)
-        else:
-            why_zh, why_en = "已安装，但尚未接入 sxcheck check", "installed, but not yet wired into sxcheck check"
+        if installed(module):
+            continue
         skipped.append({"capability": cap, "config_key": key, "label_zh": zh, "label_en": en,
-                        "reason_zh": why_zh, "reason_en": why_en})
+                        "reason_zh": f"本版本未安装 {module}", "reason_en": f"{module} is not installed in this build"})
     for key, cap in THRESHOLD_CAPABILITY.items():
-        if key in cfg.thresholds:
+        if key in cfg.thresholds and not installed(OPTIONAL[cap][0]):
             module, _k, zh, en = OPTIONAL[cap]
             gates.append({"rate_name": key.removeprefix("min_"), "min_rate": cfg.thresholds[key], "rate": None,
                           "passed": True, "skipped": True, "label_zh": zh, "label_en": en,
