@@ -380,3 +380,27 @@ def test_jobs_beyond_the_pool_wait_in_the_queue(tmp_path):
                 break
             time.sleep(0.05)
         assert st["status"] == "done"
+
+
+def test_cases_report_the_cli_link_rate_and_never_a_cases_row(client):
+    cases, catalog = CATALOGS / "case_sample.csv", CATALOGS / "case_catalog_sample.csv"
+    files = [("file", (cases.name, cases.read_bytes())), ("catalog", (catalog.name, catalog.read_bytes()))]
+    r = client.post("/api/cases", files=files, data={"as_of": "2026-03-31", "near_days": "5", "min_rate": "0.99"})
+    assert r.status_code == 200, r.text
+    expected = cli_json("cases", str(cases), "--catalog", str(catalog), "--as-of", "2026-03-31",
+                        "--near-days", "5", "--min-link-rate", "0.99", "--fail-on", "never")
+    got = r.json()
+    assert comparable(got) == comparable(expected, cases, catalog)
+    assert 0 < got["stats"]["rates"]["link_rate"]["rate"] < 0.99
+    assert got["stats"]["gate"]["passed"] is False and r.headers["x-sxcheck-exit-code"] == "1"
+    # personal data stays out of the page: no case row is kept for the row view
+    job = r.headers["x-sxcheck-job"]
+    rows = client.get(f"/api/jobs/{job}/rows.json").json()
+    assert rows["tables"] == [] and rows["kept"] == 0
+    f = next(f for f in got["findings"] if f["row"] is not None)
+    assert client.get(f"/api/jobs/{job}/row", params={"source": f["source"], "row": f["row"]}).status_code == 404
+    # a catalog is needed, the day must be a date
+    r = client.post("/api/cases", files=files[:1])
+    assert r.status_code == 400 and "catalog" in r.json()["error"]
+    r = client.post("/api/cases", files=files, data={"as_of": "31/03/2026"})
+    assert r.status_code == 400 and "as_of" in r.json()["error"]

@@ -250,3 +250,31 @@ def test_sources_with_two_channels_shows_each_same_source_rate(server, browser):
              for t in d.find_elements(By.CSS_SELECTOR, "#rates .tile")}
     assert rates == {f"{app.name} 同源率": "97.37%", f"{hall.name} 同源率": "98.15%"}
     shot(d, "sources")
+
+
+def test_cases_show_the_link_rate_and_never_a_cases_row(server, browser):
+    cases, catalog = CATALOGS / "case_sample.csv", CATALOGS / "case_catalog_sample.csv"
+    r = CliRunner().invoke(cli.main, ["cases", str(cases), "--catalog", str(catalog), "--as-of", "2026-03-31",
+                                      "--format", "json", "-q"])
+    ref = json.loads(r.stdout)
+    d = browser
+    d.get(server.url + "/")
+    d.find_element(By.CSS_SELECTOR, "input[name=command][value=cases]").click()
+    d.find_element(By.ID, "file").send_keys(str(cases))
+    d.find_element(By.CSS_SELECTOR, "input[name=catalog]").send_keys(str(catalog))
+    d.execute_script("document.querySelector('input[name=as_of]').value = '2026-03-31'")
+    d.find_element(By.ID, "start").click()
+    wait(d, lambda d: visible(d, "result") or visible(d, "failure"))
+    assert visible(d, "result"), d.find_element(By.ID, "failure-text").text
+    rates = {t.find_element(By.CLASS_NAME, "tile-name").text: t.find_element(By.CLASS_NAME, "tile-value").text
+             for t in d.find_elements(By.CSS_SELECTOR, "#rates .tile")}
+    assert rates == {"办件信息与事项关联比率": f"{ref['stats']['rates']['link_rate']['rate'] * 100:.2f}%"}
+    assert tiles(d)["错误"] == str(ref["summary"]["errors"])
+    assert len(d.find_elements(By.CSS_SELECTOR, "#findings-table tbody tr")) == ref["summary"]["findings"]
+    row = next(tr for tr in d.find_elements(By.CSS_SELECTOR, "#findings-table tbody tr")
+               if tr.find_elements(By.TAG_NAME, "td")[3].text)
+    row.click()
+    wait(d, lambda d: visible(d, "detail") and d.find_element(By.ID, "detail-norow").text)
+    assert "个人信息" in d.find_element(By.ID, "detail-norow").text
+    assert not d.find_elements(By.CSS_SELECTOR, "#detail-row tr")
+    shot(d, "cases")

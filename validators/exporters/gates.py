@@ -19,7 +19,8 @@ def gate_list(report) -> list[dict]:
         g = extra["gate"]
         zh, en = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
                   "catalog_conformity": ("基本目录符合率", "catalog conformity"),
-                  "same_source_rate": ("同源率（最低渠道）", "same-source rate (lowest channel)")}.get(
+                  "same_source_rate": ("同源率（最低渠道）", "same-source rate (lowest channel)"),
+                  "link_rate": ("办件信息与事项关联比率", "case link rate")}.get(
             g["rate_name"], (g["rate_name"],) * 2)
         raw.append({**g, "label_zh": zh, "label_en": en, "option": "--min-rate"})
     raw += list(extra.get("gates") or [])

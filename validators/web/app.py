@@ -1,8 +1,9 @@
 """The Starlette application of ``sxcheck serve``: the page, the JSON API and the token guard.
 
 Routes: ``GET /`` (the page), ``GET /static/…``, ``GET /healthz``, ``GET /api/rules``,
-``POST /api/{validate,conform,revoked,certificates,sources}`` (multipart: ``file`` plus the CLI's
-options as form fields; ``sources`` takes the reference as ``file`` and each channel as ``channel``), ``GET /api/jobs/{id}`` (status), ``GET /api/jobs/{id}/events`` (the status as
+``POST /api/{validate,conform,revoked,certificates,sources,cases}`` (multipart: ``file`` plus the CLI's
+options as form fields; ``sources`` takes the reference as ``file`` and each channel as ``channel``;
+``cases`` the case records as ``file``, each 实施清单 as ``catalog``, and ``as_of``, ``near_days``), ``GET /api/jobs/{id}`` (status), ``GET /api/jobs/{id}/events`` (the status as
 server-sent events), ``GET /api/jobs/{id}/report.json|report.xlsx|report.html|rows.json`` and
 ``GET /api/jobs/{id}/row?sheet=…&row=…`` (one row's values).  A POST waits up to ``wait`` seconds
 (form field or query; default 30, the page sends 0): finished by then, it answers 200 with the report of ``sxcheck <command>
@@ -431,16 +432,23 @@ def _options(command: str, form: uploads.Form, lang: str = "zh"):
                 o.fields = parse_fields(text("fields"))
             except ValueError:
                 bad("fields", text("fields"))
+    if command == "cases":
+        from validators.caserecords.dates import parse_day
+
+        o.as_of = text("as_of")
+        if o.as_of is not None and parse_day(o.as_of) is None:
+            bad("as_of", o.as_of)
+        o.near_days = integer("near_days", 0, 365, 3)
     o.with_revoked = flag("revoked")
     o.with_certificates = flag("certificates")
 
     allowed = {"validate": {"file", "permit_list", "kept_list"}, "conform": {"file", "base"},
                "revoked": {"file", "permit_list"}, "certificates": {"file", "kept_list"},
-               "sources": {"file", "channel"}}[command]
+               "sources": {"file", "channel"}, "cases": {"file", "catalog"}}[command]
     files = {}
     for name, up in form.files.items():
         field, _, nth = name.partition("#")
-        if field not in allowed or (nth and field != "channel"):     # only channels repeat
+        if field not in allowed or (nth and field not in ("channel", "catalog")):   # only these repeat
             bad("file field", name)
         ext = os.path.splitext(up.name)[1].lower()
         if ext not in (LIST_EXT if name == "kept_list" else DATA_EXT):
@@ -450,4 +458,6 @@ def _options(command: str, form: uploads.Form, lang: str = "zh"):
         raise OptionError("no-file")
     if command == "sources" and "channel" not in files:
         raise OptionError("no-channel")
+    if command == "cases" and "catalog" not in files:
+        raise OptionError("no-catalog")
     return o, files

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-COMMANDS = ("validate", "conform", "revoked", "certificates", "sources")
+COMMANDS = ("validate", "conform", "revoked", "certificates", "sources", "cases")
 
 
 def have_sources() -> bool:
@@ -52,6 +52,9 @@ class Options:
     # sources
     key: str = "auto"
     fields: list[str] | None = None
+    # cases
+    as_of: str | None = None
+    near_days: int = 3
     # validate add-ons
     with_revoked: bool = False
     with_certificates: bool = False
@@ -123,7 +126,8 @@ class Job:
             self.write_json(lang)
             from validators.web.rowvalues import capture
 
-            self.row_index = capture(self, self.dir)
+            # case records hold personal data (applicants, ID numbers): their rows are never shown
+            self.row_index = capture(self, self.dir, rows=self.options.command != "cases")
             self.status = "done"
         except InputError as exc:
             self.error = self._shown(exc.render(lang))
@@ -215,6 +219,18 @@ class Job:
                 result.report.extra["gate"] = {"rate_name": "same_source_rate", "min_rate": o.min_rate,
                                                "rate": min(rates) if rates else None, "passed": ok}
             return result.report, ok
+        if o.command == "cases":
+            from validators.caserecords.run import check_cases, min_link_rate_ok
+
+            catalogs = [str(u.path) for k, u in self.files.items() if k.split("#")[0] == "catalog"]
+            report = check_cases([path], catalogs, as_of=o.as_of, near_days=o.near_days,
+                                 progress=self.progress, **common)
+            ok = True
+            if o.min_rate is not None:
+                ok = bool(min_link_rate_ok(report, o.min_rate))
+                report.extra["gate"] = {"rate_name": "link_rate", "min_rate": o.min_rate,
+                                        "rate": report.extra["rates"]["link_rate"]["rate"], "passed": ok}
+            return report, ok
         raise ValueError(o.command)
 
     # ------------------------------------------------------------- artefacts

@@ -20,13 +20,14 @@ def row_key(source: str, sheet: str | None, row: int) -> str:
     return f"{source}\t{sheet or ''}\t{int(row)}"
 
 
-def capture(job, directory: Path) -> dict[str, tuple[int, int]]:
-    """Write ``rows.json`` and ``rows.jsonl`` into ``directory``; return key → (offset, length)."""
+def capture(job, directory: Path, rows: bool = True) -> dict[str, tuple[int, int]]:
+    """Write ``rows.json`` and ``rows.jsonl`` into ``directory``; return key → (offset, length).
+    ``rows=False`` keeps no row at all (what the page then shows is the findings alone)."""
     from validators.core.schema import label
     from validators.read import InputError, open_tables
 
     df = job.report.frame()
-    hit = df[df["row"].notna()]
+    hit = df[df["row"].notna()] if rows else df.iloc[0:0]
     tables, bodies, index, kept, truncated, sources = [], {}, {}, 0, False, []
     with open(directory / "rows.jsonl", "wb") as out:
         for upload in list(job.files.values()):

@@ -73,6 +73,11 @@
       if (form.elements.key.value) data.append("key", form.elements.key.value);
       if (form.elements.fields.value) data.append("fields", form.elements.fields.value);
     }
+    if (cmd === "cases") {
+      Array.from(form.elements.catalog.files).forEach((f) => data.append("catalog", f));
+      if (form.elements.as_of.value) data.append("as_of", form.elements.as_of.value);
+      if (form.elements.near_days.value) data.append("near_days", form.elements.near_days.value);
+    }
     if (cmd === "certificates" && form.elements.kept_list.files.length) {
       data.append("kept_list", form.elements.kept_list.files[0]);
     }
@@ -212,7 +217,7 @@
     }
     const r = state.report.stats.rates;
     if (r) {
-      ["catalog_conformity", "task_conformity"].forEach((k) => {
+      ["catalog_conformity", "task_conformity", "link_rate"].forEach((k) => {
         if (r[k]) tile(rates, T[k], pct(r[k].rate), "rate");
       });
     }
@@ -314,7 +319,7 @@
     $("detail-rows-title").hidden = !values;
     $("detail-box").hidden = !values;
     if (f.row === null || f.row === undefined) $("detail-norow").textContent = T.no_row;
-    else if (!values) $("detail-norow").textContent = T.row_unavailable;
+    else if (!values) $("detail-norow").textContent = state.job && state.job.command === "cases" ? T.cases_note : T.row_unavailable;
     if (values) {
       const table = (state.rows.tables || []).find((t) => t.source === f.source && (t.sheet || "") === (f.sheet || ""));
       const fields = table ? Object.keys(table.columns) : Object.keys(values);
