@@ -86,7 +86,7 @@ def _write_findings(report, fh: TextIO, lang: str) -> None:
     first = True
     encoded: dict[int, tuple] = {}   # id of a tail → (tail, its text): chunks share tails
     for cols in report.finding_codes(lang):
-        if len(encoded) > 2 * len(cols.tails) + 65_536:
+        if len(encoded) > 2 * len(cols.tails) + 8_192:
             encoded.clear()
         tails = []
         for tail in cols.tails:

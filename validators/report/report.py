@@ -21,7 +21,7 @@ from validators.report.messages import hint, render
 
 UNKNOWN_UNIT = "（未填实施主体）"
 FINDING_COLUMNS = ["code", "severity", "source", "sheet", "row", "field", "item", "value", "params"]
-CHUNK = 262_144   # findings rendered at a time (bounds the memory of a report's output)
+CHUNK = 32_768    # findings rendered at a time (bounds the memory of a report's output: their messages, hints and params)
 
 
 @dataclass
