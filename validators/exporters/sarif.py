@@ -22,6 +22,7 @@ from validators.exporters.gates import (
     input_files,
     notes,
 )
+from validators.exporters.json_report import _enc
 from validators.report.messages import rule_meta, rule_text
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -60,6 +61,46 @@ def _location(source: str, row, field) -> dict:
     return loc
 
 
+_ROW = 987_654_321   # stands for the row in a location's cached text
+
+
+class _Results:
+    """Each result's JSON text exactly as ``json.dumps(result, ensure_ascii=False)`` writes the
+    dict (same keys, order and separators), assembled from cached pieces: a big report repeats its
+    rules and its (file, element) locations, and dumping a nested dict per finding was the
+    export's largest cost."""
+
+    def __init__(self, index: dict, files: list):
+        self.index, self.files = index, files
+        self.heads: dict[tuple, str] = {}
+        self.places: dict[tuple, tuple[str, str]] = {}
+
+    def __call__(self, f: dict, fp: str) -> str:
+        enc = _enc
+        key = (f["code"], f["severity"])
+        head = self.heads.get(key)
+        if head is None:
+            head = self.heads[key] = (f'{{"ruleId": {enc(f["code"])}, "ruleIndex": {self.index[f["code"]]}, '
+                                      f'"level": {enc(LEVEL[f["severity"]])}, "message": {{"text": ')
+        text = f["message"] + (f"\n{f['hint']}" if f.get("hint") else "")
+        out = (f'{head}{enc(text)}}}, "partialFingerprints": {{"sxcheck/v1": {enc(fp)}}}, "properties": '
+               f'{{"sheet": {enc(f["sheet"])}, "field": {enc(f["field"])}, "item": {enc(f["item"])}, '
+               f'"value": {enc(f["value"])}}}')
+        if f["source"]:
+            place = (f["source"], f["field"])
+            parts = self.places.get(place) if place[1] is None or place[1].__class__ is str else None
+            if parts is None:
+                before, after = enc([_location(f["source"], _ROW, f["field"])]).split(str(_ROW))
+                parts = (before, after)
+                if place[1] is None or place[1].__class__ is str:
+                    self.places[place] = parts
+            row = f["row"]
+            return f'{out}, "locations": {parts[0]}{int(row) if row else 1}{parts[1]}}}'
+        # catalog-level: the input files the catalog is made of
+        locations = [_location(s, None, f["field"]) for s in self.files]
+        return f'{out}, "locations": {enc(locations)}}}' if locations else out + "}"
+
+
 def write_sarif(report, fh: TextIO, *, lang: str = "zh") -> None:
     from validators.gate.baseline import fingerprints
 
@@ -90,19 +131,16 @@ def write_sarif(report, fh: TextIO, *, lang: str = "zh") -> None:
     fh.write('  "results": [')
     first = True
     dump = json.dumps
+    lines = []
+    result_of = _Results(index, files)
     for fp, f in zip(fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True):
-        if f["source"]:
-            locations = [_location(f["source"], f["row"], f["field"])]
-        else:   # catalog-level: the input files the catalog is made of
-            locations = [_location(s, None, f["field"]) for s in files]
-        result = {"ruleId": f["code"], "ruleIndex": index[f["code"]], "level": LEVEL[f["severity"]],
-                  "message": {"text": f["message"] + (f"\n{f['hint']}" if f.get("hint") else "")},
-                  "partialFingerprints": {"sxcheck/v1": fp},
-                  "properties": {"sheet": f["sheet"], "field": f["field"], "item": f["item"],
-                                 "value": f["value"]}}
-        if locations:
-            result["locations"] = locations
-        fh.write(("\n   " if first else ",\n   ") + dump(result, ensure_ascii=False))
+        lines.append(result_of(f, fp))
+        if len(lines) == 2048:
+            fh.write(("\n   " if first else ",\n   ") + ",\n   ".join(lines))
+            first = False
+            lines.clear()
+    if lines:
+        fh.write(("\n   " if first else ",\n   ") + ",\n   ".join(lines))
         first = False
     for g in gates:
         where = [g["source"]] if g.get("source") else files

@@ -54,20 +54,28 @@ def fingerprint(code: str, item, field, value, source=None) -> str:
 
 
 def fingerprints(frame) -> list[str]:
-    """The fingerprint of every finding of a Report frame, in order (item keys computed once per
-    distinct item)."""
-    keys: dict = {}
+    """The fingerprint of every finding of a Report frame, in order, as :func:`fingerprint` gives
+    it; item keys, file names, elements and values normalised once per distinct text (a big
+    report repeats its items, elements and files)."""
+    def memo(fn):
+        seen: dict = {}
+
+        def once(v):
+            if v.__class__ is not str:
+                return fn(v)
+            out = seen.get(v)
+            if out is None:
+                out = seen[v] = fn(v)
+            return out
+        return once
+
+    key, where, norm = memo(item_key), memo(_where), memo(normalise_value)
+    sha = hashlib.sha256
     out = []
-    for code, item, fld, value, source in zip(frame["code"], frame["item"], frame["field"], frame["value"],
-                                              frame["source"], strict=True):
-        k = keys.get(item) if isinstance(item, str) else None
-        if k is None:
-            k = item_key(item)
-            if isinstance(item, str):
-                keys[item] = k
-        raw = "\x1f".join(("v1", str(code), k or "@" + _where(source), normalise_value(fld),
-                           normalise_value(value)))
-        out.append(hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32])
+    columns = (frame[c].tolist() for c in ("code", "item", "field", "value", "source"))
+    for code, item, fld, value, source in zip(*columns, strict=True):
+        raw = "\x1f".join(("v1", str(code), key(item) or "@" + where(source), norm(fld), norm(value)))
+        out.append(sha(raw.encode("utf-8")).hexdigest()[:32])
     return out
 
 
