@@ -13,6 +13,7 @@ import json
 from typing import TextIO
 
 from validators.exporters.gates import gate_list, gate_text, input_files
+from validators.exporters.json_report import _enc
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -32,12 +33,30 @@ def write_codequality(report, fh: TextIO, *, lang: str = "zh") -> None:
     seen: dict[str, int] = {}
     first = True
     fh.write("[")
+    heads: dict[tuple, str] = {}
+    lines = []
     for fp, f in zip(fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True):
         n = seen[fp] = seen.get(fp, 0) + 1
-        issue = {"description": f"{f['code']}: {f['message']}", "check_name": f["code"],
-                 "fingerprint": fp if n == 1 else f"{fp}-{n}", "severity": SEVERITY[f["severity"]],
-                 "location": {"path": f["source"] or fallback, "lines": {"begin": f["row"] or 1}}}
-        fh.write(("\n " if first else ",\n ") + json.dumps(issue, ensure_ascii=False))
+        # the text json.dumps gives the issue dict, from pieces: the rule's check_name and the
+        # location's path repeat, dumping a nested dict per finding cost the most
+        code = f["code"]
+        path = f["source"] or fallback
+        key = (code, f["severity"], path)
+        tail = heads.get(key) if path.__class__ is str else None
+        if tail is None:
+            after = f', "severity": {_enc(SEVERITY[f["severity"]])}, "location": {{"path": {_enc(path)}, '
+            tail = (f', "check_name": {_enc(code)}, "fingerprint": ', after + '"lines": {"begin": ')
+            if path.__class__ is str:
+                heads[key] = tail
+        row = f["row"] or 1
+        lines.append(f'{{"description": {_enc(code + ": " + f["message"])}{tail[0]}'
+                     f'{_enc(fp if n == 1 else f"{fp}-{n}")}{tail[1]}{row if row.__class__ is int else _enc(row)}}}}}}}')
+        if len(lines) == 2048:
+            fh.write(("\n " if first else ",\n ") + ",\n ".join(lines))
+            first = False
+            lines.clear()
+    if lines:
+        fh.write(("\n " if first else ",\n ") + ",\n ".join(lines))
         first = False
     for g in gate_list(report):
         issue = {"description": gate_text(g, lang), "check_name": "sxcheck-gate", "fingerprint": g["id"],
