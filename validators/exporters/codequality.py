@@ -13,7 +13,7 @@ import json
 from typing import TextIO
 
 from validators.exporters.gates import gate_list, gate_text, input_files
-from validators.exporters.json_report import _enc
+from validators.exporters.json_report import _enc, write_items
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -34,11 +34,11 @@ def write_codequality(report, fh: TextIO, *, lang: str = "zh") -> None:
     first = True
     fh.write("[")
     heads: dict[tuple, str] = {}
-    lines = []
-    for fp, f in zip(fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True):
-        n = seen[fp] = seen.get(fp, 0) + 1
+
+    def issue_text(fp: str, f: dict) -> str:
         # the text json.dumps gives the issue dict, from pieces: the rule's check_name and the
         # location's path repeat, dumping a nested dict per finding cost the most
+        n = seen[fp] = seen.get(fp, 0) + 1
         code = f["code"]
         path = f["source"] or fallback
         key = (code, f["severity"], path)
@@ -49,15 +49,11 @@ def write_codequality(report, fh: TextIO, *, lang: str = "zh") -> None:
             if path.__class__ is str:
                 heads[key] = tail
         row = f["row"] or 1
-        lines.append(f'{{"description": {_enc(code + ": " + f["message"])}{tail[0]}'
-                     f'{_enc(fp if n == 1 else f"{fp}-{n}")}{tail[1]}{row if row.__class__ is int else _enc(row)}}}}}}}')
-        if len(lines) == 2048:
-            fh.write(("\n " if first else ",\n ") + ",\n ".join(lines))
-            first = False
-            lines.clear()
-    if lines:
-        fh.write(("\n " if first else ",\n ") + ",\n ".join(lines))
-        first = False
+        return (f'{{"description": {_enc(code + ": " + f["message"])}{tail[0]}'
+                f'{_enc(fp if n == 1 else f"{fp}-{n}")}{tail[1]}{row if row.__class__ is int else _enc(row)}}}}}}}')
+
+    first = write_items(fh, (issue_text(fp, f) for fp, f in zip(
+        fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True)), " ")
     for g in gate_list(report):
         issue = {"description": gate_text(g, lang), "check_name": "sxcheck-gate", "fingerprint": g["id"],
                  "severity": "blocker" if not g["passed"] else "info",

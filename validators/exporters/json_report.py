@@ -62,6 +62,23 @@ def write_json(report, fh: TextIO, *, lang: str = "zh", rename: dict[str, str] |
     fh.write("\n}\n")
 
 
+def write_items(fh: TextIO, texts, indent: str, first: bool = True) -> bool:
+    """Write the JSON texts ``texts`` as the items of a list, one a line after ``indent``, BATCH at
+    a time (the text of a whole report would weigh hundreds of MB); return True while nothing has
+    been written (the ``first`` of the next call)."""
+    lines = []
+    for text in texts:
+        lines.append(text)
+        if len(lines) == BATCH:
+            fh.write(("\n" if first else ",\n") + indent + f",\n{indent}".join(lines))
+            first = False
+            lines.clear()
+    if lines:
+        fh.write(("\n" if first else ",\n") + indent + f",\n{indent}".join(lines))
+        first = False
+    return first
+
+
 def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
     """``dumps(value, ensure_ascii=False, indent=1)`` written in pieces: the per-unit figures of a
     national export hold hundreds of thousands of units, whose text would otherwise be built as

@@ -22,7 +22,7 @@ from validators.exporters.gates import (
     input_files,
     notes,
 )
-from validators.exporters.json_report import _enc
+from validators.exporters.json_report import _enc, write_items
 from validators.report.messages import rule_meta, rule_text
 
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -131,17 +131,9 @@ def write_sarif(report, fh: TextIO, *, lang: str = "zh") -> None:
     fh.write('  "results": [')
     first = True
     dump = json.dumps
-    lines = []
     result_of = _Results(index, files)
-    for fp, f in zip(fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True):
-        lines.append(result_of(f, fp))
-        if len(lines) == 2048:
-            fh.write(("\n   " if first else ",\n   ") + ",\n   ".join(lines))
-            first = False
-            lines.clear()
-    if lines:
-        fh.write(("\n   " if first else ",\n   ") + ",\n   ".join(lines))
-        first = False
+    first = write_items(fh, (result_of(f, fp) for fp, f in zip(
+        fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True)), "   ")
     for g in gates:
         where = [g["source"]] if g.get("source") else files
         result = {"ruleId": GATE_RULE, "ruleIndex": index[GATE_RULE],
