@@ -31,7 +31,6 @@ def write_codequality(report, fh: TextIO, *, lang: str = "zh") -> None:
     files = input_files(report)
     fallback = files[0] if files else "sxcheck.toml"
     seen: dict[str, int] = {}
-    first = True
     fh.write("[")
     heads: dict[tuple, str] = {}
 
@@ -54,10 +53,8 @@ def write_codequality(report, fh: TextIO, *, lang: str = "zh") -> None:
 
     first = write_items(fh, (issue_text(fp, f) for fp, f in zip(
         fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True)), " ")
-    for g in gate_list(report):
-        issue = {"description": gate_text(g, lang), "check_name": "sxcheck-gate", "fingerprint": g["id"],
-                 "severity": "blocker" if not g["passed"] else "info",
-                 "location": {"path": g.get("source") or fallback, "lines": {"begin": 1}}}
-        fh.write(("\n " if first else ",\n ") + json.dumps(issue, ensure_ascii=False))
-        first = False
+    write_items(fh, (json.dumps({"description": gate_text(g, lang), "check_name": "sxcheck-gate",
+                                 "fingerprint": g["id"], "severity": "blocker" if not g["passed"] else "info",
+                                 "location": {"path": g.get("source") or fallback, "lines": {"begin": 1}}},
+                                ensure_ascii=False) for g in gate_list(report)), " ", first)
     fh.write("\n]\n")

@@ -88,11 +88,11 @@ class _Results:
                f'"value": {enc(f["value"])}}}')
         if f["source"]:
             place = (f["source"], f["field"])
-            parts = self.places.get(place) if place[1] is None or place[1].__class__ is str else None
+            cacheable = place[1] is None or place[1].__class__ is str
+            parts = self.places.get(place) if cacheable else None
             if parts is None:
-                before, after = enc([_location(f["source"], _ROW, f["field"])]).split(str(_ROW))
-                parts = (before, after)
-                if place[1] is None or place[1].__class__ is str:
+                parts = tuple(enc([_location(f["source"], _ROW, f["field"])]).split(str(_ROW)))
+                if cacheable:
                     self.places[place] = parts
             row = f["row"]
             return f'{out}, "locations": {parts[0]}{int(row) if row else 1}{parts[1]}}}'
@@ -129,12 +129,12 @@ def write_sarif(report, fh: TextIO, *, lang: str = "zh") -> None:
     fh.write(',\n  "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the folder the inputs are '
              'named relative to (the configuration\'s folder for sxcheck check)"}}},\n')
     fh.write('  "results": [')
-    first = True
     dump = json.dumps
     result_of = _Results(index, files)
     first = write_items(fh, (result_of(f, fp) for fp, f in zip(
         fingerprints(df), report.iter_findings(lang, suggestions=False), strict=True)), "   ")
-    for g in gates:
+
+    def gate_result(g: dict) -> str:
         where = [g["source"]] if g.get("source") else files
         result = {"ruleId": GATE_RULE, "ruleIndex": index[GATE_RULE],
                   "kind": "pass" if g["passed"] else "fail", "level": "none" if g["passed"] else "error",
@@ -143,6 +143,7 @@ def write_sarif(report, fh: TextIO, *, lang: str = "zh") -> None:
                   "properties": {"gate": g}}
         if where:
             result["locations"] = [_location(s, None, None) for s in where[:1]]
-        fh.write(("\n   " if first else ",\n   ") + dump(result, ensure_ascii=False))
-        first = False
+        return dump(result, ensure_ascii=False)
+
+    write_items(fh, map(gate_result, gates), "   ", first)
     fh.write("\n  ],\n  \"properties\": " + dump(run_props, ensure_ascii=False, default=str) + "\n }]\n}\n")

@@ -129,6 +129,16 @@ def _run_group(cfg: Config, paths: list[str], severity: dict, mostly, progress=N
                     revoked=revoked, progress=progress, profile=cfg.profile, observers=observers), None
 
 
+def _gate(name: str, floor: float, rate, option: str, source: str | None) -> dict:
+    """A threshold gate of ``check`` (``report.extra["gates"]``): passed when the rate reaches its
+    floor, or when there is no rate (nothing to measure)."""
+    zh, en = GATE_LABELS[name]
+    rate = None if rate is None else float(rate)
+    return {"rate_name": name, "min_rate": float(floor), "rate": rate,
+            "passed": bool(rate is None or rate >= floor), "label_zh": zh, "label_en": en,
+            "option": option, "source": source}
+
+
 def _accuracy_tally(cfg: Config):
     """The scoring tally that gives 办事指南准确度 for ``thresholds.min_accuracy`` (None when not set
     or scoring is not installed)."""
@@ -142,27 +152,30 @@ def _accuracy_tally(cfg: Config):
 
 def _accuracy_gate(tally, floor: float, source: str | None) -> dict:
     """The 办事指南准确度 gate: the weighted share of checked elements present and without an error
-    or warning, over every row the tally saw (as ``sxcheck score`` computes it)."""
-    from validators.scoring.indices import TALLY_INDICES, figure
+    or warning, over every row the tally saw (``sxcheck score``'s overall figure)."""
+    from validators.scoring.run import _overall
 
-    num, den = TALLY_INDICES["guide_accuracy"]
-    rate = figure(float(tally.fig[num].sum()), float(tally.fig[den].sum()))["rate"]
-    zh, en = GATE_LABELS["guide_accuracy"]
-    return {"rate_name": "guide_accuracy", "min_rate": float(floor), "rate": rate,
-            "passed": bool(rate is None or rate >= floor), "label_zh": zh, "label_en": en,
-            "option": "thresholds.min_accuracy", "source": source}
+    rate = _overall(tally.figures(), None, None)["guide_accuracy"]["rate"]
+    return _gate("guide_accuracy", floor, rate, "thresholds.min_accuracy", source)
 
 
-def _same_source(cfg: Config, report: Report, everything: list[Path], names: dict) -> list[dict]:
-    """The same-source check of the ``channels`` against the one input file: its findings join the
+def _channel_files(cfg: Config, everything: list[Path]) -> list[Path]:
+    """The channel files of ``channels`` (none when not configured or not installed), checked
+    before any scan: they are compared with one reference file, the one file of ``inputs``."""
+    if not cfg.channels or not installed(OPTIONAL["sources"][0]):
+        return []
+    channels = resolve_inputs(cfg, "channels")
+    if len(everything) != 1:
+        raise InputError("config-channels-one-input", str(cfg.path), value=len(everything))
+    return channels
+
+
+def _same_source(cfg: Config, report: Report, reference: Path, channels: list[Path], names: dict) -> list[dict]:
+    """The same-source check of ``channels`` against the one input file: its findings join the
     report, its summary goes to ``extra["same_source"]``, and with ``thresholds.min_same_source_rate``
     each channel's 同源率 is a gate (as ``sxcheck sources --min-rate``: every channel must reach it)."""
     from validators.channels.run import compare_sources
 
-    channels = resolve_inputs(cfg, "channels")
-    if len(everything) != 1:
-        raise InputError("config-channels-one-input", str(cfg.path), value=len(everything))
-    reference = everything[0]
     res = compare_sources(str(reference), [str(p) for p in channels], sheet=cfg.sheet, encoding=cfg.encoding)
     shown = {str(reference): names[reference], **{str(p): _display(p, cfg.root) for p in channels}}
     part = res.report
@@ -177,14 +190,8 @@ def _same_source(cfg: Config, report: Report, everything: list[Path], names: dic
     floor = cfg.thresholds.get("min_same_source_rate")
     if floor is None:
         return []
-    zh, en = GATE_LABELS["same_source_rate"]
-    gates = []
-    for ch in res.channels:
-        rate = ch["same_source_rate"]["rate"]
-        gates.append({"rate_name": "same_source_rate", "min_rate": float(floor), "rate": rate,
-                      "passed": bool(rate is None or rate >= floor), "label_zh": zh, "label_en": en,
-                      "option": "thresholds.min_same_source_rate", "source": ch["channel"]})
-    return gates
+    return [_gate("same_source_rate", floor, ch["same_source_rate"]["rate"], "thresholds.min_same_source_rate",
+                  ch["channel"]) for ch in res.channels]
 
 
 def _rate_gates(rates: dict | None, thresholds: dict, source: str | None) -> list[dict]:
@@ -199,12 +206,7 @@ def _rate_gates(rates: dict | None, thresholds: dict, source: str | None) -> lis
     if rate is None and rates.get("gate") == "catalog_conformity":
         name = "catalog_conformity"   # no 实施编码 column: conform's gate rate is 基本目录符合率
         rate = rates[name]["rate"]
-    zh, en = GATE_LABELS[name]
-    rate = None if rate is None else float(rate)
-    out.append({"rate_name": name, "min_rate": float(floor), "rate": rate,
-                "passed": bool(rate is None or rate >= floor),
-                "label_zh": zh, "label_en": en, "option": "thresholds.min_task_conformity",
-                "source": source})
+    out.append(_gate(name, floor, rate, "thresholds.min_task_conformity", source))
     return out
 
 
@@ -232,6 +234,7 @@ def check(cfg: Config, *, paths: list[str] | None = None, changed_since: str | N
     scope = "per-file" if (per_file if per_file is not None else cfg.scope == "per-file") else "one"
 
     everything = resolve_inputs(cfg)
+    channels = _channel_files(cfg, everything)
     chosen = list(everything)
     limited = []
     if paths is not None:
@@ -284,8 +287,8 @@ def check(cfg: Config, *, paths: list[str] | None = None, changed_since: str | N
             report.keep((df["source"].isna() | df["source"].isin(keep_files)).to_numpy())
             report.sources = [s for s in report.sources if s.source in keep_files]
     report.extra["scope"] = scope_info
-    if cfg.channels and installed(OPTIONAL["sources"][0]):
-        gates += _same_source(cfg, report, everything, names)
+    if channels:
+        gates += _same_source(cfg, report, everything[0], channels, names)
     _optional(cfg, report, gates)
     apply_selection(report, select, ignore)
     _waivers_and_baseline(cfg, report, write_baseline, baseline, partial=bool(limited))
