@@ -49,14 +49,20 @@ def test_junit_is_well_formed_xml_1_0(hostile, tmp_path):
     assert "\\x1b" in text and "\\x00" in text and "\\ud83d" in text
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "markdown", "junit", "table"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "codequality", "markdown", "junit", "table"])
 def test_lone_surrogates_never_crash_a_writer(hostile, tmp_path, fmt):
     out = tmp_path / f"r.{fmt}"
     r = run("validate", hostile, "--format", fmt, "-o", out, "-q", "--fail-on", "never")
     assert r.exit_code == 0, r.output
     out.read_text(encoding="utf-8")                        # valid UTF-8
-    if fmt in ("json", "sarif"):
-        json.loads(out.read_text(encoding="utf-8"))
+    if fmt in ("json", "sarif", "codequality"):
+        doc = json.loads(out.read_text(encoding="utf-8"))   # the text SARIF / Code Quality assemble is JSON
+        if fmt == "sarif":
+            values = {x["properties"]["value"] for x in doc["runs"][0]["results"] if "properties" in x
+                      and "value" in x["properties"]}
+            assert "<script>alert(1)</script>" in values and "\x1b[2J\x1b[31m红字" in values
+        if fmt == "codequality":
+            assert any("<script>alert(1)</script>" in x["description"] for x in doc)
 
 
 def test_terminal_receives_no_escape_sequence(hostile):
