@@ -32,10 +32,14 @@ def trace(command: list[str], every: float = 0.01) -> tuple[float, list[tuple[fl
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
+    if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
-        return 2
-    wall, samples, code = trace(argv)
+        return 0 if argv else 2
+    try:
+        wall, samples, code = trace(argv)
+    except OSError as exc:
+        print(f"rss_trace: cannot run {argv[0]!r}: {exc.strerror}", file=sys.stderr)
+        return 127
     if not samples:
         print(f"wall {wall:.1f}s, no sample (exit {code})")
         return code

@@ -19,6 +19,7 @@ from validators.core.rows import (
     map_distinct,
     nfkc_arrow,
     normalised_record,
+    trim_arrow,
 )
 from validators.core.schema import ElementPlan, element_plans, elements
 from validators.report.findings import Hits, hits
@@ -214,6 +215,37 @@ def test_nfkc_arrow_equals_unicodedata(wide_share):
             for _ in range(400)]
     got = nfkc_arrow(pa.chunked_array([vals[:150], vals[150:]])).to_pylist()
     assert got == [None if v is None else unicodedata.normalize("NFKC", v) for v in vals]
+
+
+# every code point Arrow's utf8_trim_whitespace strips, and look-alikes sharing their first bytes
+_BLANKS = [chr(c) for c in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
+                            *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)]
+_NEAR = list("。，、」「“”…—·中a1") + ["\u2026", "\u200b", "\u3001", "\u9a80", "\u00e9", "\u00c2", "\u1681"]
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_trim_arrow_equals_arrow_trim(large):
+    rnd = random.Random(5)
+    values = []
+    for _ in range(20_000):
+        if rnd.random() < 0.05:
+            values.append(None)
+            continue
+        values.append("".join(rnd.choice(_BLANKS if rnd.random() < 0.1 else _NEAR)
+                              for _ in range(rnd.randint(0, 5))))
+    arr = pa.array(values, pa.large_string() if large else pa.string())
+    for part in (arr, arr.slice(7, 1000), arr.slice(15_000), pa.chunked_array([arr.slice(0, 10), arr.slice(10)])):
+        got = trim_arrow(part)
+        assert got.type == part.type
+        assert got.to_pylist() == pa.compute.utf8_trim_whitespace(part).to_pylist()
+    assert set(trim_arrow(pa.array(_BLANKS)).to_pylist()) == {""}
+
+
+def test_trim_arrow_leaves_a_clean_column_uncopied():
+    arr = pa.array(["中文。", "“引号”", "—", "a…", None, ""] * 100, pa.large_string())
+    assert trim_arrow(arr) is arr
+    one = pa.array(["中文。"] * 99 + ["\u3000中文"], pa.large_string())
+    assert trim_arrow(one).to_pylist() == ["中文。"] * 99 + ["中文"]
 
 
 def test_map_pairs_on_arrow_and_object_series():

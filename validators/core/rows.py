@@ -216,6 +216,17 @@ def _nfkc_code(arr):
     return pc.utf8_trim_whitespace(fixed) if changed else None
 
 
+def trim_arrow(arr):
+    """``pc.utf8_trim_whitespace(arr)``, or ``arr`` itself when trimming removes nothing (nearly
+    every column of a real export): a chunk's columns then stay one copy, not two."""
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(arr)
+    if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(arr)).as_py():
+        return arr
+    return trimmed
+
+
 def _broadcast(codes, per_value, missing):
     """``per_value[codes]`` (a numpy array of its dtype) with ``missing`` where the code is -1."""
     import numpy as np
@@ -383,7 +394,7 @@ class Rows:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        trimmed = pc.utf8_trim_whitespace(raw)
+        trimmed = trim_arrow(raw)
         nbytes = pc.fill_null(pc.binary_length(trimmed), 0).to_numpy(zero_copy_only=False)
         absent = nbytes == 0
         short = (nbytes <= _longest_placeholder()) & ~absent
