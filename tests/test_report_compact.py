@@ -75,6 +75,41 @@ def test_findings_summary_and_stats_are_those_of_the_unpacked_frames(lang):
     assert packed.stats(lang) == plain.stats(lang)
 
 
+def test_the_frame_equals_plain_concat_with_equal_values_shared():
+    """Equal paths, values and params of many findings are one object each in the frame, while
+    every cell keeps the value and type ``pd.concat`` of the frames gives (NaN stays NaN, 1 and
+    True stay apart, a dict with a list inside stays its own)."""
+    def frames():
+        many = pd.DataFrame({
+            "code": pd.Series(["element-missing"] * 6, dtype="str"),
+            "field": pd.Series(["phone"] * 6, dtype="str"),
+            "value": pd.Series(["无", "无", 1, True, None, "无"], dtype=object),
+            "params": pd.Series([{"limit": 2}, {"limit": 2}, {"limit": 3}, {"l": [1]}, {"l": [1]}, {}], dtype=object),
+            "source": pd.Series(["甲.csv"] * 5 + [None], dtype="str"), "sheet": None,
+            "row": np.arange(2, 8), "item": pd.Series(["事项甲"] * 6, dtype="str")})
+        # a table-level finding (as expectations add): no file, so the column is object
+        table = pd.DataFrame({"code": ["uniqueness-violated"], "field": ["task_code"], "value": [None],
+                              "params": [{"observed": 0.5}], "source": [None], "sheet": [None],
+                              "row": [None], "item": [None]}, dtype=object)
+        return _edge_frames() + [many, table]
+
+    expected = pd.concat(frames(), ignore_index=True)
+    got = _report(frames(), pack=True).frame()
+    back = got.sort_values("code", kind="stable")   # frame() sorts by location: compare as sets of rows
+    for col in expected.columns:
+        want = sorted(map(repr, zip(expected[col].tolist(), map(type, expected[col].tolist()))))
+        have = sorted(map(repr, zip(back[col].tolist(), map(type, back[col].tolist()))))
+        assert have == want, col
+    rows = got[got["item"] == "事项甲"]
+    assert got["source"].dtype == object and got["item"].dtype == object
+    assert len({id(v) for v in rows["source"] if isinstance(v, str)}) == 1
+    assert len({id(v) for v in rows["value"] if v == "无" and isinstance(v, str)}) == 1
+    two = [p for p in rows["params"] if p == {"limit": 2}]
+    assert len(two) == 2 and two[0] is two[1]
+    lists = [p for p in rows["params"] if p == {"l": [1]}]
+    assert len(lists) == 2 and lists[0] is not lists[1]
+
+
 def test_unit_counts_behave_as_the_dict_of_lists_they_replace():
     rng = np.random.default_rng(11)
     names = ["甲局", "", " ", "Ａ局", "无", "乙局（本级）", "x" * 300, "（未填实施主体）"] + [f"单位{i}" for i in range(200)]

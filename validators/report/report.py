@@ -217,7 +217,7 @@ class Report:
         zstd-compressed until :meth:`frame`, so findings gathered over millions of rows stay small;
         a frame added once, just before the report is read, is kept as it is."""
         if frame is not None and len(frame):
-            self._frames.append(_Packed.of(frame) if pack else frame)
+            self._frames.append(_Packed.of(_equal_shared(frame)) if pack else frame)
             self._frame = None
 
     def add_records(self, records) -> None:
@@ -279,7 +279,7 @@ class Report:
 
         if self._frame is None:
             if self._frames:
-                df = pd.concat([f.unpack() if isinstance(f, _Packed) else f for f in self._frames],
+                df = pd.concat(_objects_shared([f.unpack() if isinstance(f, _Packed) else f for f in self._frames]),
                                ignore_index=True)
                 self._frames = []
             else:
@@ -442,6 +442,63 @@ class Report:
         out["findings_truncated"] = limit is not None and len(self.frame()) > limit
         out["stats"] = self.stats(lang)
         return out
+
+
+_SHARED = ("source", "sheet", "item", "value", "params")
+
+
+def _equal_shared(frame):
+    """``frame`` with equal values of its object columns made one object each (the first seen).
+
+    A finding's value and params are built per finding (a million findings of one rule would
+    hold a million equal dicts); shared, they cost a pointer each, here and in the pickle
+    :class:`_Packed` keeps (it keeps which cells share one object).  Only ``str`` values and dicts
+    of hashable values are shared — ``1``, ``1.0`` and ``True`` are equal but print differently —
+    so every output stays as it was."""
+    import pandas as pd
+
+    changed = {}
+    for col in _SHARED:
+        if col not in frame.columns or frame[col].dtype != object or len(frame) < 2:
+            continue
+        values = frame[col].tolist()
+        seen: dict = {}
+        for i, v in enumerate(values):
+            t = type(v)
+            if t is str:
+                values[i] = seen.setdefault(v, v)
+            elif t is dict and v:
+                try:
+                    values[i] = seen.setdefault((_DICT_KEY, *v.items()), v)
+                except TypeError:   # a list or dict among its values
+                    pass
+        # a Series of dtype object: from a bare array of str pandas would infer its text dtype
+        changed[col] = pd.Series(values, index=frame.index, dtype=object)
+    return frame.assign(**changed) if changed else frame
+
+
+def _objects_shared(frames: list) -> list:
+    """``frames``, their text columns turned to objects where ``pd.concat`` would (a column that
+    is text in some frames and object in others), one object per distinct value of a frame —
+    concat itself would make one per cell: a million copies of one file's path."""
+    import numpy as np
+    import pandas as pd
+
+    for col in _SHARED:
+        kinds = {f[col].dtype == object for f in frames if col in f.columns}
+        if kinds != {True, False}:
+            continue
+        for i, f in enumerate(frames):
+            if col in f.columns and f[col].dtype != object and isinstance(f[col].dtype, pd.StringDtype):
+                codes, uniques = pd.factorize(f[col])
+                table = np.empty(len(uniques) + 1, dtype=object)
+                table[:-1] = uniques.tolist()
+                table[-1] = f[col].dtype.na_value   # what the column's missing cells become
+                frames[i] = f.assign(**{col: pd.Series(table[codes], index=f.index, dtype=object)})
+    return frames
+
+
+_DICT_KEY = object()   # marks a dict's items in the table of shared values (no str equals it)
 
 
 _NO_PARAMS: dict = {}
