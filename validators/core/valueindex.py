@@ -180,7 +180,7 @@ class _Run:
             yield self.read(region, a, min(self.n, a + _WINDOW))
 
     def matches(self, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """As :func:`_matches`, reading only the pages the wanted hashes fall in."""
+        """As :func:`_matches` of the sorted ``wanted``, reading only the pages they fall in."""
         first = np.maximum(np.searchsorted(self.sparse, wanted, side="left") - 1, 0)
         last = np.searchsorted(self.sparse, wanted, side="right") - 1     # -1: below every hash
         inside = last >= 0
@@ -196,11 +196,18 @@ class _Run:
         for p0, p1 in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
             for q0 in range(p0, p1, _READ_PAGES):
                 q1 = min(p1, q0 + _READ_PAGES)
-                sel = np.flatnonzero(inside & (first < q1) & (last >= q0))
+                # wanted is sorted, so first and last rise with it: the hashes whose pages meet
+                # [q0, q1) are one range of it
+                lo = int(np.searchsorted(last, q0, side="left"))
+                hi = int(np.searchsorted(first, q1, side="left"))
+                if hi <= lo:
+                    continue
                 a, b = q0 * self.page, min(self.n, q1 * self.page)
-                q, e = _matches(self.read(0, a, b), lambda x, y, a=a: self.read(1, a + x, a + y), wanted[sel])
-                asked.append(sel[q])
+                q, e = _matches(self.read(0, a, b), lambda x, y, a=a: self.read(1, a + x, a + y), wanted[lo:hi])
+                asked.append(q + lo)
                 found.append(e)
+        if not asked:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(asked), np.concatenate(found)
 
     @classmethod
