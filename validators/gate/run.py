@@ -153,9 +153,9 @@ def _accuracy_tally(cfg: Config):
 def _accuracy_gate(tally, floor: float, source: str | None) -> dict:
     """The 办事指南准确度 gate: the weighted share of checked elements present and without an error
     or warning, over every row the tally saw (``sxcheck score``'s overall figure)."""
-    from validators.scoring.run import _overall
+    from validators.scoring.run import overall_figures
 
-    rate = _overall(tally.figures(), None, None)["guide_accuracy"]["rate"]
+    rate = overall_figures(tally.figures())["guide_accuracy"]["rate"]
     return _gate("guide_accuracy", floor, rate, "thresholds.min_accuracy", source)
 
 

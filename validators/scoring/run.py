@@ -136,7 +136,7 @@ def score(paths: Iterable[str] | str, *, base: str | None = None, by: str | None
     units = score_units(figures, w, conformity)
     if revoked is not None:
         _revoked_counts(report, tally, units)
-    overall = _overall(figures, conformity, result)
+    overall = overall_figures(figures, result)
     if same_total is not None:
         overall["same_source"] = figure(*same_total)
     element_figures = {n: {"checked": int(c), "failed": int(f)}
@@ -194,7 +194,10 @@ def _same_source_by_unit(reference: str, channels: list[str], sheet, encoding, c
     return out, total
 
 
-def _overall(figures, conformity, result) -> dict[str, dict]:
+def overall_figures(figures, result=None) -> dict[str, dict]:
+    """The overall figure of each index: the tally's per-unit ``figures`` summed (办事指南准确度 and
+    the other tally indices) and, with a conformity ``result``, the catalog and task conformity and
+    coverage.  ``sxcheck score`` reports these; ``sxcheck check``'s ``min_accuracy`` gates on one."""
     from validators.scoring.indices import TALLY_INDICES
 
     out = {}
