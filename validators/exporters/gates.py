@@ -10,6 +10,15 @@ from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import quote
 
+RATE_LABELS = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
+               "catalog_conformity": ("基本目录符合率", "catalog conformity"),
+               "guide_accuracy": ("办事指南准确度", "guide accuracy"),
+               "same_source_rate": ("同源率", "same-source rate"),
+               "link_rate": ("办件信息与事项关联比率", "case link rate")}
+"""Rate name → (Chinese, English) label of its gate."""
+LOWEST_CHANNEL = ("同源率（最低渠道）", "same-source rate (lowest channel)")
+"""``sources --min-rate`` gates on the lowest channel's rate, one gate for all channels."""
+
 
 def gate_list(report) -> list[dict]:
     """Every gate as ``{id, option, label_zh, label_en, min, value, passed, skipped, source, reason_*}``."""
@@ -17,11 +26,8 @@ def gate_list(report) -> list[dict]:
     raw = []
     if extra.get("gate"):
         g = extra["gate"]
-        zh, en = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
-                  "catalog_conformity": ("基本目录符合率", "catalog conformity"),
-                  "same_source_rate": ("同源率（最低渠道）", "same-source rate (lowest channel)"),
-                  "link_rate": ("办件信息与事项关联比率", "case link rate")}.get(
-            g["rate_name"], (g["rate_name"],) * 2)
+        zh, en = (LOWEST_CHANNEL if g["rate_name"] == "same_source_rate"
+                  else RATE_LABELS.get(g["rate_name"], (g["rate_name"],) * 2))
         raw.append({**g, "label_zh": zh, "label_en": en, "option": "--min-rate"})
     raw += list(extra.get("gates") or [])
     out = []

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from validators.exporters.gates import RATE_LABELS
 from validators.gate.config import Config
 from validators.read import InputError
 from validators.report.report import Report
@@ -29,12 +30,6 @@ OPTIONAL = {
     "score": ("validators.scoring", "min_accuracy", "评分（准确率）", "scoring (accuracy)"),
 }
 THRESHOLD_CAPABILITY = {"min_accuracy": "score", "min_same_source_rate": "sources"}
-GATE_LABELS = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
-               "catalog_conformity": ("基本目录符合率", "catalog conformity"),
-               "guide_accuracy": ("办事指南准确度", "guide accuracy"),
-               "same_source_rate": ("同源率", "same-source rate")}
-
-
 @dataclass
 class CheckResult:
     report: Report
@@ -132,7 +127,7 @@ def _run_group(cfg: Config, paths: list[str], severity: dict, mostly, progress=N
 def _gate(name: str, floor: float, rate, option: str, source: str | None) -> dict:
     """A threshold gate of ``check`` (``report.extra["gates"]``): passed when the rate reaches its
     floor, or when there is no rate (nothing to measure)."""
-    zh, en = GATE_LABELS[name]
+    zh, en = RATE_LABELS[name]
     rate = None if rate is None else float(rate)
     return {"rate_name": name, "min_rate": float(floor), "rate": rate,
             "passed": bool(rate is None or rate >= floor), "label_zh": zh, "label_en": en,
