@@ -614,7 +614,7 @@ def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encod
                          progress=progress, severity=sev, base_encoding=base_encoding, observers=observers)
         if matches:
             result.write_matches(matches, lang)
-        gate = _rate_gate(result, min_rate)
+        gate = _rate_gate("conform", result, min_rate)
         _export(result.report, fmt, lang, output, limit, encoding, split=bool(split_by))
         return result, gate
 
@@ -622,26 +622,18 @@ def conform(local, base, base_encoding, matches, fmt, output, lang, sheet, encod
     sys.exit(outcome(result.report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet, gate=gate))
 
 
-def _rate_gate(result, min_rate: float | None) -> dict | None:
-    """The --min-rate gate of conform, also recorded in the report (stats.gate) so every format shows it."""
+def _rate_gate(command: str, result, min_rate: float | None, option: str | None = None) -> dict | None:
+    """The --min-rate gate of conform, sources or cases for :func:`outcome`, also recorded in the
+    report (stats.gate) so every format shows it."""
     if min_rate is None:
         return None
-    from validators.conformity.run import min_rate_ok
+    from validators.gate.rates import gate_labels, rate_gate
 
-    name = result.rates["gate"]
-    labels = {"task_conformity": ("实施清单符合率", "implementation-list conformity"),
-              "catalog_conformity": ("基本目录符合率", "catalog conformity")}[name]
-    return _record_gate(result.report, name, min_rate, result.rates[name]["rate"], min_rate_ok(result, min_rate),
-                        *labels)
-
-
-def _record_gate(report, rate_name: str, min_rate: float, rate, ok, label_zh: str, label_en: str,
-                 option: str | None = None) -> dict:
-    """A rate gate for :func:`outcome`, also recorded in the report (stats.gate) so every format shows it."""
-    gate = {"min": min_rate, "rate": rate, "ok": bool(ok), "label_zh": label_zh, "label_en": label_en}
+    g = rate_gate(command, result, min_rate)
+    zh, en = gate_labels(g["rate_name"])
+    gate = {"min": min_rate, "rate": g["rate"], "ok": g["passed"], "label_zh": zh, "label_en": en}
     if option:
         gate["option"] = option
-    report.extra["gate"] = {"rate_name": rate_name, "min_rate": min_rate, "rate": rate, "passed": gate["ok"]}
     return gate
 
 
@@ -872,7 +864,7 @@ def sources(reference, others, key, fields, pairs, fmt, output, lang, sheet, enc
             result = compare_sources(reference, list(others), key=key, fields=wanted, sheet=sheet,
                                      encoding=encoding, progress=progress, pairs=bool(pairs))
         result.report.severity_overrides.update(sev)
-        gate = _same_source_gate(result, min_rate)
+        gate = _rate_gate("sources", result, min_rate)
         from validators.channels import writers
 
         if pairs:
@@ -892,15 +884,6 @@ def sources(reference, others, key, fields, pairs, fmt, output, lang, sheet, enc
 
     result, gate = _guarded(lang, work)
     sys.exit(outcome(result.report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet, gate=gate))
-
-
-def _same_source_gate(result, min_rate: float | None) -> dict | None:
-    """The --min-rate gate of sources: the lowest channel 同源率 (recorded as stats.gate)."""
-    if min_rate is None:
-        return None
-    rates = [ch["same_source_rate"]["rate"] for ch in result.channels if ch["same_source_rate"]["rate"] is not None]
-    return _record_gate(result.report, "same_source_rate", min_rate, min(rates) if rates else None,
-                        result.min_rate_ok(min_rate), "最低渠道同源率", "lowest channel same-source rate")
 
 
 @main.command(help=_h("将办件数据（GB/T 39046-2020 表5/表6/表8 要素）与实施清单比对：办件信息与事项关联比率、"
@@ -955,23 +938,12 @@ def cases(cases, catalogs, as_of, near_days, min_link_rate, catalog_encoding, fm
             report = run(list(cases), list(catalogs), as_of=as_of, near_days=near_days, sheet=sheet,
                          encoding=encoding, catalog_encoding=catalog_encoding, severity=sev,
                          progress=progress)
-        gate = _link_gate(report, min_link_rate)
+        gate = _rate_gate("cases", report, min_link_rate, option="--min-link-rate")
         _export(report, fmt, lang, output, limit, encoding)
         return report, gate
 
     report, gate = _guarded(lang, work)
     sys.exit(outcome(report, lang=lang, fmt=fmt, output=output, fail_on=fail_on, quiet=quiet, gate=gate))
-
-
-def _link_gate(report, min_rate: float | None) -> dict | None:
-    """The --min-link-rate gate of cases, also recorded in the report (stats.gate)."""
-    if min_rate is None:
-        return None
-    from validators.caserecords.run import min_link_rate_ok
-
-    return _record_gate(report, "link_rate", min_rate, report.extra["rates"]["link_rate"]["rate"],
-                        min_link_rate_ok(report, min_rate), "办件信息与事项关联比率", "case link rate",
-                        option="--min-link-rate")
 
 
 @main.command(help=_h("按单位（实施主体、任一列或区划）计算办事指南准确度等指数、综合得分、等级和排名。",

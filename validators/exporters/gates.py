@@ -20,14 +20,19 @@ LOWEST_CHANNEL = ("同源率（最低渠道）", "same-source rate (lowest chann
 """``sources --min-rate`` gates on the lowest channel's rate, one gate for all channels."""
 
 
+def _labels(rate_name: str) -> tuple[str, str]:
+    from validators.gate.rates import gate_labels
+
+    return gate_labels(rate_name)
+
+
 def gate_list(report) -> list[dict]:
     """Every gate as ``{id, option, label_zh, label_en, min, value, passed, skipped, source, reason_*}``."""
     extra = report.extra or {}
     raw = []
     if extra.get("gate"):
         g = extra["gate"]
-        zh, en = (LOWEST_CHANNEL if g["rate_name"] == "same_source_rate"
-                  else RATE_LABELS.get(g["rate_name"], (g["rate_name"],) * 2))
+        zh, en = _labels(g["rate_name"])
         raw.append({**g, "label_zh": zh, "label_en": en, "option": "--min-rate"})
     raw += list(extra.get("gates") or [])
     out = []

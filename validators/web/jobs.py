@@ -175,21 +175,13 @@ class Job:
             return report, True
         if o.command == "conform":
             from validators import conform
-            from validators.conformity.run import min_rate_ok
-
             base = other.get("base") or str(BUNDLED_BASE)
             result = conform([path], base, level=o.level, match_threshold=o.match_threshold,
                              review_threshold=o.review_threshold, progress=self.progress,
                              base_encoding=o.base_encoding, observers=self.observers(), **common)
-            ok = True
-            if o.min_rate is not None:
-                ok = bool(min_rate_ok(result, o.min_rate))
-                name = result.rates["gate"]
-                result.report.extra["gate"] = {"rate_name": name, "min_rate": o.min_rate,
-                                               "rate": result.rates[name]["rate"], "passed": ok}
             if "base" not in other:
                 self.files["_base"] = _Bundled(BUNDLED_BASE)
-            return result.report, ok
+            return result.report, self._gate("conform", result)
         if o.command == "revoked":
             from validators import revoked
 
@@ -211,27 +203,23 @@ class Job:
             result = compare_sources(path, channels, key=o.key, fields=o.fields, sheet=o.sheet,
                                      encoding=o.encoding, progress=self.progress)
             result.report.severity_overrides.update(o.severity)     # as `sxcheck sources` does
-            ok = True
-            if o.min_rate is not None:
-                ok = bool(result.min_rate_ok(o.min_rate))
-                rates = [c["same_source_rate"]["rate"] for c in result.channels
-                         if c["same_source_rate"]["rate"] is not None]
-                result.report.extra["gate"] = {"rate_name": "same_source_rate", "min_rate": o.min_rate,
-                                               "rate": min(rates) if rates else None, "passed": ok}
-            return result.report, ok
+            return result.report, self._gate("sources", result)
         if o.command == "cases":
-            from validators.caserecords.run import check_cases, min_link_rate_ok
+            from validators.caserecords.run import check_cases
 
             catalogs = [str(u.path) for k, u in self.files.items() if k.split("#")[0] == "catalog"]
             report = check_cases([path], catalogs, as_of=o.as_of, near_days=o.near_days,
                                  progress=self.progress, **common)
-            ok = True
-            if o.min_rate is not None:
-                ok = bool(min_link_rate_ok(report, o.min_rate))
-                report.extra["gate"] = {"rate_name": "link_rate", "min_rate": o.min_rate,
-                                        "rate": report.extra["rates"]["link_rate"]["rate"], "passed": ok}
-            return report, ok
+            return report, self._gate("cases", report)
         raise ValueError(o.command)
+
+    def _gate(self, command: str, result) -> bool:
+        """Whether the job's --min-rate gate passes (True without one), recorded in the report."""
+        if self.options.min_rate is None:
+            return True
+        from validators.gate.rates import rate_gate
+
+        return rate_gate(command, result, self.options.min_rate)["passed"]
 
     # ------------------------------------------------------------- artefacts
     def write_json(self, lang: str) -> Path:
