@@ -627,7 +627,8 @@ def _rate_gate(command: str, result, min_rate: float | None, option: str | None 
     report (stats.gate) so every format shows it."""
     if min_rate is None:
         return None
-    from validators.gate.rates import gate_labels, rate_gate
+    from validators.exporters.gates import gate_labels
+    from validators.gate.rates import rate_gate
 
     g = rate_gate(command, result, min_rate)
     zh, en = gate_labels(g["rate_name"])

@@ -20,10 +20,11 @@ LOWEST_CHANNEL = ("同源率（最低渠道）", "same-source rate (lowest chann
 """``sources --min-rate`` gates on the lowest channel's rate, one gate for all channels."""
 
 
-def _labels(rate_name: str) -> tuple[str, str]:
-    from validators.gate.rates import gate_labels
-
-    return gate_labels(rate_name)
+def gate_labels(rate_name: str) -> tuple[str, str]:
+    """(Chinese, English) label of a ``--min-rate`` gate on ``rate_name``."""
+    if rate_name == "same_source_rate":
+        return LOWEST_CHANNEL
+    return RATE_LABELS.get(rate_name, (rate_name, rate_name))
 
 
 def gate_list(report) -> list[dict]:
@@ -32,7 +33,7 @@ def gate_list(report) -> list[dict]:
     raw = []
     if extra.get("gate"):
         g = extra["gate"]
-        zh, en = _labels(g["rate_name"])
+        zh, en = gate_labels(g["rate_name"])
         raw.append({**g, "label_zh": zh, "label_en": en, "option": "--min-rate"})
     raw += list(extra.get("gates") or [])
     out = []

@@ -111,13 +111,16 @@ def _zeros(value, params, row):
     return Suggestion(str(s), SAFE) if s else None
 
 
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}          # GB 32100 character → value
+_USCC_INVERSE = tuple(pow(w, -1, 31) for w in USCC_WEIGHTS)          # each weight's inverse mod 31
+
+
 def uscc_corrections(code: str) -> list[str]:
     """Every code that differs from ``code`` in one character and passes the GB 32100 check."""
     if len(code) != 18:
         return []
-    alphabet, inverse = _uscc_tables()
     out = []
-    idx = [alphabet.get(c, -1) for c in code[:17]]
+    idx = [_USCC_VALUE.get(c, -1) for c in code[:17]]
     bad = [i for i, v in enumerate(idx) if v < 0]
     expected = uscc_check_char(code[:17]) if not bad else None
     if expected and expected != code[17]:
@@ -125,29 +128,23 @@ def uscc_corrections(code: str) -> list[str]:
     # the check sum is linear and 31 is prime: changing position i moves it by weight × (new − old),
     # so exactly one character at i makes the sum match the check character (a findings report
     # lists many codes; solving beats trying the 17 × 30 candidates)
-    last = alphabet.get(code[17], -1)
-    if last < 0 or len(bad) > 1:
-        return out                        # two positions outside the alphabet: no candidate passes
+    last = _USCC_VALUE.get(code[17], -1)
+    if last < 0:
+        return out
     target = (31 - last) % 31                       # the sum mod 31 that yields code[17]
     total = sum(max(v, 0) * w for v, w in zip(idx, USCC_WEIGHTS, strict=True))
     # the shape (USCC_PATTERN): positions 3–8 are digits (the first ten values of the alphabet)
     misfit = {i for i in range(2, 8) if not 0 <= idx[i] < 10} | set(bad)
     if len(misfit) > 1:
-        return out
+        return out                        # two positions do not fit: no one-character change passes
     for i in range(17):
         if misfit and i not in misfit:
             continue
         rest = total - (idx[i] * USCC_WEIGHTS[i] if idx[i] >= 0 else 0)
-        k = (target - rest) * inverse[i] % 31
+        k = (target - rest) * _USCC_INVERSE[i] % 31
         if k != idx[i] and (k < 10 or not 2 <= i < 8):
             out.append(code[:i] + USCC_ALPHABET[k] + code[i + 1 :])
     return out
-
-
-@lru_cache(maxsize=1)
-def _uscc_tables():
-    """(character → value, the weights' inverses mod 31) of GB 32100."""
-    return {c: i for i, c in enumerate(USCC_ALPHABET)}, tuple(pow(w, -1, 31) for w in USCC_WEIGHTS)
 
 
 @_for(USCC_CHECK_DIGIT)

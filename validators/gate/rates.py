@@ -3,8 +3,6 @@ web page alike): the rate each gates on, whether it reaches the floor, recorded 
 ``report.extra["gate"]`` so that every report format states it."""
 from __future__ import annotations
 
-from validators.exporters.gates import LOWEST_CHANNEL, RATE_LABELS
-
 
 def rate_gate(command: str, result, min_rate: float) -> dict:
     """``{rate_name, min_rate, rate, passed}`` of ``command``'s result, recorded in its report.
@@ -32,9 +30,3 @@ def rate_gate(command: str, result, min_rate: float) -> dict:
     report.extra["gate"] = gate
     return gate
 
-
-def gate_labels(rate_name: str) -> tuple[str, str]:
-    """(Chinese, English) label of a ``--min-rate`` gate on ``rate_name``."""
-    if rate_name == "same_source_rate":
-        return LOWEST_CHANNEL
-    return RATE_LABELS.get(rate_name, (rate_name, rate_name))

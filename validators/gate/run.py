@@ -30,6 +30,8 @@ OPTIONAL = {
     "score": ("validators.scoring", "min_accuracy", "评分（准确率）", "scoring (accuracy)"),
 }
 THRESHOLD_CAPABILITY = {"min_accuracy": "score", "min_same_source_rate": "sources"}
+
+
 @dataclass
 class CheckResult:
     report: Report

@@ -489,7 +489,7 @@ def _objects_shared(frames: list) -> list:
         if kinds != {True, False}:
             continue
         for i, f in enumerate(frames):
-            if col in f.columns and f[col].dtype != object and isinstance(f[col].dtype, pd.StringDtype):
+            if col in f.columns and isinstance(f[col].dtype, pd.StringDtype):
                 codes, uniques = pd.factorize(f[col])
                 table = np.empty(len(uniques) + 1, dtype=object)
                 table[:-1] = uniques.tolist()
