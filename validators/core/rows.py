@@ -218,13 +218,37 @@ def _nfkc_code(arr):
 
 def trim_arrow(arr):
     """``pc.utf8_trim_whitespace(arr)``, or ``arr`` itself when trimming removes nothing (nearly
-    every column of a real export): a chunk's columns then stay one copy, not two."""
+    every column of a real export): a chunk's columns then stay one copy, not two.  Where the C
+    accelerator was built, a column none of whose values begins or ends with whitespace is
+    returned without running the trim at all."""
     import pyarrow.compute as pc
 
+    if not _may_need_trim(arr):
+        return arr
     trimmed = pc.utf8_trim_whitespace(arr)
     if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(arr)).as_py():
         return arr
     return trimmed
+
+
+def _may_need_trim(arr) -> bool:
+    """False when no value of the arrow text array (or chunked array) begins or ends with
+    whitespace, by one walk of its offsets in C (``_textedges.c``); True otherwise, or when the
+    accelerator is not built."""
+    import pyarrow as pa
+
+    try:
+        from validators.core._textedges import edge_space
+    except ImportError:
+        return True
+    for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else (arr,)):
+        wide = pa.types.is_large_string(chunk.type)
+        if not (wide or pa.types.is_string(chunk.type)):
+            return True
+        buffers = chunk.buffers()
+        if len(chunk) and edge_space(buffers[1], buffers[2], chunk.offset, len(chunk), wide):
+            return True
+    return False
 
 
 def _broadcast(codes, per_value, missing):

@@ -274,7 +274,6 @@ def _bad_encoding(table: Table, enc: str):
 
 def _arrow_to_frame(batches):
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     # one buffer per column: every later kernel (and numpy view) walks one array, not ~20 blocks.
     # The copy is made here, in the read-ahead thread, off the checks' path, a column at a time,
@@ -287,16 +286,34 @@ def _arrow_to_frame(batches):
         columns[i] = col.combine_chunks()
     tbl = pa.Table.from_arrays(columns, names=names)
     del columns
-    # a line of spaces (or of blank cells) is a blank row, not a row missing every element
-    blank = None
-    for col in tbl.columns:
-        empty = pc.or_kleene(pc.is_null(col), pc.utf8_is_space(col))
-        empty = pc.fill_null(empty, True)
-        blank = empty if blank is None else pc.and_(blank, empty)
+    blank = _blank_lines(tbl.columns, tbl.num_rows)
     frame = tbl.to_pandas()
-    if blank is not None and pc.any(blank).as_py():
-        frame.loc[blank.to_numpy(zero_copy_only=False), :] = None
+    if blank is not None:
+        frame.loc[blank, :] = None
     return frame
+
+
+def _blank_lines(columns, n: int):
+    """numpy bool per row, or None when there is none: a line of spaces (or of blank cells) is a
+    blank row, not a row missing every element.  Decided column by column on the rows still
+    blank so far, so a chunk whose first column is filled costs one column's test."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = None  # the rows blank in every column tested so far (None: all)
+    for col in columns:
+        part = col if rows is None else col.take(pa.array(rows))
+        empty = pc.fill_null(pc.or_kleene(pc.is_null(part), pc.utf8_is_space(part)), True)
+        empty = empty.to_numpy(zero_copy_only=False)
+        rows = np.flatnonzero(empty) if rows is None else rows[empty]
+        if not len(rows):
+            return None
+    if rows is None:
+        return None
+    blank = np.zeros(n, dtype=bool)
+    blank[rows] = True
+    return blank
 
 
 def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:

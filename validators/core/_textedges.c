@@ -1,0 +1,116 @@
+/* Whether any value of an arrow text array begins or ends with whitespace (the trim test of
+ * validators/core/rows.py, trim_arrow).
+ *
+ * Arrow's utf8_trim_whitespace copies every value to find out; a real export's columns almost never
+ * hold a value with a leading or trailing space, so this walks the offsets once, reading the first
+ * and the last code point of each value, and says whether trimming could change anything.  The
+ * whitespace is arrow's: ASCII \t \n \v \f \r, 0x1C-0x20, and U+0085, U+00A0, U+1680,
+ * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.  It reads nothing outside the two
+ * buffers: an offset out of order or out of range answers "yes" (the caller then trims with arrow).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+static int ascii_space(unsigned char c)
+{
+    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+}
+
+/* p[0..n) starts with a whitespace code point (UTF-8) */
+static int space_at(const unsigned char *p, int64_t n)
+{
+    unsigned char c = p[0];
+    if (c < 0x80)
+        return ascii_space(c);
+    if (c == 0xC2)
+        return n >= 2 && (p[1] == 0x85 || p[1] == 0xA0);
+    if (n < 3)
+        return 0;
+    if (c == 0xE1)
+        return p[1] == 0x9A && p[2] == 0x80;
+    if (c == 0xE2)
+        return (p[1] == 0x80 && ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xA8 || p[2] == 0xA9 || p[2] == 0xAF))
+            || (p[1] == 0x81 && p[2] == 0x9F);
+    if (c == 0xE3)
+        return p[1] == 0x80 && p[2] == 0x80;
+    return 0;
+}
+
+/* the value p[0..n) (n >= 1) ends with a whitespace code point */
+static int space_last(const unsigned char *p, int64_t n)
+{
+    unsigned char c = p[n - 1];
+    if (c < 0x80)
+        return ascii_space(c);
+    /* the last code point's lead byte: 0xC0-0xDF two bytes back, 0xE0-0xEF three (four-byte
+       code points are never whitespace) */
+    if (n >= 2 && p[n - 2] >= 0xC0)
+        return p[n - 2] == 0xC2 && (c == 0x85 || c == 0xA0);
+    return n >= 3 && p[n - 3] >= 0xE0 && p[n - 3] <= 0xEF && space_at(p + n - 3, 3);
+}
+
+static PyObject *edge_space(PyObject *self, PyObject *args)
+{
+    PyObject *offsets_obj, *data_obj;
+    Py_ssize_t first, count;
+    int wide;
+    if (!PyArg_ParseTuple(args, "OOnnp", &offsets_obj, &data_obj, &first, &count, &wide))
+        return NULL;
+    if (first < 0 || count < 0) {
+        PyErr_SetString(PyExc_ValueError, "first and count must be >= 0");
+        return NULL;
+    }
+    Py_buffer offs, data;
+    if (PyObject_GetBuffer(offsets_obj, &offs, PyBUF_SIMPLE) < 0)
+        return NULL;
+    data.buf = NULL;
+    data.len = 0;
+    int have_data = data_obj != Py_None;
+    if (have_data && PyObject_GetBuffer(data_obj, &data, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&offs);
+        return NULL;
+    }
+    Py_ssize_t width = wide ? 8 : 4;
+    int found = 0;
+    if ((first + count + 1) * width > offs.len) {
+        found = 1;   /* not the offsets of this many values: let arrow decide */
+    } else {
+        const unsigned char *d = (const unsigned char *)data.buf;
+        int64_t size = (int64_t)data.len;
+        Py_BEGIN_ALLOW_THREADS
+        int64_t prev = wide ? ((const int64_t *)offs.buf)[first] : ((const int32_t *)offs.buf)[first];
+        for (Py_ssize_t i = first + 1; i <= first + count; i++) {
+            int64_t next = wide ? ((const int64_t *)offs.buf)[i] : ((const int32_t *)offs.buf)[i];
+            if (prev < 0 || next < prev || next > size) {
+                found = 1;
+                break;
+            }
+            int64_t n = next - prev;
+            if (n > 0 && (space_at(d + prev, n) || space_last(d + prev, n))) {
+                found = 1;
+                break;
+            }
+            prev = next;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    if (have_data)
+        PyBuffer_Release(&data);
+    PyBuffer_Release(&offs);
+    return PyBool_FromLong(found);
+}
+
+static PyMethodDef methods[] = {
+    {"edge_space", edge_space, METH_VARARGS,
+     "edge_space(offsets, data, first, count, wide) -> bool: some value of the text array begins or "
+     "ends with whitespace (or the offsets are not well formed)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_textedges", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__textedges(void)
+{
+    return PyModule_Create(&module);
+}
