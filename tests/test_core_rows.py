@@ -241,6 +241,34 @@ def test_trim_arrow_equals_arrow_trim(large):
     assert set(trim_arrow(pa.array(_BLANKS)).to_pylist()) == {""}
 
 
+def test_the_c_trim_test_knows_arrows_whitespace_exactly():
+    """``_may_need_trim`` (the C walk of ``_textedges.c``) says a column needs trimming exactly
+    when arrow's trim changes it: every code point arrow trims is in its list (so a new arrow
+    with more whitespace fails here), at either end, in str and large_str arrays, slices and
+    chunked arrays, next to look-alikes that share lead and continuation bytes."""
+    pytest.importorskip("validators.core._textedges")
+    from validators.core.rows import _may_need_trim
+
+    trimmed = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF
+               and pa.compute.utf8_trim_whitespace(pa.array([f"x{chr(c)}"])).to_pylist() != [f"x{chr(c)}"]]
+    assert trimmed == sorted(map(ord, _BLANKS))
+    near = _NEAR + ["\u0080", "\u00a1", "\u0100", "\u2081", "\u205e", "\u3080", "\u200c", "😀", "é\r"]
+    rnd = random.Random(11)
+    for _ in range(4000):
+        values = ["".join(rnd.choice(_BLANKS if rnd.random() < 0.03 else near) for _ in range(rnd.randint(0, 4)))
+                  for _ in range(rnd.randint(1, 6))]
+        values = [None if rnd.random() < 0.1 else v for v in values]
+        for kind in (pa.string(), pa.large_string()):
+            arr = pa.array(values, kind)
+            for part in (arr, arr.slice(1), arr.slice(0, len(arr) - 1),
+                         pa.chunked_array([arr.slice(0, 1), arr.slice(1)], type=kind)):
+                changed = pa.compute.utf8_trim_whitespace(part).to_pylist() != part.to_pylist()
+                assert _may_need_trim(part) == changed, values
+    for blank in _BLANKS:
+        for text in (blank + "中文", "中文" + blank, blank):
+            assert _may_need_trim(pa.array(["中文。"] * 5 + [text]))
+
+
 def test_trim_arrow_leaves_a_clean_column_uncopied():
     arr = pa.array(["中文。", "“引号”", "—", "a…", None, ""] * 100, pa.large_string())
     assert trim_arrow(arr) is arr

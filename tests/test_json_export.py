@@ -83,3 +83,40 @@ def test_a_failed_write_of_the_joined_bytes_is_raised():
     fh = io.TextIOWrapper(io.BufferedWriter(Full(), buffer_size=16), encoding="utf-8")
     with pytest.raises(OSError, match="No space"):
         json_report.write_json(_report(False), fh)
+
+
+def _tree(rnd, depth=0):
+    r = rnd.random()
+    if depth > 3 or r < 0.4:
+        return rnd.choice([1, -2, 0.1, 1e-7, 1e300, -0.0, 2 ** 70, "a", "中\t\n\"", "%r%s", None, True, False,
+                           float("nan"), float("inf"), "\x00\u2028", (1, "x")])
+    if r < 0.7:
+        return {rnd.choice(["a", "%r", "键", '"q']) + str(i): _tree(rnd, depth + 1) for i in range(rnd.randint(0, 4))}
+    return [_tree(rnd, depth + 1) for _ in range(rnd.randint(0, 4))]
+
+
+def test_indented_stats_are_the_text_json_writes():
+    """The stats block (a national export's per-unit table runs to hundreds of thousands of
+    records) is json.dumps(indent=1) byte for byte: tables of flat numeric records, whatever
+    their keys (a "%" in a name), and every tree that is not one (NaN, a bool, a nested value,
+    records with other keys, non-str keys, tuples) falling back to json."""
+    import random
+
+    rnd = random.Random(4)
+    cases = [{}, [], 1, "x", None, {"a": []}, {"a": {}}, {1: "a"}, {"a": {"b": {"c": {"d": 1}}}},
+             {"u": {"a": {"x": 1}, "b": {"x": float("nan")}}}, {"u": {"a": {"x": 1}, "b": {"y": 1}}},
+             {"u": {"a": {"x": 1}, "b": {"x": 1, "y": 2}}}, {"u": {"a": {"x": True}}}, {"u": {"a": {}}},
+             {"u": {1: {"x": 1}}}, {"u": {"a": {1: 1}}}, {"u": {"a": {"x": 1}, "b": [1]}},
+             {"u": {"%s%r%%": {"a%r%%b": 1, "%": 2.5}, "b": {"a%r%%b": 3, "%": 4}}}]
+    cases += [_tree(rnd) for _ in range(2000)]
+    for _ in range(500):
+        keys = [rnd.choice(["rows", "%r", "a%", "键", "%%s"]) + str(i) for i in range(rnd.randint(1, 3))]
+        cases.append({"per_rule": {"x": {"n": 1}}, "per_unit": {
+            rnd.choice(["单位", "%s", 'x"y']) + str(i): {k: rnd.choice([0, 5, 0.25, 1.0, 2 ** 65, -3]) for k in keys}
+            for i in range(rnd.randint(1, 7))}, "engine": "native"})
+    for value in cases:
+        for batch in (1, 3, 8192):
+            buf = io.StringIO()
+            json_report._write_indented(value, buf, batch=batch)
+            assert buf.getvalue() == json.dumps(value, ensure_ascii=False, indent=1), value
+

@@ -76,6 +76,26 @@ def test_blank_rows_counted_and_reported(tmp_path):
     assert (3, "row-blank", None) in found(report)
 
 
+def test_blank_lines_of_spaces_are_found_column_by_column():
+    """A row is blank when every cell is empty or spaces (full-width and tabs too); a row blank
+    only in its first columns, or filled only in its last, is not."""
+    import numpy as np
+    import pyarrow as pa
+
+    from validators.read.csvfile import _blank_lines
+
+    cols = [pa.array([None, " ", "a", "\u3000\t", None, None, None]),   # the reader reads "" as null
+            pa.array([None, "\u3000", None, " ", "b", None, " "]),
+            pa.array([" ", None, None, None, None, None, "c"])]
+    assert _blank_lines(cols, 7).tolist() == [True, True, False, True, False, True, False]
+    assert _blank_lines([pa.array(["a", "b"]), pa.array([None, None])], 2) is None
+    assert _blank_lines([], 0) is None
+    want = np.zeros(4, dtype=bool)
+    want[2] = True
+    assert (_blank_lines([pa.array(["x", None, " ", None]), pa.array([None, "y", None, None]),
+                          pa.array([None, None, None, "z"])], 4) == want).all()
+
+
 def test_unknown_column_reported_once(tmp_path):
     rec = dict(GUANGXI["A"], **{"备注": "x"})
     p = write_csv(tmp_path / "u.csv", [rec, dict(GUANGXI["B"], **{"备注": "y"})])

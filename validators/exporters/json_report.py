@@ -82,12 +82,70 @@ def write_items(fh: TextIO, texts, indent: str, first: bool = True) -> bool:
 def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
     """``dumps(value, ensure_ascii=False, indent=1)`` written in pieces: the per-unit figures of a
     national export hold hundreds of thousands of units, whose text would otherwise be built as
-    one list of millions of pieces and then one string."""
+    one list of millions of pieces and then one string.  A dict's entries are written one by
+    one, and an entry that is a table of flat numeric records (``per_unit``) is laid out here, a
+    line per figure, without json's pure-Python indenting encoder (which walks each number
+    several calls deep); the text is the same."""
     from itertools import islice
 
+    if value.__class__ is dict and value and all(k.__class__ is str for k in value):
+        sep = "{\n "
+        for key, item in value.items():
+            fh.write(f"{sep}{encode_basestring(key)}: ")
+            sep = ",\n "
+            if not _write_records(item, fh, 1, batch):
+                _write_indented_at(item, fh, 1, batch)
+        fh.write("\n}")
+        return
     pieces = json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value)
     while block := list(islice(pieces, batch)):
         fh.write("".join(block))
+
+
+def _write_indented_at(value, fh: TextIO, level: int, batch: int) -> None:
+    """:func:`_write_indented` of a value that starts ``level`` spaces in (a JSON text holds no
+    raw line break, so each of json's line breaks takes the extra indent)."""
+    from itertools import islice
+
+    pad = "\n" + " " * level
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value)
+    while block := list(islice(pieces, batch)):
+        fh.write("".join(block).replace("\n", pad))
+
+
+def _write_records(table, fh: TextIO, level: int, batch: int) -> bool:
+    """Write ``table`` — a non-empty dict of str → dict of str → int or float, the same keys in
+    every record — as :func:`_write_indented` would at ``level``; False, having written nothing,
+    when it is not such a table."""
+    if table.__class__ is not dict or not table:
+        return False
+    first = next(iter(table.values()))
+    if first.__class__ is not dict or not first:
+        return False
+    keys = list(first)
+    if any(k.__class__ is not str for k in keys):
+        return False
+    for name, record in table.items():
+        if name.__class__ is not str or record.__class__ is not dict or list(record) != keys:
+            return False
+        for v in record.values():
+            if v.__class__ is not int and (v.__class__ is not float or v - v != 0):   # not NaN or ±inf
+                return False
+    outer, inner = "\n" + " " * (level + 1), "\n" + " " * (level + 2)
+    # one %-template per record: "name": {<figures, one a line>}  (%r of an int or a finite
+    # float is the text json writes for it)
+    template = "%s: {" + ",".join((inner + encode_basestring(k)).replace("%", "%%") + ": %r"
+                                  for k in keys) + outer + "}"
+    sep, between = "{" + outer, "," + outer
+    lines = []
+    for name, record in table.items():
+        lines.append(template % (encode_basestring(name), *record.values()))
+        if len(lines) == batch:
+            fh.write(sep + between.join(lines))
+            sep = between
+            lines.clear()
+    fh.write((sep + between.join(lines) if lines else "") + "\n" + " " * level + "}")
+    return True
 
 
 def _write_findings(report, fh: TextIO, lang: str) -> None:
