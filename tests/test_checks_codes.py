@@ -113,3 +113,25 @@ def test_excel_numeric_codes_give_one_finding_per_row(tmp_path, guangxi):
     report = validate(str(write_csv(tmp_path / "z.csv", [rec])))
     assert {(f.code, f.field) for f in report.findings() if f.severity.value == "error"} == \
         {("catalog-code-leading-zeros", "catalog_code")}
+
+
+def test_code_segments_sliced_as_bytes_equal_the_character_slice():
+    """实施编码 segments are cut as bytes when every code is ASCII; the text is the character
+    slice's, on slices of arrays, nulls, short and long codes, and codes with a full-width or
+    Chinese character (which take the character path)."""
+    import random
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from validators.checks.codes import _slice
+
+    rnd = random.Random(1)
+    for _ in range(1500):
+        alphabet = "0123456789AB" if rnd.random() < 0.7 else "0123456789AB１号"
+        values = [None if rnd.random() < 0.1 else "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+                  for _ in range(rnd.randint(0, 8))]
+        arr = pa.array(values, pa.large_string())
+        for part in (arr, arr.slice(1)):
+            for start, stop in ((0, 18), (19, 31), (18, 19), (0, 31), (5, 2), (40, 50)):
+                assert _slice(part, start, stop).equals(pc.utf8_slice_codeunits(part, start, stop)), values

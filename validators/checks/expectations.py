@@ -127,6 +127,27 @@ def _distinct(values):
     return codes, encoded.dictionary, _first_positions(codes, len(encoded.dictionary))
 
 
+def _present_distinct(rows: Rows, col: str, notnull: np.ndarray, pos: np.ndarray):
+    """:func:`_distinct` of the code view of ``col`` at the present rows ``pos``, read from the
+    chunk's :meth:`Rows.distinct` (which the code checks have usually computed already): its
+    values, when each is there once and they are the values of the present rows, are in order of
+    first appearance, so they are the same."""
+    import pyarrow as pa
+
+    dist = rows.distinct(col, "code")
+    codes = dist.codes[pos]
+    if not dist.unique or (codes < 0).any() or (dist.codes[~notnull] >= 0).any():   # encode anew
+        values = rows.code_arrow(col)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        return _distinct(values.take(pa.array(pos)).cast(pa.large_string()))
+    codes = codes.astype(np.int64)
+    values = dist.arrow
+    if not pa.types.is_large_string(values.type):
+        values = values.cast(pa.large_string())
+    return codes, values, _first_positions(codes, len(values))
+
+
 def _first_positions(codes: np.ndarray, k: int) -> np.ndarray:
     """Position of the first occurrence of each of ``k`` codes numbered in order of appearance
     (as ``pd.factorize`` and ``dictionary_encode`` number them)."""
@@ -190,21 +211,17 @@ class NativeSuite:
                 inside = rows.code(s.column).isin(s.value_set).to_numpy(dtype=bool)
                 cnt.unexpected_count += int(np.count_nonzero(present & ~inside))
             elif s.kind == "unique" and rows.has(s.column):
-                out.append(self._unique(s, rows, rows.code(s.column), present, cnt, source, sheet))
+                out.append(self._unique(s, rows, present, cnt, source, sheet))
         return out
 
-    def _unique(self, s, rows: Rows, col, notnull, cnt, source, sheet):
+    def _unique(self, s, rows: Rows, notnull, cnt, source, sheet):
         import pandas as pd
         import pyarrow as pa
 
         pos = np.flatnonzero(notnull)
         if len(pos) == 0:
             return None
-        values = pa.array(col.array)
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        values = values.take(pa.array(pos)).cast(pa.large_string())
-        codes, distinct, first_pos = _distinct(values)
+        codes, distinct, first_pos = _present_distinct(rows, s.column, notnull, pos)
         h = hash64(distinct)
         index = self.index[s.column]
         before = index.find(distinct, h)                # entry of a value seen in an earlier chunk

@@ -299,14 +299,16 @@ def _factorized(arr):
 
 class Distinct:
     """A column as distinct values: ``codes`` (numpy int32, one per row, -1 where absent) index
-    ``values`` (a list of the distinct present values, each once for the text view)."""
+    ``values`` (a list of the distinct present values, each once unless ``unique`` is False: a
+    code view aligned with the text view, where two spellings may give one code)."""
 
-    __slots__ = ("_arrow", "_values", "codes")
+    __slots__ = ("_arrow", "_values", "codes", "unique")
 
-    def __init__(self, codes, values, arrow=None):
+    def __init__(self, codes, values, arrow=None, unique: bool = True):
         self.codes = codes
         self._values = values
         self._arrow = arrow
+        self.unique = unique
 
     @property
     def values(self) -> list:
@@ -578,7 +580,7 @@ class Rows:
             fixed = _nfkc_code(text)
             self._code_arrow[col] = text if fixed is None else fixed
             return
-        self._distinct[(col, "code")] = Distinct(dist.codes, codes, arrow)
+        self._distinct[(col, "code")] = Distinct(dist.codes, codes, arrow, unique=not changed)
         self._code_arrow[col] = dist.rows(arrow) if changed else text
 
     def value(self, col: str):
