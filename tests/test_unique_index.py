@@ -203,3 +203,32 @@ def test_without_a_usable_temporary_directory_the_index_stays_in_memory(small_di
     assert index._memory_only and not index._runs
     assert (index.find(arr, h) == np.arange(300)).all()
     assert not list(small_disk.iterdir())
+
+
+def test_the_c_bloom_filter_sets_and_tests_the_bits_numpy_does(monkeypatch):
+    """``_bloom.c`` and the numpy filter leave the same words and answer the same, for filters of
+    one block and of millions of values, hashes with every bit pattern, and empty batches."""
+    import numpy as np
+
+    import validators.core.valueindex as vi
+
+    c = pytest.importorskip("validators.core._bloom")
+    rng = np.random.default_rng(3)
+    for capacity in (3, 1 << 10, 1 << 22):
+        batches = [rng.integers(0, 2 ** 64 - 1, int(rng.integers(0, 5000)), dtype=np.uint64) for _ in range(12)]
+        batches.append(np.array([0, 2 ** 64 - 1, 2 ** 32, 2 ** 32 - 1], dtype=np.uint64))
+        filters = []
+        for accel in (None, c):
+            monkeypatch.setattr(vi, "_bloom", accel)
+            bloom = vi._Bloom(capacity)
+            for h in batches:
+                bloom.add(h)
+            filters.append(bloom)
+        assert (filters[0].words == filters[1].words).all()
+        probe = np.concatenate([rng.integers(0, 2 ** 64 - 1, 20_000, dtype=np.uint64), batches[0]])
+        answers = []
+        for accel, bloom in zip((None, c), filters, strict=True):
+            monkeypatch.setattr(vi, "_bloom", accel)
+            answers.append(bloom.holds(probe))
+        assert answers[0].dtype == answers[1].dtype == bool
+        assert (answers[0] == answers[1]).all() and answers[1][-len(batches[0]):].all()

@@ -112,7 +112,8 @@ def hash64(values) -> np.ndarray:
 
 class _Bloom:
     """Split-block Bloom filter (as Parquet's): a value sets one bit in each of the 8 words of one
-    256-bit block.  Sized for ``capacity`` values at 16 bits each (≈0.1–0.4 % false positives)."""
+    256-bit block.  Sized for ``capacity`` values at 16 bits each (≈0.1–0.4 % false positives).
+    ``_bloom.c`` adds and tests in C where it was built; numpy does the same otherwise."""
 
     def __init__(self, capacity: int):
         self.capacity = capacity
@@ -130,6 +131,9 @@ class _Bloom:
     def add(self, h: np.ndarray) -> None:
         if len(h) == 0:
             return
+        if _bloom is not None:
+            _bloom.bloom_add(self.words, np.ascontiguousarray(h, dtype=np.uint64))
+            return
         block, masks = self._where(h)
         order = np.argsort(block, kind="stable")
         block = block[order]
@@ -138,8 +142,18 @@ class _Bloom:
         self.words[block[starts]] |= np.bitwise_or.reduceat(masks[order], starts, axis=0)
 
     def holds(self, h: np.ndarray) -> np.ndarray:
+        if _bloom is not None:
+            out = np.empty(len(h), dtype=np.bool_)
+            _bloom.bloom_holds(self.words, np.ascontiguousarray(h, dtype=np.uint64), out)
+            return out
         block, masks = self._where(h)
         return ((self.words[block] & masks) == masks).all(axis=1)
+
+
+try:   # the same filter in one C pass per hash (_bloom.c), where the package was built with a compiler
+    from validators.core import _bloom
+except ImportError:
+    _bloom = None
 
 
 def _expand(lo: np.ndarray, count: np.ndarray) -> np.ndarray:
