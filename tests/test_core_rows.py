@@ -290,3 +290,26 @@ def test_map_pairs_on_arrow_and_object_series():
     assert map_pairs(obj["item_name"], obj["legal_basis"], fn).tolist() == \
         [fn(a, b) for a, b in zip(obj["item_name"], obj["legal_basis"], strict=True)]
     assert _plain(rows_obj.text("item_name").tolist()) == _plain(rows.text("item_name").tolist())
+
+
+def test_the_c_nfkc_marks_are_the_patterns_matches():
+    """``_nfkc_marks`` (C) marks exactly the values RE2 finds ``_NFKC_NEEDED`` in: every code point
+    from U+0080 up, alone and inside text, and random mixes with nulls, slices and both offset
+    widths — so NFKC still touches only the values it did."""
+    pytest.importorskip("validators.core._textedges")
+    from validators.core.rows import _NFKC_NEEDED, _nfkc_marks, _nfkc_pattern_marks
+
+    points = [chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF]
+    arr = pa.array(points + [f"中{c}文" for c in points[::5]], pa.large_string())
+    want = pa.compute.fill_null(pa.compute.match_substring_regex(arr, _NFKC_NEEDED), False)
+    assert _nfkc_marks(arr).equals(want)
+    pool = list("中文。，a1 ") + ["\u00a0", "\u3000", "１", "①", "㈠", "Ⅳ", "\ufe30", "\uffee", "\uffef", "\u2190",
+                                  "\u218f", "\u2190x", "\u00a1", "é", "😀"]
+    rnd = random.Random(5)
+    for _ in range(2000):
+        values = [None if rnd.random() < 0.15 else "".join(rnd.choice(pool) for _ in range(rnd.randint(0, 5)))
+                  for _ in range(rnd.randint(2, 8))]
+        for kind in (pa.string(), pa.large_string()):
+            arr = pa.array(values, kind)
+            for part in (arr, arr.slice(1), arr.slice(0, len(arr) - 1)):
+                assert _nfkc_marks(part).equals(_nfkc_pattern_marks(part)), values

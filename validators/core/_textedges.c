@@ -1,5 +1,6 @@
-/* Whether any value of an arrow text array begins or ends with whitespace (the trim test of
- * validators/core/rows.py, trim_arrow).
+/* Two walks over the buffers of an arrow text array, for validators/core/rows.py.
+ *
+ * edge_space: whether any value begins or ends with whitespace (the trim test of trim_arrow).
  *
  * Arrow's utf8_trim_whitespace copies every value to find out; a real export's columns almost never
  * hold a value with a leading or trailing space, so this walks the offsets once, reading the first
@@ -7,6 +8,12 @@
  * whitespace is arrow's: ASCII \t \n \v \f \r, 0x1C-0x20, and U+0085, U+00A0, U+1680,
  * U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.  It reads nothing outside the two
  * buffers: an offset out of order or out of range answers "yes" (the caller then trims with arrow).
+ *
+ * nfkc_marks: which values hold a character of the ranges NFKC folds in Chinese text (rows.py
+ * _NFKC_NEEDED: U+00A0, U+2000-218F, U+2460-24FF, U+2E80-2FDF, U+3000, U+3200-33FF,
+ * U+F900-FAFF, U+FE10-FE6F, U+FF01-FFEE), exactly those: the pattern arrow's RE2 would match,
+ * decoded only at the lead bytes that can start one (C2, E2, E3, EF).  Malformed offsets answer
+ * None (the caller then runs the pattern).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -101,10 +108,95 @@ static PyObject *edge_space(PyObject *self, PyObject *args)
     return PyBool_FromLong(found);
 }
 
+/* the value p[0..n) holds a code point of the NFKC ranges */
+static int nfkc_needed(const unsigned char *p, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if (c < 0xC2)
+            continue;
+        if (c == 0xC2) {
+            if (i + 1 < n && p[i + 1] == 0xA0)
+                return 1;
+            continue;
+        }
+        if ((c != 0xE2 && c != 0xE3 && c != 0xEF) || i + 2 >= n)
+            continue;
+        uint32_t cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+        if ((cp >= 0x2000 && cp <= 0x218F) || (cp >= 0x2460 && cp <= 0x24FF) || (cp >= 0x2E80 && cp <= 0x2FDF)
+                || cp == 0x3000 || (cp >= 0x3200 && cp <= 0x33FF) || (cp >= 0xF900 && cp <= 0xFAFF)
+                || (cp >= 0xFE10 && cp <= 0xFE6F) || (cp >= 0xFF01 && cp <= 0xFFEE))
+            return 1;
+        i += 2;
+    }
+    return 0;
+}
+
+static PyObject *nfkc_marks(PyObject *self, PyObject *args)
+{
+    PyObject *offsets_obj, *data_obj, *out_obj;
+    Py_ssize_t first, count;
+    int wide;
+    if (!PyArg_ParseTuple(args, "OOnnpO", &offsets_obj, &data_obj, &first, &count, &wide, &out_obj))
+        return NULL;
+    if (first < 0 || count < 0) {
+        PyErr_SetString(PyExc_ValueError, "first and count must be >= 0");
+        return NULL;
+    }
+    Py_buffer offs, data, out;
+    if (PyObject_GetBuffer(offsets_obj, &offs, PyBUF_SIMPLE) < 0)
+        return NULL;
+    data.buf = NULL;
+    data.len = 0;
+    int have_data = data_obj != Py_None;
+    if (have_data && PyObject_GetBuffer(data_obj, &data, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&offs);
+        return NULL;
+    }
+    if (PyObject_GetBuffer(out_obj, &out, PyBUF_WRITABLE) < 0) {
+        if (have_data)
+            PyBuffer_Release(&data);
+        PyBuffer_Release(&offs);
+        return NULL;
+    }
+    Py_ssize_t width = wide ? 8 : 4;
+    int64_t marked = -1;
+    if ((first + count + 1) * width <= offs.len && out.len >= count) {
+        const unsigned char *d = (const unsigned char *)data.buf;
+        unsigned char *o = (unsigned char *)out.buf;
+        int64_t size = (int64_t)data.len;
+        Py_BEGIN_ALLOW_THREADS
+        marked = 0;
+        int64_t prev = wide ? ((const int64_t *)offs.buf)[first] : ((const int32_t *)offs.buf)[first];
+        for (Py_ssize_t i = 0; i < count; i++) {
+            Py_ssize_t at = first + i + 1;
+            int64_t next = wide ? ((const int64_t *)offs.buf)[at] : ((const int32_t *)offs.buf)[at];
+            if (prev < 0 || next < prev || next > size) {
+                marked = -1;
+                break;
+            }
+            o[i] = (unsigned char)(next > prev && nfkc_needed(d + prev, next - prev));
+            marked += o[i];
+            prev = next;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&out);
+    if (have_data)
+        PyBuffer_Release(&data);
+    PyBuffer_Release(&offs);
+    if (marked < 0)
+        Py_RETURN_NONE;
+    return PyLong_FromLongLong(marked);
+}
+
 static PyMethodDef methods[] = {
     {"edge_space", edge_space, METH_VARARGS,
      "edge_space(offsets, data, first, count, wide) -> bool: some value of the text array begins or "
      "ends with whitespace (or the offsets are not well formed)."},
+    {"nfkc_marks", nfkc_marks, METH_VARARGS,
+     "nfkc_marks(offsets, data, first, count, wide, out) -> int or None: out[i] = 1 where value i "
+     "holds a character NFKC folds in Chinese text; how many, or None for malformed offsets."},
     {NULL, NULL, 0, NULL},
 };
 

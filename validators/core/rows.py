@@ -183,17 +183,9 @@ def _nfkc(arr):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if is_ascii(arr):
         return arr, False
-    # ASCII values never need NFKC: run the pattern on the others only
-    wide = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
-    if (pc.sum(wide).as_py() or 0) * 4 < len(arr):
-        import numpy as np
-
-        found = pc.fill_null(pc.match_substring_regex(arr.filter(wide), _NFKC_NEEDED), False)
-        mask = np.zeros(len(arr), dtype=bool)
-        mask[np.flatnonzero(wide.to_numpy(zero_copy_only=False))[found.to_numpy(zero_copy_only=False)]] = True
-        needs = pa.array(mask)
-    else:
-        needs = pc.fill_null(pc.match_substring_regex(arr, _NFKC_NEEDED), False)
+    needs = _nfkc_marks(arr)
+    if needs is None:
+        needs = _nfkc_pattern_marks(arr)
     count = pc.sum(needs).as_py() or 0
     if count == 0:
         return arr, False
@@ -201,6 +193,45 @@ def _nfkc(arr):
         return pc.utf8_normalize(arr, "NFKC"), True
     fixed = pc.utf8_normalize(arr.filter(needs), "NFKC")
     return pc.replace_with_mask(arr, needs, fixed.cast(arr.type)), True
+
+
+def _nfkc_pattern_marks(arr):
+    """The values holding a character of :data:`_NFKC_NEEDED` (arrow bool, nulls False), by RE2;
+    ASCII values never need NFKC, so where they are most the pattern runs on the others only."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    wide = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
+    if (pc.sum(wide).as_py() or 0) * 4 >= len(arr):
+        return pc.fill_null(pc.match_substring_regex(arr, _NFKC_NEEDED), False)
+    found = pc.fill_null(pc.match_substring_regex(arr.filter(wide), _NFKC_NEEDED), False)
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[np.flatnonzero(wide.to_numpy(zero_copy_only=False))[found.to_numpy(zero_copy_only=False)]] = True
+    return pa.array(mask)
+
+
+def _nfkc_marks(arr):
+    """``match_substring_regex(arr, _NFKC_NEEDED)`` (nulls False) as an arrow bool array, from
+    one walk of the bytes in C (``_textedges.c``); None when the accelerator is not built."""
+    import numpy as np
+    import pyarrow as pa
+
+    try:
+        from validators.core._textedges import nfkc_marks
+    except ImportError:
+        return None
+    wide = pa.types.is_large_string(arr.type)
+    if not (wide or pa.types.is_string(arr.type)) or len(arr) == 0:
+        return None
+    out = np.empty(len(arr), dtype=np.uint8)
+    buffers = arr.buffers()
+    if nfkc_marks(buffers[1], buffers[2], arr.offset, len(arr), wide, out) is None:
+        return None
+    marks = out.view(np.bool_)
+    if arr.null_count:
+        marks &= arr.is_valid().to_numpy(zero_copy_only=False)
+    return pa.array(marks)
 
 
 def nfkc_arrow(arr):
