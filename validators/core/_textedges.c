@@ -57,6 +57,65 @@ static int space_last(const unsigned char *p, int64_t n)
     return n >= 3 && p[n - 3] >= 0xE0 && p[n - 3] <= 0xEF && space_at(p + n - 3, 3);
 }
 
+/* The buffers of an arrow text array's values first .. first + count - 1 */
+typedef struct {
+    Py_buffer offs, data;
+    int have_data, wide;
+    Py_ssize_t first, count;
+} Text;
+
+/* 0: open; 1: not offsets of that many values (nothing held); -1: an exception is set */
+static int text_open(Text *t, PyObject *offsets_obj, PyObject *data_obj, Py_ssize_t first, Py_ssize_t count, int wide)
+{
+    if (first < 0 || count < 0) {
+        PyErr_SetString(PyExc_ValueError, "first and count must be >= 0");
+        return -1;
+    }
+    t->first = first;
+    t->count = count;
+    t->wide = wide;
+    t->data.buf = NULL;
+    t->data.len = 0;
+    t->have_data = data_obj != Py_None;
+    if (PyObject_GetBuffer(offsets_obj, &t->offs, PyBUF_SIMPLE) < 0)
+        return -1;
+    if (t->have_data && PyObject_GetBuffer(data_obj, &t->data, PyBUF_SIMPLE) < 0) {
+        PyBuffer_Release(&t->offs);
+        return -1;
+    }
+    if ((first + count + 1) * (Py_ssize_t)(wide ? 8 : 4) > t->offs.len) {
+        if (t->have_data)
+            PyBuffer_Release(&t->data);
+        PyBuffer_Release(&t->offs);
+        return 1;
+    }
+    return 0;
+}
+
+static void text_close(Text *t)
+{
+    if (t->have_data)
+        PyBuffer_Release(&t->data);
+    PyBuffer_Release(&t->offs);
+}
+
+/* the offset of value i (0-based from first) */
+static int64_t text_offset(const Text *t, Py_ssize_t i)
+{
+    return t->wide ? ((const int64_t *)t->offs.buf)[t->first + i] : ((const int32_t *)t->offs.buf)[t->first + i];
+}
+
+/* value i's bytes as [*start, *start + *n); 0 when the offsets are out of order or range */
+static int text_value(const Text *t, Py_ssize_t i, int64_t *start, int64_t *n)
+{
+    int64_t a = text_offset(t, i), b = text_offset(t, i + 1);
+    if (a < 0 || b < a || b > (int64_t)t->data.len)
+        return 0;
+    *start = a;
+    *n = b - a;
+    return 1;
+}
+
 static PyObject *edge_space(PyObject *self, PyObject *args)
 {
     PyObject *offsets_obj, *data_obj;
@@ -64,47 +123,24 @@ static PyObject *edge_space(PyObject *self, PyObject *args)
     int wide;
     if (!PyArg_ParseTuple(args, "OOnnp", &offsets_obj, &data_obj, &first, &count, &wide))
         return NULL;
-    if (first < 0 || count < 0) {
-        PyErr_SetString(PyExc_ValueError, "first and count must be >= 0");
+    Text t;
+    int opened = text_open(&t, offsets_obj, data_obj, first, count, wide);
+    if (opened < 0)
         return NULL;
-    }
-    Py_buffer offs, data;
-    if (PyObject_GetBuffer(offsets_obj, &offs, PyBUF_SIMPLE) < 0)
-        return NULL;
-    data.buf = NULL;
-    data.len = 0;
-    int have_data = data_obj != Py_None;
-    if (have_data && PyObject_GetBuffer(data_obj, &data, PyBUF_SIMPLE) < 0) {
-        PyBuffer_Release(&offs);
-        return NULL;
-    }
-    Py_ssize_t width = wide ? 8 : 4;
+    if (opened > 0)
+        Py_RETURN_TRUE;   /* not the offsets of this many values: let arrow decide */
     int found = 0;
-    if ((first + count + 1) * width > offs.len) {
-        found = 1;   /* not the offsets of this many values: let arrow decide */
-    } else {
-        const unsigned char *d = (const unsigned char *)data.buf;
-        int64_t size = (int64_t)data.len;
-        Py_BEGIN_ALLOW_THREADS
-        int64_t prev = wide ? ((const int64_t *)offs.buf)[first] : ((const int32_t *)offs.buf)[first];
-        for (Py_ssize_t i = first + 1; i <= first + count; i++) {
-            int64_t next = wide ? ((const int64_t *)offs.buf)[i] : ((const int32_t *)offs.buf)[i];
-            if (prev < 0 || next < prev || next > size) {
-                found = 1;
-                break;
-            }
-            int64_t n = next - prev;
-            if (n > 0 && (space_at(d + prev, n) || space_last(d + prev, n))) {
-                found = 1;
-                break;
-            }
-            prev = next;
+    const unsigned char *d = (const unsigned char *)t.data.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t start, n;
+        if (!text_value(&t, i, &start, &n) || (n > 0 && (space_at(d + start, n) || space_last(d + start, n)))) {
+            found = 1;
+            break;
         }
-        Py_END_ALLOW_THREADS
     }
-    if (have_data)
-        PyBuffer_Release(&data);
-    PyBuffer_Release(&offs);
+    Py_END_ALLOW_THREADS
+    text_close(&t);
     return PyBool_FromLong(found);
 }
 
@@ -139,52 +175,33 @@ static PyObject *nfkc_marks(PyObject *self, PyObject *args)
     int wide;
     if (!PyArg_ParseTuple(args, "OOnnpO", &offsets_obj, &data_obj, &first, &count, &wide, &out_obj))
         return NULL;
-    if (first < 0 || count < 0) {
-        PyErr_SetString(PyExc_ValueError, "first and count must be >= 0");
+    Py_buffer out;
+    if (PyObject_GetBuffer(out_obj, &out, PyBUF_WRITABLE) < 0)
         return NULL;
+    Text t;
+    int opened = out.len < count ? 1 : text_open(&t, offsets_obj, data_obj, first, count, wide);
+    if (opened != 0) {
+        PyBuffer_Release(&out);
+        if (opened < 0)
+            return NULL;
+        Py_RETURN_NONE;
     }
-    Py_buffer offs, data, out;
-    if (PyObject_GetBuffer(offsets_obj, &offs, PyBUF_SIMPLE) < 0)
-        return NULL;
-    data.buf = NULL;
-    data.len = 0;
-    int have_data = data_obj != Py_None;
-    if (have_data && PyObject_GetBuffer(data_obj, &data, PyBUF_SIMPLE) < 0) {
-        PyBuffer_Release(&offs);
-        return NULL;
-    }
-    if (PyObject_GetBuffer(out_obj, &out, PyBUF_WRITABLE) < 0) {
-        if (have_data)
-            PyBuffer_Release(&data);
-        PyBuffer_Release(&offs);
-        return NULL;
-    }
-    Py_ssize_t width = wide ? 8 : 4;
-    int64_t marked = -1;
-    if ((first + count + 1) * width <= offs.len && out.len >= count) {
-        const unsigned char *d = (const unsigned char *)data.buf;
-        unsigned char *o = (unsigned char *)out.buf;
-        int64_t size = (int64_t)data.len;
-        Py_BEGIN_ALLOW_THREADS
-        marked = 0;
-        int64_t prev = wide ? ((const int64_t *)offs.buf)[first] : ((const int32_t *)offs.buf)[first];
-        for (Py_ssize_t i = 0; i < count; i++) {
-            Py_ssize_t at = first + i + 1;
-            int64_t next = wide ? ((const int64_t *)offs.buf)[at] : ((const int32_t *)offs.buf)[at];
-            if (prev < 0 || next < prev || next > size) {
-                marked = -1;
-                break;
-            }
-            o[i] = (unsigned char)(next > prev && nfkc_needed(d + prev, next - prev));
-            marked += o[i];
-            prev = next;
+    int64_t marked = 0;
+    const unsigned char *d = (const unsigned char *)t.data.buf;
+    unsigned char *o = (unsigned char *)out.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < count; i++) {
+        int64_t start, n;
+        if (!text_value(&t, i, &start, &n)) {
+            marked = -1;
+            break;
         }
-        Py_END_ALLOW_THREADS
+        o[i] = (unsigned char)(n > 0 && nfkc_needed(d + start, n));
+        marked += o[i];
     }
+    Py_END_ALLOW_THREADS
+    text_close(&t);
     PyBuffer_Release(&out);
-    if (have_data)
-        PyBuffer_Release(&data);
-    PyBuffer_Release(&offs);
     if (marked < 0)
         Py_RETURN_NONE;
     return PyLong_FromLongLong(marked);
