@@ -28,6 +28,11 @@ from validators.core.schema import (
     split_multi,
 )
 
+try:   # optional C walks of a text column's bytes (setup.py); arrow does the same without them
+    from validators.core import _textedges
+except ImportError:
+    _textedges = None
+
 
 def map_distinct(series, fn: Callable[[str], Any], out: str = "object"):
     """Apply ``fn`` to each distinct non-missing value of a text Series and broadcast back.
@@ -217,16 +222,11 @@ def _nfkc_marks(arr):
     import numpy as np
     import pyarrow as pa
 
-    try:
-        from validators.core._textedges import nfkc_marks
-    except ImportError:
-        return None
-    wide = pa.types.is_large_string(arr.type)
-    if not (wide or pa.types.is_string(arr.type)) or len(arr) == 0:
+    text = _text_buffers(arr) if _textedges is not None and len(arr) else None
+    if text is None:
         return None
     out = np.empty(len(arr), dtype=np.uint8)
-    buffers = arr.buffers()
-    if nfkc_marks(buffers[1], buffers[2], arr.offset, len(arr), wide, out) is None:
+    if _textedges.nfkc_marks(*text, out) is None:
         return None
     marks = out.view(np.bool_)
     if arr.null_count:
@@ -268,18 +268,25 @@ def _may_need_trim(arr) -> bool:
     accelerator is not built."""
     import pyarrow as pa
 
-    try:
-        from validators.core._textedges import edge_space
-    except ImportError:
+    if _textedges is None:
         return True
     for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else (arr,)):
-        wide = pa.types.is_large_string(chunk.type)
-        if not (wide or pa.types.is_string(chunk.type)):
-            return True
-        buffers = chunk.buffers()
-        if len(chunk) and edge_space(buffers[1], buffers[2], chunk.offset, len(chunk), wide):
+        text = _text_buffers(chunk)
+        if text is None or (len(chunk) and _textedges.edge_space(*text)):
             return True
     return False
+
+
+def _text_buffers(arr):
+    """(offsets, data, first, count, wide): an arrow text array as the functions of
+    ``_textedges.c`` read it; None for an array of another type."""
+    import pyarrow as pa
+
+    wide = pa.types.is_large_string(arr.type)
+    if not (wide or pa.types.is_string(arr.type)):
+        return None
+    buffers = arr.buffers()
+    return buffers[1], buffers[2], arr.offset, len(arr), wide
 
 
 def _broadcast(codes, per_value, missing):

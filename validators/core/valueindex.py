@@ -29,6 +29,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+try:   # the same filter in one C pass per hash (_bloom.c), where the package was built with a compiler
+    from validators.core import _bloom
+except ImportError:
+    _bloom = None
+
 MEMTABLE = 1 << 18      # newest entries kept in RAM before they are written as a run (4 MB)
 PAGE = 1 << 10          # hashes per page of a run: the least one lookup reads (8 KB)
 _READ_PAGES = 256       # pages read at once at most when many are needed (2 MB)
@@ -148,12 +153,6 @@ class _Bloom:
             return out
         block, masks = self._where(h)
         return ((self.words[block] & masks) == masks).all(axis=1)
-
-
-try:   # the same filter in one C pass per hash (_bloom.c), where the package was built with a compiler
-    from validators.core import _bloom
-except ImportError:
-    _bloom = None
 
 
 def _expand(lo: np.ndarray, count: np.ndarray) -> np.ndarray:

@@ -86,8 +86,6 @@ def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
     one, and an entry that is a table of flat numeric records (``per_unit``) is laid out here, a
     line per figure, without json's pure-Python indenting encoder (which walks each number
     several calls deep); the text is the same."""
-    from itertools import islice
-
     if value.__class__ is dict and value and all(k.__class__ is str for k in value):
         sep = "{\n "
         for key, item in value.items():
@@ -97,20 +95,19 @@ def _write_indented(value, fh: TextIO, batch: int = 8192) -> None:
                 _write_indented_at(item, fh, 1, batch)
         fh.write("\n}")
         return
-    pieces = json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value)
-    while block := list(islice(pieces, batch)):
-        fh.write("".join(block))
+    _write_indented_at(value, fh, 0, batch)
 
 
 def _write_indented_at(value, fh: TextIO, level: int, batch: int) -> None:
-    """:func:`_write_indented` of a value that starts ``level`` spaces in (a JSON text holds no
+    """json's ``indent=1`` text of a value that starts ``level`` spaces in (a JSON text holds no
     raw line break, so each of json's line breaks takes the extra indent)."""
     from itertools import islice
 
     pad = "\n" + " " * level
     pieces = json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value)
     while block := list(islice(pieces, batch)):
-        fh.write("".join(block).replace("\n", pad))
+        text = "".join(block)
+        fh.write(text.replace("\n", pad) if level else text)
 
 
 def _write_records(table, fh: TextIO, level: int, batch: int) -> bool:

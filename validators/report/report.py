@@ -795,14 +795,11 @@ def _sorted_units(dist):
     import numpy as np
 
     names = list(dist.values)
-    absent = dist.codes < 0
-    unknown = -1
-    if absent.any():
-        unknown = names.index(UNKNOWN_UNIT) if UNKNOWN_UNIT in names else len(names)
-        if unknown == len(names):
-            names.append(UNKNOWN_UNIT)
+    absent = bool((dist.codes < 0).any())
+    if absent and UNKNOWN_UNIT not in names:
+        names.append(UNKNOWN_UNIT)
     order = sorted(range(len(names)), key=names.__getitem__)
-    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank = np.empty(len(names) + 1, dtype=np.int64)   # the last entry: code -1 (absent)
     rank[order] = np.arange(len(names))
-    rank[-1] = rank[unknown] if unknown >= 0 else -1
+    rank[-1] = rank[names.index(UNKNOWN_UNIT)] if absent else -1
     return rank[dist.codes], [names[i] for i in order]
