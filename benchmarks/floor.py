@@ -163,8 +163,8 @@ def sxcheck_phases(csv_path: Path) -> dict[str, float]:
     pipeline.CHECKS = tuple(timed(f, names.get(f.__name__, f.__name__)) for f in original_checks)
     NativeSuite.update = timed(original_update, "expectations")
 
-    def chunks(self):
-        it = original_table_chunks(self)
+    def chunks(self, idle=None):
+        it = original_table_chunks(self, idle=idle)
         while True:
             t0 = time.perf_counter()
             try:

@@ -65,3 +65,62 @@ def test_a_validate_run_leaves_no_reader_thread(tmp_path):
     report = validate(str(path))
     assert report.rows_read == 120_000
     assert not any(t.name == "sxcheck-read-ahead" for t in threading.enumerate())
+
+
+def test_idle_work_is_published_in_whole_steps_while_the_consumer_is_busy():
+    def idle(chunk):
+        done: list[int] = []
+
+        def steps():
+            for k in range(5):
+                yield lambda k=k: done.append(k)
+
+        return done, steps()
+
+    it = read_ahead(iter(["a", "b", "c"]), idle=idle)
+    assert next(it)[0] == "a"
+    time.sleep(0.5)            # the consumer is busy with "a": the reader prepares "b" meanwhile
+    chunk, done = next(it)
+    assert chunk == "b" and done == [0, 1, 2, 3, 4]
+    assert [c for c, _ in it] == ["c"]
+
+
+def test_nothing_is_published_after_the_consumer_took_the_chunk():
+    started = threading.Event()
+
+    def idle(chunk):
+        done: list[int] = []
+
+        def steps():
+            for k in range(1000):
+                started.set()
+                time.sleep(0.002)   # a step's work, done before its commit
+                yield lambda k=k: done.append(k)
+
+        return done, steps()
+
+    it = read_ahead(iter(["a", "b"]), idle=idle)
+    chunk, done = next(it)
+    assert chunk == "a"
+    started.wait(5)
+    seen = list(done)
+    time.sleep(0.2)            # the reader is still stepping: its work goes nowhere now
+    assert done == seen and done == list(range(len(done)))
+    assert [c for c, _ in it] == ["b"]
+
+
+def test_an_error_in_idle_work_leaves_the_chunk_to_the_consumer():
+    def idle(chunk):
+        done: list[int] = []
+
+        def steps():
+            yield lambda: done.append(1)
+            raise ValueError("a view the consumer will compute (and fail on) itself")
+
+        return done, steps()
+
+    it = read_ahead(iter(["a", "b"]), idle=idle)
+    assert next(it)[0] == "a"
+    time.sleep(0.3)
+    assert next(it) == ("b", [1])
+    assert list(it) == []

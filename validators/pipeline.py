@@ -21,6 +21,7 @@ from validators.checks.expectations import (
     suite_columns,
     suite_with,
 )
+from validators.core.ahead import Ahead, prepared_rows
 from validators.core.rows import Rows
 from validators.read import Table, open_tables
 from validators.read.rules import COLUMN_MISSING, MATERIALS_TABLE, ROW_BLANK
@@ -131,7 +132,8 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
     info = SourceInfo(table.source, table.sheet, table.header_row, dict(table.columns), list(table.unknown))
     report.sources.append(info)
     ctx = TableContext(table)
-    for chunk in table.chunks():
+    ahead = Ahead()
+    for chunk, prepared in table.chunks(idle=ahead):
         blank = _blank_rows(chunk, [c for c in chunk.columns if c != "_row"])
         info.rows += len(chunk)
         if blank.any():
@@ -144,7 +146,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
             continue
         if ctx.profile is None:
             _choose_profile(ctx, chunk, profile, report)
-        rows = Rows(chunk, ctx.profile)
+        rows = prepared_rows(prepared, chunk, ctx.profile)
         hit_frames = []
         for check in CHECKS:
             hit_frames.extend(f for f in check(rows, ctx) if f is not None)
@@ -159,6 +161,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
             on_rows(rows, found)
         if progress:
             progress(table.source, info.rows, table.bytes_done, table.size_bytes)
+        ahead.learn(rows)
     report.add(_problem_frame(table.problems, table.source, table.sheet))
     report.add(_missing_frame(ctx, table))
     info.missing = {name: set(fams) for name, (fams, _n) in ctx.missing.items()}

@@ -338,30 +338,10 @@ def _limit_note_verdicts(rows: Rows, col: str):
     return codes, _LIMIT_NOTE.many(values)
 
 
-def _matches(arr, pattern: re.Pattern):
-    """RE2 (linear-time) search of a Python pattern written in the syntax both engines share."""
-    import pyarrow.compute as pc
-
-    return pc.fill_null(pc.match_substring_regex(arr, pattern.pattern), False).to_numpy(zero_copy_only=False)
-
-
 def _mask(rows: Rows, col: str, pattern: re.Pattern):
-    """numpy bool per row: ``pattern`` found in the NFKC-normalised value.
-
-    The pattern runs once per distinct value (exports repeat 设定依据 and 办理地点 across thousands
-    of rows) and each result is kept for the chunk, so clarity and consistency share the work.
-    """
-    import numpy as np
-
-    def nfkc_values():
-        return nfkc_arrow(rows.distinct(col).arrow)
-
-    def found():
-        arr = rows.cached(("nfkc", col), nfkc_values)
-        matched = np.append(_matches(arr, pattern) if len(arr) else np.zeros(0, dtype=bool), False)
-        return matched[rows.distinct(col).codes]  # code -1 (absent) picks the trailing False
-
-    return rows.cached((col, pattern), found)
+    """numpy bool per row: ``pattern`` found in the NFKC-normalised value (:meth:`Rows.matches`:
+    once per distinct value, kept for the chunk, so clarity and consistency share the work)."""
+    return rows.matches(col, pattern.pattern)
 
 
 def online_only(rows: Rows):

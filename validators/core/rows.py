@@ -423,10 +423,34 @@ class Rows:
         self._code: dict[str, Any] = {}
         self._code_arrow: dict[str, Any] = {}
         self._num: dict[str, Any] = {}
-        self._derived: dict[Any, Any] = {}
+        self._nfkc: dict[str, Any] = {}
+        self._matched: dict[tuple[str, str], Any] = {}
 
     def has(self, col: str) -> bool:
         return col in self.frame.columns
+
+    # -------------------------------------------------------------- work done ahead
+    _SHARED = ("_arrow", "_present", "_distinct", "_code_arrow", "_nfkc", "_matched")
+
+    def views(self) -> list[tuple[str, tuple]]:
+        """The views computed so far as ``(method, arguments)`` calls, those of each kind in the
+        order they were first asked for: presence, distinct values, pattern matches."""
+        return ([("present", (col,)) for col in self._present]
+                + [("distinct", key) for key in self._distinct]
+                + [("matches", key) for key in self._matched])
+
+    def compute(self, method: str, args: tuple) -> None:
+        """Compute one view of :meth:`views` (and what it depends on)."""
+        if method in ("present", "distinct", "matches"):
+            getattr(self, method)(*args)
+
+    def publish(self, into: "Rows") -> None:
+        """Copy the views computed here that ``into`` (a Rows of the same chunk) lacks."""
+        for name in self._SHARED:
+            target = getattr(into, name)
+            for key, value in getattr(self, name).items():
+                if key not in target:
+                    target[key] = value
 
     def raw(self, col: str):
         return self.frame[col]
@@ -547,6 +571,25 @@ class Rows:
                 self._distinct[key] = Distinct(codes, None, dictionary)
         return self._distinct[key]
 
+    def matches(self, col: str, pattern: str):
+        """numpy bool per row: the RE2 ``pattern`` is found in the NFKC form of the text (False
+        where absent); searched once per distinct value, kept for the chunk."""
+        key = (col, pattern)
+        found = self._matched.get(key)
+        if found is None:
+            import numpy as np
+            import pyarrow.compute as pc
+
+            dist = self.distinct(col)
+            values = self._nfkc.get(col)
+            if values is None:
+                values = self._nfkc[col] = nfkc_arrow(dist.arrow)
+            hit = np.zeros(len(values) + 1, dtype=bool)   # code -1 (absent) picks the trailing False
+            if len(values):
+                hit[:-1] = pc.fill_null(pc.match_substring_regex(values, pattern), False).to_numpy(zero_copy_only=False)
+            found = self._matched[key] = hit[dist.codes]
+        return found
+
     def code_in(self, col: str, *codes: str):
         """numpy bool per row: the element's :meth:`code` is one of ``codes`` (False where absent),
         decided once per distinct code."""
@@ -554,12 +597,6 @@ class Rows:
 
         dist = self.distinct(col, "code")
         return dist.broadcast(np.array([v in codes for v in dist.values], dtype=bool), False)
-
-    def cached(self, key, make: Callable[[], Any]):
-        """``make()``, computed once per chunk under ``key`` (results several checks share)."""
-        if key not in self._derived:
-            self._derived[key] = make()
-        return self._derived[key]
 
     def map_values(self, col: str, fn: Callable[[str], Any], out: str = "object", view: str = "text"):
         """:func:`map_distinct` of the ``view`` of ``col`` (same result), on the cached distinct

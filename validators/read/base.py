@@ -49,15 +49,30 @@ class Table:
     bytes_done: int | None = None      # progress of the streaming CSV reader
     state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
 
-    def chunks(self) -> Iterator[Any]:
-        """The table's chunks, the next one parsed in a thread while this one is checked."""
-        return read_ahead(self._chunker(self))
+    def chunks(self, idle: Callable[[Any], tuple[Any, Iterator[Callable[[], None]]]] | None = None) -> Iterator[Any]:
+        """The table's chunks, the next one parsed in a thread while this one is checked; with
+        ``idle`` (see :func:`read_ahead`), ``(chunk, prepared)`` pairs."""
+        return read_ahead(self._chunker(self), idle=idle)
 
 
 _DONE = object()
 
 
-def read_ahead(chunks: Iterator[Any], depth: int = 1) -> Iterator[Any]:
+class _Handoff:
+    """A chunk's hand-over: the consumer sets ``taken`` under ``lock``, and the reader commits
+    work done ahead for the chunk under the same lock, so nothing lands after the consumer took it."""
+
+    __slots__ = ("lock", "taken")
+
+    def __init__(self):
+        import threading
+
+        self.lock = threading.Lock()
+        self.taken = False
+
+
+def read_ahead(chunks: Iterator[Any], depth: int = 1,
+               idle: Callable[[Any], tuple[Any, Iterator[Callable[[], None]]]] | None = None) -> Iterator[Any]:
     """Yield ``chunks`` while a thread produces the next ``depth`` of them.
 
     pyarrow parses with the GIL released, so reading the next chunk overlaps with the checks of
@@ -65,6 +80,12 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1) -> Iterator[Any]:
     one before, so memory grows by at most ``depth`` chunks.  An exception of the reader (an
     :class:`InputError`, a ragged row …) is raised here, in the consumer, at the point where its
     chunk would have come; closing this generator early stops the reader.
+
+    ``idle(chunk)`` puts the reader's waiting time to use: it returns ``(prepared, steps)``, and
+    the consumer receives ``(chunk, prepared)``.  While the consumer is still busy with the chunk
+    before, the reader runs ``steps`` one at a time; each step does its work and yields a
+    ``commit`` callable that publishes it into ``prepared``.  Once the consumer takes the chunk no
+    step is committed any more, so ``prepared`` holds whole steps only and is the consumer's alone.
     """
     import contextvars
     import queue
@@ -80,15 +101,35 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1) -> Iterator[Any]:
                 return True
         return False
 
+    def work_ahead(steps, hand: _Handoff) -> None:
+        try:
+            for commit in steps:
+                with hand.lock:
+                    if hand.taken or stop.is_set():
+                        return
+                    commit()
+        except Exception:  # noqa: BLE001 - work ahead is an optimisation: the consumer redoes it and meets the error there
+            return
+        finally:
+            close = getattr(steps, "close", None)
+            if close is not None:
+                close()
+
     def produce():
         try:
             while wait_slot():
                 chunk = next(chunks, _DONE)
-                box.put((chunk, None))
-                if chunk is _DONE:
-                    return
+                if chunk is _DONE or idle is None:
+                    box.put((chunk, None, None))
+                    if chunk is _DONE:
+                        return
+                    continue
+                prepared, steps = idle(chunk)
+                hand = _Handoff()
+                box.put(((chunk, prepared), None, hand))
+                work_ahead(steps, hand)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            box.put((None, exc))
+            box.put((None, exc, None))
         finally:
             if stop.is_set() and hasattr(chunks, "close"):
                 chunks.close()
@@ -99,7 +140,10 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1) -> Iterator[Any]:
     worker.start()
     try:
         while True:
-            chunk, exc = box.get()
+            chunk, exc, hand = box.get()
+            if hand is not None:
+                with hand.lock:
+                    hand.taken = True
             slots.release()
             if exc is not None:
                 raise exc
