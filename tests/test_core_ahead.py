@@ -9,7 +9,6 @@ from validators.core.ahead import Ahead, prepared_rows
 from validators.core.rows import Rows
 from validators.pipeline import CHECKS, TableContext
 from validators.read import open_tables
-from validators.report.findings import findings_frame  # noqa: F401 - the hit frames' shape
 
 DEFECTS = "catalogs/sample_guides_gbk.csv"   # the planted defects, GBK
 

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from itertools import pairwise
 
-from validators.core.rows import Rows, nfkc_arrow
+from validators.core.rows import Rows
 from validators.core.rulebook import C0109_2, HEURISTIC, declare
 from validators.report.findings import Hits
 
