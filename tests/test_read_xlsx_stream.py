@@ -7,6 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from validators.read import excel
 
@@ -486,3 +488,14 @@ def test_the_accelerator_reads_within_its_buffers_on_mangled_blocks(cell_scanner
         assert ((at >= 0) & (at < len(data))).all()
         text = np.isin(kind, (2, 3, 4))
         assert ((s[text] >= 0) & (s[text] <= e[text]) & (e[text] <= len(data))).all()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b"&", b"#", b"a", b"&#", b"#&", "中".encode(), b"<c>", b"&amp;", b"#" * 200]),
+                max_size=80))
+def test_the_character_reference_test_is_find_of_ampersand_hash(pieces):
+    from validators.read.xlsxsheet import _has_charref
+
+    part = b"".join(pieces)
+    assert _has_charref(part) == (part.find(b"&#") >= 0)
+    assert _has_charref(b"#" * 300 + part) == (part.find(b"&#") >= 0)   # past the visited '#'
