@@ -124,3 +124,10 @@ def test_an_error_in_idle_work_leaves_the_chunk_to_the_consumer():
     time.sleep(0.3)
     assert next(it) == ("b", [1])
     assert list(it) == []
+
+
+def test_a_failing_idle_leaves_the_chunk_unprepared():
+    def idle(chunk):
+        raise RuntimeError("cannot prepare")
+
+    assert list(read_ahead(iter(["a", "b"]), idle=idle)) == [("a", None), ("b", None)]

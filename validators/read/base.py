@@ -18,6 +18,9 @@ HEADER_SCAN_ROWS = 12
 CHUNK_ROWS = 50_000
 BLOCK_SIZE = 4 << 20  # pyarrow buffers dozens of blocks ahead: small blocks keep memory flat
 
+Idle = Callable[[Any], tuple[Any, Iterator[Callable[[], None]]]]
+"""Work for the read-ahead thread's wait: chunk → (prepared, steps) (see :func:`read_ahead`)."""
+
 JSON_LIST_KEYS = ("data", "items", "records", "rows", "list", "result", "tasks", "guides")
 
 
@@ -49,7 +52,7 @@ class Table:
     bytes_done: int | None = None      # progress of the streaming CSV reader
     state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
 
-    def chunks(self, idle: Callable[[Any], tuple[Any, Iterator[Callable[[], None]]]] | None = None) -> Iterator[Any]:
+    def chunks(self, idle: Idle | None = None) -> Iterator[Any]:
         """The table's chunks, the next one parsed in a thread while this one is checked; with
         ``idle`` (see :func:`read_ahead`), ``(chunk, prepared)`` pairs."""
         return read_ahead(self._chunker(self), idle=idle)
@@ -71,8 +74,7 @@ class _Handoff:
         self.taken = False
 
 
-def read_ahead(chunks: Iterator[Any], depth: int = 1,
-               idle: Callable[[Any], tuple[Any, Iterator[Callable[[], None]]]] | None = None) -> Iterator[Any]:
+def read_ahead(chunks: Iterator[Any], depth: int = 1, idle: Idle | None = None) -> Iterator[Any]:
     """Yield ``chunks`` while a thread produces the next ``depth`` of them.
 
     pyarrow parses with the GIL released, so reading the next chunk overlaps with the checks of
@@ -124,7 +126,10 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1,
                     if chunk is _DONE:
                         return
                     continue
-                prepared, steps = idle(chunk)
+                try:
+                    prepared, steps = idle(chunk)
+                except Exception:  # noqa: BLE001 - as in work_ahead: the chunk goes unprepared
+                    prepared, steps = None, iter(())
                 hand = _Handoff()
                 box.put(((chunk, prepared), None, hand))
                 work_ahead(steps, hand)
