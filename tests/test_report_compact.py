@@ -137,6 +137,26 @@ def test_unit_counts_behave_as_the_dict_of_lists_they_replace():
     assert dict(units) == expected and list(units)[-1] == "丁局"
 
 
+def test_unit_counts_past_the_memory_table_read_their_names_back_from_disk():
+    # a national catalog's units outgrow the 65,536 names kept in memory: the rest spill with
+    # their hashes, and lookups, counts and order stay those of a dict
+    rng = np.random.default_rng(5)
+    units, expected = UnitCounts(), {}
+    for start in range(0, 90_000, 15_000):
+        fresh = [f"单位{i:06d}" for i in range(start, start + 15_000)]
+        again = [f"单位{i:06d}" for i in rng.integers(0, start + 1, size=500).tolist()] if start else []
+        chunk = sorted(set(fresh + again))
+        sizes = rng.integers(1, 9, size=len(chunk))
+        units.add(chunk, sizes, sizes // 2)
+        for name, n in zip(chunk, sizes.tolist(), strict=True):
+            entry = expected.setdefault(name, [0, 0])
+            entry[0] += n
+            entry[1] += n // 2
+    assert units._index._runs          # the names past the memory table are on disk
+    assert list(units.items()) == list(expected.items())
+    assert units["单位000007"] == expected["单位000007"] and "单位089999" in units and "单位090000" not in units
+
+
 def test_count_units_gives_the_stats_a_plain_dict_gave():
     bodies = pd.Series(["乙局", None, "甲局", " ", "无", "甲局", "丙局 ", "Ａ局"] * 3, dtype="str")
     found = pd.DataFrame({"_pos": [0, 2, 2, 7, 9], "code": ["uscc-length", "uscc-length", "phone-format-invalid",

@@ -103,7 +103,7 @@ class UnitCounts(MutableMapping):
         import numpy as np
 
         self._index = None
-        self._counts = np.zeros((0, 2), dtype=np.int64)
+        self._counts = np.zeros((0, 2), dtype=np.int32)   # a unit's rows: far below 2**31
         for name, value in dict(items).items():
             self[name] = value
 
@@ -113,8 +113,8 @@ class UnitCounts(MutableMapping):
         import numpy as np
 
         entries = self._entries(names, create=True)
-        self._counts[entries, 0] += np.asarray(sizes, dtype=np.int64)
-        self._counts[entries, 1] += np.asarray(with_errors, dtype=np.int64)
+        self._counts[entries, 0] += np.asarray(sizes, dtype=np.int32)
+        self._counts[entries, 1] += np.asarray(with_errors, dtype=np.int32)
 
     def _entries(self, names: list[str], create: bool):
         import numpy as np
@@ -123,7 +123,9 @@ class UnitCounts(MutableMapping):
         from validators.core.valueindex import UniqueIndex, hash64
 
         if self._index is None:
-            self._index = UniqueIndex(expected=1 << 14)
+            # names past the newest 65,536 go to disk with their hashes, as 实施编码 do: a file's
+            # units then cost its counts only (8 bytes a unit)
+            self._index = UniqueIndex(expected=1 << 14, memtable=1 << 16)
         values = pa.array(names, type=pa.large_string())
         h = hash64(values)
         entries = self._index.find(values, h)
@@ -133,7 +135,7 @@ class UnitCounts(MutableMapping):
                 entries[new] = self._index.add(values.take(pa.array(new)), h[new],
                                                np.zeros(len(new), dtype=np.int64), 0)
                 if self._index.n > len(self._counts):
-                    grown = np.zeros((max(2 * len(self._counts), self._index.n, 64), 2), dtype=np.int64)
+                    grown = np.zeros((max(2 * len(self._counts), self._index.n, 64), 2), dtype=np.int32)
                     grown[: len(self._counts)] = self._counts
                     self._counts = grown
         return entries
