@@ -4,7 +4,7 @@ It serves the catalog-wide uniqueness of 实施编码 (:mod:`validators.checks.e
 names of 实施主体 (:class:`validators.report.report.UnitCounts`).  Each value added gets an entry
 id (0, 1, … in the order added) and keeps the (table, row) where it was first seen.
 
-Memory per value: the 2–4 bytes a split-block Bloom filter of its 64-bit hash takes.  The rest
+Memory per value: the 2 bytes split-block Bloom filters of its 64-bit hash take.  The rest
 is bounded whatever the count: the newest entries (at most ``memtable`` hashes, sorted, in RAM),
 one hash in ``page`` of each run on disk, and the few blocks of values opened last.  On disk, in
 a temporary directory removed with the index, are runs of (hash, entry) sorted by hash, merged
@@ -38,7 +38,7 @@ MEMTABLE = 1 << 18      # newest entries kept in RAM before they are written as 
 PAGE = 1 << 10          # hashes per page of a run: the least one lookup reads (8 KB)
 _READ_PAGES = 256       # pages read at once at most when many are needed (2 MB)
 _WINDOW = 1 << 16       # records per run held while merging or re-reading runs
-_BLOOM_BITS = 16        # filter bits per value at least (the filter doubles: 16–32)
+_BLOOM_BITS = 16        # filter bits per value
 _SALT = np.array([0x47B6137B, 0x44974D91, 0x8824AD5B, 0xA2B7289D,
                   0x705495C7, 0x2DF1424B, 0x9EFC4947, 0x5C6BFB31], dtype=np.uint32)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -155,6 +155,45 @@ class _Bloom:
         return ((self.words[block] & masks) == masks).all(axis=1)
 
 
+class _Filters:
+    """Bloom filters added one after another as values come: a hash is held when any filter holds
+    it.  A full filter is never rebuilt, so memory grows by the 2 bytes of each value added, with
+    no moment holding an old filter and its larger copy together and no run read back from disk.
+    Each new filter is sized for half the values of those before it (``expected`` at least), so a
+    few million values make a handful of filters; false positives add up over them (≈0.1–0.4 % each)."""
+
+    def __init__(self, expected: int):
+        self.expected = expected
+        self.filters: list[_Bloom] = []
+        self.counts: list[int] = []        # values added to each filter
+
+    @property
+    def capacity(self) -> int:
+        return sum(f.capacity for f in self.filters)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(f.words.nbytes for f in self.filters)
+
+    def add(self, h: np.ndarray) -> None:
+        while len(h):
+            if not self.filters or self.counts[-1] == self.filters[-1].capacity:
+                self.filters.append(_Bloom(max(self.expected, self.capacity // 2)))
+                self.counts.append(0)
+            room = self.filters[-1].capacity - self.counts[-1]
+            self.filters[-1].add(h[:room])
+            self.counts[-1] += min(room, len(h))
+            h = h[room:]
+
+    def holds(self, h: np.ndarray) -> np.ndarray:
+        if not self.filters:
+            return np.zeros(len(h), dtype=bool)
+        out = self.filters[-1].holds(h)
+        for f in self.filters[:-1]:
+            out |= f.holds(h)
+        return out
+
+
 def _expand(lo: np.ndarray, count: np.ndarray) -> np.ndarray:
     """The positions lo[i], lo[i]+1, … lo[i]+count[i]-1 of every i, concatenated."""
     total = int(count.sum())
@@ -259,7 +298,7 @@ class _Run:
                 h, e = np.concatenate(hs), np.concatenate(es)
                 order = np.argsort(h, kind="stable")    # sorted runs: a merge, linear
                 h, e = h[order], e[order]
-                sparse.append(h[(-written) % page::page])
+                sparse.append(h[(-written) % page::page].copy())   # a view would keep all of h
                 f.seek(8 * written)
                 f.write(h.data)
                 f.seek(8 * (n + written))
@@ -334,13 +373,13 @@ def _remove(directory: str, files: list) -> None:
 class UniqueIndex:
     """Exact set of text values with the first location (table, row) of each (see the module).
 
-    ``expected`` sizes the first filter (it doubles past it); ``memtable`` and ``page`` are the
+    ``expected`` sizes the first filter (more are added past it); ``memtable`` and ``page`` are the
     spill threshold and the run page (tests make them small to exercise the disk)."""
 
     def __init__(self, expected: int = 1 << 20, memtable: int | None = None, page: int | None = None):
         self.n = 0
         self._memtable, self._page = memtable or MEMTABLE, page or PAGE
-        self._bloom = _Bloom(expected)
+        self._bloom = _Filters(expected)
         self._mem: list[tuple[np.ndarray, np.ndarray]] = []   # (sorted hashes, entries) per addition
         self._mem_n = 0
         self._runs: list[_Run] = []
@@ -357,7 +396,7 @@ class UniqueIndex:
     def nbytes(self) -> int:
         """Bytes of memory held (the filter, the memtable, the runs' sparse hashes, the blocks
         not on disk and the blocks opened last)."""
-        held = self._bloom.words.nbytes + sum(hs.nbytes + es.nbytes for hs, es in self._mem)
+        held = self._bloom.nbytes + sum(hs.nbytes + es.nbytes for hs, es in self._mem)
         held += sum(r.sparse.nbytes for r in self._runs)
         held += sum(b.data.nbytes + b.offsets.nbytes + b.rows.nbytes for b in self._blocks if b.at < 0)
         return held + sum(v.nbytes + r.nbytes for v, r in self._opened.values())
@@ -386,8 +425,6 @@ class UniqueIndex:
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         if k == 0:
             return ids
-        if self.n + k > self._bloom.capacity:
-            self._grow(self.n + k)
         self._bloom.add(h)
         order = np.argsort(h, kind="stable")
         self._mem.append((h[order], ids[order]))
@@ -406,19 +443,6 @@ class UniqueIndex:
         es = np.concatenate([es for _, es in self._mem])
         order = np.argsort(hs, kind="stable")
         return hs[order], es[order]
-
-    def _grow(self, n: int) -> None:
-        """A filter sized for ``n`` values, filled from the memtable and the runs."""
-        capacity = self._bloom.capacity
-        while capacity < n:
-            capacity *= 2
-        bloom = _Bloom(capacity)
-        for hs, _ in self._mem:
-            bloom.add(hs)
-        for run in self._runs:
-            for hs in run.windows():
-                bloom.add(hs)
-        self._bloom = bloom
 
     def _spill(self) -> None:
         """Write the memtable as a run (merging runs as a binary counter) and the values to disk;
