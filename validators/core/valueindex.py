@@ -12,7 +12,7 @@ two by two when the newer is as large as the older (a binary counter: about log2
 runs, each record rewritten as many times), and the values with their first rows, zstd-packed
 per addition.  Until ``memtable`` values have been added nothing touches the disk.
 
-A value whose hash the filter does not hold is new: that is nearly every value of a clean export,
+A value whose hash no filter holds is new: that is nearly every value of a clean export,
 and costs no disk read.  The others are looked up by hash in the memtable and in each run (only
 the pages of ``page`` hashes they fall in are read), and each entry with an equal hash is
 confirmed by comparing the stored value, so two values sharing a hash stay apart.
