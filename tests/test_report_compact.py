@@ -181,3 +181,62 @@ def test_a_scan_keeps_its_findings_packed(tmp_path):
     assert report.frame()["code"].tolist().count("task-code-duplicate") == 1
     assert [(unit, n) for unit, (n, _bad) in report.units.items()] == [("甲局", 1), ("（乙局）", 1)]
     assert report.rows_blank == 1
+
+
+def _reference_frame(report: Report, frames) -> pd.DataFrame:
+    """What frame() gave before it sorted frame by frame: one stable sort of everything."""
+    df = pd.concat(report_module._objects_shared([f.copy() for f in frames]), ignore_index=True)
+    df["severity"] = df["code"].map(lambda c: report.severity_of(c).value)
+    df["_order"] = range(len(df))
+    df["_r"] = pd.to_numeric(df["row"], errors="coerce").fillna(0)
+    df = df.sort_values(["source", "sheet", "_r", "_order"], na_position="first", kind="stable")
+    return df[report_module.FINDING_COLUMNS].reset_index(drop=True)
+
+
+def _table_frames(rng, source, sheet, chunks: int, tie: bool):
+    """One table's findings as a scan adds them: a frame a chunk, its rows in check order (not
+    sorted), each chunk's rows after the chunk before's (sharing its last row with ``tie``)."""
+    frames, start = [], 2
+    for _ in range(chunks):
+        n = int(rng.integers(1, 40))
+        rows = rng.integers(start, start + 60, size=n)
+        if tie:
+            rows[0] = start      # the row the chunk before ended on: a tie across frames
+        start = int(rows.max()) + (0 if tie else 1)
+        codes = rng.choice(["element-missing", "uscc-length", "uscc-charset"], size=n)
+        frames.append(pd.DataFrame({
+            "code": pd.Series(codes, dtype="str"), "field": pd.Series(["phone"] * n, dtype="str"),
+            "value": pd.Series([f"值{r}" for r in rows], dtype=object),
+            "params": pd.Series([{"k": int(r) % 3} for r in rows], dtype=object),
+            "source": pd.Series([source] * n, dtype=object), "sheet": pd.Series([sheet] * n, dtype=object),
+            "row": rows, "item": pd.Series([f"事项{r}" for r in rows], dtype="str")}))
+    return frames
+
+
+def test_the_frame_is_put_in_order_frame_by_frame_as_the_whole_sort_would():
+    """frame() sorts each chunk's findings and orders the frames (never one sort of every
+    finding, which held a second copy of a national report); the result is the one stable sort
+    by (file, sheet, row, order added) gave, ties and reading problems included, and where frames
+    interleave the whole sort still runs."""
+    rng = np.random.default_rng(20261203)
+    fast = 0
+    for case in range(40):
+        tables = [("乙.csv", None), ("甲.xlsx", "表一"), (None, None), ("甲.xlsx", "表二")][: 1 + case % 4]
+        per_table = [_table_frames(rng, s, sh, int(rng.integers(1, 5)), tie=bool(case % 3 == 1)) for s, sh in tables]
+        frames = []
+        while any(per_table):      # tables' frames in an arbitrary add order, each table's in scan order
+            t = int(rng.integers(len(per_table)))
+            if per_table[t]:
+                frames.append(per_table[t].pop(0))
+        if case % 2:                # a table's reading problems, added after its scan: no row, or early rows
+            s, sh = tables[0]
+            frames.append(pd.DataFrame.from_records(
+                [record("column-missing", source=s, sheet=sh, row=None, field="phone", value=None, params={}),
+                 record("uscc-length", source=s, sheet=sh, row=2, field="phone", value="x", params={})],
+                columns=[c for c in report_module.FINDING_COLUMNS if c != "severity"]))
+        if case % 5 == 4:           # a frame whose rows fall inside another's: only the whole sort is right
+            frames.append(frames[0].assign(row=frames[0]["row"] + 1))
+        report = _report(frames, pack=bool(case % 2))
+        fast += report_module._sorted_parts([f.copy() for f in frames]) is not None
+        pd.testing.assert_frame_equal(report.frame(), _reference_frame(report, frames))
+    assert 10 <= fast < 40     # both ways were taken

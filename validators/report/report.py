@@ -278,10 +278,13 @@ class Report:
         import pandas as pd
 
         if self._frame is None:
+            in_order = None
             if self._frames:
-                df = pd.concat(_objects_shared([f.unpack() if isinstance(f, _Packed) else f for f in self._frames]),
-                               ignore_index=True)
+                parts = _objects_shared([f.unpack() if isinstance(f, _Packed) else f for f in self._frames])
                 self._frames = []
+                in_order = _sorted_parts(parts)
+                df = pd.concat(in_order if in_order is not None else parts, ignore_index=True)
+                del parts
             else:
                 df = pd.DataFrame(columns=[c for c in FINDING_COLUMNS if c != "severity"])
             for c in FINDING_COLUMNS:
@@ -290,9 +293,10 @@ class Report:
             codes = df["code"].unique()
             sev = {c: self.severity_of(c).value for c in codes}
             df["severity"] = df["code"].map(sev)
-            df["_order"] = range(len(df))
-            df["_r"] = pd.to_numeric(df["row"], errors="coerce").fillna(0)
-            df = df.sort_values(["source", "sheet", "_r", "_order"], na_position="first", kind="stable")
+            if in_order is None:
+                df["_order"] = range(len(df))
+                df["_r"] = _row_keys(df)
+                df = df.sort_values(["source", "sheet", "_r", "_order"], na_position="first", kind="stable")
             self._frame = df[FINDING_COLUMNS].reset_index(drop=True)
             self._frames = [self._frame.drop(columns=["severity"])]
         return self._frame
@@ -496,6 +500,47 @@ def _objects_shared(frames: list) -> list:
                 table[-1] = f[col].dtype.na_value   # what the column's missing cells become
                 frames[i] = f.assign(**{col: pd.Series(table[codes], index=f.index, dtype=object)})
     return frames
+
+
+def _row_keys(frame):
+    """The row of each finding as :meth:`Report.frame` sorts it (a finding without one first)."""
+    import pandas as pd
+
+    return pd.to_numeric(frame["row"], errors="coerce").fillna(0)
+
+
+def _sorted_parts(parts: list) -> list | None:
+    """``parts`` (findings frames in the order added; each is sorted by row in place) put in an order
+    whose concatenation is what the stable sort by (source, sheet, row, order added) of their
+    concatenation would give — or None where that does not hold (a frame of several tables, rows
+    of two frames interleaving), for the whole sort to do.  Each chunk's frame is one table's and
+    follows the chunk before, so a report is put in order frame by frame, never all at once."""
+    import numpy as np
+
+    keyed = []
+    for i, part in enumerate(parts):
+        if len(part) == 0:
+            continue
+        if "source" not in part.columns or "sheet" not in part.columns or "row" not in part.columns:
+            return None
+        place = []
+        for col in ("source", "sheet"):
+            values = part[col].unique()
+            if len(values) != 1 or not (isinstance(values[0], str) or is_missing(values[0])):
+                return None
+            # missing first, then text in code point order (as sort_values orders them)
+            place.append((0, "") if is_missing(values[0]) else (1, values[0]))
+        rows = _row_keys(part).to_numpy()
+        order = np.argsort(rows, kind="stable")
+        if (np.diff(order) < 0).any():
+            part = parts[i] = part.take(order)    # the unsorted frame goes now
+            rows = rows[order]
+        keyed.append((tuple(place), float(rows[0]), i, float(rows[-1]), part))
+    keyed.sort(key=lambda k: k[:3])
+    for before, after in zip(keyed, keyed[1:], strict=False):
+        if before[0] == after[0] and (before[3], before[2]) > (after[1], after[2]):
+            return None     # their rows interleave, or tie with the later-added frame first
+    return [k[4] for k in keyed]
 
 
 _DICT_KEY = object()   # marks a dict's items in the table of shared values (no str equals it)
