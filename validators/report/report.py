@@ -520,7 +520,7 @@ def _sorted_parts(parts: list) -> list | None:
     keyed = []
     for i, part in enumerate(parts):
         if len(part) == 0:
-            continue
+            return None     # (left after keep()) it still shapes the concatenation's dtypes
         if "source" not in part.columns or "sheet" not in part.columns or "row" not in part.columns:
             return None
         place = []
