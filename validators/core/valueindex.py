@@ -165,7 +165,12 @@ class _Filters:
     def __init__(self, expected: int):
         self.expected = expected
         self.filters: list[_Bloom] = []
-        self.counts: list[int] = []        # values added to each filter
+        self.last = 0                      # values in the last filter (those before it are full)
+
+    @property
+    def counts(self) -> list[int]:
+        """Values added to each filter."""
+        return [f.capacity for f in self.filters[:-1]] + [self.last] if self.filters else []
 
     @property
     def capacity(self) -> int:
@@ -177,12 +182,12 @@ class _Filters:
 
     def add(self, h: np.ndarray) -> None:
         while len(h):
-            if not self.filters or self.counts[-1] == self.filters[-1].capacity:
+            if not self.filters or self.last == self.filters[-1].capacity:
                 self.filters.append(_Bloom(max(self.expected, self.capacity // 2)))
-                self.counts.append(0)
-            room = self.filters[-1].capacity - self.counts[-1]
+                self.last = 0
+            room = self.filters[-1].capacity - self.last
             self.filters[-1].add(h[:room])
-            self.counts[-1] += min(room, len(h))
+            self.last += min(room, len(h))
             h = h[room:]
 
     def holds(self, h: np.ndarray) -> np.ndarray:
