@@ -216,10 +216,10 @@ def _table_frames(rng, source, sheet, chunks: int, tie: bool):
 def test_the_frame_is_put_in_order_frame_by_frame_as_the_whole_sort_would():
     """frame() sorts each chunk's findings and orders the frames (never one sort of every
     finding, which held a second copy of a national report); the result is the one stable sort
-    by (file, sheet, row, order added) gave, ties and reading problems included, and where frames
-    interleave the whole sort still runs."""
+    by (file, sheet, row, order added) gave, ties and reading problems included; frames whose rows
+    interleave are sorted together, and where a frame holds two files the whole sort still runs."""
     rng = np.random.default_rng(20261203)
-    fast = 0
+    fast = together = 0
     for case in range(40):
         tables = [("乙.csv", None), ("甲.xlsx", "表一"), (None, None), ("甲.xlsx", "表二")][: 1 + case % 4]
         per_table = [_table_frames(rng, s, sh, int(rng.integers(1, 5)), tie=bool(case % 3 == 1)) for s, sh in tables]
@@ -234,9 +234,16 @@ def test_the_frame_is_put_in_order_frame_by_frame_as_the_whole_sort_would():
                 [record("column-missing", source=s, sheet=sh, row=None, field="phone", value=None, params={}),
                  record("uscc-length", source=s, sheet=sh, row=2, field="phone", value="x", params={})],
                 columns=[c for c in report_module.FINDING_COLUMNS if c != "severity"]))
-        if case % 5 == 4:           # a frame whose rows fall inside another's: only the whole sort is right
+        if case % 5 == 4:           # a frame whose rows fall inside another's (blank rows beside findings)
             frames.append(frames[0].assign(row=frames[0]["row"] + 1))
+        if case % 7 == 6:           # a frame of two files: only the whole sort is right
+            two = frames[0].copy()
+            two.loc[two.index[::2], "source"] = "丙.csv"
+            frames.append(two)
         report = _report(frames, pack=bool(case % 2))
-        fast += report_module._sorted_parts([f.copy() for f in frames]) is not None
+        ordered = report_module._sorted_parts([f.copy() for f in frames])
+        fast += ordered is not None
+        together += ordered is not None and len(ordered) < len(frames)
         pd.testing.assert_frame_equal(report.frame(), _reference_frame(report, frames))
     assert 10 <= fast < 40     # both ways were taken
+    assert together >= 3       # and interleaving frames were sorted as one group

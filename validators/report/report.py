@@ -512,9 +512,10 @@ def _row_keys(frame):
 def _sorted_parts(parts: list) -> list | None:
     """``parts`` (findings frames in the order added; each is sorted by row in place) put in an order
     whose concatenation is what the stable sort by (source, sheet, row, order added) of their
-    concatenation would give — or None where that does not hold (a frame of several tables, rows
-    of two frames interleaving), for the whole sort to do.  Each chunk's frame is one table's and
-    follows the chunk before, so a report is put in order frame by frame, never all at once."""
+    concatenation would give — or None where a frame holds several tables (or is empty), for the
+    whole sort to do.  Each chunk's frame is one table's and follows the chunk before, so a report
+    is put in order frame by frame, never all at once; frames whose rows interleave (a chunk's
+    blank rows beside its findings, reading problems inside a table) are sorted together."""
     import numpy as np
 
     keyed = []
@@ -537,10 +538,37 @@ def _sorted_parts(parts: list) -> list | None:
             rows = rows[order]
         keyed.append((tuple(place), float(rows[0]), i, float(rows[-1]), part))
     keyed.sort(key=lambda k: k[:3])
-    for before, after in zip(keyed, keyed[1:], strict=False):
-        if before[0] == after[0] and (before[3], before[2]) > (after[1], after[2]):
-            return None     # their rows interleave, or tie with the later-added frame first
-    return [k[4] for k in keyed]
+    # a run of frames of one table goes out as a group once every finding in it comes before the
+    # next frame's first, by (row, order added); a group of several is sorted as one
+    groups, group, last = [], [], None
+    for k in keyed:
+        if group and (k[0] != group[0][0] or last < (k[1], k[2])):
+            groups.append(group)
+            group = []
+        last = max(last, (k[3], k[2])) if group else (k[3], k[2])
+        group.append(k)
+    groups.append(group)
+    del keyed, group
+    out = []
+    for j, g in enumerate(groups):
+        groups[j] = None
+        if len(g) == 1:
+            out.append(g[0][4])
+            continue
+        g.sort(key=lambda k: k[2])
+        for k in g:
+            parts[k[2]] = None      # the group's frames go once sorted together: never held twice
+        out.append(_sorted_together([k[4] for k in g]))
+    return out
+
+
+def _sorted_together(frames: list):
+    """The stable sort by row of the concatenation of ``frames`` (given in the order added)."""
+    import numpy as np
+    import pandas as pd
+
+    df = pd.concat(frames, ignore_index=True)
+    return df.take(np.argsort(_row_keys(df).to_numpy(), kind="stable"))
 
 
 _DICT_KEY = object()   # marks a dict's items in the table of shared values (no str equals it)
