@@ -2,8 +2,10 @@
 the run's read limits seen by the reader, and an early stop ends the reader."""
 from __future__ import annotations
 
+import gc
 import threading
 import time
+import weakref
 
 import pytest
 
@@ -75,7 +77,7 @@ def test_idle_work_is_published_in_whole_steps_while_the_consumer_is_busy():
             for k in range(5):
                 yield lambda k=k: done.append(k)
 
-        return done, steps()
+        return (chunk, done), steps()
 
     it = read_ahead(iter(["a", "b", "c"]), idle=idle)
     assert next(it)[0] == "a"
@@ -97,7 +99,7 @@ def test_nothing_is_published_after_the_consumer_took_the_chunk():
                 time.sleep(0.002)   # a step's work, done before its commit
                 yield lambda k=k: done.append(k)
 
-        return done, steps()
+        return (chunk, done), steps()
 
     it = read_ahead(iter(["a", "b"]), idle=idle)
     chunk, done = next(it)
@@ -117,7 +119,7 @@ def test_an_error_in_idle_work_leaves_the_chunk_to_the_consumer():
             yield lambda: done.append(1)
             raise ValueError("a view the consumer will compute (and fail on) itself")
 
-        return done, steps()
+        return (chunk, done), steps()
 
     it = read_ahead(iter(["a", "b"]), idle=idle)
     assert next(it)[0] == "a"
@@ -130,4 +132,86 @@ def test_a_failing_idle_leaves_the_chunk_unprepared():
     def idle(chunk):
         raise RuntimeError("cannot prepare")
 
-    assert list(read_ahead(iter(["a", "b"]), idle=idle)) == [("a", None), ("b", None)]
+    assert list(read_ahead(iter(["a", "b"]), idle=idle)) == ["a", "b"]     # the chunks themselves
+
+
+class _Chunk:
+    """A chunk a weak reference can watch."""
+
+
+def _gone(ref, seconds: float = 5.0) -> bool:
+    end = time.monotonic() + seconds
+    while ref() is not None and time.monotonic() < end:
+        gc.collect()
+        time.sleep(0.01)
+    return ref() is None
+
+
+def test_a_chunk_the_consumer_lets_go_of_is_not_kept_by_the_reader():
+    # the pipeline keeps a copy of a chunk without its blank rows: the chunk as read must then go,
+    # while the reader parses the next one, not one chunk later
+    refs: list = []
+
+    def chunks():
+        for _ in range(3):
+            c = _Chunk()
+            refs.append(weakref.ref(c))
+            yield c
+            del c
+
+    def idle(chunk):
+        prepared = [chunk]
+
+        def steps():
+            yield lambda: None
+
+        return prepared, steps()
+
+    it = read_ahead(chunks(), idle=idle)
+    first = next(it)
+    assert first == [refs[0]()]
+    del first
+    assert _gone(refs[0])           # neither the consumer's side nor the reader thread holds it
+    assert next(it) == [refs[1]()]
+    assert len(list(it)) == 1 and refs[0]() is None
+
+
+def test_what_idle_keeps_of_a_chunk_is_all_that_is_held():
+    # the pipeline's idle keeps the chunk's rows that are not blank: the chunk as read goes at once
+    refs: list = []
+
+    def chunks():
+        for _ in range(2):
+            c = _Chunk()
+            refs.append(weakref.ref(c))
+            yield c
+            del c
+
+    it = read_ahead(chunks(), idle=lambda chunk: ("rows of " + str(len(refs)), iter(())))
+    assert next(it) == "rows of 1"
+    assert _gone(refs[0])
+
+
+def test_the_csv_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from validators.read import csvfile, open_tables
+
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2000)
+    path = tmp_path / "guides.csv"
+    text = "申请人向窗口提交材料，窗口工作人员当场受理并出具受理通知书。" * 20
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("事项名称,实施编码,办理流程\n")
+        for i in range(6000):
+            f.write(f"事项{i},C{i:08d},{text}{i}\n" if i % 7 else ",,\n")
+    table = open_tables(str(path))[0]
+    gen = table._chunker(table)
+    chunk = next(gen)
+    held = pa.total_allocated_bytes()
+    size = sum(chunk[c].array._pa_array.nbytes for c in chunk.columns if c != "_row")
+    assert size > 2_000_000
+    del chunk
+    gc.collect()
+    # the generator waits at its yield: the chunk's arrow buffers are free all the same
+    assert pa.total_allocated_bytes() <= held - 0.9 * size
+    gen.close()

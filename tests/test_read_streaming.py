@@ -696,3 +696,38 @@ def test_many_keys_alike_but_for_a_byte_are_each_found_and_told_apart(tmp_path, 
         path.write_bytes(raw.replace(json.dumps(keys[-1], ensure_ascii=False).encode(),
                                      json.dumps(key, ensure_ascii=False).encode(), 4))
         assert jsonfile._scan_document(str(path), known) is None, key
+
+
+def test_xlsx_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
+    # the pipeline keeps a copy of a chunk without its blank rows: the chunk as read must go at
+    # once, not when the scanner builds the next one
+    import gc
+    import random
+
+    import openpyxl
+    import pyarrow as pa
+
+    from validators.read import excel, open_tables
+
+    monkeypatch.setattr(excel, "CHUNK_ROWS", 1500)
+    path = tmp_path / "guides.xlsx"
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("清单")
+    ws.append(["事项名称", "实施编码", "办理流程"])
+    rng = random.Random(15)
+    chars = "申请人向窗口提交材料工作员当场受理并出具通知书审查决定送达证照办结时限地点"
+    for i in range(4000):
+        text = "".join(rng.choice(chars) for _ in range(300))    # varied: not a zip bomb
+        ws.append([f"事项{i}", f"C{i:08d}", text] if i % 9 else [None, None, None])
+    wb.save(path)
+    (table,) = open_tables(str(path))
+    gen = table._chunker(table)
+    chunk = next(gen)
+    gc.collect()
+    held = pa.total_allocated_bytes()
+    size = sum(chunk[c].array._pa_array.nbytes for c in chunk.columns if c != "_row")
+    assert size > 1_000_000
+    del chunk
+    gc.collect()
+    assert pa.total_allocated_bytes() <= held - 0.9 * size
+    gen.close()

@@ -21,7 +21,7 @@ from validators.checks.expectations import (
     suite_columns,
     suite_with,
 )
-from validators.core.ahead import Ahead, prepared_rows
+from validators.core.ahead import Ahead, prepared
 from validators.core.rows import Rows
 from validators.read import Table, open_tables
 from validators.read.rules import COLUMN_MISSING, MATERIALS_TABLE, ROW_BLANK
@@ -61,19 +61,6 @@ def _locate(frame, chunk, source: str, sheet: str | None):
             item = vals if item is None else [a if isinstance(a, str) and a else b for a, b in zip(item, vals, strict=True)]
     frame["item"] = item if item is not None else None
     return frame
-
-
-def _blank_rows(chunk, columns: list[str]):
-    """numpy bool array: rows with no value in any of ``columns`` (column by column, stopping at
-    the first column that leaves no candidate)."""
-    import numpy as np
-
-    blank = np.ones(len(chunk), dtype=bool)
-    for col in columns:
-        blank &= chunk[col].isna().to_numpy()
-        if not blank.any():
-            break
-    return blank
 
 
 def _problem_frame(problems: Iterable[dict], source: str, sheet: str | None):
@@ -133,20 +120,21 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
     report.sources.append(info)
     ctx = TableContext(table)
     ahead = Ahead()
-    for chunk, prepared in table.chunks(idle=ahead):
-        blank = _blank_rows(chunk, [c for c in chunk.columns if c != "_row"])
-        info.rows += len(chunk)
-        if blank.any():
-            info.rows_blank += int(blank.sum())
-            b = chunk.loc[blank, "_row"]
-            report.add(findings_frame(ROW_BLANK, source=table.source, sheet=table.sheet, row=b.to_numpy()),
+    for item in table.chunks(idle=ahead):
+        ready = prepared(item)     # the chunk without its blank rows (the chunk as read is gone)
+        del item
+        info.rows += ready.read
+        if ready.blank is not None:
+            info.rows_blank += len(ready.blank)
+            report.add(findings_frame(ROW_BLANK, source=table.source, sheet=table.sheet, row=ready.blank),
                        pack=True)
-            chunk = chunk.loc[~blank].reset_index(drop=True)
+        rows = ready.rows
+        chunk = rows.frame
         if len(chunk) == 0:
             continue
         if ctx.profile is None:
             _choose_profile(ctx, chunk, profile, report)
-        rows = prepared_rows(prepared, chunk, ctx.profile)
+        rows.profile = ctx.profile
         hit_frames = []
         for check in CHECKS:
             hit_frames.extend(f for f in check(rows, ctx) if f is not None)

@@ -54,7 +54,7 @@ class Table:
 
     def chunks(self, idle: Idle | None = None) -> Iterator[Any]:
         """The table's chunks, the next one parsed in a thread while this one is checked; with
-        ``idle`` (see :func:`read_ahead`), ``(chunk, prepared)`` pairs."""
+        ``idle`` (see :func:`read_ahead`), what it made of each chunk."""
         return read_ahead(self._chunker(self), idle=idle)
 
 
@@ -84,10 +84,12 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1, idle: Idle | None = None) 
     chunk would have come; closing this generator early stops the reader.
 
     ``idle(chunk)`` puts the reader's waiting time to use: it returns ``(prepared, steps)``, and
-    the consumer receives ``(chunk, prepared)``.  While the consumer is still busy with the chunk
-    before, the reader runs ``steps`` one at a time; each step does its work and yields a
-    ``commit`` callable that publishes it into ``prepared``.  Once the consumer takes the chunk no
-    step is committed any more, so ``prepared`` holds whole steps only and is the consumer's alone.
+    the consumer receives ``prepared`` in the chunk's place (the chunk itself where ``idle``
+    failed), so ``prepared`` decides what of the chunk stays held.  While the consumer is still
+    busy with the chunk before, the reader runs ``steps`` one at a time; each step does its work
+    and yields a ``commit`` callable that publishes it into ``prepared``.  Once the consumer takes
+    it no step is committed any more, so ``prepared`` holds whole steps only and is the
+    consumer's alone.
     """
     import contextvars
     import queue
@@ -129,10 +131,12 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1, idle: Idle | None = None) 
                 try:
                     prepared, steps = idle(chunk)
                 except Exception:  # noqa: BLE001 - as in work_ahead: the chunk goes unprepared
-                    prepared, steps = None, iter(())
+                    prepared, steps = chunk, iter(())
+                chunk = None       # only what idle kept of it stays held
                 hand = _Handoff()
-                box.put(((chunk, prepared), None, hand))
+                box.put((prepared, None, hand))
                 work_ahead(steps, hand)
+                prepared = steps = None   # the consumer's now: it may drop them early
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             box.put((None, exc, None))
         finally:
@@ -154,7 +158,9 @@ def read_ahead(chunks: Iterator[Any], depth: int = 1, idle: Idle | None = None) 
                 raise exc
             if chunk is _DONE:
                 return
-            yield chunk
+            held = [chunk]
+            del chunk
+            yield held.pop()   # not kept in this frame while the consumer works on it
     finally:
         stop.set()
         worker.join()

@@ -242,16 +242,14 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
                 pending.append(batch)
                 pending_rows += batch.num_rows
                 if pending_rows >= CHUNK_ROWS:
-                    frame = _arrow_to_frame(pending)
-                    rows_in = pending_rows
-                    pending, pending_rows = [], 0
-                    yield _canonical_frame(frame, table, header_rows + done + 1)
+                    rows_in, pending_rows = pending_rows, 0
+                    # no local keeps the chunk while this generator waits: once the checks drop
+                    # it (blank rows filtered out, a copy taken) its memory goes at once
+                    yield _canonical_frame(_arrow_to_frame(pending), table, header_rows + done + 1)
                     done += rows_in
             if pending:
-                frame = _arrow_to_frame(pending)
-                rows_in = pending_rows
-                pending, pending_rows = [], 0
-                yield _canonical_frame(frame, table, header_rows + done + 1)
+                rows_in, pending_rows = pending_rows, 0
+                yield _canonical_frame(_arrow_to_frame(pending), table, header_rows + done + 1)
                 done += rows_in
         if undecodable:  # a row pyarrow could not hand over: refuse rather than lose it
             _bad_encoding(table, enc)
@@ -287,10 +285,25 @@ def _arrow_to_frame(batches):
     tbl = pa.Table.from_arrays(columns, names=names)
     del columns
     blank = _blank_lines(tbl.columns, tbl.num_rows)
-    frame = tbl.to_pandas()
     if blank is not None:
-        frame.loc[blank, :] = None
-    return frame
+        tbl = _null_rows(tbl, blank)
+    return tbl.to_pandas()
+
+
+def _null_rows(tbl, blank):
+    """``tbl`` with the cells of the ``blank`` rows null, in arrow before pandas sees them: only
+    the columns with a cell of spaces there are rewritten (a line of commas is null already)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    at = pa.array(np.flatnonzero(blank))
+    mask = None
+    for i, col in enumerate(tbl.columns):
+        if col.take(at).null_count < len(at):
+            mask = pa.array(blank) if mask is None else mask
+            tbl = tbl.set_column(i, tbl.field(i), pc.if_else(mask, pa.scalar(None, col.type), col))
+    return tbl
 
 
 def _blank_lines(columns, n: int):

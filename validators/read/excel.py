@@ -476,9 +476,9 @@ def _stream_chunks(table: Table) -> Iterator[Any]:
             while last >= at + CHUNK_ROWS:
                 if not merges_checked:
                     merges_checked = _merges_to_fill(table)
-                chunk = frame(at + CHUNK_ROWS) if pending else _empty_frame(names, at, at + CHUNK_ROWS)
+                held = [frame(at + CHUNK_ROWS) if pending else _empty_frame(names, at, at + CHUNK_ROWS)]
                 at += CHUNK_ROWS
-                yield chunk
+                yield held.pop()    # not kept here while the checks work on it
         if not merges_checked:
             merges_checked = _merges_to_fill(table)
     except Irregular:

@@ -52,17 +52,21 @@ class TextFrames:
         return len(self.rows)
 
     def frame(self) -> Any:
+        """The chunk's frame, made once: the slices are handed over to it, so a reader waiting at
+        its ``yield`` holds none of them (``len`` still counts the rows)."""
         import numpy as np
         import pandas as pd
         import pyarrow as pa
 
-        if all(isinstance(p, pa.Array) for ps in self.pieces.values() for p in ps):
+        pieces, self.pieces = self.pieces, {n: [] for n in self.names}
+        if all(isinstance(p, pa.Array) for ps in pieces.values() for p in ps):
             # large_string (the XLSX scanner's text) is what pandas' str columns hold: kept as it is
-            kind = pa.large_string() if all(p.type == pa.large_string() for ps in self.pieces.values()
+            kind = pa.large_string() if all(p.type == pa.large_string() for ps in pieces.values()
                                             for p in ps) else pa.string()
-            frame = pa.table({n: pa.chunked_array(ps, type=kind) for n, ps in self.pieces.items()}).to_pandas()
+            frame = pa.table({n: pa.chunked_array(ps, type=kind) for n, ps in pieces.items()}).to_pandas()
         else:
             frame = pd.DataFrame({n: [v for p in ps for v in (p.to_pylist() if isinstance(p, pa.Array) else p)]
-                                  for n, ps in self.pieces.items()}, dtype="str")
+                                  for n, ps in pieces.items()}, dtype="str")
+        del pieces
         frame["_row"] = np.asarray(self.rows, dtype=np.int64)
         return frame

@@ -1327,7 +1327,9 @@ def _json_chunks(table: Table) -> Iterator[Any]:
         try:
             for frame in _jsonl_arrow_chunks(table):
                 done += len(frame)
-                yield frame
+                held = [frame]
+                del frame
+                yield held.pop()    # not kept here while the checks work on it
             return
         except Exception:  # noqa: BLE001 - Arrow refused a line Python reads: Python reads on from there
             if "arrow_tables" in cfg:
