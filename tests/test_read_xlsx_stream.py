@@ -499,3 +499,21 @@ def test_the_character_reference_test_is_find_of_ampersand_hash(pieces):
     part = b"".join(pieces)
     assert _has_charref(part) == (part.find(b"&#") >= 0)
     assert _has_charref(b"#" * 300 + part) == (part.find(b"&#") >= 0)   # past the visited '#'
+
+
+_REF_PIECES = [b"&#20107;", b"&#128512;", b"&#0023454;", b"&#00023454;", b"&#12345678;", b"&#55357;", b"&#65;", b"&#127;",
+               b"&#128;", b"&#x5B9E;", b"&#;", b"&#", b"&", b"#", b";", b"7", "实".encode(), b"<t>", b"&amp;"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_REF_PIECES), max_size=120), st.booleans())
+def test_the_c_and_numpy_reference_decoders_agree(pieces, many):
+    # every form a decimal reference takes or nearly takes: too many digits, a surrogate, ASCII,
+    # hex, no digits, no ";" (at the end of the block too), fewer than 16 "&#" in the block
+    from validators.read import xlsxsheet
+
+    if xlsxsheet._cells is None:     # the numpy run of the module's fixture, or no compiler
+        pytest.skip("compares the C pass with the numpy one")
+    part = b"".join(([b"&#23454;"] * 16 if many else []) + pieces)
+    c = xlsxsheet._cells.charrefs(part)
+    assert (part if c is None else c) == xlsxsheet._charrefs_numpy(part)

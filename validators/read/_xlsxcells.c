@@ -269,10 +269,100 @@ done:
     return result;
 }
 
+/* charrefs(block): the block with each decimal character reference to a non-ASCII character
+ * ("&#23454;", 1 to 7 digits, U+0080 to U+10FFFF but no surrogate, as some writers store all
+ * Chinese text) replaced by its UTF-8 bytes; None when the block holds fewer than 16 "&#" or none
+ * of them is such a reference.  The same as xlsxsheet._charrefs_numpy, in one pass without the
+ * GIL.  A reference is at least 6 bytes and its character at most 4, so the result is shorter. */
+static Py_ssize_t decode_charrefs(const unsigned char *b, Py_ssize_t n, unsigned char *out, Py_ssize_t *decoded)
+{
+    Py_ssize_t i = 0, o = 0;
+    while (i < n) {
+        const unsigned char *p = memchr(b + i, '&', (size_t)(n - i));
+        if (!p)
+            break;
+        Py_ssize_t k = p - b;
+        if (k + 1 < n && b[k + 1] == '#') {
+            Py_ssize_t j = k + 2;
+            long val = 0;
+            int nd = 0;
+            while (nd < 7 && j < n && b[j] >= '0' && b[j] <= '9') {
+                val = val * 10 + (b[j] - '0');
+                j++;
+                nd++;
+            }
+            if (nd > 0 && j < n && b[j] == ';' && val >= 0x80 && val <= 0x10FFFF && (val < 0xD800 || val > 0xDFFF)) {
+                memcpy(out + o, b + i, (size_t)(k - i));
+                o += k - i;
+                if (val < 0x800) {
+                    out[o++] = (unsigned char)(0xC0 | (val >> 6));
+                } else if (val < 0x10000) {
+                    out[o++] = (unsigned char)(0xE0 | (val >> 12));
+                    out[o++] = (unsigned char)(0x80 | ((val >> 6) & 0x3F));
+                } else {
+                    out[o++] = (unsigned char)(0xF0 | (val >> 18));
+                    out[o++] = (unsigned char)(0x80 | ((val >> 12) & 0x3F));
+                    out[o++] = (unsigned char)(0x80 | ((val >> 6) & 0x3F));
+                }
+                out[o++] = (unsigned char)(0x80 | (val & 0x3F));
+                (*decoded)++;
+                i = j + 1;
+                continue;
+            }
+        }
+        memcpy(out + o, b + i, (size_t)(k + 1 - i));
+        o += k + 1 - i;
+        i = k + 1;
+    }
+    memcpy(out + o, b + i, (size_t)(n - i));
+    return o + (n - i);
+}
+
+static PyObject *charrefs(PyObject *self, PyObject *arg)
+{
+    Py_buffer in;
+    if (!PyArg_Parse(arg, "y*", &in))
+        return NULL;
+    const unsigned char *b = (const unsigned char *)in.buf;
+    Py_ssize_t n = in.len, refs = 0, decoded = 0, size = 0;
+    PyObject *result = NULL;
+    for (Py_ssize_t i = 0; i + 1 < n && refs < 16;) {
+        const unsigned char *p = memchr(b + i, '&', (size_t)(n - 1 - i));
+        if (!p)
+            break;
+        refs += p[1] == '#';
+        i = (p - b) + 1;
+    }
+    if (refs < 16) {
+        result = Py_None;
+        Py_INCREF(result);
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, n);
+    if (!result)
+        goto done;
+    Py_BEGIN_ALLOW_THREADS
+    size = decode_charrefs(b, n, (unsigned char *)PyBytes_AS_STRING(result), &decoded);
+    Py_END_ALLOW_THREADS
+    if (!decoded) {
+        Py_DECREF(result);
+        result = Py_None;
+        Py_INCREF(result);
+    } else if (_PyBytes_Resize(&result, size) < 0) {
+        result = NULL;
+    }
+done:
+    PyBuffer_Release(&in);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
      "scan(block, n, prefix, plain, want_raw, rows, cols, tags, kinds, starts, ends) -> "
      "(cells, first row, last row, width) or the reason the block is irregular (str)"},
+    {"charrefs", charrefs, METH_O,
+     "charrefs(block) -> the block with its decimal references to non-ASCII characters decoded, "
+     "or None (fewer than 16 \"&#\", or none to decode)"},
     {NULL, NULL, 0, NULL},
 };
 
