@@ -72,7 +72,7 @@ def test_blank_rows_are_dropped_before_the_views_are_computed_ahead(tmp_path):
     path = tmp_path / "blank.csv"
     path.write_text("事项名称,实施编码,办理时间\n甲,A,工作日\n,,\n乙,B,\n  ,\t, \n丙,C,全天\n", encoding="utf-8")
     table, chunk = first_chunk(str(path))
-    ready, steps = Ahead()(chunk.copy())     # a chunk with blank rows is taken over
+    ready, steps = Ahead()(chunk)
     for commit in steps:
         commit()
     assert ready.blank.tolist() == [3, 5]
@@ -80,7 +80,7 @@ def test_blank_rows_are_dropped_before_the_views_are_computed_ahead(tmp_path):
     assert ready.rows._present and all(len(v) == 3 for v in ready.rows._present.values())
     assert isinstance(ready, Prepared) and prepared(ready) is ready and ready.read == 5
     # when the reader thread could not prepare the chunk the consumer does the same
-    own = prepared(chunk.copy())
+    own = prepared(chunk)
     assert own.blank.tolist() == [3, 5] and own.rows.frame["_row"].tolist() == [2, 4, 6]
     pd.testing.assert_frame_equal(own.rows.frame, chunk.iloc[[0, 2, 4]].reset_index(drop=True))
     clean = prepared(chunk.iloc[[0]].reset_index(drop=True))
