@@ -147,17 +147,19 @@ def _gone(ref, seconds: float = 5.0) -> bool:
     return ref() is None
 
 
+def _watched(n: int, refs: list):
+    """``n`` chunks, a weak reference to each appended to ``refs`` as it is made."""
+    for _ in range(n):
+        c = _Chunk()
+        refs.append(weakref.ref(c))
+        yield c
+        del c
+
+
 def test_a_chunk_the_consumer_lets_go_of_is_not_kept_by_the_reader():
     # the pipeline keeps a copy of a chunk without its blank rows: the chunk as read must then go,
     # while the reader parses the next one, not one chunk later
     refs: list = []
-
-    def chunks():
-        for _ in range(3):
-            c = _Chunk()
-            refs.append(weakref.ref(c))
-            yield c
-            del c
 
     def idle(chunk):
         prepared = [chunk]
@@ -167,7 +169,7 @@ def test_a_chunk_the_consumer_lets_go_of_is_not_kept_by_the_reader():
 
         return prepared, steps()
 
-    it = read_ahead(chunks(), idle=idle)
+    it = read_ahead(_watched(3, refs), idle=idle)
     first = next(it)
     assert first == [refs[0]()]
     del first
@@ -179,39 +181,7 @@ def test_a_chunk_the_consumer_lets_go_of_is_not_kept_by_the_reader():
 def test_what_idle_keeps_of_a_chunk_is_all_that_is_held():
     # the pipeline's idle keeps the chunk's rows that are not blank: the chunk as read goes at once
     refs: list = []
-
-    def chunks():
-        for _ in range(2):
-            c = _Chunk()
-            refs.append(weakref.ref(c))
-            yield c
-            del c
-
-    it = read_ahead(chunks(), idle=lambda chunk: ("rows of " + str(len(refs)), iter(())))
+    it = read_ahead(_watched(2, refs), idle=lambda chunk: ("rows of " + str(len(refs)), iter(())))
     assert next(it) == "rows of 1"
     assert _gone(refs[0])
 
-
-def test_the_csv_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
-    import pyarrow as pa
-
-    from validators.read import csvfile, open_tables
-
-    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2000)
-    path = tmp_path / "guides.csv"
-    text = "申请人向窗口提交材料，窗口工作人员当场受理并出具受理通知书。" * 20
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("事项名称,实施编码,办理流程\n")
-        for i in range(6000):
-            f.write(f"事项{i},C{i:08d},{text}{i}\n" if i % 7 else ",,\n")
-    table = open_tables(str(path))[0]
-    gen = table._chunker(table)
-    chunk = next(gen)
-    held = pa.total_allocated_bytes()
-    size = sum(chunk[c].array._pa_array.nbytes for c in chunk.columns if c != "_row")
-    assert size > 2_000_000
-    del chunk
-    gc.collect()
-    # the generator waits at its yield: the chunk's arrow buffers are free all the same
-    assert pa.total_allocated_bytes() <= held - 0.9 * size
-    gen.close()

@@ -698,14 +698,43 @@ def test_many_keys_alike_but_for_a_byte_are_each_found_and_told_apart(tmp_path, 
         assert jsonfile._scan_document(str(path), known) is None, key
 
 
-def test_xlsx_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
-    # the pipeline keeps a copy of a chunk without its blank rows: the chunk as read must go at
-    # once, not when the scanner builds the next one
+
+def _lets_go_of_its_chunk(table, least: int) -> None:
+    """The table's chunker frees a chunk's arrow buffers once the chunk is dropped, while it waits
+    at its yield (the pipeline keeps a copy without the blank rows: the chunk as read must go)."""
     import gc
+
+    import pyarrow as pa
+
+    gen = table._chunker(table)
+    chunk = next(gen)
+    gc.collect()
+    held = pa.total_allocated_bytes()
+    size = sum(chunk[c].array._pa_array.nbytes for c in chunk.columns if c != "_row")
+    assert size > least
+    del chunk
+    gc.collect()
+    assert pa.total_allocated_bytes() <= held - 0.9 * size
+    gen.close()
+
+
+def test_the_csv_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
+    from validators.read import csvfile, open_tables
+
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2000)
+    path = tmp_path / "guides.csv"
+    text = "申请人向窗口提交材料，窗口工作人员当场受理并出具受理通知书。" * 20
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("事项名称,实施编码,办理流程\n")
+        for i in range(6000):
+            f.write(f"事项{i},C{i:08d},{text}{i}\n" if i % 7 else ",,\n")
+    _lets_go_of_its_chunk(open_tables(str(path))[0], 2_000_000)
+
+
+def test_xlsx_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
     import random
 
     import openpyxl
-    import pyarrow as pa
 
     from validators.read import excel, open_tables
 
@@ -721,13 +750,4 @@ def test_xlsx_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeyp
         ws.append([f"事项{i}", f"C{i:08d}", text] if i % 9 else [None, None, None])
     wb.save(path)
     (table,) = open_tables(str(path))
-    gen = table._chunker(table)
-    chunk = next(gen)
-    gc.collect()
-    held = pa.total_allocated_bytes()
-    size = sum(chunk[c].array._pa_array.nbytes for c in chunk.columns if c != "_row")
-    assert size > 1_000_000
-    del chunk
-    gc.collect()
-    assert pa.total_allocated_bytes() <= held - 0.9 * size
-    gen.close()
+    _lets_go_of_its_chunk(table, 1_000_000)
