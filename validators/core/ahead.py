@@ -50,19 +50,20 @@ def blank_rows(chunk):
     return blank
 
 
-def prepare(chunk, profile=None) -> Prepared:
-    """``chunk`` without its blank rows, as :class:`Rows` (views still to compute)."""
+def prepare(chunk) -> Prepared:
+    """``chunk`` without its blank rows, as :class:`Rows` (views still to compute; the pipeline
+    sets the coding scheme once it has chosen it)."""
     blank = blank_rows(chunk)
     if not blank.any():
-        return Prepared(Rows(chunk, profile))
+        return Prepared(Rows(chunk))
     dropped = chunk["_row"].to_numpy()[blank]
-    return Prepared(Rows(chunk.loc[~blank].reset_index(drop=True), profile), dropped)
+    return Prepared(Rows(chunk.loc[~blank].reset_index(drop=True)), dropped)
 
 
 class Ahead:
     """``idle`` for :meth:`validators.read.base.Table.chunks`: gives each chunk its
-    :class:`Prepared` and the steps that fill its :class:`Rows` ahead.  :meth:`learn` records the views the checks used and the
-    coding scheme they were read under."""
+    :class:`Prepared` and the steps that fill its :class:`Rows` ahead.  :meth:`learn` records the
+    views the checks used and the coding scheme they were read under."""
 
     def __init__(self):
         self.learned: tuple[list[tuple[str, tuple]], Any] | None = None   # (plan, profile)

@@ -515,7 +515,8 @@ def _sorted_parts(parts: list) -> list | None:
     concatenation would give — or None where a frame holds several tables (or is empty), for the
     whole sort to do.  Each chunk's frame is one table's and follows the chunk before, so a report
     is put in order frame by frame, never all at once; frames whose rows interleave (a chunk's
-    blank rows beside its findings, reading problems inside a table) are sorted together."""
+    blank rows beside its findings, reading problems inside a table) are sorted together, and
+    taken out of ``parts`` as they are (so that they are not held twice)."""
     import numpy as np
 
     keyed = []
