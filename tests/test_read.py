@@ -76,6 +76,35 @@ def test_blank_rows_counted_and_reported(tmp_path):
     assert (3, "row-blank", None) in found(report)
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "json", "csv"])
+def test_a_row_of_spaces_is_blank_in_every_format(tmp_path, kind):
+    # full-width spaces and tabs in Excel cells or JSON values, as a CSV line of spaces: a blank
+    # row (not a checked guide that lacks every element), whatever the format
+    import json
+
+    import openpyxl
+
+    header = ["事项名称", "实施编码", "办理时间"]
+    rows = [["甲", "11450100MB0000000A4000000000000000", "工作日"], [" ", "\u3000", "\t "],
+            ["乙", "11450100MB0000000A4000000000000001", "工作日"]]
+    path = tmp_path / f"guides.{kind}"
+    if kind == "xlsx":
+        wb = openpyxl.Workbook()
+        for r in [header, *rows]:
+            wb.active.append(r)
+        wb.save(path)
+    elif kind == "json":
+        path.write_text(json.dumps([dict(zip(header, r, strict=True)) for r in rows], ensure_ascii=False),
+                        encoding="utf-8")
+    else:
+        path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    report = validate(str(path))
+    at = 2 if kind == "json" else 3       # a JSON row is the record's number, a sheet's its line
+    assert report.summary()["rows"] == 3 and report.summary()["rows_checked"] == 2
+    assert (at, "row-blank", None) in found(report)
+    assert not [f for f in report.findings() if f.row == at and f.code != "row-blank"]
+
+
 def test_blank_lines_of_spaces_are_found_column_by_column():
     """A row is blank when every cell is empty or spaces (full-width and tabs too); a row blank
     only in its first columns, or filled only in its last, is not."""

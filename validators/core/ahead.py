@@ -36,18 +36,34 @@ class Prepared:
 
 
 def blank_rows(chunk):
-    """numpy bool per row: rows with no value in any column but ``_row`` (column by column,
-    stopping at the first column that leaves no candidate)."""
+    """numpy bool per row: rows with no value in any column but ``_row`` — a cell of spaces is
+    no value, in every format as in a CSV line of spaces (column by column, on the rows still
+    blank, stopping at the first column that leaves none)."""
     import numpy as np
 
     blank = np.ones(len(chunk), dtype=bool)
     for col in chunk.columns:
         if col == "_row":
             continue
-        blank &= chunk[col].isna().to_numpy()
+        at = np.flatnonzero(blank)
+        part = chunk[col] if len(at) == len(chunk) else chunk[col].iloc[at]
+        empty = part.isna().to_numpy()
+        if not empty.all():
+            empty = empty | _spaces(part)
+        blank[at] = empty
         if not blank.any():
             break
     return blank
+
+
+def _spaces(part):
+    """Whether each value is text of white space only."""
+    import numpy as np
+
+    try:
+        return part.str.isspace().fillna(False).to_numpy(dtype=bool)
+    except AttributeError:     # not a text column
+        return np.zeros(len(part), dtype=bool)
 
 
 def prepare(chunk) -> Prepared:

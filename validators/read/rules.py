@@ -8,7 +8,7 @@ COLUMN_UNKNOWN = declare("column-unknown", "info", "input",
 COLUMN_MISSING = declare("column-missing", "error", "input",
     f"{C0109_2}：按事项类型规定的必填要素；整列缺失时每一行都缺该要素", task_issue="elements")
 ROW_BLANK = declare("row-blank", "info", "input",
-    f"{HEURISTIC}所有单元格为空的行不是事项，不参与检查，但计入读取行数以便核对")
+    f"{HEURISTIC}所有单元格为空（或只有空白字符）的行不是事项，不参与检查，但计入读取行数以便核对")
 ROW_MALFORMED = declare("row-malformed", "error", "input",
     "RFC 4180（CSV 每条记录字段数与表头相同）；RFC 8259 / JSON Lines（每行一个 JSON 对象）")
 SHEET_SKIPPED = declare("sheet-skipped", "info", "input",
