@@ -10,6 +10,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from validators.read import frames as frames_mod
 from validators.read import jsonfile
@@ -751,3 +753,24 @@ def test_xlsx_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeyp
     wb.save(path)
     (table,) = open_tables(str(path))
     _lets_go_of_its_chunk(table, 1_000_000)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", None, "甲", " ", "事项名称", ""]), max_size=40),
+       st.integers(0, 10), st.integers(0, 40), st.booleans(), st.booleans())
+def test_empty_text_is_made_null_without_copying_the_text(values, start, length, large, chunked):
+    # the readers' "" → missing: the same as if_else(equal(col, ""), null, col), on slices (an
+    # offset into the buffers), chunked columns and both text types; the text buffer is shared
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from validators.read.frames import without_empty
+
+    arr = pa.array(values, type=pa.large_string() if large else pa.string()).slice(start, length)
+    col = pa.chunked_array([arr, arr], type=arr.type) if chunked else arr
+    got = without_empty(col)
+    want = pc.if_else(pc.fill_null(pc.equal(col, ""), False), pa.scalar(None, col.type), col)
+    assert got.type == col.type and got.to_pylist() == want.to_pylist()
+    for g, c in zip(got.chunks if chunked else [got], col.chunks if chunked else [col], strict=True):
+        if c.buffers()[2] is not None and g.buffers()[2] is not None:
+            assert g.buffers()[2].address == c.buffers()[2].address

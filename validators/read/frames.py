@@ -18,7 +18,6 @@ def texts(values: list, convert: Callable[[Any], Any]) -> Any:
     """Element text of ``values``: ``convert(v)`` for each, where ``convert`` keeps a str, makes ""
     None; an Arrow string array when possible, else the list (text Arrow cannot hold)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     try:
         arr = pa.array(values, type=pa.string())
@@ -28,10 +27,27 @@ def texts(values: list, convert: Callable[[Any], Any]) -> Any:
             return pa.array(values, type=pa.string())
         except (pa.ArrowException, UnicodeError):
             return values   # lone surrogates: pandas holds them, Arrow does not
-    empty = pc.equal(arr, "")
-    if pc.any(empty).as_py():
-        arr = pc.if_else(empty, None, arr)
-    return arr
+    return without_empty(arr)
+
+
+def without_empty(col):
+    """An arrow text array or chunked array with its "" null (what every reader reads as missing).
+    A chunk holding no "" is kept as it is; one holding some gets a new validity bitmap over the
+    same offsets and text, so a blank record (an empty value in every column of most chunks)
+    costs a bit a row, not a copy of the text."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(col, pa.ChunkedArray):
+        return pa.chunked_array([without_empty(c) for c in col.chunks], type=col.type)
+    empty = pc.fill_null(pc.equal(col, ""), False)
+    if not pc.any(empty).as_py():
+        return col
+    valid = np.zeros(col.offset + len(col), dtype=bool)
+    valid[col.offset:] = col.is_valid().to_numpy(zero_copy_only=False) & ~empty.to_numpy(zero_copy_only=False)
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(col.type, len(col), [bitmap, *col.buffers()[1:]], offset=col.offset)
 
 
 class TextFrames:

@@ -996,10 +996,9 @@ def _array_chunks(table: Table) -> Iterator[Any]:
     that is no JSON raises the whole read's error."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.json as pj
 
-    from validators.read.frames import TextFrames
+    from validators.read.frames import TextFrames, without_empty
 
     cfg = table.state
     commas = cfg["commas"]
@@ -1019,9 +1018,7 @@ def _array_chunks(table: Table) -> Iterator[Any]:
         pending, waiting = [rows.slice(n)] if rows.num_rows > n else [], rows.num_rows - n
         columns = {}
         for name, col in zip(names, rows.slice(0, n).columns, strict=True):
-            empty = pc.equal(col, "")
-            if pc.any(empty).as_py():
-                col = pc.if_else(empty, None, col)
+            col = without_empty(col)
             columns[name] = pa.concat_arrays(col.chunks) if col.num_chunks != 1 else col.chunk(0)
         frames.add(columns, range(row, row + n))
         return row + n
@@ -1385,8 +1382,9 @@ def _jsonl_arrow_chunks(table: Table) -> Iterator[Any]:
     by Arrow's streaming JSON reader: an explicit string schema of the element keys, "" as null."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.json as pj
+
+    from validators.read.frames import without_empty
 
     cfg = table.state
     labels = list(table.columns.values())
@@ -1403,8 +1401,7 @@ def _jsonl_arrow_chunks(table: Table) -> Iterator[Any]:
         nonlocal start
         cols = []
         for col in tbl.columns:
-            empty = pc.equal(col, "")
-            cols.append(pc.if_else(empty, None, col) if pc.any(empty).as_py() else col)
+            cols.append(without_empty(col))
         out = pa.table(cols, names=names).to_pandas()
         if len(out) != tbl.num_rows:
             raise ValueError("rows lost")  # never expected: the Python read takes over
