@@ -474,3 +474,23 @@ def test_date_corpus_precision_and_recall():
             wrong.append((value, expected, got))
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     assert (precision, recall) == (1.0, 1.0), wrong
+
+
+def test_a_row_of_spaces_in_a_case_workbook_is_a_blank_row(tmp_path):
+    # the one blank-row rule of every input: cells empty or white space only (as a CSV line of
+    # spaces), not a case lacking its 办件编号, dates and catalog link
+    import openpyxl
+
+    rows = sample_rows()[:3]
+    header = list(rows[0])
+    wb = openpyxl.Workbook()
+    wb.active.append(header)
+    wb.active.append([rows[0][h] for h in header])
+    wb.active.append([" ", "\u3000"] + ["\t"] * (len(header) - 2))
+    for r in rows[1:]:
+        wb.active.append([r[h] for h in header])
+    path = tmp_path / "cases.xlsx"
+    wb.save(path)
+    rep = run(path)
+    assert rep.summary()["rows"] == 4 and rep.summary()["rows_blank"] == 1
+    assert [f.code for f in rep.findings() if f.row == 3] == ["row-blank"]

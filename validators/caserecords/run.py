@@ -200,15 +200,15 @@ class _Run:
 
     # ------------------------------------------------------------------ one chunk
     def chunk(self, chunk, table, info: SourceInfo) -> None:
-        import pandas as pd
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        from validators.core.ahead import blank_rows
         from validators.core.schema import code_lookup
         from validators.read.rules import ROW_BLANK
 
         canon = [c for c in chunk.columns if c != "_row"]
-        blank = chunk[canon].isna().all(axis=1) if canon else pd.Series(True, index=chunk.index)
+        blank = blank_rows(chunk)     # the one blank-row rule: empty or white-space cells only
         info.rows += len(chunk)
         if blank.any():
             info.rows_blank += int(blank.sum())
