@@ -183,6 +183,64 @@ def test_a_scan_keeps_its_findings_packed(tmp_path):
     assert report.rows_blank == 1
 
 
+def test_a_scan_keeps_its_packed_findings_on_disk_not_in_memory(tmp_path):
+    from validators import validate
+    from validators.report.spill import Stored
+
+    src = tmp_path / "g.csv"
+    lines = ["事项名称,实施编码,实施主体,咨询电话"] + [f"事项{i},114507,甲局,12345" for i in range(3000)]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = validate(str(src))
+    packed = [f for f in report._frames if isinstance(f, _Packed)]
+    assert packed and all(isinstance(f.data, Stored) for f in packed)
+    spill = report._spill
+    assert spill._end == sum(f.data.length for f in packed) > 0
+    assert report.frame()["code"].tolist().count("task-code-duplicate") == 2999
+    assert report._spill is None and spill._file is None    # read back once, then let go
+
+
+def test_packed_findings_stay_in_memory_when_the_disk_fails(monkeypatch):
+    import tempfile
+
+    plain = _report(_edge_frames(), pack=False).frame()
+    # no temporary file at all: every frame keeps its bytes
+    def refuse(*_a, **_k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    report = _report(_edge_frames(), pack=True)
+    assert all(isinstance(f.data, bytes) for f in report._frames)
+    pd.testing.assert_frame_equal(report.frame(), plain)
+    monkeypatch.undo()
+
+    # the disk fills during the second frame: the first is read back from it, the rest stay
+    # in memory
+    from validators.report import spill as spill_module
+
+    real = spill_module.tempfile.TemporaryFile
+
+    class Filling:
+        def __init__(self, *a, **k):
+            self.f, self.puts = real(*a, **k), 0
+
+        def seek(self, at):
+            self.puts += 1
+            return self.f.seek(at)
+
+        def write(self, data):
+            if self.puts > 1:
+                raise OSError(28, "No space left on device")
+            return self.f.write(data[: max(1, len(data) // 3)])    # raw writes may be partial
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+    monkeypatch.setattr(spill_module.tempfile, "TemporaryFile", Filling)
+    report = _report(_edge_frames(), pack=True)
+    kinds = [type(f.data).__name__ for f in report._frames]
+    assert kinds == ["Stored", "bytes", "bytes", "bytes"]
+    pd.testing.assert_frame_equal(report.frame(), plain)
+
+
 def _reference_frame(report: Report, frames) -> pd.DataFrame:
     """What frame() gave before it sorted frame by frame: one stable sort of everything."""
     df = pd.concat(report_module._objects_shared([f.copy() for f in frames]), ignore_index=True)

@@ -1,7 +1,7 @@
 """The Report: rows read and checked, findings, per-rule and per-element pass rates, expectations.
 
-Findings are held as columnar frames (one per chunk; pickled and zstd-compressed while a scan
-adds them) and turned into :class:`~validators.findings.Finding` records only on request, so a
+Findings are held as columnar frames (one per chunk; pickled, zstd-compressed and put in a
+temporary file while a scan adds them, :mod:`validators.report.spill`) and turned into :class:`~validators.findings.Finding` records only on request, so a
 million-row file with a hundred thousand findings stays cheap.  The per-unit tally is compact too
 (:class:`UnitCounts`).  ``to_dict(lang)`` is the JSON report; its shape is
 published as ``schemas/report.schema.json``.
@@ -210,16 +210,22 @@ class Report:
     # scan observers: ``observe(report, table, rows, found)`` per chunk (scoring, marked rows)
     observers: list[Any] = field(default_factory=list, repr=False)
     _frames: list[Any] = field(default_factory=list, repr=False)
+    _spill: Any = field(default=None, repr=False, compare=False)   # where packed frames wait
     _frame: Any = field(default=None, repr=False)
     _loc: Any = field(default=None, repr=False)   # (frame, location numbers) of _locations
 
     # -------------------------------------------------------------- building
     def add(self, frame, *, pack: bool = False) -> None:
         """Add a findings frame.  ``pack`` (the scan's per-chunk frames) keeps it pickled and
-        zstd-compressed until :meth:`frame`, so findings gathered over millions of rows stay small;
-        a frame added once, just before the report is read, is kept as it is."""
+        zstd-compressed in a temporary file until :meth:`frame`, so findings gathered over
+        millions of rows cost the scan no memory; a frame added once, just before the report is
+        read, is kept as it is."""
         if frame is not None and len(frame):
-            self._frames.append(_Packed.of(_equal_shared(frame)) if pack else frame)
+            if pack and self._spill is None:
+                from validators.report.spill import Spill
+
+                self._spill = Spill()
+            self._frames.append(_Packed.of(_equal_shared(frame), self._spill) if pack else frame)
             self._frame = None
 
     def add_records(self, records) -> None:
@@ -282,6 +288,9 @@ class Report:
             if self._frames:
                 parts = _objects_shared([f.unpack() if isinstance(f, _Packed) else f for f in self._frames])
                 self._frames = []
+                if self._spill is not None:
+                    self._spill.close()
+                    self._spill = None
                 in_order = _sorted_parts(parts)
                 df = pd.concat(in_order if in_order is not None else parts, ignore_index=True)
                 del parts
@@ -584,13 +593,14 @@ class _Packed:
     zstd-compressed (findings repeat their rule, element, file and params, so a national catalog's
     findings take a few bytes each instead of a Python object per value).  :meth:`unpack` gives
     back an equal frame — same columns, dtypes, values and types, and the same sharing of params
-    dicts (a pickle keeps which findings share one object)."""
+    dicts (a pickle keeps which findings share one object).  Given a :class:`Spill`, the packed
+    bytes wait on disk (``data`` is then where they were written)."""
 
     size: int
-    data: bytes
+    data: Any      # the packed bytes, or their :class:`~validators.report.spill.Stored`
 
     @classmethod
-    def of(cls, frame):
+    def of(cls, frame, spill=None):
         """The packed frame, or ``frame`` itself when something in it cannot be pickled."""
         import pickle
 
@@ -600,14 +610,16 @@ class _Packed:
             raw = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:   # noqa: BLE001 — whatever pickle refuses is kept as it is
             return frame
-        return cls(len(raw), pa.compress(raw, codec="zstd", asbytes=True))
+        packed = pa.compress(raw, codec="zstd", asbytes=True)
+        return cls(len(raw), packed if spill is None else spill.put(packed))
 
     def unpack(self):
         import pickle
 
         import pyarrow as pa
 
-        return pickle.loads(pa.decompress(self.data, decompressed_size=self.size, codec="zstd", asbytes=True))
+        data = self.data if isinstance(self.data, bytes) else self.data.read()
+        return pickle.loads(pa.decompress(data, decompressed_size=self.size, codec="zstd", asbytes=True))
 
 
 class _Tails:
