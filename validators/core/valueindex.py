@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from validators.core import lasting
+
 try:   # the same filter in one C pass per hash (_bloom.c), where the package was built with a compiler
     from validators.core import _bloom
 except ImportError:
@@ -122,9 +124,9 @@ class _Bloom:
 
     def __init__(self, capacity: int):
         self.capacity = capacity
-        # np.zeros maps untouched pages lazily: a filter for a million values costs its 2 MB
-        # only once values are in it
-        self.words = np.zeros((max(1, capacity * _BLOOM_BITS // 256), 8), dtype=np.uint32)
+        # a mapping of its own: it outlives the chunks around it without pinning malloc's heap,
+        # and its pages cost memory only once values are in them
+        self.words = lasting.zeros((max(1, capacity * _BLOOM_BITS // 256), 8), np.uint32)
 
     def _where(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         block = ((h >> np.uint64(32)) % np.uint64(len(self.words))).astype(np.intp)

@@ -120,6 +120,7 @@ class UnitCounts(MutableMapping):
         import numpy as np
         import pyarrow as pa
 
+        from validators.core import lasting
         from validators.core.valueindex import UniqueIndex, hash64
 
         if self._index is None:
@@ -135,7 +136,7 @@ class UnitCounts(MutableMapping):
                 entries[new] = self._index.add(values.take(pa.array(new)), h[new],
                                                np.zeros(len(new), dtype=np.int64), 0)
                 if self._index.n > len(self._counts):
-                    grown = np.zeros((max(2 * len(self._counts), self._index.n, 64), 2), dtype=np.int32)
+                    grown = lasting.zeros((max(2 * len(self._counts), self._index.n, 64), 2), np.int32)
                     grown[: len(self._counts)] = self._counts
                     self._counts = grown
         return entries
