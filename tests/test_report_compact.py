@@ -305,3 +305,14 @@ def test_the_frame_is_put_in_order_frame_by_frame_as_the_whole_sort_would():
         pd.testing.assert_frame_equal(report.frame(), _reference_frame(report, frames))
     assert 10 <= fast < 40     # both ways were taken
     assert together >= 3       # and interleaving frames were sorted as one group
+
+
+def test_a_report_dropped_unread_closes_its_findings_file():
+    import gc
+
+    report = _report(_edge_frames(), pack=True)
+    held = report._spill._file
+    assert not held.closed
+    del report
+    gc.collect()
+    assert held.closed

@@ -9,6 +9,7 @@ temporary file can be made or written, the bytes stay in memory, as they did bef
 from __future__ import annotations
 
 import tempfile
+import weakref
 from dataclasses import dataclass
 
 
@@ -40,6 +41,8 @@ class Spill:
             if self._file is None:
                 # unbuffered: a full disk shows here, at the write, not later when it is read
                 self._file = tempfile.TemporaryFile(prefix="sxcheck-findings-", buffering=0)  # noqa: SIM115 - closed by close()
+                # a report dropped unread closes its file too (no ResourceWarning)
+                weakref.finalize(self, self._file.close)
             self._file.seek(self._end)
             view = memoryview(data)
             while view:
