@@ -97,8 +97,8 @@ def test_the_frame_equals_plain_concat_with_equal_values_shared():
     got = _report(frames(), pack=True).frame()
     back = got.sort_values("code", kind="stable")   # frame() sorts by location: compare as sets of rows
     for col in expected.columns:
-        want = sorted(map(repr, zip(expected[col].tolist(), map(type, expected[col].tolist()))))
-        have = sorted(map(repr, zip(back[col].tolist(), map(type, back[col].tolist()))))
+        want = sorted(map(repr, zip(expected[col].tolist(), map(type, expected[col].tolist()), strict=True)))
+        have = sorted(map(repr, zip(back[col].tolist(), map(type, back[col].tolist()), strict=True)))
         assert have == want, col
     rows = got[got["item"] == "事项甲"]
     assert got["source"].dtype == object and got["item"].dtype == object
