@@ -34,7 +34,7 @@ def _suite_over(chunks):
         start += len(values)
         for hit in suite.update(Rows(frame), "f.csv", None):
             if hit is not None:
-                found += [(int(frame["_row"][p]), prm["first_row"]) for p, prm in zip(hit["_pos"], hit["params"])]
+                found += [(int(frame["_row"][p]), prm["first_row"]) for p, prm in zip(hit["_pos"], hit["params"], strict=True)]
     return found, suite.counters[spec].unexpected_count
 
 
@@ -268,7 +268,7 @@ def test_merging_runs_holds_a_few_windows_whatever_their_length(monkeypatch, tmp
     runs = []
     for i in range(2):
         h = np.sort(rng.integers(0, 2 ** 63, n).astype(np.uint64))
-        runs.append(valueindex._Run.write(str(tmp_path / f"r{i}"), h, np.arange(n), 256))
+        runs.append(valueindex._Run.of_sorted([(h, np.arange(n))], str(tmp_path / f"r{i}"), 256))
     del h
     tracemalloc.start()
     try:
@@ -282,3 +282,61 @@ def test_merging_runs_holds_a_few_windows_whatever_their_length(monkeypatch, tmp
     assert (merged.sparse == hashes[::256]).all()
     for run in (*runs, merged):
         run.close()
+
+
+def test_a_spill_writes_the_memtable_a_window_at_a_time(monkeypatch, tmp_path):
+    """The memtable's sorted pieces go to disk merged a window at a time: no sorted copy of the
+    whole memtable (it came on top of a chunk's peak); the run holds every record, in hash order,
+    with each hash's entries."""
+    import tracemalloc
+
+    monkeypatch.setattr(valueindex, "_WINDOW", 1024)
+    rng = np.random.default_rng(3)
+    pieces, start = [], 0
+    for k in (50_000, 7, 50_000, 1, 30_000):
+        h = rng.integers(0, 2 ** 64 - 1, k, dtype=np.uint64)
+        h[: k // 10] = h[k // 10: 2 * (k // 10)]            # equal hashes inside a piece
+        if pieces and k >= 3:
+            h[-3:] = pieces[0][0][:3]                         # and across pieces
+        e = np.arange(start, start + k, dtype=np.int64)
+        order = np.argsort(h, kind="stable")
+        pieces.append((h[order], e[order]))
+        start += k
+    tracemalloc.start()
+    try:
+        run = valueindex._Run.of_sorted(pieces, str(tmp_path / "spill"), 256)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 400_000      # a sorted copy of all: 16 bytes a record, 2.1 MB here
+    hashes = np.concatenate(list(run.windows(0)))
+    entries = np.concatenate(list(run.windows(1)))
+    assert (np.diff(hashes.astype(np.float64)) >= 0).all() and (run.sparse == hashes[::256]).all()
+    want = sorted(zip(np.concatenate([h for h, _ in pieces]).tolist(),
+                      np.concatenate([e for _, e in pieces]).tolist(), strict=True))
+    assert sorted(zip(hashes.tolist(), entries.tolist(), strict=True)) == want
+    run.close()
+
+
+def test_the_add_that_spills_holds_a_few_windows_not_the_memtable(monkeypatch, tmp_path):
+    """Through the index: the add that fills the memtable writes it out without a sorted copy
+    of it (16 bytes a record: 2 MB here, on top of whatever chunk is being checked)."""
+    import tracemalloc
+
+    monkeypatch.setattr(valueindex, "_WINDOW", 1024)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    index = UniqueIndex(expected=1 << 18, memtable=130_001, page=256)
+    for start, k in ((0, 50_000), (50_000, 50_000), (100_000, 30_000)):
+        arr = pa.array([f"11450721MB{i:021d}" for i in range(start, start + k)], type=pa.large_string())
+        index.add(arr, hash64(arr), np.arange(k), table=0)
+    last = pa.array(["最后一个编码"], type=pa.large_string())
+    h = hash64(last)
+    tracemalloc.start()
+    try:
+        index.add(last, h, np.arange(1), table=0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert index._runs and not index._mem          # it did spill
+    assert peak < 600_000
+    assert index.find(last, h)[0] == 130_000

@@ -39,7 +39,7 @@ except ImportError:
 MEMTABLE = 1 << 18      # newest entries kept in RAM before they are written as a run (4 MB)
 PAGE = 1 << 10          # hashes per page of a run: the least one lookup reads (8 KB)
 _READ_PAGES = 256       # pages read at once at most when many are needed (2 MB)
-_WINDOW = 1 << 16       # records per run held while merging or re-reading runs
+_WINDOW = 1 << 14       # records per run held while merging or re-reading runs (256 KB)
 _BLOOM_BITS = 16        # filter bits per value
 _SALT = np.array([0x47B6137B, 0x44974D91, 0x8824AD5B, 0xA2B7289D,
                   0x705495C7, 0x2DF1424B, 0x9EFC4947, 0x5C6BFB31], dtype=np.uint32)
@@ -270,19 +270,28 @@ class _Run:
         return np.concatenate(asked), np.concatenate(found)
 
     @classmethod
-    def write(cls, path: str, hashes: np.ndarray, entries: np.ndarray, page: int) -> _Run:
-        with open(path, "wb") as f:
-            f.write(np.ascontiguousarray(hashes, dtype=np.uint64).data)
-            f.write(np.ascontiguousarray(entries, dtype=np.int64).data)
-        return cls(path, len(hashes), hashes[::page].copy(), page)
-
-    @classmethod
     def merge(cls, runs: list[_Run], path: str, page: int) -> _Run:
         """One run of the records of ``runs``, read and written a window at a time."""
-        n = sum(r.n for r in runs)
-        sources = [(r.windows(0), r.windows(1)) for r in runs]
+        return cls._merged([(r.n, r.windows(0), r.windows(1)) for r in runs], path, page)
+
+    @classmethod
+    def of_sorted(cls, pieces: list[tuple[np.ndarray, np.ndarray]], path: str, page: int) -> _Run:
+        """One run of in-memory (hashes, entries) pieces, each sorted by hash, merged a window at
+        a time: no sorted copy of them all is made (the memtable's spill came on top of a
+        chunk's peak with ~10 MB of concatenations, an argsort and gathers)."""
+        def windows(a: np.ndarray):
+            for i in range(0, len(a), _WINDOW):
+                yield a[i: i + _WINDOW]
+
+        return cls._merged([(len(h), windows(h), windows(e)) for h, e in pieces], path, page)
+
+    @classmethod
+    def _merged(cls, runs: list[tuple], path: str, page: int) -> _Run:
+        """The run of ``runs`` given as (records, hash windows, entry windows), each sorted."""
+        n = sum(k for k, _, _ in runs)
+        sources = [(hs, es) for _, hs, es in runs]
         held = [[np.zeros(0, np.uint64), np.zeros(0, np.int64)] for _ in runs]
-        left = [r.n for r in runs]                      # records not read yet
+        left = [k for k, _, _ in runs]                  # records not read yet
         sparse, written = [], 0
         with open(path, "wb") as f:
             f.truncate(16 * n)
@@ -461,8 +470,7 @@ class UniqueIndex:
             if self._values is None:
                 self._values = open(os.path.join(self._dir, "values"), "w+b")  # noqa: SIM115 - closed with the directory
                 self._files.append(self._values)
-            hs, es = self._memtable_sorted()
-            self._runs.append(self._kept(_Run.write(self._new_path(), hs, es, self._page)))
+            self._runs.append(self._kept(_Run.of_sorted(self._mem, self._new_path(), self._page)))
             self._mem, self._mem_n = [], 0
             while len(self._runs) >= 2 and self._runs[-2].n <= self._runs[-1].n:
                 pair = self._runs[-2:]
