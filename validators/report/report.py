@@ -1,8 +1,9 @@
 """The Report: rows read and checked, findings, per-rule and per-element pass rates, expectations.
 
 Findings are held as columnar frames (one per chunk; pickled, zstd-compressed and put in a
-temporary file while a scan adds them, :mod:`validators.report.spill`) and turned into :class:`~validators.findings.Finding` records only on request, so a
-million-row file with a hundred thousand findings stays cheap.  The per-unit tally is compact too
+temporary file while a scan adds them, :mod:`validators.report.spill`) and turned into
+:class:`~validators.findings.Finding` records only on request, so a million-row file with a
+hundred thousand findings stays cheap.  The per-unit tally is compact too
 (:class:`UnitCounts`).  ``to_dict(lang)`` is the JSON report; its shape is
 published as ``schemas/report.schema.json``.
 """
