@@ -261,8 +261,6 @@ def test_filters_are_added_not_rebuilt_and_stay_selective():
 def test_merging_runs_holds_a_few_windows_whatever_their_length(monkeypatch, tmp_path, n):
     """A merge reads and writes a window at a time: what it holds does not grow with the runs
     (it once kept every window written, through the page of hashes it samples from each)."""
-    import tracemalloc
-
     monkeypatch.setattr(valueindex, "_WINDOW", 1024)
     rng = np.random.default_rng(n)
     runs = []
@@ -270,12 +268,7 @@ def test_merging_runs_holds_a_few_windows_whatever_their_length(monkeypatch, tmp
         h = np.sort(rng.integers(0, 2 ** 63, n).astype(np.uint64))
         runs.append(valueindex._Run.of_sorted([(h, np.arange(n))], str(tmp_path / f"r{i}"), 256))
     del h
-    tracemalloc.start()
-    try:
-        merged = valueindex._Run.merge(runs, str(tmp_path / "m"), 256)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    merged, peak = _traced_peak(lambda: valueindex._Run.merge(runs, str(tmp_path / "m"), 256))
     assert peak < 400_000      # a few windows of 1,024 records; every window kept: 16 bytes a record
     hashes = np.concatenate(list(merged.windows()))
     assert len(hashes) == 2 * n and (np.diff(hashes.astype(np.int64)) >= 0).all()
@@ -288,8 +281,6 @@ def test_a_spill_writes_the_memtable_a_window_at_a_time(monkeypatch, tmp_path):
     """The memtable's sorted pieces go to disk merged a window at a time: no sorted copy of the
     whole memtable (it came on top of a chunk's peak); the run holds every record, in hash order,
     with each hash's entries."""
-    import tracemalloc
-
     monkeypatch.setattr(valueindex, "_WINDOW", 1024)
     rng = np.random.default_rng(3)
     pieces, start = [], 0
@@ -302,12 +293,7 @@ def test_a_spill_writes_the_memtable_a_window_at_a_time(monkeypatch, tmp_path):
         order = np.argsort(h, kind="stable")
         pieces.append((h[order], e[order]))
         start += k
-    tracemalloc.start()
-    try:
-        run = valueindex._Run.of_sorted(pieces, str(tmp_path / "spill"), 256)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    run, peak = _traced_peak(lambda: valueindex._Run.of_sorted(pieces, str(tmp_path / "spill"), 256))
     assert peak < 400_000      # a sorted copy of all: 16 bytes a record, 2.1 MB here
     hashes = np.concatenate(list(run.windows(0)))
     entries = np.concatenate(list(run.windows(1)))
@@ -321,8 +307,6 @@ def test_a_spill_writes_the_memtable_a_window_at_a_time(monkeypatch, tmp_path):
 def test_the_add_that_spills_holds_a_few_windows_not_the_memtable(monkeypatch, tmp_path):
     """Through the index: the add that fills the memtable writes it out without a sorted copy
     of it (16 bytes a record: 2 MB here, on top of whatever chunk is being checked)."""
-    import tracemalloc
-
     monkeypatch.setattr(valueindex, "_WINDOW", 1024)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     index = UniqueIndex(expected=1 << 18, memtable=130_001, page=256)
@@ -331,12 +315,19 @@ def test_the_add_that_spills_holds_a_few_windows_not_the_memtable(monkeypatch, t
         index.add(arr, hash64(arr), np.arange(k), table=0)
     last = pa.array(["最后一个编码"], type=pa.large_string())
     h = hash64(last)
-    tracemalloc.start()
-    try:
-        index.add(last, h, np.arange(1), table=0)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    _, peak = _traced_peak(lambda: index.add(last, h, np.arange(1), table=0))
     assert index._runs and not index._mem          # it did spill
     assert peak < 600_000
     assert index.find(last, h)[0] == 130_000
+
+
+def _traced_peak(fn):
+    """(fn(), the peak of Python-traced memory while it ran)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        out = fn()
+        return out, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
