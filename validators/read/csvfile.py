@@ -292,17 +292,17 @@ def _arrow_to_frame(batches):
 
 def _null_rows(tbl, blank):
     """``tbl`` with the cells of the ``blank`` rows null, in arrow before pandas sees them: only
-    the columns with a cell of spaces there are rewritten (a line of commas is null already)."""
+    the columns with a cell of spaces there get a new validity bitmap (a line of commas is null
+    already), the text is not copied."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from validators.read.frames import null_where
 
     at = pa.array(np.flatnonzero(blank))
-    mask = None
     for i, col in enumerate(tbl.columns):
         if col.take(at).null_count < len(at):
-            mask = pa.array(blank) if mask is None else mask
-            tbl = tbl.set_column(i, tbl.field(i), pc.if_else(mask, pa.scalar(None, col.type), col))
+            tbl = tbl.set_column(i, tbl.field(i), null_where(col, blank))
     return tbl
 
 

@@ -35,7 +35,6 @@ def without_empty(col):
     A chunk holding no "" is kept as it is; one holding some gets a new validity bitmap over the
     same offsets and text, so a blank record (an empty value in every column of most chunks)
     costs a bit a row, not a copy of the text."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -44,8 +43,23 @@ def without_empty(col):
     empty = pc.fill_null(pc.equal(col, ""), False)
     if not pc.any(empty).as_py():
         return col
+    return null_where(col, empty.to_numpy(zero_copy_only=False))
+
+
+def null_where(col, mask):
+    """An arrow text array or chunked array with the cells where ``mask`` (numpy bool, one per
+    row) is true made null: a new validity bitmap over the same offsets and text, no copy."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(col, pa.ChunkedArray):
+        parts, at = [], 0
+        for c in col.chunks:
+            parts.append(null_where(c, mask[at: at + len(c)]))
+            at += len(c)
+        return pa.chunked_array(parts, type=col.type)
     valid = np.zeros(col.offset + len(col), dtype=bool)
-    valid[col.offset:] = col.is_valid().to_numpy(zero_copy_only=False) & ~empty.to_numpy(zero_copy_only=False)
+    valid[col.offset:] = col.is_valid().to_numpy(zero_copy_only=False) & ~mask
     bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
     return pa.Array.from_buffers(col.type, len(col), [bitmap, *col.buffers()[1:]], offset=col.offset)
 
