@@ -59,7 +59,6 @@ def convert(csv_path: Path, work: Path, formats) -> dict[str, Path]:
         header = next(reader)
         rows = list(reader)
     out = {"csv": csv_path}
-    work = Path(work)
     if "json" in formats or "jsonl" in formats:
         records = [dict(zip(header, r, strict=True)) for r in rows]
         if "json" in formats:
@@ -132,7 +131,7 @@ def main(argv=None) -> int:
     work = Path(a.dir) if a.dir else Path(tempfile.mkdtemp(prefix="sxcheck-formats-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        csv_path = work / "guides.csv"
+        csv_path = work / FILES["csv"]
         unknown = [f for f in formats if f not in FILES]
         if unknown:
             p.error(f"unknown format {unknown[0]!r}: one of {', '.join(FORMATS + EXTRA)}")
