@@ -28,7 +28,7 @@ def test_cell_over_128_kib_is_read_and_reported_too_long(tmp_path):
 
 
 def test_cell_larger_than_the_reader_block_with_quoted_newlines(tmp_path):
-    # 12 MB in one quoted cell, with newlines, quotes and delimiters: pyarrow's 4 MiB blocks cannot
+    # 12 MB in one quoted cell, with newlines, quotes and delimiters: pyarrow's 1 MiB blocks cannot
     # hold it ("straddles two block boundaries"); the exact reader takes over from that row
     path = _csv(tmp_path / "huge.csv", '第一段，含逗号,\n“引号”""第二行' * 400_000, rows_after=5)
     report = validate(str(path))

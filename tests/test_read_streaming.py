@@ -733,6 +733,36 @@ def test_the_csv_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monk
     _lets_go_of_its_chunk(open_tables(str(path))[0], 2_000_000)
 
 
+def test_the_csv_reader_holds_little_raw_text_ahead(tmp_path, monkeypatch):
+    # pyarrow's streaming CSV reader queues up to 32 blocks of raw text, read in a background
+    # thread (Python bytes from our file object: tracemalloc sees them, with no Python frame).
+    # At 4 MiB a block that was up to 128 MB on top of every chunk: here most of the 72 MB file
+    import time
+    import tracemalloc
+
+    from validators.read import csvfile, open_tables
+
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2000)
+    path = tmp_path / "guides.csv"
+    text = "申请人向窗口提交材料，窗口工作人员当场受理并出具受理通知书。" * 16
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("事项名称,实施编码,办理流程\n")
+        f.writelines(f"事项{i},C{i:08d},{text}{i}\n" for i in range(50_000))
+    assert path.stat().st_size > 70_000_000
+    table = open_tables(str(path))[0]
+    tracemalloc.start()
+    try:
+        gen = table._chunker(table)
+        next(gen)
+        time.sleep(0.5)    # the background thread fills its queue
+        snap = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(True, "<unknown>")])
+        gen.close()
+    finally:
+        tracemalloc.stop()
+    ahead = sum(stat.size for stat in snap.statistics("filename"))
+    assert ahead < 48 << 20, f"{ahead >> 20} MB of raw text read ahead"
+
+
 def test_xlsx_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
     import random
 

@@ -30,7 +30,7 @@ from typing import Any, Iterator
 
 from validators.read.aliases import map_columns
 from validators.read.base import (
-    BLOCK_SIZE,
+    JSON_BLOCK_SIZE,
     CHUNK_ROWS,
     HEAD_BYTES,
     JSON_LIST_KEYS,
@@ -332,7 +332,7 @@ def _open_streaming(path, real_path, enc, lines, profile, json_path) -> Table:
         # table (nor a copy of one) holds it
         t.state.update(path=spill.path, encoding="utf-8", spill=spill)
     if arrow and not survey.seen_dups[0] and not flag.found:
-        t.state["arrow_block"] = max(BLOCK_SIZE, 4 * longest + 64)
+        t.state["arrow_block"] = max(JSON_BLOCK_SIZE, 4 * longest + 64)
     if tables is not None:
         t.state["arrow_tables"] = tables     # parsed already: chunks() only slices them
         if spill is None:
@@ -1203,7 +1203,7 @@ def _arrow_reads(source, keys: list[str], count: int, longest: int, keep: bool =
 
     schema = pa.schema([(k, pa.string()) for k in keys])
     try:
-        reader = pj.open_json(source, read_options=pj.ReadOptions(block_size=max(BLOCK_SIZE, 4 * longest + 64)),
+        reader = pj.open_json(source, read_options=pj.ReadOptions(block_size=max(JSON_BLOCK_SIZE, 4 * longest + 64)),
                               parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error"))
         if keep:
             table = reader.read_all()
