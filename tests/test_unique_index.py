@@ -257,6 +257,53 @@ def test_filters_are_added_not_rebuilt_and_stay_selective():
     assert filters.holds(probe).mean() < 0.01
 
 
+def test_a_plan_keeps_the_filters_few_and_selective():
+    """With the values still to come announced (``expect``), the next filter is sized for them:
+    an index planned for its whole size keeps one filter, one planned too low a second one, where
+    without a plan a million values make four (and each lookup tests each filter)."""
+    rng = np.random.default_rng(23)
+    chunks = [rng.integers(0, 2 ** 64 - 1, 50_000, dtype=np.uint64) for _ in range(60)]
+
+    def filters_after(plan):
+        index = UniqueIndex(expected=1 << 18)
+        for i, h in enumerate(chunks):
+            if plan is not None:
+                index.expect(plan - 50_000 * i)
+            index._bloom.add(h)
+            index.n += len(h)
+        return index._bloom
+
+    assert len(filters_after(None).filters) >= 4
+    exact = filters_after(3_000_000)
+    assert len(exact.filters) == 1 and exact.capacity >= 3_000_000
+    low = filters_after(2_000_000)
+    assert len(low.filters) == 2 and low.nbytes <= 2 * 1.6 * 3_000_000
+    probe = rng.integers(0, 2 ** 64 - 1, 200_000, dtype=np.uint64)
+    assert exact.holds(np.concatenate(chunks)).all() and exact.holds(probe).mean() < 0.005
+
+
+def test_a_csv_table_guesses_the_rows_to_come(tmp_path, monkeypatch):
+    # the pipeline announces them to the 实施编码 index: the guess may be low (the reader's
+    # position runs ahead of the rows handed over: a low guess costs a second filter) but not
+    # much above the truth (filter memory), and it is the truth once the file is read
+    from validators.read import csvfile, open_tables
+
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 5000)
+    path = tmp_path / "guides.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("事项名称,实施编码,办理流程\n")
+        f.writelines(f"事项{i},C{i:08d},{'受理、审查、决定' * 20}\n" for i in range(60_000))
+    table = open_tables(str(path))[0]
+    assert table.rows_to_come(0) is None
+    rows, guesses = 0, []
+    for chunk in table.chunks():
+        rows += len(chunk)
+        guesses.append((rows, rows + table.rows_to_come(rows)))
+    assert rows == 60_000 and len(guesses) >= 10
+    assert all(read <= guess <= 1.15 * 60_000 for read, guess in guesses), guesses
+    assert guesses[-1] == (60_000, 60_000)
+
+
 @pytest.mark.parametrize("n", [20_000, 200_000])
 def test_merging_runs_holds_a_few_windows_whatever_their_length(monkeypatch, tmp_path, n):
     """A merge reads and writes a window at a time: what it holds does not grow with the runs

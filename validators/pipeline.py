@@ -124,6 +124,9 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         ready = prepared(item)     # the chunk without its blank rows (the chunk as read is gone)
         del item
         info.rows += ready.read
+        more = table.rows_to_come(info.rows)
+        if more is not None:
+            suite.expect_rows(more)
         if ready.blank is not None:
             info.rows_blank += len(ready.blank)
             report.add(findings_frame(ROW_BLANK, source=table.source, sheet=table.sheet, row=ready.blank),

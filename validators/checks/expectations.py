@@ -198,6 +198,11 @@ class NativeSuite:
                 self.index[s.column] = UniqueIndex()
                 self.counted[s.column] = np.zeros(0, dtype=np.uint8)
 
+    def expect_rows(self, more: int) -> None:
+        """About ``more`` rows are still to come (an estimate): sizes the uniqueness indexes."""
+        for index in self.index.values():
+            index.expect(more)
+
     def update(self, rows: Rows, source: str, sheet: str | None):
         out = []
         for s in self.specs:

@@ -161,11 +161,15 @@ class _Filters:
     """Bloom filters added one after another as values come: a hash is held when any filter holds
     it.  A full filter is never rebuilt, so memory grows by the 2 bytes of each value added, with
     no moment holding an old filter and its larger copy together and no run read back from disk.
-    Each new filter is sized for half the values of those before it (``expected`` at least), so a
-    few million values make a handful of filters; false positives add up over them (≈0.1–0.4 % each)."""
+    Each new filter is sized for half the values of those before it (``expected`` at least), or
+    for the values still planned where the caller gave a plan, so a few million values make a
+    handful of filters, or one or two with a plan.  Every lookup tests each filter and false
+    positives add up over them (≈0.1–0.4 % each, each a disk lookup), so without a plan a run's
+    lookups grow slower with the values it holds."""
 
     def __init__(self, expected: int):
         self.expected = expected
+        self.planned = 0                   # values the caller expects in all (UniqueIndex.expect)
         self.filters: list[_Bloom] = []
         self.last = 0                      # values in the last filter (those before it are full)
 
@@ -185,7 +189,7 @@ class _Filters:
     def add(self, h: np.ndarray) -> None:
         while len(h):
             if not self.filters or self.last == self.filters[-1].capacity:
-                self.filters.append(_Bloom(max(self.expected, self.capacity // 2)))
+                self.filters.append(_Bloom(max(self.expected, self.capacity // 2, self.planned - self.capacity)))
                 self.last = 0
             room = self.filters[-1].capacity - self.last
             self.filters[-1].add(h[:room])
@@ -416,6 +420,12 @@ class UniqueIndex:
         held += sum(r.sparse.nbytes for r in self._runs)
         held += sum(b.data.nbytes + b.offsets.nbytes + b.rows.nbytes for b in self._blocks if b.at < 0)
         return held + sum(v.nbytes + r.nbytes for v, r in self._opened.values())
+
+    def expect(self, more: int) -> None:
+        """About ``more`` values are still to come: the next filter is sized for them, so the
+        filters stay one or two (a lookup tests each, see :class:`_Filters`).  A guess only:
+        past it filters are added as without one."""
+        self._bloom.planned = self.n + max(0, int(more))
 
     def find(self, values, h: np.ndarray) -> np.ndarray:
         """Entry of each value (an arrow text array without nulls, ``h`` its hashes), or -1."""

@@ -57,6 +57,15 @@ class Table:
     bytes_done: int | None = None      # progress of the streaming CSV reader
     state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
 
+    def rows_to_come(self, rows_read: int) -> int | None:
+        """A guess of the rows still to read, from the share of the file's bytes read so far
+        (None where the reader does not count them).  The reader's position runs ahead of the
+        rows handed over, so the guess is low at first; it gets a tenth more."""
+        if not self.size_bytes or not self.bytes_done or rows_read <= 0:
+            return None
+        left = max(0, self.size_bytes - self.bytes_done)
+        return int(1.1 * rows_read * left / self.bytes_done)
+
     def chunks(self, idle: Idle | None = None) -> Iterator[Any]:
         """The table's chunks, the next one parsed in a thread while this one is checked; with
         ``idle`` (see :func:`read_ahead`), what it made of each chunk."""
