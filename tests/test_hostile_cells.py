@@ -64,3 +64,29 @@ def test_cell_above_the_cell_limit_names_row_and_option(tmp_path):
     assert r.exit_code == 3 and "--max-cell-mb" in r.output
     r = CliRunner().invoke(cli.main, ["validate", str(path), "-q", "--fail-on", "never"])
     assert r.exit_code == 0
+
+
+def test_a_row_longer_than_the_block_is_read_again_with_larger_blocks(tmp_path, monkeypatch):
+    # a 6 MB cell after two chunks: pyarrow goes on from that row with larger blocks (not the
+    # slow exact reader for the rest of the file), every row once, numbered as the exact read
+    import pandas as pd
+
+    from validators.read import csvfile, open_tables
+
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 500)
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("事项名称,实施编码,办理流程\n")
+        f.writelines(f"事项{i},C{i:08d},\"受理\n审查\"\n" if i % 3 else "\n" for i in range(1200))
+        f.write(f'大,C1,"{"长，" * 1_000_000}"\n')
+        f.writelines(f"事项{i},D{i:08d},决定\n" for i in range(700))
+    exact = list(csvfile._csv_chunks_python(open_tables(str(path))[0]))
+    used = []
+    monkeypatch.setattr(csvfile, "_csv_chunks_python", lambda *a, **k: used.append(k) or iter(()))
+    table = open_tables(str(path))[0]
+    got = pd.concat(list(table._chunker(table)), ignore_index=True)
+    want = pd.concat(exact, ignore_index=True)
+    assert used == []
+    assert len(got) == 1901 and got["_row"].tolist() == want["_row"].tolist() == list(range(2, 1903))
+    assert got.fillna("").astype(str).equals(want.fillna("").astype(str))
+    assert len(got.loc[got["_row"] == 1202, "handling_process"].item()) == 2_000_000

@@ -181,13 +181,32 @@ class _Ragged(Exception):
     """pyarrow cannot go on (a ragged row, a cell larger than its block): args[0] records done."""
 
 
+class _Straddle(_Ragged):
+    """A row longer than pyarrow's block: args[0] records done."""
+
+
+# a row longer than BLOCK_SIZE is read again by pyarrow with blocks this large (32 of them may
+# be queued: 128 MB), past that by the exact reader
+_LARGEST_BLOCK = 4 << 20
+
+
 def _csv_chunks(table: Table) -> Iterator[Any]:
-    """Stream with pyarrow; on a ragged row or a huge cell go on with the exact Python reader."""
-    try:
-        yield from _csv_chunks_arrow(table)
-    except _Ragged as exc:
-        done = exc.args[0]
-        yield from _csv_chunks_python(table, start_record=done)
+    """Stream with pyarrow; a row longer than its block: again from that row with larger blocks;
+    on a ragged row or a cell larger than the largest block go on with the exact Python reader."""
+    block, done = BLOCK_SIZE, 0
+    while True:
+        try:
+            yield from _csv_chunks_arrow(table, block, done)
+            return
+        except _Straddle as exc:
+            done = exc.args[0]
+            if block >= _LARGEST_BLOCK:
+                break
+            block = min(4 * block, _LARGEST_BLOCK)
+        except _Ragged as exc:
+            done = exc.args[0]
+            break
+    yield from _csv_chunks_python(table, start_record=done)
 
 
 def _canonical_frame(frame, table: Table, first_row: int):
@@ -199,7 +218,9 @@ def _canonical_frame(frame, table: Table, first_row: int):
     return out
 
 
-def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
+def _csv_chunks_arrow(table: Table, block: int = BLOCK_SIZE, skip: int = 0) -> Iterator[Any]:
+    """The chunks from record ``skip`` on (those before were handed over already), read in
+    blocks of ``block`` bytes."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -214,7 +235,7 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
     enc = cfg["encoding"]
     read_opts = pcsv.ReadOptions(
         encoding="utf8" if enc in ("utf-8", "utf-8-sig", "utf8") else enc,
-        skip_rows=cfg["skip_lines"], column_names=labels, block_size=BLOCK_SIZE,
+        skip_rows=cfg["skip_lines"], column_names=labels, block_size=block, skip_rows_after_names=skip,
         use_threads=False)  # threads read ahead without bound: memory would grow with the file
     parse_opts = pcsv.ParseOptions(delimiter=cfg["delimiter"], newlines_in_values=True,
                                    ignore_empty_lines=False, invalid_row_handler=on_invalid)
@@ -223,7 +244,7 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
         column_types={c: pa.large_string() for c in labels}, include_columns=list(table.columns.values()),
         strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
     header_rows = cfg["skip"]
-    done = 0
+    done = skip
     pending: list[Any] = []
     pending_rows = 0
     # pyarrow decodes a ragged row's text before calling on_invalid; undecodable bytes raise in
@@ -255,9 +276,11 @@ def _csv_chunks_arrow(table: Table) -> Iterator[Any]:
             _bad_encoding(table, enc)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         msg = str(exc)
-        if ragged or "straddl" in msg:
+        if ragged:
             # rows already yielded stay; the exact reader takes over from the first one not yet
             raise _Ragged(done) from exc
+        if "straddl" in msg:
+            raise _Straddle(done) from exc
         if undecodable or "UTF8" in msg or "decode" in msg.lower() or isinstance(exc, UnicodeDecodeError):
             _bad_encoding(table, enc)
         raise InputError("unreadable", table.source, detail=msg.splitlines()[0][:200]) from exc
