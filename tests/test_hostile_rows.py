@@ -1,5 +1,6 @@
 """Issue 7.5: row accounting — every finding on the row a person sees, blank lines blank, the
 delimiter guessed from more than line 1, a bad byte blamed on the right encoding and place."""
+import pytest
 from click.testing import CliRunner
 
 import cli
@@ -96,3 +97,57 @@ def test_gbk_after_an_ascii_head_is_still_gbk(tmp_path):
     path = tmp_path / "gbk.csv"
     path.write_bytes(("事项名称,实施编码,事项类型\n" + f"审查,{CODE_A},01\n").encode("gbk"))
     assert validate(str(path)).rows_read == 1
+
+
+def _exact_and_fast(path, monkeypatch):
+    """(frames, problems) of the exact reader and of the default one, which must not use it."""
+    import pandas as pd
+
+    from validators.read import csvfile, open_tables
+
+    exact = open_tables(str(path))[0]
+    want = pd.concat(list(csvfile._csv_chunks_python(exact)), ignore_index=True)
+    used = []
+    real = csvfile._csv_chunks_python
+    monkeypatch.setattr(csvfile, "_csv_chunks_python", lambda *a, **k: used.append(1) or real(*a, **k))
+    table = open_tables(str(path))[0]
+    got = pd.concat(list(table._chunker(table)), ignore_index=True)
+    monkeypatch.setattr(csvfile, "_csv_chunks_python", real)
+    assert not used, "the exact reader took over"
+    return (want, exact.problems), (got, table.problems)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rows_of_another_width_are_read_in_place_as_the_exact_reader_reads_them(tmp_path, monkeypatch, seed):
+    # a ragged row (an unquoted comma in a cell, a cell missing) no longer hands the rest of the
+    # file to the slow exact reader: pyarrow skips it, it is read by the exact rules and put back
+    # in its place, at chunk edges and at the end of the file too
+    import random
+
+    from validators.read import csvfile
+
+    monkeypatch.setattr(csvfile, "CHUNK_ROWS", 40)
+    rng = random.Random(seed)
+    lines = ['"灵山县政务服务事项\n实施清单",,,\n', "事项名称,实施编码,事项类型,办理地点\n"]
+    for i in range(300):
+        kind = rng.random()
+        if kind < 0.08:
+            lines.append(f"事项{i},{CODE_A},01,灵山县政务服务中心,二楼,3号窗口\n")      # too long
+        elif kind < 0.14:
+            lines.append(f"事项{i},{CODE_B}\n")                                       # too short
+        elif kind < 0.18:
+            lines.append(rng.choice(["\n", "   \n", ",,\n", ",,,,,,\n", "\u3000,,,\n"]))
+        elif kind < 0.25:
+            lines.append(f'"事项{i}\n（第二行）",{CODE_A},"01",办理"地点\n')
+        elif kind < 0.3:
+            lines.append(f'"多行,\n超长",{CODE_B},01,"甲\n乙",多余\n')                   # ragged, quoted newlines
+        else:
+            lines.append(f"事项{i},{CODE_A},{rng.choice(['01', '', '20'])},灵山县政务服务中心\r\n")
+    if seed % 2:
+        lines.append(f"末行,{CODE_A}\n")                                                # ragged last row
+    path = tmp_path / "ragged.csv"
+    path.write_bytes("".join(lines).encode("gbk" if seed == 3 else "utf-8"))
+    (want, want_problems), (got, got_problems) = _exact_and_fast(path, monkeypatch)
+    assert got["_row"].tolist() == want["_row"].tolist()
+    assert got.fillna("<NA>").astype(str).equals(want.fillna("<NA>").astype(str))
+    assert got_problems == want_problems and any(p["code"] == "row-malformed" for p in got_problems)

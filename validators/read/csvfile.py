@@ -226,11 +226,16 @@ def _csv_chunks_arrow(table: Table, block: int = BLOCK_SIZE, skip: int = 0) -> I
 
     cfg = table.state
     labels = cfg["labels"]
-    ragged: list[Any] = []
+    ragged: list[Any] = []        # rows pyarrow could not number: the exact reader goes on
+    offside: list[tuple[int, str]] = []   # (record number, text) of rows of another width
 
     def on_invalid(row):
-        ragged.append(row)
-        return "error"
+        if row.number is None or row.number < 0:
+            ragged.append(row)
+            return "error"
+        # pyarrow numbers the file's lines before the header one each, the records after it
+        offside.append((row.number + cfg["skip"] - cfg["skip_lines"], row.text))
+        return "skip"
 
     enc = cfg["encoding"]
     read_opts = pcsv.ReadOptions(
@@ -264,13 +269,14 @@ def _csv_chunks_arrow(table: Table, block: int = BLOCK_SIZE, skip: int = 0) -> I
                 pending_rows += batch.num_rows
                 if pending_rows >= CHUNK_ROWS:
                     rows_in, pending_rows = pending_rows, 0
+                    rows_in += _offside_among(offside, header_rows + done + 1, rows_in)
                     # no local keeps the chunk while this generator waits: once the checks drop
                     # it (blank rows filtered out, a copy taken) its memory goes at once
-                    yield _canonical_frame(_arrow_to_frame(pending), table, header_rows + done + 1)
+                    yield _chunk_frame(pending, table, header_rows + done + 1, rows_in, offside)
                     done += rows_in
-            if pending:
-                rows_in, pending_rows = pending_rows, 0
-                yield _canonical_frame(_arrow_to_frame(pending), table, header_rows + done + 1)
+            if pending or offside:
+                rows_in, pending_rows = pending_rows + len(offside), 0
+                yield _chunk_frame(pending, table, header_rows + done + 1, rows_in, offside)
                 done += rows_in
         if undecodable:  # a row pyarrow could not hand over: refuse rather than lose it
             _bad_encoding(table, enc)
@@ -291,6 +297,55 @@ def _csv_chunks_arrow(table: Table, block: int = BLOCK_SIZE, skip: int = 0) -> I
 def _bad_encoding(table: Table, enc: str):
     offset, line = locate_bad_bytes(table.state["path"], enc)
     raise InputError("bad-encoding", table.source, encoding=enc, offset=offset, line=line)
+
+
+def _offside_among(offside: list[tuple[int, str]], first: int, rows: int) -> int:
+    """How many of the rows of another width (record numbers ascending, none before ``first``)
+    fall among the ``rows`` records pyarrow parsed from record ``first`` on, skipping them."""
+    last, taken = first + rows - 1, 0
+    for number, _text in offside:
+        if number > last + taken:
+            break
+        taken += 1
+    return taken
+
+
+def _chunk_frame(batches, table: Table, first: int, records: int, offside: list[tuple[int, str]]):
+    """The chunk of records ``first`` … ``first + records - 1``: those pyarrow parsed
+    (``batches``) and the rows of another width among them, taken out of ``offside`` and read as
+    the exact reader reads them (padded or cut to the header's width, each a ``row-malformed``
+    problem unless blank), each in its place."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not offside or offside[0][0] >= first + records:
+        return _canonical_frame(_arrow_to_frame(batches), table, first)
+    cfg = table.state
+    labels = cfg["labels"]
+    width = len(labels)
+    wanted = [labels.index(label) for label in table.columns.values()]
+    taken = [offside.pop(0) for _ in range(sum(1 for number, _ in offside if number < first + records))]
+    numbers = np.array([number for number, _ in taken], dtype=np.int64)
+    cells_of = []
+    for number, text in taken:
+        cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=cfg["delimiter"]), [])
+        if cells and len(cells) != width and any(c.strip() for c in cells):
+            table.problems.append(record(ROW_MALFORMED, row=int(number), value=cfg["delimiter"].join(cells)[:200],
+                                         params={"expected": width, "actual": len(cells)}))
+        if not any(c.strip() for c in cells):
+            cells = []
+        cells = (cells + [""] * width)[:width]
+        cells_of.append([cells[j] or None for j in wanted])
+    parsed = pa.Table.from_batches(batches) if batches else None
+    del batches[:]
+    names = parsed.column_names if parsed is not None else list(table.columns.values())
+    extra = pa.table({name: pa.array([c[i] for c in cells_of], type=pa.large_string())
+                      for i, name in enumerate(names)})
+    # the parsed rows are the other record numbers, in order
+    regular = np.setdiff1d(np.arange(first, first + records, dtype=np.int64), numbers, assume_unique=True)
+    order = np.argsort(np.concatenate([regular, numbers]), kind="stable")
+    whole = pa.concat_tables([parsed, extra]) if parsed is not None else extra
+    return _canonical_frame(_arrow_to_frame(whole.take(pa.array(order)).to_batches()), table, first)
 
 
 def _arrow_to_frame(batches):
