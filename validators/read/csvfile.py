@@ -324,7 +324,9 @@ def _chunk_frame(batches, table: Table, first: int, records: int, offside: list[
     labels = cfg["labels"]
     width = len(labels)
     wanted = [labels.index(label) for label in table.columns.values()]
-    taken = [offside.pop(0) for _ in range(sum(1 for number, _ in offside if number < first + records))]
+    k = sum(1 for number, _ in offside if number < first + records)
+    taken = offside[:k]
+    del offside[:k]
     numbers = np.array([number for number, _ in taken], dtype=np.int64)
     cells_of = []
     for number, text in taken:
