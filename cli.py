@@ -11,6 +11,10 @@ import sys
 
 import click
 
+from validators.core.allocator import prefer_small_pages
+
+prefer_small_pages()   # before anything loads pyarrow
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 FORMATS = ("table", "json", "junit", "sarif", "markdown", "codequality", "xlsx", "html")
 SCORE_FORMATS = ("table", "json", "csv", "html", "xlsx")

@@ -31,6 +31,9 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import guidegen  # noqa: E402
+from validators.core.allocator import prefer_small_pages  # noqa: E402
+
+prefer_small_pages()   # as the command line does, before pyarrow loads
 
 TEXT_PATTERNS = {
     "handling_hours": r"\d{1,2}[:：]\d{2}\s*[-—~至]+\s*\d{1,2}[:：]\d{2}",
