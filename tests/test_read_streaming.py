@@ -720,16 +720,22 @@ def _lets_go_of_its_chunk(table, least: int) -> None:
     gen.close()
 
 
+def _guides_csv(path, rows: int, repeat: int, blank_every: int = 0):
+    """A CSV of ``rows`` guides whose 办理流程 is a sentence ``repeat`` times, a line of commas
+    every ``blank_every`` rows (none for 0), read in chunks of 2,000 rows (``CHUNK_ROWS``)."""
+    text = "申请人向窗口提交材料，窗口工作人员当场受理并出具受理通知书。" * repeat
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("事项名称,实施编码,办理流程\n")
+        f.writelines(",,\n" if blank_every and i % blank_every == 0 else f"事项{i},C{i:08d},{text}{i}\n"
+                     for i in range(rows))
+    return path
+
+
 def test_the_csv_reader_lets_go_of_a_chunk_once_it_is_handed_over(tmp_path, monkeypatch):
     from validators.read import csvfile, open_tables
 
     monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2000)
-    path = tmp_path / "guides.csv"
-    text = "申请人向窗口提交材料，窗口工作人员当场受理并出具受理通知书。" * 20
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("事项名称,实施编码,办理流程\n")
-        for i in range(6000):
-            f.write(f"事项{i},C{i:08d},{text}{i}\n" if i % 7 else ",,\n")
+    path = _guides_csv(tmp_path / "guides.csv", 6000, 20, blank_every=7)
     _lets_go_of_its_chunk(open_tables(str(path))[0], 2_000_000)
 
 
@@ -743,11 +749,7 @@ def test_the_csv_reader_holds_little_raw_text_ahead(tmp_path, monkeypatch):
     from validators.read import csvfile, open_tables
 
     monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2000)
-    path = tmp_path / "guides.csv"
-    text = "申请人向窗口提交材料，窗口工作人员当场受理并出具受理通知书。" * 16
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("事项名称,实施编码,办理流程\n")
-        f.writelines(f"事项{i},C{i:08d},{text}{i}\n" for i in range(50_000))
+    path = _guides_csv(tmp_path / "guides.csv", 50_000, 16)
     assert path.stat().st_size > 70_000_000
     table = open_tables(str(path))[0]
     tracemalloc.start()
