@@ -19,7 +19,7 @@ CHUNK_ROWS = 50_000
 # pyarrow's streaming CSV reader reads up to 32 blocks ahead in a background thread and refills
 # the queue 16 blocks at a time: 1 MiB blocks hold 16-32 MB of raw text there, 4 MiB blocks
 # 64-128 MB, a swing that landed on every chunk's peak.  Parsing is as fast at 1 MiB; smaller
-# blocks are slower.  A row longer than a block is read by the exact reader (csvfile._Ragged).
+# blocks are slower.  A row longer than a block is read again in larger ones (csvfile._Straddle).
 BLOCK_SIZE = 1 << 20
 JSON_BLOCK_SIZE = 4 << 20  # pyarrow's JSON reader, at least 4× the longest record
 
