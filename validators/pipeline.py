@@ -22,6 +22,7 @@ from validators.checks.expectations import (
     suite_with,
 )
 from validators.core.ahead import Ahead, prepared
+from validators.core.governor import ChunkGovernor
 from validators.core.rows import Rows
 from validators.read import Table, open_tables
 from validators.read.rules import COLUMN_MISSING, MATERIALS_TABLE, ROW_BLANK
@@ -120,6 +121,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
     report.sources.append(info)
     ctx = TableContext(table)
     ahead = Ahead()
+    governor = ChunkGovernor()
     for item in table.chunks(idle=ahead):
         ready = prepared(item)     # the chunk without its blank rows (the chunk as read is gone)
         del item
@@ -153,6 +155,7 @@ def scan_table(table: Table, report: Report, suite: NativeSuite, *,
         if progress:
             progress(table.source, info.rows, table.bytes_done, table.size_bytes)
         ahead.learn(rows)
+        governor.after_chunk(table, ready.read)
     report.add(_problem_frame(table.problems, table.source, table.sheet))
     report.add(_missing_frame(ctx, table))
     info.missing = {name: set(fams) for name, (fams, _n) in ctx.missing.items()}

@@ -55,6 +55,7 @@ class Table:
     problems: list[dict] = dc_field(default_factory=list)   # finding records (validators.report.findings.record)
     size_bytes: int | None = None
     bytes_done: int | None = None      # progress of the streaming CSV reader
+    chunk_rows: int | None = None      # rows a CSV chunk, None: CHUNK_ROWS (validators.core.governor lowers it)
     state: dict = dc_field(default_factory=dict)   # what the format's chunker needs to re-read
 
     def rows_to_come(self, rows_read: int) -> int | None:

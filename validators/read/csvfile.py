@@ -267,7 +267,7 @@ def _csv_chunks_arrow(table: Table, block: int = BLOCK_SIZE, skip: int = 0) -> I
                 table.bytes_done = fh.tell()
                 pending.append(batch)
                 pending_rows += batch.num_rows
-                if pending_rows >= CHUNK_ROWS:
+                if pending_rows >= (table.chunk_rows or CHUNK_ROWS):
                     rows_in, pending_rows = pending_rows, 0
                     rows_in += _offside_among(offside, header_rows + done + 1, rows_in)
                     # no local keeps the chunk while this generator waits: once the checks drop
