@@ -268,15 +268,16 @@ def _csv_chunks_arrow(table: Table, block: int = BLOCK_SIZE, skip: int = 0) -> I
                 pending.append(batch)
                 pending_rows += batch.num_rows
                 if pending_rows >= (table.chunk_rows or CHUNK_ROWS):
-                    rows_in, pending_rows = pending_rows, 0
-                    rows_in += _offside_among(offside, header_rows + done + 1, rows_in)
+                    among = _offside_among(offside, header_rows + done + 1, pending_rows)
+                    rows_in, pending_rows = pending_rows + among, 0
                     # no local keeps the chunk while this generator waits: once the checks drop
                     # it (blank rows filtered out, a copy taken) its memory goes at once
-                    yield _chunk_frame(pending, table, header_rows + done + 1, rows_in, offside)
+                    yield _chunk_frame(pending, table, header_rows + done + 1, rows_in, offside, among)
                     done += rows_in
             if pending or offside:
-                rows_in, pending_rows = pending_rows + len(offside), 0
-                yield _chunk_frame(pending, table, header_rows + done + 1, rows_in, offside)
+                among = len(offside)
+                rows_in, pending_rows = pending_rows + among, 0
+                yield _chunk_frame(pending, table, header_rows + done + 1, rows_in, offside, among)
                 done += rows_in
         if undecodable:  # a row pyarrow could not hand over: refuse rather than lose it
             _bad_encoding(table, enc)
@@ -310,34 +311,25 @@ def _offside_among(offside: list[tuple[int, str]], first: int, rows: int) -> int
     return taken
 
 
-def _chunk_frame(batches, table: Table, first: int, records: int, offside: list[tuple[int, str]]):
+def _chunk_frame(batches, table: Table, first: int, records: int, offside: list[tuple[int, str]],
+                 among: int = 0):
     """The chunk of records ``first`` … ``first + records - 1``: those pyarrow parsed
-    (``batches``) and the rows of another width among them, taken out of ``offside`` and read as
-    the exact reader reads them (padded or cut to the header's width, each a ``row-malformed``
-    problem unless blank), each in its place."""
+    (``batches``) and the first ``among`` rows of another width, taken out of ``offside`` and
+    read by the exact reader's rules (:func:`_exact_row`), each in its place."""
     import numpy as np
     import pyarrow as pa
 
-    if not offside or offside[0][0] >= first + records:
+    if not among:
         return _canonical_frame(_arrow_to_frame(batches), table, first)
     cfg = table.state
     labels = cfg["labels"]
-    width = len(labels)
     wanted = [labels.index(label) for label in table.columns.values()]
-    k = sum(1 for number, _ in offside if number < first + records)
-    taken = offside[:k]
-    del offside[:k]
+    taken = offside[:among]
+    del offside[:among]
     numbers = np.array([number for number, _ in taken], dtype=np.int64)
-    cells_of = []
-    for number, text in taken:
-        cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=cfg["delimiter"]), [])
-        if cells and len(cells) != width and any(c.strip() for c in cells):
-            table.problems.append(record(ROW_MALFORMED, row=int(number), value=cfg["delimiter"].join(cells)[:200],
-                                         params={"expected": width, "actual": len(cells)}))
-        if not any(c.strip() for c in cells):
-            cells = []
-        cells = (cells + [""] * width)[:width]
-        cells_of.append([cells[j] or None for j in wanted])
+    cells_of = [_exact_row(table, number, next(csv.reader(io.StringIO(text, newline=""),
+                                                          delimiter=cfg["delimiter"]), []), wanted)
+                for number, text in taken]
     parsed = pa.Table.from_batches(batches) if batches else None
     del batches[:]
     names = parsed.column_names if parsed is not None else list(table.columns.values())
@@ -409,13 +401,27 @@ def _blank_lines(columns, n: int):
     return blank
 
 
+def _exact_row(table: Table, rownum: int, cells: list[str], wanted: list[int]) -> list[str | None]:
+    """The exact reader's rules for one record's ``cells``: a row of another width than the
+    header is a ``row-malformed`` problem unless blank, padded or cut to the width; a row of
+    spaces only is blank; "" is missing.  The ``wanted`` cells, in order."""
+    width = len(table.state["labels"])
+    if cells and len(cells) != width and any(c.strip() for c in cells):
+        table.problems.append(record(
+            ROW_MALFORMED, row=rownum, value=table.state["delimiter"].join(cells)[:200],
+            params={"expected": width, "actual": len(cells)}))
+    if not any(c.strip() for c in cells):
+        cells = []   # spaces only: a blank row
+    cells = (cells + [""] * width)[:width]
+    return [cells[j] if cells[j] != "" else None for j in wanted]
+
+
 def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
     """Exact reader for ragged files: pads short rows, reports long/short rows by number."""
     import pandas as pd
 
     cfg = table.state
     labels = cfg["labels"]
-    width = len(labels)
     wanted = [labels.index(lbl) for lbl in table.columns.values()]
     names = [labels[i] for i in wanted]
     enc = cfg["encoding"]
@@ -433,14 +439,7 @@ def _csv_chunks_python(table: Table, start_record: int = 0) -> Iterator[Any]:
                 if n_record <= start_record:
                     continue
                 rownum = cfg["skip"] + n_record
-                if cells and len(cells) != width and any(c.strip() for c in cells):
-                    table.problems.append(record(
-                        ROW_MALFORMED, row=rownum, value=cfg["delimiter"].join(cells)[:200],
-                        params={"expected": width, "actual": len(cells)}))
-                if not any(c.strip() for c in cells):
-                    cells = []   # spaces only: a blank row
-                cells = (cells + [""] * width)[:width]
-                buf.append([cells[j] if cells[j] != "" else None for j in wanted])
+                buf.append(_exact_row(table, rownum, cells, wanted))
                 rownums.append(rownum)
                 if len(buf) >= CHUNK_ROWS:
                     yield _rows_frame(pd, buf, names, rownums, table)
